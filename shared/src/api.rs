@@ -1,0 +1,306 @@
+//! Wire types of the HTTP API (`/api/v1`). Requests reject unknown fields.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::codes::{RegionCode, RegionLevel};
+use crate::validate::{self, FieldErrors};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Supervisor,
+    Worker,
+    Volunteer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Supervisor => "supervisor",
+            Role::Worker => "worker",
+            Role::Volunteer => "volunteer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "admin" => Some(Role::Admin),
+            "supervisor" => Some(Role::Supervisor),
+            "worker" => Some(Role::Worker),
+            "volunteer" => Some(Role::Volunteer),
+            _ => None,
+        }
+    }
+}
+
+/// Checks a role/region pair: an admin's region is `""`, everyone else needs a real region.
+pub fn validate_role_region(errors: &mut FieldErrors, role: Role, region_code: &str) {
+    if role == Role::Admin {
+        if !region_code.is_empty() {
+            errors.push("region_code", "an admin's region_code is \"\"");
+        }
+    } else if let Err(msg) = RegionCode::parse(region_code) {
+        errors.push("region_code", msg);
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TokenResponse {
+    pub access_token: String,
+    pub refresh_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Lifetime of the access token in seconds.
+    pub expires_in: i64,
+    pub user: Me,
+}
+
+/// The caller, as `GET /me` shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Me {
+    pub id: Uuid,
+    pub username: String,
+    pub role: Role,
+    pub region_code: String,
+    pub display_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
+}
+
+/// A user as admins and supervisors list them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct User {
+    pub id: Uuid,
+    pub username: String,
+    pub role: Role,
+    pub region_code: String,
+    pub display_name: String,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub username: String,
+    pub password: String,
+    pub role: Role,
+    #[serde(default)]
+    pub region_code: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+}
+
+impl NewUser {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        validate::username(&mut e, "username", &self.username);
+        validate::password(&mut e, "password", &self.password);
+        validate_role_region(&mut e, self.role, &self.region_code);
+        if let Some(n) = &self.display_name {
+            validate::text(&mut e, "display_name", n, 1, 100);
+        }
+        e.into_result()
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UserPatch {
+    pub display_name: Option<String>,
+    pub role: Option<Role>,
+    pub region_code: Option<String>,
+    pub active: Option<bool>,
+    pub password: Option<String>,
+}
+
+impl UserPatch {
+    /// Validates the patch against the user's current role and region.
+    pub fn validate(&self, current_role: Role, current_region: &str) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        if let Some(n) = &self.display_name {
+            validate::text(&mut e, "display_name", n, 1, 100);
+        }
+        if let Some(p) = &self.password {
+            validate::password(&mut e, "password", p);
+        }
+        if self.role.is_some() || self.region_code.is_some() {
+            let role = self.role.unwrap_or(current_role);
+            let region = self.region_code.as_deref().unwrap_or(current_region);
+            validate_role_region(&mut e, role, region);
+        }
+        e.into_result()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Region {
+    pub code: String,
+    pub name: String,
+    pub level: RegionLevel,
+    pub parent_code: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewRegion {
+    pub code: String,
+    pub name: String,
+    pub level: RegionLevel,
+    pub parent_code: Option<String>,
+}
+
+impl NewRegion {
+    /// Checks the code's shape against `level` and `parent_code`.
+    pub fn validate(&self) -> Result<RegionCode, FieldErrors> {
+        let mut e = FieldErrors::new();
+        validate::text(&mut e, "name", &self.name, 1, 100);
+        let code = match RegionCode::parse(&self.code) {
+            Ok(c) => Some(c),
+            Err(msg) => {
+                e.push("code", msg);
+                None
+            }
+        };
+        if let Some(c) = &code {
+            if c.level() != self.level {
+                e.push(
+                    "level",
+                    format!("a {}-digit code is a {}", c.as_str().len(), c.level().as_str()),
+                );
+            }
+            let expected = c.parent();
+            if self.parent_code.as_deref() != expected.as_ref().map(RegionCode::as_str) {
+                match expected {
+                    None => e.push("parent_code", "a district has no parent: use null"),
+                    Some(p) => e.push("parent_code", format!("must be {p}, the code minus its last 3 digits")),
+                }
+            }
+        }
+        e.into_result()?;
+        Ok(code.expect("checked above"))
+    }
+}
+
+/// Answer of `GET /cells/locate`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LocatedCell {
+    pub code: String,
+    pub name: String,
+    pub community_code: String,
+}
+
+/// A cell as a list item (`GET /me/cells`); geometry is in the GeoJSON endpoints.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CellSummary {
+    pub code: String,
+    pub name: String,
+    pub community_code: String,
+    pub valid_from: DateTime<Utc>,
+    pub valid_to: Option<DateTime<Utc>>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub geometry: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportResult {
+    pub created: u64,
+    pub updated: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CellWorkers {
+    pub worker_ids: Vec<Uuid>,
+}
+
+/// A cell's assignment as `PUT /cells/{code}/workers` answers it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CellAssignment {
+    pub code: String,
+    pub worker_ids: Vec<Uuid>,
+    pub workers: Vec<User>,
+}
+
+/// A page of a list endpoint.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_parent_must_match() {
+        let r = NewRegion {
+            code: "500117001".into(),
+            name: "南津街街道".into(),
+            level: RegionLevel::Town,
+            parent_code: Some("500118".into()),
+        };
+        let e = r.validate().unwrap_err();
+        assert_eq!(e.0[0].field, "parent_code");
+    }
+
+    #[test]
+    fn admin_has_no_region() {
+        let u = NewUser {
+            username: "root".into(),
+            password: "long enough".into(),
+            role: Role::Admin,
+            region_code: "500117".into(),
+            display_name: None,
+        };
+        assert_eq!(u.validate().unwrap_err().0[0].field, "region_code");
+    }
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        let r: Result<LoginRequest, _> =
+            serde_json::from_str(r#"{"username":"a","password":"b","x":1}"#);
+        assert!(r.is_err());
+    }
+}

@@ -1,0 +1,15 @@
+//! Gridwork's shared core: wire types, typed codes, validation and geometry rules.
+//!
+//! This crate is compiled for the server and for the wasm32 web client alike, so the
+//! client validates input, resolves points to cells and reports problems with the very
+//! same code as the server. It must never depend on diesel, actix or anything that does I/O.
+
+pub mod api;
+pub mod codes;
+pub mod geometry;
+pub mod problem;
+pub mod validate;
+
+pub use codes::{RegionCode, RegionLevel};
+pub use problem::{ErrorCode, FieldError, Problem};
+pub use validate::FieldErrors;

@@ -1,0 +1,94 @@
+//! Field-error collection shared by every validator.
+
+use crate::problem::FieldError;
+
+/// Collects every problem with a request instead of stopping at the first one.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.into(),
+            message: message.into(),
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn extend(&mut self, other: FieldErrors) {
+        self.0.extend(other.0);
+    }
+
+    /// `Ok(())` when nothing was collected.
+    pub fn into_result(self) -> Result<(), FieldErrors> {
+        if self.0.is_empty() { Ok(()) } else { Err(self) }
+    }
+}
+
+/// Checks a required, trimmed, bounded text field.
+pub fn text(errors: &mut FieldErrors, field: &str, value: &str, min: usize, max: usize) {
+    let n = value.trim().chars().count();
+    if n < min {
+        errors.push(field, format!("must have at least {min} non-blank characters"));
+    } else if value.chars().count() > max {
+        errors.push(field, format!("must have at most {max} characters"));
+    }
+}
+
+/// Usernames: 3–64 characters of ASCII letters, digits, `.`, `_`, `-`.
+pub fn username(errors: &mut FieldErrors, field: &str, value: &str) {
+    let ok_chars = value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if value.len() < 3 || value.len() > 64 || !ok_chars {
+        errors.push(
+            field,
+            "must be 3–64 characters of letters, digits, '.', '_' or '-'",
+        );
+    }
+}
+
+/// Passwords: at least 8 characters, at most 256 (argon2 input is bounded).
+pub fn password(errors: &mut FieldErrors, field: &str, value: &str) {
+    let n = value.chars().count();
+    if n < 8 {
+        errors.push(field, "must have at least 8 characters");
+    } else if n > 256 {
+        errors.push(field, "must have at most 256 characters");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collects_every_error() {
+        let mut e = FieldErrors::new();
+        username(&mut e, "username", "a");
+        password(&mut e, "password", "short");
+        text(&mut e, "display_name", "   ", 1, 10);
+        assert_eq!(e.len(), 3);
+        assert!(e.into_result().is_err());
+    }
+
+    #[test]
+    fn accepts_good_values() {
+        let mut e = FieldErrors::new();
+        username(&mut e, "username", "wang.fang-01");
+        password(&mut e, "password", "correct horse");
+        text(&mut e, "name", "合川区", 1, 10);
+        assert!(e.is_empty());
+    }
+}
