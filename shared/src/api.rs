@@ -200,14 +200,21 @@ impl NewRegion {
             if c.level() != self.level {
                 e.push(
                     "level",
-                    format!("a {}-digit code is a {}", c.as_str().len(), c.level().as_str()),
+                    format!(
+                        "a {}-digit code is a {}",
+                        c.as_str().len(),
+                        c.level().as_str()
+                    ),
                 );
             }
             let expected = c.parent();
             if self.parent_code.as_deref() != expected.as_ref().map(RegionCode::as_str) {
                 match expected {
                     None => e.push("parent_code", "a district has no parent: use null"),
-                    Some(p) => e.push("parent_code", format!("must be {p}, the code minus its last 3 digits")),
+                    Some(p) => e.push(
+                        "parent_code",
+                        format!("must be {p}, the code minus its last 3 digits"),
+                    ),
                 }
             }
         }

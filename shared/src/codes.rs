@@ -140,7 +140,15 @@ mod tests {
         assert_eq!(c.parent().unwrap().as_str(), "500117001");
         assert_eq!(c.parent().unwrap().parent().unwrap().as_str(), "500117");
         assert!(c.parent().unwrap().parent().unwrap().parent().is_none());
-        for bad in ["", "5001", "50011700", "500117000", "abcdefghi", "000000", "5001170010011"] {
+        for bad in [
+            "",
+            "5001",
+            "50011700",
+            "500117000",
+            "abcdefghi",
+            "000000",
+            "5001170010011",
+        ] {
             assert!(RegionCode::parse(bad).is_err(), "{bad}");
         }
     }

@@ -27,10 +27,16 @@ pub struct Location {
 impl Location {
     pub fn validate(&self, errors: &mut FieldErrors, field: &str) {
         if !self.lon.is_finite() || !(-180.0..=180.0).contains(&self.lon) {
-            errors.push(format!("{field}.lon"), "must be a longitude between -180 and 180");
+            errors.push(
+                format!("{field}.lon"),
+                "must be a longitude between -180 and 180",
+            );
         }
         if !self.lat.is_finite() || !(-90.0..=90.0).contains(&self.lat) {
-            errors.push(format!("{field}.lat"), "must be a latitude between -90 and 90");
+            errors.push(
+                format!("{field}.lat"),
+                "must be a latitude between -90 and 90",
+            );
         }
     }
 }
@@ -59,7 +65,10 @@ fn parse_position(v: &Value, field: &str, errors: &mut FieldErrors) -> Option<Co
     };
     let mut ok = true;
     if !(-180.0..=180.0).contains(&lon) {
-        errors.push(field, format!("longitude {lon} is out of range [-180, 180]"));
+        errors.push(
+            field,
+            format!("longitude {lon} is out of range [-180, 180]"),
+        );
         ok = false;
     }
     if !(-90.0..=90.0).contains(&lat) {
@@ -84,11 +93,17 @@ fn parse_ring(v: &Value, field: &str, errors: &mut FieldErrors) -> Option<LineSt
         return None;
     }
     if coords.len() < 4 {
-        errors.push(field, "a ring needs at least 4 positions (3 corners and the closing one)");
+        errors.push(
+            field,
+            "a ring needs at least 4 positions (3 corners and the closing one)",
+        );
         return None;
     }
     if coords.first() != coords.last() {
-        errors.push(field, "ring is not closed: its first and last positions differ");
+        errors.push(
+            field,
+            "ring is not closed: its first and last positions differ",
+        );
         return None;
     }
     Some(LineString::new(coords))
@@ -122,7 +137,9 @@ pub fn parse_area(v: &Value, field: &str, errors: &mut FieldErrors) -> Option<Mu
     let coords = obj.get("coordinates").unwrap_or(&Value::Null);
     let cfield = format!("{field}.coordinates");
     let shape = match obj.get("type").and_then(Value::as_str) {
-        Some("Polygon") => parse_polygon(coords, &cfield, errors).map(|p| MultiPolygon::new(vec![p])),
+        Some("Polygon") => {
+            parse_polygon(coords, &cfield, errors).map(|p| MultiPolygon::new(vec![p]))
+        }
         Some("MultiPolygon") => {
             let Some(polys) = coords.as_array().filter(|p| !p.is_empty()) else {
                 errors.push(cfield, "a MultiPolygon needs at least one polygon");
@@ -162,7 +179,11 @@ pub fn parse_instant(s: &str) -> Option<DateTime<Utc>> {
 }
 
 /// Validates feature `index` of an import on its own. Errors are reported under `features[index]`.
-pub fn parse_cell_feature(index: usize, v: &Value, errors: &mut FieldErrors) -> Option<CellFeature> {
+pub fn parse_cell_feature(
+    index: usize,
+    v: &Value,
+    errors: &mut FieldErrors,
+) -> Option<CellFeature> {
     let f = format!("features[{index}]");
     let Some(obj) = v.as_object() else {
         errors.push(f, "must be a GeoJSON Feature object");
@@ -176,11 +197,17 @@ pub fn parse_cell_feature(index: usize, v: &Value, errors: &mut FieldErrors) -> 
     let props = match obj.get("properties") {
         Some(Value::Object(p)) => p,
         _ => {
-            errors.push(format!("{f}.properties"), "must be an object with code and name");
+            errors.push(
+                format!("{f}.properties"),
+                "must be an object with code and name",
+            );
             &empty
         }
     };
-    let code = props.get("code").and_then(Value::as_str).unwrap_or_default();
+    let code = props
+        .get("code")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let community = match cell_community(code) {
         Ok(c) => Some(c.to_string()),
         Err(msg) => {
@@ -188,7 +215,10 @@ pub fn parse_cell_feature(index: usize, v: &Value, errors: &mut FieldErrors) -> 
             None
         }
     };
-    let name = props.get("name").and_then(Value::as_str).unwrap_or_default();
+    let name = props
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     crate::validate::text(errors, &format!("{f}.properties.name"), name, 1, 100);
     let valid_from = match props.get("valid_from") {
         None | Some(Value::Null) => None,
@@ -241,15 +271,27 @@ fn envelope(shape: &MultiPolygon<f64>) -> AABB<[f64; 2]> {
 #[derive(Debug, Clone)]
 pub struct IndexedCell {
     pub code: String,
+    pub name: String,
     pub community_code: String,
     pub shape: MultiPolygon<f64>,
     env: AABB<[f64; 2]>,
 }
 
 impl IndexedCell {
-    pub fn new(code: String, community_code: String, shape: MultiPolygon<f64>) -> Self {
+    pub fn new(
+        code: String,
+        name: String,
+        community_code: String,
+        shape: MultiPolygon<f64>,
+    ) -> Self {
         let env = envelope(&shape);
-        IndexedCell { code, community_code, shape, env }
+        IndexedCell {
+            code,
+            name,
+            community_code,
+            shape,
+            env,
+        }
     }
 }
 
@@ -268,7 +310,9 @@ pub struct GridIndex {
 
 impl GridIndex {
     pub fn new(cells: Vec<IndexedCell>) -> Self {
-        GridIndex { tree: RTree::bulk_load(cells) }
+        GridIndex {
+            tree: RTree::bulk_load(cells),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -342,8 +386,12 @@ mod tests {
     #[test]
     fn parses_a_good_feature() {
         let mut e = FieldErrors::new();
-        let f = parse_cell_feature(0, &feature("500117001001001", square(106.0, 29.0, 0.01)), &mut e)
-            .unwrap();
+        let f = parse_cell_feature(
+            0,
+            &feature("500117001001001", square(106.0, 29.0, 0.01)),
+            &mut e,
+        )
+        .unwrap();
         assert!(e.is_empty());
         assert_eq!(f.community_code, "500117001001");
     }
@@ -356,7 +404,11 @@ mod tests {
         for (i, g) in [unclosed, out, bowtie].into_iter().enumerate() {
             let mut e = FieldErrors::new();
             assert!(parse_cell_feature(i, &feature("500117001001001", g), &mut e).is_none());
-            assert!(e.0.iter().all(|fe| fe.field.starts_with(&format!("features[{i}]"))), "{e:?}");
+            assert!(
+                e.0.iter()
+                    .all(|fe| fe.field.starts_with(&format!("features[{i}]"))),
+                "{e:?}"
+            );
             assert!(!e.is_empty());
         }
     }
@@ -364,17 +416,42 @@ mod tests {
     #[test]
     fn border_goes_to_lowest_code_and_overlap_is_interior_only() {
         let mut e = FieldErrors::new();
-        let a = parse_cell_feature(0, &feature("500117001001002", square(0.0, 0.0, 1.0)), &mut e).unwrap();
-        let b = parse_cell_feature(1, &feature("500117001001001", square(1.0, 0.0, 1.0)), &mut e).unwrap();
+        let a = parse_cell_feature(
+            0,
+            &feature("500117001001002", square(0.0, 0.0, 1.0)),
+            &mut e,
+        )
+        .unwrap();
+        let b = parse_cell_feature(
+            1,
+            &feature("500117001001001", square(1.0, 0.0, 1.0)),
+            &mut e,
+        )
+        .unwrap();
         assert!(!interiors_overlap(&a.shape, &b.shape));
         let idx = GridIndex::new(vec![
-            IndexedCell::new(a.code.clone(), a.community_code.clone(), a.shape.clone()),
-            IndexedCell::new(b.code.clone(), b.community_code.clone(), b.shape.clone()),
+            IndexedCell::new(
+                a.code.clone(),
+                a.name.clone(),
+                a.community_code.clone(),
+                a.shape.clone(),
+            ),
+            IndexedCell::new(
+                b.code.clone(),
+                b.name.clone(),
+                b.community_code.clone(),
+                b.shape.clone(),
+            ),
         ]);
         assert_eq!(idx.locate(1.0, 0.5).unwrap().code, "500117001001001");
         assert_eq!(idx.locate(0.5, 0.5).unwrap().code, "500117001001002");
         assert!(idx.locate(2.5, 0.5).is_none());
-        let c = parse_cell_feature(2, &feature("500117001001003", square(0.5, 0.5, 1.0)), &mut e).unwrap();
+        let c = parse_cell_feature(
+            2,
+            &feature("500117001001003", square(0.5, 0.5, 1.0)),
+            &mut e,
+        )
+        .unwrap();
         assert_eq!(idx.overlapping(&c.shape).count(), 2);
     }
 }

@@ -40,7 +40,10 @@ impl FieldErrors {
 pub fn text(errors: &mut FieldErrors, field: &str, value: &str, min: usize, max: usize) {
     let n = value.trim().chars().count();
     if n < min {
-        errors.push(field, format!("must have at least {min} non-blank characters"));
+        errors.push(
+            field,
+            format!("must have at least {min} non-blank characters"),
+        );
     } else if value.chars().count() > max {
         errors.push(field, format!("must have at most {max} characters"));
     }

@@ -1,0 +1,9 @@
+DROP TABLE audit_log;
+DROP TABLE grid_state;
+DROP TABLE cell_workers;
+DROP TABLE cells;
+DROP TABLE login_attempts;
+DROP TABLE refresh_tokens;
+DROP TABLE users;
+DROP TABLE regions;
+DROP FUNCTION audit_log_append_only;

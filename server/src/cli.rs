@@ -1,0 +1,169 @@
+//! The `gridwork` command line.
+
+use std::io::BufRead;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use gridwork_shared::api::{NewUser, Role};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::config::{Config, redact_url};
+use crate::error::ApiError;
+use crate::{auth, demo, import, routes, startup};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gridwork",
+    version,
+    about = "Grid management for community governance"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API and the web client (the default).
+    Serve,
+    /// Apply pending database migrations.
+    Migrate,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage grid cells.
+    Cells {
+        #[command(subcommand)]
+        command: CellsCommand,
+    },
+    /// Seed the demo district (idempotent) and print its logins.
+    Demo,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user; the password is read from stdin (one line).
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long, value_parser = ["admin", "supervisor", "worker", "volunteer"])]
+        role: String,
+        #[arg(long, default_value = "")]
+        region: String,
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CellsCommand {
+    /// Import a GeoJSON FeatureCollection of cells (all or nothing).
+    Import { file: PathBuf },
+}
+
+/// Prints an API error the way a person at a terminal wants it.
+fn report(e: ApiError) -> anyhow::Error {
+    match e {
+        ApiError::Problem { problem, .. } => {
+            let mut msg = format!("{} ({})", problem.detail, problem.code);
+            for fe in problem.errors {
+                msg.push_str(&format!("\n  {}: {}", fe.field, fe.message));
+            }
+            anyhow::anyhow!(msg)
+        }
+        ApiError::Unexpected(e) => e,
+    }
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            tracing::info!(database = %redact_url(&config.database_url), bind = %config.bind, "starting");
+            let app = startup::Application::build(config.clone()).await?;
+            let host = config
+                .bind
+                .rsplit_once(':')
+                .map(|(h, _)| h)
+                .unwrap_or("127.0.0.1");
+            println!("Gridwork is serving on http://{host}:{}", app.port());
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            let pool = crate::db::connect(&config.database_url, 1)?;
+            let n = crate::db::migrate(&mut *pool.get()?)?;
+            println!("{n} migration(s) applied");
+        }
+        Command::User {
+            command:
+                UserCommand::Create {
+                    username,
+                    role,
+                    region,
+                    display_name,
+                },
+        } => {
+            let mut password = String::new();
+            std::io::stdin().lock().read_line(&mut password)?;
+            let password = password.strip_suffix('\n').unwrap_or(&password);
+            let password = password.strip_suffix('\r').unwrap_or(password).to_string();
+            let new = NewUser {
+                username,
+                password,
+                role: Role::parse(&role).expect("clap checked the role"),
+                region_code: region,
+                display_name,
+            };
+            new.validate()
+                .map_err(|e| report(ApiError::validation(e)))?;
+            let pool = startup::open_database(&config)?;
+            let hash = auth::password::hash(&new.password)?;
+            let row =
+                routes::users::create_user(&mut *pool.get()?, &new, hash, None).map_err(report)?;
+            println!("created {} {} ({})", row.role, row.username, row.id);
+        }
+        Command::Cells {
+            command: CellsCommand::Import { file },
+        } => {
+            let text = std::fs::read(&file)?;
+            let doc: serde_json::Value = crate::extract::parse_json(&text).map_err(report)?;
+            let bar = ProgressBar::new(0);
+            bar.set_style(
+                ProgressStyle::with_template("{msg:>18} [{bar:40}] {pos}/{len}")
+                    .expect("valid template")
+                    .progress_chars("=> "),
+            );
+            let progress = |stage: &str, done: u64, total: u64| {
+                bar.set_message(stage.to_string());
+                bar.set_length(total);
+                bar.set_position(done);
+            };
+            let features = import::parse_collection(&doc, &progress)
+                .map_err(|e| report(ApiError::validation(e)))?;
+            let pool = startup::open_database(&config)?;
+            let result = import::apply(
+                &mut *pool.get()?,
+                &features,
+                import::Actor { id: None, ip: None },
+                &progress,
+            );
+            bar.finish_and_clear();
+            let result = result.map_err(report)?;
+            println!("{} created, {} updated", result.created, result.updated);
+        }
+        Command::Demo => {
+            let pool = startup::open_database(&config)?;
+            let logins = demo::seed(&mut *pool.get()?).map_err(report)?;
+            println!(
+                "Demo district 500117 (合川区) is ready. Logins (password: {}):",
+                demo::PASSWORD
+            );
+            for (username, role, region) in logins {
+                println!("  {username:<14} {role:<11} {region}");
+            }
+        }
+    }
+    Ok(())
+}

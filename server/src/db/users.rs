@@ -1,0 +1,81 @@
+//! Users and their scope.
+
+use diesel::prelude::*;
+
+use super::models::UserRow;
+use super::page::{Cursor, PageRequest};
+use super::schema::users::dsl as u;
+use super::{DbConn, like_prefix};
+
+pub fn find_by_id(c: &mut DbConn, id: &str) -> QueryResult<Option<UserRow>> {
+    u::users
+        .find(id)
+        .select(UserRow::as_select())
+        .first(c)
+        .optional()
+}
+
+pub fn find_by_username(c: &mut DbConn, username: &str) -> QueryResult<Option<UserRow>> {
+    u::users
+        .filter(u::username.eq(username))
+        .select(UserRow::as_select())
+        .first(c)
+        .optional()
+}
+
+pub fn insert(c: &mut DbConn, row: &UserRow) -> QueryResult<()> {
+    diesel::insert_into(u::users)
+        .values(row)
+        .execute(c)
+        .map(|_| ())
+}
+
+/// A user if it lies in `scope` (a region prefix; `""` = everything).
+pub fn find_in_scope(c: &mut DbConn, id: &str, scope: &str) -> QueryResult<Option<UserRow>> {
+    u::users
+        .find(id)
+        .filter(u::region_code.like(like_prefix(scope)).escape('\\'))
+        .select(UserRow::as_select())
+        .first(c)
+        .optional()
+}
+
+/// Users whose region lies in `scope`, newest first.
+pub fn list(c: &mut DbConn, scope: &str, page: &PageRequest) -> QueryResult<Vec<UserRow>> {
+    let mut q = u::users
+        .filter(u::region_code.like(like_prefix(scope)).escape('\\'))
+        .select(UserRow::as_select())
+        .order((u::created_at.desc(), u::id.desc()))
+        .limit(page.limit + 1)
+        .into_boxed();
+    if let Some(Cursor { created_at, id }) = &page.after {
+        q = q.filter(
+            u::created_at
+                .lt(*created_at)
+                .or(u::created_at.eq(*created_at).and(u::id.lt(id.clone()))),
+        );
+    }
+    q.load(c)
+}
+
+pub fn find_many(c: &mut DbConn, ids: &[String]) -> QueryResult<Vec<UserRow>> {
+    u::users
+        .filter(u::id.eq_any(ids))
+        .select(UserRow::as_select())
+        .order(u::username.asc())
+        .load(c)
+}
+
+pub fn update(c: &mut DbConn, row: &UserRow) -> QueryResult<()> {
+    diesel::update(u::users.find(&row.id))
+        .set((
+            u::display_name.eq(&row.display_name),
+            u::role.eq(&row.role),
+            u::region_code.eq(&row.region_code),
+            u::active.eq(row.active),
+            u::password_hash.eq(&row.password_hash),
+            u::updated_at.eq(row.updated_at),
+        ))
+        .execute(c)
+        .map(|_| ())
+}

@@ -1,0 +1,19 @@
+//! The Gridwork server: configuration, startup, auth, routes, database, jobs.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod geo_json;
+pub mod grid;
+pub mod import;
+pub mod metrics;
+pub mod openapi;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod time;

@@ -1,0 +1,74 @@
+//! Prometheus metrics: request counts and latencies per route pattern, plus a few gauges.
+
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+};
+
+#[derive(Clone)]
+pub struct Metrics {
+    registry: Registry,
+    pub requests: IntCounterVec,
+    pub latency: HistogramVec,
+    pub grid_cells: IntGauge,
+    pub pool_connections: IntGauge,
+    pub pool_idle: IntGauge,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metrics {
+    pub fn new() -> Self {
+        let registry = Registry::new_custom(Some("gridwork".into()), None).expect("valid prefix");
+        let requests = IntCounterVec::new(
+            Opts::new(
+                "http_requests_total",
+                "HTTP requests by method, route and status",
+            ),
+            &["method", "route", "status"],
+        )
+        .expect("valid metric");
+        let latency = HistogramVec::new(
+            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency").buckets(
+                vec![
+                    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+                ],
+            ),
+            &["method", "route"],
+        )
+        .expect("valid metric");
+        let grid_cells =
+            IntGauge::new("grid_cells", "Live cells in the in-memory index").expect("valid");
+        let pool_connections =
+            IntGauge::new("db_pool_connections", "Open database connections").expect("valid");
+        let pool_idle = IntGauge::new("db_pool_idle", "Idle database connections").expect("valid");
+        for c in [
+            Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(latency.clone()),
+            Box::new(grid_cells.clone()),
+            Box::new(pool_connections.clone()),
+            Box::new(pool_idle.clone()),
+        ] {
+            registry.register(c).expect("unique metric");
+        }
+        Metrics {
+            registry,
+            requests,
+            latency,
+            grid_cells,
+            pool_connections,
+            pool_idle,
+        }
+    }
+
+    pub fn render(&self) -> String {
+        let mut buf = Vec::new();
+        TextEncoder::new()
+            .encode(&self.registry.gather(), &mut buf)
+            .expect("text encoding works");
+        String::from_utf8(buf).expect("prometheus text is UTF-8")
+    }
+}

@@ -1,0 +1,30 @@
+//! HTTP routes, one file per resource, each with a `configure` that registers it.
+
+pub mod audit;
+pub mod auth;
+pub mod cells;
+pub mod ops;
+pub mod regions;
+pub mod users;
+
+use actix_web::{HttpResponse, web};
+
+use crate::error::ApiError;
+
+/// Everything under `/api/v1`.
+pub fn configure_api(cfg: &mut web::ServiceConfig) {
+    cfg.route("/openapi.json", web::get().to(ops::openapi));
+    auth::configure(cfg);
+    users::configure(cfg);
+    regions::configure(cfg);
+    cells::configure(cfg);
+    audit::configure(cfg);
+}
+
+/// Unknown API paths: problem+json 404.
+pub async fn api_not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::new(
+        gridwork_shared::ErrorCode::NotFound,
+        "no such endpoint",
+    ))
+}

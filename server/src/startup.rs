@@ -1,0 +1,204 @@
+//! Building and running the HTTP server.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use actix_web::dev::{Server, Service, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
+use actix_web::{App, HttpResponse, HttpServer, web};
+use gridwork_shared::{ErrorCode, Problem};
+use tracing_actix_web::TracingLogger;
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::throttle;
+use crate::config::Config;
+use crate::db;
+use crate::error::problem_response;
+use crate::grid::GridCache;
+use crate::metrics::Metrics;
+use crate::routes;
+use crate::state::AppState;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    pub state: web::Data<AppState>,
+}
+
+/// Opens the pool and applies pending migrations.
+pub fn open_database(config: &Config) -> anyhow::Result<db::Pool> {
+    let pool = db::connect(&config.database_url, config.pool_size)?;
+    let mut conn = pool.get()?;
+    let n = db::migrate(&mut conn)?;
+    if n > 0 {
+        tracing::info!(applied = n, "migrations applied");
+    }
+    Ok(pool)
+}
+
+/// Turns actix's own empty 4xx answers (unknown path, wrong method, …) into problem+json.
+fn problemize<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let already = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    let code = match res.status().as_u16() {
+        _ if already => None,
+        400 => Some(ErrorCode::BadRequest),
+        404 => Some(ErrorCode::NotFound),
+        405 => Some(ErrorCode::MethodNotAllowed),
+        413 => Some(ErrorCode::TooLarge),
+        415 => Some(ErrorCode::UnsupportedMedia),
+        _ => None,
+    };
+    let Some(code) = code else {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    };
+    let (req, _) = res.into_parts();
+    let body = problem_response(&Problem::new(code, code.title()), None);
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, body).map_into_right_body(),
+    ))
+}
+
+async fn no_client() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(
+            "<!doctype html><meta charset=utf-8><title>Gridwork</title>\
+         <h1>Gridwork</h1><p>The API is running at <a href=/api/v1/openapi.json>/api/v1</a>. \
+         The web client has not been built into this server's web directory.</p>",
+        )
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let config = Arc::new(config);
+        let pool = {
+            let config = config.clone();
+            web::block(move || open_database(&config)).await??
+        };
+        let state = web::Data::new(AppState {
+            jwt: JwtKeys::new(config.jwt_secret_bytes()),
+            grid: GridCache::default(),
+            metrics: Metrics::new(),
+            pool,
+            config: config.clone(),
+        });
+        {
+            let st = state.clone();
+            state
+                .db(move |c| st.grid.current(c).map(|_| ()))
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+        let listener = TcpListener::bind(&config.bind)?;
+        let port = listener.local_addr()?.port();
+        let web_dir = config.web_dir.clone();
+        let has_client = web_dir.join("index.html").is_file();
+        let st = state.clone();
+        let mut server = HttpServer::new(move || {
+            let app = App::new()
+                .app_data(st.clone())
+                .wrap(
+                    ErrorHandlers::new()
+                        .handler(actix_web::http::StatusCode::NOT_FOUND, problemize)
+                        .handler(actix_web::http::StatusCode::METHOD_NOT_ALLOWED, problemize)
+                        .handler(actix_web::http::StatusCode::PAYLOAD_TOO_LARGE, problemize)
+                        .handler(actix_web::http::StatusCode::BAD_REQUEST, problemize)
+                        .handler(
+                            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                            problemize,
+                        ),
+                )
+                .wrap_fn(|req, srv| {
+                    let start = Instant::now();
+                    let method = req.method().to_string();
+                    let state = req.app_data::<web::Data<AppState>>().cloned();
+                    let fut = srv.call(req);
+                    async move {
+                        let res = fut.await?;
+                        if let Some(state) = state {
+                            let route = res
+                                .request()
+                                .match_pattern()
+                                .unwrap_or_else(|| "unmatched".into());
+                            let status = res.status().as_u16().to_string();
+                            state
+                                .metrics
+                                .requests
+                                .with_label_values(&[&method, &route, &status])
+                                .inc();
+                            state
+                                .metrics
+                                .latency
+                                .with_label_values(&[&method, &route])
+                                .observe(start.elapsed().as_secs_f64());
+                        }
+                        Ok(res)
+                    }
+                })
+                .wrap(TracingLogger::default())
+                .service(
+                    web::scope("/api/v1")
+                        .configure(routes::configure_api)
+                        .default_service(web::to(routes::api_not_found)),
+                )
+                .configure(routes::ops::configure_root);
+            if has_client {
+                let index = web_dir.join("index.html");
+                app.service(
+                    actix_files::Files::new("/", &web_dir)
+                        .index_file("index.html")
+                        .default_handler(
+                            actix_files::NamedFile::open(index).expect("index.html exists"),
+                        ),
+                )
+            } else {
+                app.route("/", web::get().to(no_client))
+            }
+        })
+        .listen(listener)?;
+        if config.workers > 0 {
+            server = server.workers(config.workers);
+        }
+        let server = server.run();
+        spawn_housekeeping(state.clone());
+        Ok(Application {
+            port,
+            server,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Hourly: forget login attempts older than the throttle window.
+fn spawn_housekeeping(state: web::Data<AppState>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            let before = db::now() - throttle::window();
+            if let Err(e) = state
+                .db(move |c| db::tokens::prune_attempts(c, before))
+                .await
+            {
+                tracing::warn!(error = %e, "pruning login attempts failed");
+            }
+        }
+    });
+}

@@ -1,0 +1,37 @@
+//! What every handler shares: config, the pool, token keys, the grid index, metrics.
+
+use std::sync::Arc;
+
+use actix_web::web;
+
+use crate::auth::jwt::JwtKeys;
+use crate::config::Config;
+use crate::db::{DbConn, Pool};
+use crate::error::{ApiError, ApiResult};
+use crate::grid::GridCache;
+use crate::metrics::Metrics;
+
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub pool: Pool,
+    pub jwt: JwtKeys,
+    pub grid: GridCache,
+    pub metrics: Metrics,
+}
+
+impl AppState {
+    /// Runs blocking database work on actix's blocking pool, never on an async worker.
+    pub async fn db<T, E, F>(&self, f: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        E: Into<ApiError> + Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || -> ApiResult<T> {
+            let mut conn = pool.get()?;
+            f(&mut conn).map_err(Into::into)
+        })
+        .await?
+    }
+}
