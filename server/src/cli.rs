@@ -40,6 +40,8 @@ pub enum Command {
     },
     /// Seed the demo district (idempotent) and print its logins.
     Demo,
+    /// Print the OpenAPI document of the HTTP API.
+    Openapi,
 }
 
 #[derive(Debug, Subcommand)]
@@ -78,8 +80,14 @@ fn report(e: ApiError) -> anyhow::Error {
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::Openapi = command {
+        println!("{}", serde_json::to_string_pretty(&crate::openapi::spec())?);
+        return Ok(());
+    }
     let config = Config::from_env()?;
-    match cli.command.unwrap_or(Command::Serve) {
+    match command {
+        Command::Openapi => unreachable!("handled above"),
         Command::Serve => {
             tracing::info!(database = %redact_url(&config.database_url), bind = %config.bind, "starting");
             let app = startup::Application::build(config.clone()).await?;
@@ -140,12 +148,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 bar.set_length(total);
                 bar.set_position(done);
             };
-            let features = import::parse_collection(&doc, &progress)
-                .map_err(|e| report(ApiError::validation(e)))?;
+            let parsed = import::parse_collection(&doc, &progress);
             let pool = startup::open_database(&config)?;
             let result = import::apply(
                 &mut *pool.get()?,
-                &features,
+                parsed,
                 import::Actor { id: None, ip: None },
                 &progress,
             );

@@ -246,9 +246,13 @@ pub fn seed(c: &mut DbConn) -> ApiResult<Vec<(String, String, String)>> {
             crate::routes::regions::create_region(c, r, &r.code, None)?;
         }
     }
+    let parsed = import::Parsed {
+        features: demo_cells().into_iter().enumerate().collect(),
+        errors: Default::default(),
+    };
     import::apply(
         c,
-        &demo_cells(),
+        parsed,
         import::Actor { id: None, ip: None },
         &|_, _, _| {},
     )?;

@@ -80,11 +80,6 @@ impl GridCache {
         *self.current.write().expect("grid lock poisoned") = loaded.clone();
         Ok(loaded)
     }
-
-    /// Number of cells in the index as last loaded (for metrics).
-    pub fn loaded_len(&self) -> usize {
-        self.current.read().expect("grid lock poisoned").index.len()
-    }
 }
 
 use diesel::Connection as _;

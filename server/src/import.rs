@@ -32,15 +32,25 @@ pub struct Actor<'a> {
     pub ip: Option<&'a str>,
 }
 
+/// The features of a file that are valid on their own, with their index in the file,
+/// and the problems found so far.
+pub struct Parsed {
+    pub features: Vec<(usize, CellFeature)>,
+    pub errors: FieldErrors,
+}
+
 /// Checks each feature on its own (no database). Errors name `features[N]`.
-pub fn parse_collection(doc: &Value, progress: Progress) -> Result<Vec<CellFeature>, FieldErrors> {
+pub fn parse_collection(doc: &Value, progress: Progress) -> Parsed {
     let mut errors = FieldErrors::new();
     if doc.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
         errors.push("type", "must be \"FeatureCollection\"");
     }
     let Some(features) = doc.get("features").and_then(Value::as_array) else {
         errors.push("features", "must be an array of features");
-        return Err(errors);
+        return Parsed {
+            features: Vec::new(),
+            errors,
+        };
     };
     if features.is_empty() {
         errors.push("features", "the collection has no features");
@@ -64,8 +74,22 @@ pub fn parse_collection(doc: &Value, progress: Progress) -> Result<Vec<CellFeatu
             progress("validating", i as u64 + 1, total);
         }
     }
-    errors.into_result()?;
-    Ok(parsed.into_iter().map(|(_, c)| c).collect())
+    Parsed {
+        features: parsed,
+        errors,
+    }
+}
+
+/// Orders errors by feature index (then as found), so a long report reads top to bottom.
+fn sort_by_feature(errors: &mut FieldErrors) {
+    let index = |field: &str| -> usize {
+        field
+            .strip_prefix("features[")
+            .and_then(|r| r.split(']').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    errors.0.sort_by_key(|e| index(&e.field));
 }
 
 fn row_for(f: &CellFeature, now: NaiveDateTime) -> CellRow {
@@ -89,13 +113,19 @@ fn row_for(f: &CellFeature, now: NaiveDateTime) -> CellRow {
     }
 }
 
-/// Validates the features against the grid and writes them, all or nothing.
+/// Validates the features against the grid and writes them, all or nothing. Problems
+/// found by [`parse_collection`] are reported together with the grid's.
 pub fn apply(
     c: &mut DbConn,
-    features: &[CellFeature],
+    parsed: Parsed,
     actor: Actor<'_>,
     progress: Progress,
 ) -> ApiResult<ImportResult> {
+    let Parsed {
+        features: indexed,
+        mut errors,
+    } = parsed;
+    let (positions, features): (Vec<usize>, Vec<CellFeature>) = indexed.into_iter().unzip();
     db::write_tx(c, |c| {
         cells::lock_grid(c)?;
         let now = db::now();
@@ -112,9 +142,9 @@ pub fn apply(
         let live_by_code: HashMap<&str, &CellRow> =
             live.iter().map(|r| (r.code.as_str(), r)).collect();
 
-        let mut errors = FieldErrors::new();
         let mut unchanged = vec![false; features.len()];
-        for (i, f) in features.iter().enumerate() {
+        for (k, f) in features.iter().enumerate() {
+            let i = positions[k];
             if !known.contains(&f.community_code) {
                 errors.push(
                     format!("features[{i}].properties.code"),
@@ -126,7 +156,7 @@ pub fn apply(
             }
             if let Some(old) = live_by_code.get(f.code.as_str()) {
                 let same_shape = shape_from_text(&old.geometry).is_some_and(|s| s == f.shape);
-                unchanged[i] = same_shape
+                unchanged[k] = same_shape
                     && old.name == f.name
                     && f.valid_from.is_none_or(|t| t.naive_utc() == old.valid_from);
             }
@@ -154,9 +184,10 @@ pub fn apply(
             features
                 .iter()
                 .enumerate()
-                .map(|(i, f)| {
+                .map(|(k, f)| {
+                    // Keyed by the feature's index in the file.
                     IndexedCell::new(
-                        i.to_string(),
+                        positions[k].to_string(),
                         f.code.clone(),
                         f.community_code.clone(),
                         f.shape.clone(),
@@ -165,7 +196,8 @@ pub fn apply(
                 .collect(),
         );
         let total = features.len() as u64;
-        for (i, f) in features.iter().enumerate() {
+        for (k, f) in features.iter().enumerate() {
+            let i = positions[k];
             for hit in others
                 .overlapping(&f.shape)
                 .filter(|h| h.community_code == f.community_code)
@@ -190,12 +222,13 @@ pub fn apply(
                     );
                 }
             }
-            if i % 256 == 0 || i + 1 == features.len() {
-                progress("checking overlaps", i as u64 + 1, total);
+            if k % 256 == 0 || k + 1 == features.len() {
+                progress("checking overlaps", k as u64 + 1, total);
             }
         }
         if !errors.is_empty() {
-            return Err(ApiError::validation(errors));
+            sort_by_feature(&mut errors);
+            return Err(ApiError::validation(std::mem::take(&mut errors)));
         }
 
         let mut result = ImportResult {
@@ -204,8 +237,8 @@ pub fn apply(
         };
         let mut replaced = Vec::new();
         let mut rows = Vec::new();
-        for (i, f) in features.iter().enumerate() {
-            if unchanged[i] {
+        for (k, f) in features.iter().enumerate() {
+            if unchanged[k] {
                 continue;
             }
             if live_by_code.contains_key(f.code.as_str()) {

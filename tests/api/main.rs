@@ -1,1 +1,10 @@
+//! Black-box API tests: every test runs once on SQLite and once on PostgreSQL.
 
+mod audit;
+mod auth;
+mod cells;
+mod conventions;
+mod ops;
+mod regions;
+mod schema_drift;
+mod users;

@@ -1,1 +1,295 @@
+//! The black-box test harness: the real server on port 0 with a fresh database per test,
+//! on SQLite (a temp file) or PostgreSQL (a schema of its own in a database made for this
+//! test run), driven over HTTP.
 
+use std::sync::OnceLock;
+
+use actix_web::web;
+use diesel::Connection;
+use diesel::connection::SimpleConnection;
+use gridwork_server::config::Config;
+use gridwork_server::startup::Application;
+use gridwork_server::state::AppState;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+pub mod fixtures;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server the tests use (`GRIDWORK_TEST_PG`, default the local trust-auth one).
+fn pg_base() -> String {
+    std::env::var("GRIDWORK_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+/// One database per test run, created on first use; stale ones of dead runs are dropped.
+fn pg_run_database() -> &'static str {
+    static DB: OnceLock<String> = OnceLock::new();
+    DB.get_or_init(|| {
+        let mut admin = diesel::PgConnection::establish(&format!("{}/postgres", pg_base()))
+            .expect("PostgreSQL must be reachable for the tests (see README: .ci/run starts it)");
+        #[derive(diesel::QueryableByName)]
+        struct Name {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            datname: String,
+        }
+        use diesel::RunQueryDsl;
+        let stale: Vec<Name> = diesel::sql_query(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'gridwork\\_test\\_%'",
+        )
+        .load(&mut admin)
+        .expect("list databases");
+        for n in stale {
+            let pid = n
+                .datname
+                .split('_')
+                .nth(2)
+                .and_then(|p| p.parse::<u32>().ok());
+            let alive = pid.is_some_and(|p| std::path::Path::new(&format!("/proc/{p}")).exists());
+            if !alive {
+                let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS \"{}\"", n.datname));
+            }
+        }
+        let name = format!(
+            "gridwork_test_{}_{}",
+            std::process::id(),
+            chrono::Utc::now().timestamp()
+        );
+        admin
+            .batch_execute(&format!("CREATE DATABASE \"{name}\""))
+            .expect("create the test run's database");
+        name
+    })
+}
+
+pub struct TestApp {
+    pub engine: Engine,
+    pub base: String,
+    pub http: reqwest::Client,
+    pub state: web::Data<AppState>,
+    pub database_url: String,
+    _dir: tempfile::TempDir,
+}
+
+/// A response: status, headers and the body parsed as JSON (Null when empty or not JSON).
+#[derive(Debug)]
+pub struct Res {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Res {
+    /// Asserts a problem+json answer with this status and code.
+    #[track_caller]
+    pub fn problem(&self, status: u16, code: &str) -> &Self {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {}",
+            self.text
+        );
+        let ct = self
+            .headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        assert!(
+            ct.starts_with("application/problem+json"),
+            "content-type {ct}; body: {}",
+            self.text
+        );
+        assert_eq!(self.body["code"], code, "body: {}", self.text);
+        assert_eq!(self.body["status"], status);
+        for k in ["type", "title", "detail"] {
+            assert!(self.body[k].is_string(), "problem lacks {k}: {}", self.text);
+        }
+        self
+    }
+
+    #[track_caller]
+    pub fn ok(&self, status: u16) -> &Value {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {}",
+            self.text
+        );
+        &self.body
+    }
+
+    /// The `field`s of a validation problem.
+    pub fn fields(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|e| e["field"].as_str().unwrap_or("").to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl TestApp {
+    pub async fn spawn(engine: Engine) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let database_url = match engine {
+            Engine::Sqlite => format!("sqlite://{}", dir.path().join("test.db").display()),
+            Engine::Postgres => {
+                let db = pg_run_database();
+                let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+                let url = format!("{}/{db}", pg_base());
+                let mut c =
+                    diesel::PgConnection::establish(&url).expect("connect to the run database");
+                c.batch_execute(&format!("CREATE SCHEMA {schema}"))
+                    .expect("create schema");
+                format!("{url}?options=-csearch_path%3D{schema}")
+            }
+        };
+        let mut config = Config::for_database(&database_url, dir.path());
+        config.pool_size = 4;
+        let app = Application::build(config).await.expect("the server starts");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        let state = app.state.clone();
+        tokio::spawn(app.run_until_stopped());
+        TestApp {
+            engine,
+            base,
+            http: reqwest::Client::new(),
+            state,
+            database_url,
+            _dir: dir,
+        }
+    }
+
+    /// Sends a request; `body` is sent as JSON when given.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Res {
+        let mut rb = self.http.request(method, format!("{}{}", self.base, path));
+        if let Some(t) = token {
+            rb = rb.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            rb = rb.json(b);
+        }
+        Self::finish(rb).await
+    }
+
+    /// Sends raw bytes with a content type.
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Res {
+        let mut rb = self
+            .http
+            .request(method, format!("{}{}", self.base, path))
+            .header("content-type", content_type)
+            .body(body);
+        if let Some(t) = token {
+            rb = rb.bearer_auth(t);
+        }
+        Self::finish(rb).await
+    }
+
+    async fn finish(rb: reqwest::RequestBuilder) -> Res {
+        let res = rb.send().await.expect("the request reaches the server");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let text = res.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Res {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Res {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Res {
+        self.call(Method::POST, path, Some(token), Some(&body))
+            .await
+    }
+
+    pub async fn put(&self, path: &str, token: &str, body: Value) -> Res {
+        self.call(Method::PUT, path, Some(token), Some(&body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Res {
+        self.call(Method::PATCH, path, Some(token), Some(&body))
+            .await
+    }
+
+    /// Logs in and returns the whole token response.
+    pub async fn login_full(&self, username: &str, password: &str) -> Res {
+        self.call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(&json!({"username": username, "password": password})),
+        )
+        .await
+    }
+
+    /// Logs in and returns the access token.
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let r = self.login_full(username, password).await;
+        r.ok(200)["access_token"]
+            .as_str()
+            .expect("access token")
+            .to_string()
+    }
+
+    /// Runs blocking code against the app's database.
+    pub async fn with_db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut gridwork_server::db::DbConn) -> T + Send + 'static,
+    ) -> T {
+        let pool = self.state.pool.clone();
+        tokio::task::spawn_blocking(move || f(&mut pool.get().expect("a connection")))
+            .await
+            .expect("db task")
+    }
+}
+
+/// Declares each listed `async fn(TestApp)` as two tests, one per engine.
+#[macro_export]
+macro_rules! both_engines {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::TestApp::spawn($crate::Engine::Sqlite).await).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::TestApp::spawn($crate::Engine::Postgres).await).await
+                }
+            )*
+        }
+    };
+}

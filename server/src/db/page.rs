@@ -40,6 +40,7 @@ impl Cursor {
 
 /// `limit` and `cursor` as a list endpoint receives them.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PageParams {
     pub limit: Option<String>,
     pub cursor: Option<String>,

@@ -14,7 +14,7 @@ use crate::extract::parse_query;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/audit", web::get().to(list));
+    cfg.service(web::resource("/audit").get(list));
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

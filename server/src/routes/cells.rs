@@ -21,17 +21,20 @@ use crate::state::AppState;
 pub const IMPORT_LIMIT: usize = 50 * 1024 * 1024;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/me/cells", web::get().to(my_cells))
+    cfg.service(web::resource("/me/cells").get(my_cells))
         .service(
             web::resource("/cells/import")
                 .app_data(BodyLimit(IMPORT_LIMIT))
-                .route(web::post().to(import_cells)),
+                .post(import_cells),
         )
-        .route("/cells/locate", web::get().to(locate))
-        .route("/cells", web::get().to(list))
-        .route("/cells/{code}", web::get().to(get))
-        .route("/cells/{code}/workers", web::put().to(put_workers))
-        .route("/cells/{code}/workers", web::get().to(get_workers));
+        .service(web::resource("/cells/locate").get(locate))
+        .service(web::resource("/cells").get(list))
+        .service(web::resource("/cells/{code}").get(get))
+        .service(
+            web::resource("/cells/{code}/workers")
+                .put(put_workers)
+                .get(get_workers),
+        );
 }
 
 /// The cells a caller may see: admin all; worker its assigned cells; supervisor and
@@ -62,11 +65,10 @@ pub async fn import_cells(
     let doc: serde_json::Value = parse_json(body.json_bytes()?)?;
     let result = state
         .db(move |c| -> ApiResult<ImportResult> {
-            let features =
-                import::parse_collection(&doc, &|_, _, _| {}).map_err(ApiError::validation)?;
+            let parsed = import::parse_collection(&doc, &|_, _, _| {});
             import::apply(
                 c,
-                &features,
+                parsed,
                 import::Actor {
                     id: Some(&user.id),
                     ip: Some(&user.ip),

@@ -13,7 +13,7 @@ use crate::error::ApiError;
 
 /// Everything under `/api/v1`.
 pub fn configure_api(cfg: &mut web::ServiceConfig) {
-    cfg.route("/openapi.json", web::get().to(ops::openapi));
+    cfg.service(web::resource("/openapi.json").get(ops::openapi));
     auth::configure(cfg);
     users::configure(cfg);
     regions::configure(cfg);

@@ -7,9 +7,9 @@ use crate::error::ApiResult;
 use crate::state::AppState;
 
 pub fn configure_root(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(healthz))
-        .route("/readyz", web::get().to(readyz))
-        .route("/metrics", web::get().to(metrics));
+    cfg.service(web::resource("/healthz").get(healthz))
+        .service(web::resource("/readyz").get(readyz))
+        .service(web::resource("/metrics").get(metrics));
 }
 
 #[utoipa::path(get, path = "/healthz", tag = "operations",
@@ -28,15 +28,17 @@ pub async fn readyz(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
 
 #[utoipa::path(get, path = "/metrics", tag = "operations",
     responses((status = 200, description = "Prometheus text exposition", content_type = "text/plain")))]
-pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+pub async fn metrics(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let st = state.clone();
+    let grid = state.db(move |c| st.grid.current(c)).await?;
     let m = &state.metrics;
-    m.grid_cells.set(state.grid.loaded_len() as i64);
+    m.grid_cells.set(grid.index.len() as i64);
     let pool = state.pool.state();
     m.pool_connections.set(i64::from(pool.connections));
     m.pool_idle.set(i64::from(pool.idle_connections));
-    HttpResponse::Ok()
+    Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(m.render())
+        .body(m.render()))
 }
 
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations",

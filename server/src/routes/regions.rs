@@ -12,8 +12,7 @@ use crate::extract::Body;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/regions", web::get().to(list))
-        .route("/regions", web::post().to(create));
+    cfg.service(web::resource("/regions").get(list).post(create));
 }
 
 pub fn region_of(row: RegionRow) -> ApiResult<Region> {

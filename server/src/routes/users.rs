@@ -15,13 +15,11 @@ use crate::extract::{Body, parse_query};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/me", web::get().to(me))
-        .route("/me/password", web::post().to(change_password))
-        .route("/users", web::post().to(create))
-        .route("/users", web::get().to(list))
-        .route("/users/{id}", web::get().to(get))
-        .route("/users/{id}", web::patch().to(patch))
-        .route("/users/{id}/unlock", web::post().to(unlock));
+    cfg.service(web::resource("/me").get(me))
+        .service(web::resource("/me/password").post(change_password))
+        .service(web::resource("/users").post(create).get(list))
+        .service(web::resource("/users/{id}").get(get).patch(patch))
+        .service(web::resource("/users/{id}/unlock").post(unlock));
 }
 
 fn role_of(row: &UserRow) -> ApiResult<Role> {

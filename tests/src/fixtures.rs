@@ -1,0 +1,186 @@
+//! A small world every test can build on: a district with two towns, three communities,
+//! four cells and one user of each role per scope.
+
+use gridwork_shared::api::{NewUser, Role};
+use serde_json::{Value, json};
+
+use crate::TestApp;
+
+pub const PW: &str = "test-password-1";
+
+/// A square cell feature of side `d` degrees with its south-west corner at (x, y).
+pub fn square_feature(code: &str, name: &str, x: f64, y: f64, d: f64) -> Value {
+    json!({
+        "type": "Feature",
+        "properties": {"code": code, "name": name},
+        "geometry": {"type": "Polygon", "coordinates": [[[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]]}
+    })
+}
+
+pub fn collection(features: Vec<Value>) -> Value {
+    json!({"type": "FeatureCollection", "features": features})
+}
+
+pub struct Login {
+    pub id: String,
+    pub token: String,
+    pub username: String,
+}
+
+pub struct World {
+    pub admin: Login,
+    pub district: Login,
+    pub town1: Login,
+    pub town2: Login,
+    pub worker1: Login,
+    pub worker2: Login,
+    pub volunteer: Login,
+}
+
+/// Cells of the world: (code, south-west corner).
+pub const CELLS: &[(&str, f64, f64)] = &[
+    ("500117001001001", 106.00, 29.00),
+    ("500117001001002", 106.01, 29.00),
+    ("500117001002001", 106.00, 29.01),
+    ("500117002001001", 106.10, 29.00),
+];
+
+/// Creates an admin straight in the database (as `gridwork user create` does) and logs in.
+pub async fn bootstrap_admin(app: &TestApp, username: &str) -> Login {
+    let name = username.to_string();
+    let id = app
+        .with_db(move |c| {
+            let new = NewUser {
+                username: name,
+                password: PW.into(),
+                role: Role::Admin,
+                region_code: String::new(),
+                display_name: Some("管理员".into()),
+            };
+            let hash = gridwork_server::auth::password::hash(PW).unwrap();
+            gridwork_server::routes::users::create_user(c, &new, hash, None)
+                .unwrap()
+                .id
+        })
+        .await;
+    let token = app.login(username, PW).await;
+    Login {
+        id,
+        token,
+        username: username.into(),
+    }
+}
+
+pub async fn create_user(
+    app: &TestApp,
+    admin: &str,
+    username: &str,
+    role: &str,
+    region: &str,
+) -> Login {
+    let r = app
+        .post(
+            "/api/v1/users",
+            admin,
+            json!({"username": username, "password": PW, "role": role, "region_code": region, "display_name": username}),
+        )
+        .await;
+    let id = r.ok(201)["id"].as_str().unwrap().to_string();
+    let token = app.login(username, PW).await;
+    Login {
+        id,
+        token,
+        username: username.into(),
+    }
+}
+
+pub async fn region(
+    app: &TestApp,
+    admin: &str,
+    code: &str,
+    name: &str,
+    level: &str,
+    parent: Option<&str>,
+) {
+    app.post(
+        "/api/v1/regions",
+        admin,
+        json!({"code": code, "name": name, "level": level, "parent_code": parent}),
+    )
+    .await
+    .ok(201);
+}
+
+impl World {
+    pub async fn build(app: &TestApp) -> World {
+        let admin = bootstrap_admin(app, "admin").await;
+        let t = admin.token.as_str();
+        region(app, t, "500117", "合川区", "district", None).await;
+        region(app, t, "500117001", "合阳城街道", "town", Some("500117")).await;
+        region(
+            app,
+            t,
+            "500117001001",
+            "文峰社区",
+            "community",
+            Some("500117001"),
+        )
+        .await;
+        region(
+            app,
+            t,
+            "500117001002",
+            "白塔社区",
+            "community",
+            Some("500117001"),
+        )
+        .await;
+        region(app, t, "500117002", "钓鱼城街道", "town", Some("500117")).await;
+        region(
+            app,
+            t,
+            "500117002001",
+            "学府社区",
+            "community",
+            Some("500117002"),
+        )
+        .await;
+        let features = CELLS
+            .iter()
+            .map(|(code, x, y)| square_feature(code, &format!("网格{code}"), *x, *y, 0.01))
+            .collect();
+        let r = app
+            .post("/api/v1/cells/import", t, collection(features))
+            .await;
+        assert_eq!(r.ok(200)["created"], 4);
+        let district = create_user(app, t, "district", "supervisor", "500117").await;
+        let town1 = create_user(app, t, "town1", "supervisor", "500117001").await;
+        let town2 = create_user(app, t, "town2", "supervisor", "500117002").await;
+        let worker1 = create_user(app, t, "worker1", "worker", "500117001001").await;
+        let worker2 = create_user(app, t, "worker2", "worker", "500117002001").await;
+        let volunteer = create_user(app, t, "volunteer", "volunteer", "500117001001").await;
+        app.put(
+            "/api/v1/cells/500117001001001/workers",
+            t,
+            json!({"worker_ids": [worker1.id]}),
+        )
+        .await
+        .ok(200);
+        app.put(
+            "/api/v1/cells/500117002001001/workers",
+            t,
+            json!({"worker_ids": [worker2.id]}),
+        )
+        .await
+        .ok(200);
+        World {
+            admin,
+            district,
+            town1,
+            town2,
+            worker1,
+            worker2,
+            volunteer,
+        }
+    }
+}
