@@ -14,7 +14,10 @@ pub const PASSWORD: &str = "gridwork-demo";
 
 /// (code, name) of the towns and their communities; each community is a block of
 /// 3 × 2 cells on the district lattice.
-const TOWNS: &[(&str, &str, &[(&str, &str)])] = &[
+/// (code, name) of a region.
+type Named = (&'static str, &'static str);
+
+const TOWNS: &[(&str, &str, &[Named])] = &[
     (
         "500117001",
         "合阳城街道",
@@ -298,8 +301,74 @@ pub fn seed(c: &mut DbConn) -> ApiResult<Vec<(String, String, String)>> {
 
 #[cfg(test)]
 mod tests {
-    use geo::Validation;
-    use gridwork_shared::geometry::interiors_overlap;
+    use geo::{Contains, Intersects, Point, Validation};
+    use gridwork_shared::geometry::{GridIndex, IndexedCell, interiors_overlap};
+    use proptest::prelude::*;
+
+    use super::{COLS, ORIGIN, ROWS, STEP_LAT, STEP_LON};
+
+    fn index() -> GridIndex {
+        GridIndex::new(
+            super::demo_cells()
+                .into_iter()
+                .map(|c| IndexedCell::new(c.code, c.name, c.community_code, c.shape))
+                .collect(),
+        )
+    }
+
+    fn east() -> f64 {
+        ORIGIN.0 + COLS as f64 * STEP_LON
+    }
+
+    fn south() -> f64 {
+        ORIGIN.1 - ROWS as f64 * STEP_LAT
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Every point of the grid's area resolves to exactly one cell: one that holds it,
+        /// and on a shared border the lowest code of those that touch it.
+        #[test]
+        fn points_inside_resolve_to_exactly_one_cell(fx in 0.0001f64..0.9999, fy in 0.0001f64..0.9999) {
+            let idx = index();
+            let (lon, lat) = (ORIGIN.0 + fx * (east() - ORIGIN.0), south() + fy * (ORIGIN.1 - south()));
+            let p = Point::new(lon, lat);
+            let found = idx.locate(lon, lat);
+            prop_assert!(found.is_some(), "({lon}, {lat}) resolved to no cell");
+            let found = found.unwrap();
+            prop_assert!(found.shape.intersects(&p));
+            let holders: Vec<&str> = idx.iter().filter(|c| c.shape.intersects(&p)).map(|c| c.code.as_str()).collect();
+            prop_assert_eq!(holders.iter().min().copied(), Some(found.code.as_str()));
+            let interiors = idx.iter().filter(|c| c.shape.contains(&p)).count();
+            prop_assert!(interiors <= 1);
+        }
+
+        /// Points off the grid resolve to none.
+        #[test]
+        fn points_outside_resolve_to_none(lon in 100.0f64..112.0, lat in 25.0f64..35.0) {
+            let idx = index();
+            let inside = lon >= ORIGIN.0 && lon <= east() && lat >= south() && lat <= ORIGIN.1;
+            prop_assume!(!inside);
+            prop_assert!(idx.locate(lon, lat).is_none());
+        }
+
+        /// A point on a lattice edge is claimed by the lowest code among its cells.
+        #[test]
+        fn border_points_go_to_the_lowest_code(cell in 0usize..48, t in 0.0f64..1.0) {
+            let idx = index();
+            let cells = super::demo_cells();
+            let ring = &cells[cell].shape.0[0].exterior().0;
+            let n = ring.len() - 1;
+            let k = ((t * n as f64) as usize).min(n - 1);
+            let (a, b) = (ring[k], ring[k + 1]);
+            let (lon, lat) = ((a.x + b.x) / 2.0, (a.y + b.y) / 2.0);
+            let found = idx.locate(lon, lat).expect("a border point is in the grid");
+            let p = Point::new(lon, lat);
+            let lowest = idx.iter().filter(|c| c.shape.intersects(&p)).map(|c| c.code.clone()).min().unwrap();
+            prop_assert_eq!(&found.code, &lowest);
+        }
+    }
 
     #[test]
     fn demo_cells_are_valid_and_disjoint() {

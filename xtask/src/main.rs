@@ -55,7 +55,68 @@ fn openapi() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// True when a command runs and succeeds (quietly).
+fn ok(cmd: &mut Command) -> bool {
+    cmd.stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Installs what the tests need on a bare machine: Debian packages for the database
+/// client libraries and PostgreSQL, the wasm32 target, clippy and rustfmt; starts
+/// PostgreSQL when it is not answering.
+fn setup() -> anyhow::Result<()> {
+    let missing: Vec<&str> = ["libpq-dev", "libsqlite3-dev", "pkg-config", "postgresql"]
+        .into_iter()
+        .filter(|p| !ok(Command::new("dpkg").args(["-s", p])))
+        .collect();
+    if !missing.is_empty() && ok(Command::new("which").arg("apt-get")) {
+        run(Command::new("apt-get").arg("update").arg("-q"))?;
+        run(Command::new("apt-get")
+            .args(["install", "-y", "-q", "--no-install-recommends"])
+            .args(&missing)
+            .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    }
+    if ok(Command::new("rustup").arg("--version")) {
+        run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+        run(Command::new("rustup").args(["component", "add", "clippy", "rustfmt"]))?;
+    }
+    ensure_postgres()
+}
+
+fn pg_ready() -> bool {
+    ok(Command::new("pg_isready").args(["-h", "127.0.0.1", "-p", "5432", "-q"]))
+}
+
+fn ensure_postgres() -> anyhow::Result<()> {
+    if std::env::var("GRIDWORK_TEST_PG").is_ok() || pg_ready() {
+        return Ok(());
+    }
+    // Start the local cluster (Debian layout), whichever version is installed.
+    if let Ok(entries) = std::fs::read_dir("/etc/postgresql") {
+        for e in entries.flatten() {
+            let version = e.file_name().to_string_lossy().to_string();
+            eprintln!("starting PostgreSQL {version}");
+            let _ = Command::new("pg_ctlcluster")
+                .args(["--skip-systemctl-redirect", &version, "main", "start"])
+                .status();
+        }
+    }
+    for _ in 0..30 {
+        if pg_ready() {
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_secs(1));
+    }
+    bail!(
+        "PostgreSQL is not answering on 127.0.0.1:5432; the tests need it \
+         (or set GRIDWORK_TEST_PG=postgres://user@host:port)"
+    )
+}
+
 fn test() -> anyhow::Result<()> {
+    setup()?;
     let r = root();
     run(cargo()
         .args(["fmt", "--all", "--", "--check"])

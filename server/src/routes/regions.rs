@@ -95,10 +95,10 @@ pub fn create_region(
                 format!("region {code} exists"),
             ));
         }
-        if let Some(parent) = &new.parent_code {
-            if regions::find(c, parent)?.is_none() {
-                return Err(ApiError::invalid("parent_code", "no such region"));
-            }
+        if let Some(parent) = &new.parent_code
+            && regions::find(c, parent)?.is_none()
+        {
+            return Err(ApiError::invalid("parent_code", "no such region"));
         }
         let now = db::now();
         let row = RegionRow {
