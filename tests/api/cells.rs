@@ -292,6 +292,21 @@ async fn an_import_is_seen_by_locate_at_once(app: TestApp) {
     assert_eq!(r.ok(200)["code"], "500117001001003");
 }
 
+/// Two server processes on one database: an import through one is seen by the other's
+/// in-memory index at once.
+async fn processes_sharing_a_database_agree_on_the_grid(app: TestApp) {
+    let w = World::build(&app).await;
+    let other = TestApp::spawn_sharing(&app).await;
+    let t = &w.admin.token;
+    let probe = "/api/v1/cells/locate?lon=106.025&lat=29.005";
+    other.get(probe, t).await.problem(404, "outside_grid");
+    let f = square_feature("500117001001003", "east", 106.02, 29.00, 0.01);
+    app.post("/api/v1/cells/import", t, collection(vec![f]))
+        .await
+        .ok(200);
+    assert_eq!(other.get(probe, t).await.ok(200)["code"], "500117001001003");
+}
+
 async fn admins_assign_workers(app: TestApp) {
     let w = World::build(&app).await;
     let t = &w.admin.token;
@@ -354,6 +369,7 @@ both_engines!(
     cells_are_listed_by_scope_bbox_and_region,
     points_locate_to_one_cell,
     an_import_is_seen_by_locate_at_once,
+    processes_sharing_a_database_agree_on_the_grid,
     admins_assign_workers,
     only_admins_import,
 );

@@ -153,6 +153,16 @@ impl TestApp {
                 format!("{url}?options=-csearch_path%3D{schema}")
             }
         };
+        Self::start(engine, database_url, dir).await
+    }
+
+    /// A second server process on the same database (as when several share PostgreSQL).
+    pub async fn spawn_sharing(other: &TestApp) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self::start(other.engine, other.database_url.clone(), dir).await
+    }
+
+    async fn start(engine: Engine, database_url: String, dir: tempfile::TempDir) -> TestApp {
         let mut config = Config::for_database(&database_url, dir.path());
         config.pool_size = 4;
         let app = Application::build(config).await.expect("the server starts");
