@@ -153,18 +153,22 @@ impl TestApp {
                 format!("{url}?options=-csearch_path%3D{schema}")
             }
         };
-        Self::start(engine, database_url, dir).await
+        let config = Config::for_database(&database_url, dir.path());
+        Self::start(engine, config, dir).await
     }
 
-    /// A second server process on the same database (as when several share PostgreSQL).
+    /// A second server process on the same database with the same secrets (as when
+    /// several share PostgreSQL behind a load balancer).
     pub async fn spawn_sharing(other: &TestApp) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
-        Self::start(other.engine, other.database_url.clone(), dir).await
+        let mut config = (*other.state.config).clone();
+        config.data_dir = dir.path().to_path_buf();
+        Self::start(other.engine, config, dir).await
     }
 
-    async fn start(engine: Engine, database_url: String, dir: tempfile::TempDir) -> TestApp {
-        let mut config = Config::for_database(&database_url, dir.path());
+    async fn start(engine: Engine, mut config: Config, dir: tempfile::TempDir) -> TestApp {
         config.pool_size = 4;
+        let database_url = config.database_url.clone();
         let app = Application::build(config).await.expect("the server starts");
         let base = format!("http://127.0.0.1:{}", app.port());
         let state = app.state.clone();
