@@ -54,10 +54,10 @@ pub fn username(errors: &mut FieldErrors, field: &str, value: &str) {
     let ok_chars = value
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if value.len() < 3 || value.len() > 64 || !ok_chars {
+    if value.len() < 2 || value.len() > 64 || !ok_chars {
         errors.push(
             field,
-            "must be 3–64 characters of letters, digits, '.', '_' or '-'",
+            "must be 2–64 characters of letters, digits, '.', '_' or '-'",
         );
     }
 }
