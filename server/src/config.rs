@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use base64::Engine as _;
+use gridwork_shared::calendar::WorkCalendar;
 use rand::RngCore;
 use secrecy::{ExposeSecret, SecretSlice};
 
@@ -27,6 +28,12 @@ pub struct Config {
     /// actix worker threads; 0 means one per core.
     pub workers: usize,
     pub log_json: bool,
+    /// Working calendar for incident deadlines.
+    pub calendar: WorkCalendar,
+    /// Seconds between escalation sweeps.
+    pub sweep_secs: u64,
+    /// Radius within which an open incident of the same category is a possible duplicate.
+    pub duplicate_radius_m: f64,
 }
 
 impl std::fmt::Debug for Config {
@@ -91,6 +98,20 @@ impl Config {
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(0),
             log_json: env("GRIDWORK_LOG_FORMAT").as_deref() == Some("json"),
+            calendar: match env("GRIDWORK_WORK_CALENDAR") {
+                Some(s) => WorkCalendar::parse(&s)
+                    .map_err(|e| anyhow::anyhow!("GRIDWORK_WORK_CALENDAR: {e}"))?,
+                None => WorkCalendar::default(),
+            },
+            sweep_secs: match env("GRIDWORK_SWEEP_SECS") {
+                Some(s) => s
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .context("GRIDWORK_SWEEP_SECS must be a positive integer")?,
+                None => 60,
+            },
+            duplicate_radius_m: 50.0,
         })
     }
 
@@ -112,6 +133,9 @@ impl Config {
             pool_size: 8,
             workers: 2,
             log_json: false,
+            calendar: WorkCalendar::default(),
+            sweep_secs: 60,
+            duplicate_radius_m: 50.0,
         }
     }
 

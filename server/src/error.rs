@@ -27,6 +27,17 @@ impl ApiError {
         }
     }
 
+    /// A code answered with another status than its usual one (e.g. `outside_grid` is
+    /// 404 for a lookup but 422 for a report whose location is off the grid).
+    pub fn with_status(code: ErrorCode, status: u16, detail: impl Into<String>) -> Self {
+        let mut problem = Problem::new(code, detail);
+        problem.status = status;
+        ApiError::Problem {
+            problem,
+            retry_after: None,
+        }
+    }
+
     pub fn validation(errors: FieldErrors) -> Self {
         let detail = match errors.0.as_slice() {
             [one] => format!("{}: {}", one.field, one.message),
@@ -114,7 +125,11 @@ impl From<actix_web::error::BlockingError> for ApiError {
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        StatusCode::from_u16(self.code().status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        let status = match self {
+            ApiError::Problem { problem, .. } => problem.status,
+            ApiError::Unexpected(_) => 500,
+        };
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
     fn error_response(&self) -> HttpResponse {

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -10,8 +11,11 @@ pub mod extract;
 pub mod geo_json;
 pub mod grid;
 pub mod import;
+pub mod incidents;
+pub mod jobs;
 pub mod metrics;
 pub mod openapi;
+pub mod photos;
 pub mod routes;
 pub mod startup;
 pub mod state;

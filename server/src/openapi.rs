@@ -53,6 +53,15 @@ impl Modify for BearerAuth {
         routes::cells::get_workers,
         routes::cells::my_cells,
         routes::audit::list,
+        routes::categories::list,
+        routes::categories::patch,
+        routes::incidents::create,
+        routes::incidents::list,
+        routes::incidents::get,
+        routes::incidents::act,
+        routes::incidents::mediate,
+        routes::photos::upload_incident_photo,
+        routes::photos::get,
         routes::ops::healthz,
         routes::ops::readyz,
         routes::ops::metrics,
@@ -65,6 +74,10 @@ impl Modify for BearerAuth {
         gridwork_shared::RegionLevel,
         gridwork_shared::api::Role,
         gridwork_shared::geometry::Location,
+        gridwork_shared::incident::Status,
+        gridwork_shared::incident::Level,
+        gridwork_shared::incident::Severity,
+        gridwork_shared::incident::Action,
     ))
 )]
 pub struct ApiDoc;

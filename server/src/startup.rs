@@ -2,7 +2,7 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use actix_web::dev::{Server, Service, ServiceResponse};
 use actix_web::http::header;
@@ -12,7 +12,6 @@ use gridwork_shared::{ErrorCode, Problem};
 use tracing_actix_web::TracingLogger;
 
 use crate::auth::jwt::JwtKeys;
-use crate::auth::throttle;
 use crate::config::Config;
 use crate::db;
 use crate::error::problem_response;
@@ -84,6 +83,7 @@ impl Application {
             jwt: JwtKeys::new(config.jwt_secret_bytes()),
             grid: GridCache::default(),
             metrics: Metrics::new(),
+            clock: Default::default(),
             pool,
             config: config.clone(),
         });
@@ -165,7 +165,8 @@ impl Application {
             server = server.workers(config.workers);
         }
         let server = server.run();
-        spawn_housekeeping(state.clone());
+        crate::jobs::spawn_housekeeping(state.clone());
+        crate::jobs::spawn_escalation_sweep(state.clone());
         Ok(Application {
             port,
             server,
@@ -184,21 +185,4 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
-}
-
-/// Hourly: forget login attempts older than the throttle window.
-fn spawn_housekeeping(state: web::Data<AppState>) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(3600));
-        loop {
-            tick.tick().await;
-            let before = db::now() - throttle::window();
-            if let Err(e) = state
-                .db(move |c| db::tokens::prune_attempts(c, before))
-                .await
-            {
-                tracing::warn!(error = %e, "pruning login attempts failed");
-            }
-        }
-    });
 }

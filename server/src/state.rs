@@ -5,6 +5,7 @@ use std::sync::Arc;
 use actix_web::web;
 
 use crate::auth::jwt::JwtKeys;
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::{DbConn, Pool};
 use crate::error::{ApiError, ApiResult};
@@ -17,6 +18,7 @@ pub struct AppState {
     pub jwt: JwtKeys,
     pub grid: GridCache,
     pub metrics: Metrics,
+    pub clock: Clock,
 }
 
 impl AppState {

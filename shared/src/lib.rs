@@ -5,8 +5,10 @@
 //! same code as the server. It must never depend on diesel, actix or anything that does I/O.
 
 pub mod api;
+pub mod calendar;
 pub mod codes;
 pub mod geometry;
+pub mod incident;
 pub mod problem;
 pub mod validate;
 

@@ -42,7 +42,12 @@ fn diesel_columns() -> BTreeMap<String, Vec<String>> {
         cells,
         cell_workers,
         grid_state,
-        audit_log
+        audit_log,
+        categories,
+        incidents,
+        incident_history,
+        mediations,
+        photos
     )
 }
 

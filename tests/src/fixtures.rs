@@ -184,3 +184,58 @@ impl World {
         }
     }
 }
+
+/// A point inside cell `500117001001001` (worker1's).
+pub const IN_CELL_1: (f64, f64) = (106.005, 29.005);
+/// A point inside cell `500117002001001` (worker2's, town 2).
+pub const IN_TOWN_2: (f64, f64) = (106.105, 29.005);
+
+/// A report body with a fresh id.
+pub fn incident(category: &str, at: (f64, f64), severity: &str) -> Value {
+    json!({
+        "id": uuid::Uuid::new_v4(),
+        "category": category,
+        "title": "楼道堆放杂物",
+        "description": "三单元楼道堆满纸箱，影响通行",
+        "location": {"lon": at.0, "lat": at.1},
+        "occurred_at": chrono::Utc::now().to_rfc3339(),
+        "severity": severity,
+    })
+}
+
+/// Reports an incident and returns its body.
+pub async fn report(app: &TestApp, token: &str, body: Value) -> Value {
+    let r = app.post("/api/v1/incidents", token, body).await;
+    r.ok(201).clone()
+}
+
+/// Takes a step on an incident at its current version; returns the response.
+pub async fn step(app: &TestApp, token: &str, id: &str, action: &str, extra: Value) -> crate::Res {
+    let current = app.get(&format!("/api/v1/incidents/{id}"), token).await;
+    let version = current.body["version"].as_i64().unwrap_or(1);
+    let mut body = json!({"action": action, "version": version});
+    if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+        for (k, v) in e {
+            b.insert(k.clone(), v.clone());
+        }
+    }
+    app.post(&format!("/api/v1/incidents/{id}/actions"), token, body)
+        .await
+}
+
+/// A small JPEG with an EXIF segment holding a fake GPS position.
+pub fn jpeg_with_exif() -> Vec<u8> {
+    let mut buf = Vec::new();
+    let img = image::RgbImage::from_fn(64, 48, |x, y| {
+        image::Rgb([(x * 4) as u8, (y * 5) as u8, 90])
+    });
+    image::codecs::jpeg::JpegEncoder::new(&mut buf)
+        .encode_image(&img)
+        .unwrap();
+    let payload = b"Exif\0\0GPS 29.97N 106.27E";
+    let len = (payload.len() + 2) as u16;
+    let mut out = vec![0xFF, 0xD8, 0xFF, 0xE1, (len >> 8) as u8, len as u8];
+    out.extend_from_slice(payload);
+    out.extend_from_slice(&buf[2..]);
+    out
+}

@@ -168,6 +168,7 @@ impl TestApp {
 
     async fn start(engine: Engine, mut config: Config, dir: tempfile::TempDir) -> TestApp {
         config.pool_size = 4;
+        config.sweep_secs = 1;
         let database_url = config.database_url.clone();
         let app = Application::build(config).await.expect("the server starts");
         let base = format!("http://127.0.0.1:{}", app.port());
@@ -271,6 +272,30 @@ impl TestApp {
             .as_str()
             .expect("access token")
             .to_string()
+    }
+
+    /// Moves the server's domain clock forward (deadlines, overdue, escalation).
+    pub fn advance(&self, by: chrono::Duration) {
+        self.state.clock.advance(by);
+    }
+
+    /// Polls `probe` until it yields a value (every 50 ms, at most 20 s).
+    pub async fn wait_for<T, F, Fut>(&self, what: &str, mut probe: F) -> T
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Option<T>>,
+    {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            if let Some(v) = probe().await {
+                return v;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "timed out waiting for {what}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
     }
 
     /// Runs blocking code against the app's database.

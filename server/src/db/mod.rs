@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod cells;
+pub mod incidents;
 pub mod models;
 pub mod page;
 pub mod regions;

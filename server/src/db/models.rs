@@ -93,3 +93,87 @@ pub struct NewAuditRow<'a> {
     pub outcome: &'a str,
     pub ip: Option<&'a str>,
 }
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = categories)]
+pub struct CategoryRow {
+    pub code: String,
+    pub name: String,
+    pub name_en: String,
+    pub deadline_community: f64,
+    pub deadline_town: f64,
+    pub deadline_district: f64,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = incidents, treat_none_as_null = true)]
+pub struct IncidentRow {
+    pub id: String,
+    pub category: String,
+    pub title: String,
+    pub description: String,
+    pub lon: f64,
+    pub lat: f64,
+    pub cell_code: String,
+    pub occurred_at: NaiveDateTime,
+    pub severity: String,
+    pub status: String,
+    pub level: String,
+    pub due_at: NaiveDateTime,
+    pub reporter_id: String,
+    pub assignee_id: Option<String>,
+    pub resolver_id: Option<String>,
+    pub merged_into: Option<String>,
+    pub conflict: bool,
+    pub rework_count: i32,
+    pub version: i64,
+    pub body_hash: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub closed_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = incident_history)]
+pub struct HistoryRow {
+    pub id: String,
+    pub incident_id: String,
+    pub at: NaiveDateTime,
+    pub actor_id: Option<String>,
+    pub action: String,
+    pub from_state: Option<String>,
+    pub to_state: Option<String>,
+    pub note: Option<String>,
+    pub conflict: bool,
+    pub data: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = mediations)]
+pub struct MediationRow {
+    pub id: String,
+    pub incident_id: String,
+    pub held_at: NaiveDateTime,
+    pub mediator: String,
+    pub parties: String,
+    pub outcome: String,
+    pub agreement_reached: bool,
+    pub note: Option<String>,
+    pub recorded_by: String,
+    pub body_hash: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = photos)]
+pub struct PhotoRow {
+    pub id: String,
+    pub owner_type: String,
+    pub owner_id: String,
+    pub sha256: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub uploaded_by: String,
+    pub created_at: NaiveDateTime,
+}

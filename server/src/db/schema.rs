@@ -93,7 +93,93 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    categories (code) {
+        code -> Text,
+        name -> Text,
+        name_en -> Text,
+        deadline_community -> Double,
+        deadline_town -> Double,
+        deadline_district -> Double,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    incidents (id) {
+        id -> Text,
+        category -> Text,
+        title -> Text,
+        description -> Text,
+        lon -> Double,
+        lat -> Double,
+        cell_code -> Text,
+        occurred_at -> Timestamp,
+        severity -> Text,
+        status -> Text,
+        level -> Text,
+        due_at -> Timestamp,
+        reporter_id -> Text,
+        assignee_id -> Nullable<Text>,
+        resolver_id -> Nullable<Text>,
+        merged_into -> Nullable<Text>,
+        conflict -> Bool,
+        rework_count -> Integer,
+        version -> BigInt,
+        body_hash -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    incident_history (id) {
+        id -> Text,
+        incident_id -> Text,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        action -> Text,
+        from_state -> Nullable<Text>,
+        to_state -> Nullable<Text>,
+        note -> Nullable<Text>,
+        conflict -> Bool,
+        data -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    mediations (id) {
+        id -> Text,
+        incident_id -> Text,
+        held_at -> Timestamp,
+        mediator -> Text,
+        parties -> Text,
+        outcome -> Text,
+        agreement_reached -> Bool,
+        note -> Nullable<Text>,
+        recorded_by -> Text,
+        body_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    photos (id) {
+        id -> Text,
+        owner_type -> Text,
+        owner_id -> Text,
+        sha256 -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        uploaded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(incident_history -> incidents (incident_id));
+diesel::joinable!(mediations -> incidents (incident_id));
 diesel::joinable!(cell_workers -> users (user_id));
 diesel::joinable!(cells -> regions (community_code));
 
@@ -106,4 +192,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     cell_workers,
     grid_state,
     audit_log,
+    categories,
+    incidents,
+    incident_history,
+    mediations,
+    photos,
 );

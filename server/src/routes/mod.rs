@@ -2,8 +2,11 @@
 
 pub mod audit;
 pub mod auth;
+pub mod categories;
 pub mod cells;
+pub mod incidents;
 pub mod ops;
+pub mod photos;
 pub mod regions;
 pub mod users;
 
@@ -18,6 +21,9 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
     users::configure(cfg);
     regions::configure(cfg);
     cells::configure(cfg);
+    categories::configure(cfg);
+    incidents::configure(cfg);
+    photos::configure(cfg);
     audit::configure(cfg);
 }
 

@@ -1,0 +1,46 @@
+//! Background jobs: the escalation sweep and housekeeping.
+
+use std::time::Duration;
+
+use actix_web::web;
+
+use crate::auth::throttle;
+use crate::db;
+use crate::state::AppState;
+
+/// Every `sweep_secs`: escalate unresolved incidents past their deadline.
+pub fn spawn_escalation_sweep(state: web::Data<AppState>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(state.config.sweep_secs));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let st = state.clone();
+            match state
+                .db(move |c| crate::incidents::escalate_overdue(&st, c))
+                .await
+            {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(escalated = n, "escalation sweep"),
+                Err(e) => tracing::warn!(error = %e, "escalation sweep failed"),
+            }
+        }
+    });
+}
+
+/// Hourly: forget login attempts older than the throttle window.
+pub fn spawn_housekeeping(state: web::Data<AppState>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            let before = db::now() - throttle::window();
+            if let Err(e) = state
+                .db(move |c| db::tokens::prune_attempts(c, before))
+                .await
+            {
+                tracing::warn!(error = %e, "pruning login attempts failed");
+            }
+        }
+    });
+}

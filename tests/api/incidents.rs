@@ -1,0 +1,1000 @@
+use chrono::{DateTime, Duration, Utc};
+use gridwork_shared::calendar::WorkCalendar;
+use gridwork_tests::fixtures::{
+    IN_CELL_1, IN_TOWN_2, World, create_user, incident, jpeg_with_exif, report, step,
+};
+use gridwork_tests::{TestApp, both_engines};
+use reqwest::Method;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+fn ts(v: &Value) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(v.as_str().unwrap())
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+async fn a_report_goes_round_the_whole_loop(app: TestApp) {
+    let w = World::build(&app).await;
+    let inc = report(
+        &app,
+        &w.worker1.token,
+        incident("0401", IN_CELL_1, "medium"),
+    )
+    .await;
+    let id = inc["id"].as_str().unwrap().to_string();
+    assert_eq!(inc["status"], "reported");
+    assert_eq!(inc["level"], "community");
+    assert_eq!(inc["cell_code"], "500117001001001");
+    assert_eq!(inc["version"], 1);
+    assert_eq!(inc["reporter_id"], w.worker1.id);
+    assert!(inc["possible_duplicates"].as_array().unwrap().is_empty());
+    let photo = app
+        .raw(
+            Method::POST,
+            &format!("/api/v1/incidents/{id}/photos"),
+            Some(&w.worker1.token),
+            "image/jpeg",
+            jpeg_with_exif(),
+        )
+        .await;
+    photo.ok(201);
+
+    step(&app, &w.town1.token, &id, "accept", json!({"note": "受理"}))
+        .await
+        .ok(200);
+    step(
+        &app,
+        &w.town1.token,
+        &id,
+        "dispatch",
+        json!({"assignee_id": w.worker1.id}),
+    )
+    .await
+    .ok(200);
+    // Only the assignee starts and resolves.
+    step(&app, &w.town1.token, &id, "start", json!({}))
+        .await
+        .problem(403, "forbidden");
+    step(&app, &w.worker1.token, &id, "start", json!({}))
+        .await
+        .ok(200);
+    step(
+        &app,
+        &w.worker1.token,
+        &id,
+        "resolve",
+        json!({"note": "已清理"}),
+    )
+    .await
+    .ok(200);
+    // A worker does not verify.
+    step(&app, &w.worker1.token, &id, "verify", json!({}))
+        .await
+        .problem(403, "forbidden");
+    step(
+        &app,
+        &w.town1.token,
+        &id,
+        "rework",
+        json!({"note": "还有一箱"}),
+    )
+    .await
+    .ok(200);
+    step(&app, &w.worker1.token, &id, "start", json!({}))
+        .await
+        .ok(200);
+    step(&app, &w.worker1.token, &id, "resolve", json!({}))
+        .await
+        .ok(200);
+    let done = step(
+        &app,
+        &w.town1.token,
+        &id,
+        "verify",
+        json!({"note": "核查通过"}),
+    )
+    .await;
+    let done = done.ok(200);
+    assert_eq!(done["status"], "closed");
+    assert_eq!(done["resolver_id"], w.worker1.id);
+    assert!(done["closed_at"].is_string());
+    assert_eq!(done["photos"].as_array().unwrap().len(), 1);
+    let h = done["history"].as_array().unwrap();
+    let steps: Vec<(&str, &str, &str)> = h
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap(),
+                e["from"].as_str().unwrap_or("-"),
+                e["to"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("report", "-", "reported"),
+            ("accept", "reported", "accepted"),
+            ("dispatch", "accepted", "dispatched"),
+            ("start", "dispatched", "in_progress"),
+            ("resolve", "in_progress", "resolved"),
+            ("rework", "resolved", "rework"),
+            ("start", "rework", "in_progress"),
+            ("resolve", "in_progress", "resolved"),
+            ("verify", "resolved", "closed"),
+        ]
+    );
+    assert_eq!(h[1]["note"], "受理");
+    assert_eq!(h[1]["actor_id"], w.town1.id);
+    assert_eq!(h[2]["data"]["assignee_id"], w.worker1.id);
+    assert_eq!(done["version"], 9, "one version per step");
+    // Nothing more can happen to a closed incident but comments.
+    step(&app, &w.town1.token, &id, "accept", json!({}))
+        .await
+        .problem(409, "invalid_transition");
+    step(
+        &app,
+        &w.worker1.token,
+        &id,
+        "comment",
+        json!({"note": "谢谢"}),
+    )
+    .await
+    .ok(200);
+}
+
+async fn creates_are_idempotent_and_validated(app: TestApp) {
+    let w = World::build(&app).await;
+    let body = incident("0401", IN_CELL_1, "low");
+    let first = report(&app, &w.worker1.token, body.clone()).await;
+    let again = app
+        .post("/api/v1/incidents", &w.worker1.token, body.clone())
+        .await;
+    assert_eq!(again.ok(201)["id"], first["id"]);
+    assert_eq!(again.body["created_at"], first["created_at"]);
+    let list = app
+        .get("/api/v1/incidents?reporter=me", &w.worker1.token)
+        .await;
+    assert_eq!(
+        list.ok(200)["items"].as_array().unwrap().len(),
+        1,
+        "no duplicate"
+    );
+    let mut changed = body.clone();
+    changed["title"] = json!("another title");
+    app.post("/api/v1/incidents", &w.worker1.token, changed)
+        .await
+        .problem(409, "id_conflict");
+    // Someone else reusing the id.
+    app.post("/api/v1/incidents", &w.volunteer.token, body)
+        .await
+        .problem(409, "id_conflict");
+    // Off the grid.
+    let r = app
+        .post(
+            "/api/v1/incidents",
+            &w.worker1.token,
+            incident("0401", (100.0, 20.0), "low"),
+        )
+        .await;
+    r.problem(422, "outside_grid");
+    // Bad values, each named.
+    let mut bad = incident("0401", IN_CELL_1, "catastrophic");
+    app.post("/api/v1/incidents", &w.worker1.token, bad.clone())
+        .await
+        .problem(422, "validation_failed");
+    bad["severity"] = json!("low");
+    bad["category"] = json!("9999");
+    let r = app
+        .post("/api/v1/incidents", &w.worker1.token, bad.clone())
+        .await;
+    r.problem(422, "validation_failed");
+    assert_eq!(r.fields(), ["category"]);
+    bad["category"] = json!("12");
+    bad["title"] = json!(" ");
+    bad["location"] = json!({"lon": 200, "lat": 29});
+    let r = app
+        .post("/api/v1/incidents", &w.worker1.token, bad.clone())
+        .await;
+    let mut f = r.fields();
+    f.sort();
+    assert_eq!(f, ["category", "location.lon", "title"]);
+    let mut extra = incident("0401", IN_CELL_1, "low");
+    extra["priority"] = json!(1);
+    app.post("/api/v1/incidents", &w.worker1.token, extra)
+        .await
+        .problem(422, "validation_failed");
+    app.raw(
+        Method::POST,
+        "/api/v1/incidents",
+        Some(&w.worker1.token),
+        "application/json",
+        b"{".to_vec(),
+    )
+    .await
+    .problem(400, "malformed_json");
+    let list = app.get("/api/v1/incidents", &w.admin.token).await;
+    assert_eq!(
+        list.ok(200)["items"].as_array().unwrap().len(),
+        1,
+        "nothing else was written"
+    );
+}
+
+async fn every_role_refusal_and_illegal_step(app: TestApp) {
+    let w = World::build(&app).await;
+    let inc = report(
+        &app,
+        &w.volunteer.token,
+        incident("0501", IN_CELL_1, "medium"),
+    )
+    .await;
+    let id = inc["id"].as_str().unwrap().to_string();
+    // Out of scope: 404, whatever the action.
+    step(&app, &w.town2.token, &id, "accept", json!({}))
+        .await
+        .problem(404, "not_found");
+    step(&app, &w.worker2.token, &id, "comment", json!({"note": "x"}))
+        .await
+        .problem(404, "not_found");
+    app.get(&format!("/api/v1/incidents/{id}"), &w.town2.token)
+        .await
+        .problem(404, "not_found");
+    // In scope but not allowed: 403.
+    for (token, action) in [
+        (&w.worker1.token, "accept"),
+        (&w.worker1.token, "reject"),
+        (&w.worker1.token, "escalate"),
+        (&w.volunteer.token, "accept"),
+        (&w.volunteer.token, "self_close"),
+        (&w.worker1.token, "self_close"),
+        (&w.worker1.token, "resolve"),
+    ] {
+        step(&app, token, &id, action, json!({}))
+            .await
+            .problem(403, "forbidden");
+    }
+    // Illegal from `reported`.
+    for action in ["start", "resolve", "verify", "rework"] {
+        let token = if matches!(action, "verify" | "rework") {
+            &w.town1.token
+        } else {
+            &w.admin.token
+        };
+        let r = step(&app, token, &id, action, json!({})).await;
+        assert!(r.status == 409 || r.status == 403, "{action}: {}", r.text);
+        if r.status == 409 {
+            r.problem(409, "invalid_transition");
+        }
+    }
+    step(
+        &app,
+        &w.town1.token,
+        &id,
+        "dispatch",
+        json!({"assignee_id": w.worker1.id}),
+    )
+    .await
+    .problem(409, "invalid_transition");
+    // Stale version beats illegal transition.
+    let r = app
+        .post(
+            &format!("/api/v1/incidents/{id}/actions"),
+            &w.town1.token,
+            json!({"action": "verify", "version": 7}),
+        )
+        .await;
+    r.problem(409, "version_conflict");
+    // Validation of the action body.
+    for body in [
+        json!({"action": "accept"}),
+        json!({"action": "fly", "version": 1}),
+        json!({"action": "dispatch", "version": 1}),
+        json!({"action": "merge", "version": 1}),
+        json!({"action": "comment", "version": 1}),
+        json!({"action": "accept", "version": 1, "colour": "red"}),
+    ] {
+        app.post(
+            &format!("/api/v1/incidents/{id}/actions"),
+            &w.town1.token,
+            body,
+        )
+        .await
+        .problem(422, "validation_failed");
+    }
+    // A dispatch to someone who is not a worker of the region.
+    step(&app, &w.town1.token, &id, "accept", json!({}))
+        .await
+        .ok(200);
+    let r = step(
+        &app,
+        &w.town1.token,
+        &id,
+        "dispatch",
+        json!({"assignee_id": w.worker2.id}),
+    )
+    .await;
+    r.problem(422, "validation_failed");
+    assert_eq!(r.fields(), ["assignee_id"]);
+    step(
+        &app,
+        &w.town1.token,
+        &id,
+        "dispatch",
+        json!({"assignee_id": w.town1.id}),
+    )
+    .await
+    .problem(422, "validation_failed");
+    // Unknown incidents.
+    app.post(
+        "/api/v1/incidents/00000000-0000-0000-0000-000000000000/actions",
+        &w.admin.token,
+        json!({"action": "accept", "version": 1}),
+    )
+    .await
+    .problem(404, "not_found");
+}
+
+async fn workers_close_minor_matters_on_the_spot(app: TestApp) {
+    let w = World::build(&app).await;
+    let inc = report(&app, &w.worker1.token, incident("0502", IN_CELL_1, "low")).await;
+    let id = inc["id"].as_str().unwrap();
+    let r = step(
+        &app,
+        &w.worker1.token,
+        id,
+        "self_close",
+        json!({"note": "当场处理"}),
+    )
+    .await;
+    let b = r.ok(200);
+    assert_eq!(b["status"], "closed");
+    assert_eq!(
+        b["history"].as_array().unwrap().last().unwrap()["action"],
+        "self_close"
+    );
+    step(&app, &w.worker1.token, id, "self_close", json!({}))
+        .await
+        .problem(409, "invalid_transition");
+}
+
+async fn supervisors_act_only_at_or_above_the_level(app: TestApp) {
+    let w = World::build(&app).await;
+    let community = create_user(&app, &w.admin.token, "shequ", "supervisor", "500117001001").await;
+    let inc = report(
+        &app,
+        &w.worker1.token,
+        incident("0101", IN_CELL_1, "medium"),
+    )
+    .await;
+    let id = inc["id"].as_str().unwrap();
+    assert!(
+        app.get(&format!("/api/v1/incidents/{id}"), &community.token)
+            .await
+            .ok(200)["available_actions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("accept"))
+    );
+    step(
+        &app,
+        &community.token,
+        id,
+        "escalate",
+        json!({"note": "村里解决不了"}),
+    )
+    .await
+    .ok(200);
+    // Now a town matter: the community supervisor may read it but not act.
+    let d = app
+        .get(&format!("/api/v1/incidents/{id}"), &community.token)
+        .await;
+    assert_eq!(d.ok(200)["level"], "town");
+    step(&app, &community.token, id, "accept", json!({}))
+        .await
+        .problem(403, "forbidden");
+    step(&app, &w.town1.token, id, "escalate", json!({}))
+        .await
+        .ok(200);
+    step(&app, &w.town1.token, id, "accept", json!({}))
+        .await
+        .problem(403, "forbidden");
+    let r = step(&app, &w.district.token, id, "accept", json!({})).await;
+    assert_eq!(r.ok(200)["level"], "district");
+    step(&app, &w.district.token, id, "escalate", json!({}))
+        .await
+        .problem(409, "invalid_transition");
+    let h = r.body["history"].as_array().unwrap();
+    let esc: Vec<_> = h
+        .iter()
+        .filter(|e| e["action"] == "escalate")
+        .map(|e| (e["from"].clone(), e["to"].clone()))
+        .collect();
+    assert_eq!(
+        esc,
+        [
+            (json!("community"), json!("town")),
+            (json!("town"), json!("district"))
+        ]
+    );
+}
+
+async fn ignored_disputes_climb_the_ladder_by_themselves(app: TestApp) {
+    let w = World::build(&app).await;
+    let inc = report(
+        &app,
+        &w.worker1.token,
+        incident("0101", IN_CELL_1, "medium"),
+    )
+    .await;
+    let id = inc["id"].as_str().unwrap().to_string();
+    let due1 = ts(&inc["due_at"]);
+    let url = format!("/api/v1/incidents/{id}");
+    // Not yet due: nothing moves.
+    assert_eq!(
+        app.get("/api/v1/incidents?overdue=true", &w.town1.token)
+            .await
+            .ok(200)["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    app.advance(Duration::days(6));
+    let town = app
+        .wait_for("escalation to town", || async {
+            let d = app.get(&url, &w.town1.token).await;
+            (d.body["level"] == "town").then_some(d.body.clone())
+        })
+        .await;
+    let esc = town["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "escalate")
+        .unwrap()
+        .clone();
+    assert!(esc["actor_id"].is_null());
+    assert_eq!(
+        (esc["from"].as_str(), esc["to"].as_str()),
+        (Some("community"), Some("town"))
+    );
+    let due2 = ts(&town["due_at"]);
+    assert!(
+        due2 > due1 + Duration::days(5),
+        "the town's deadline counts from the escalation"
+    );
+    assert_eq!(town["status"], "reported", "escalation keeps the status");
+    // Town supervisors see it in their town-level list.
+    let l = app
+        .get("/api/v1/incidents?level=town", &w.town1.token)
+        .await;
+    assert_eq!(l.ok(200)["items"][0]["id"], id);
+    app.advance(Duration::days(10));
+    let district = app
+        .wait_for("escalation to district", || async {
+            let d = app.get(&url, &w.district.token).await;
+            (d.body["level"] == "district").then_some(d.body.clone())
+        })
+        .await;
+    assert!(district["overdue"] == false);
+    app.advance(Duration::days(30));
+    // At district level the sweep does nothing: wait for it to pass over the incident.
+    app.wait_for("overdue at district", || async {
+        let d = app.get(&url, &w.district.token).await;
+        (d.body["overdue"] == true).then_some(())
+    })
+    .await;
+    let d = app.get(&url, &w.district.token).await;
+    let d = d.ok(200);
+    assert_eq!(d["level"], "district");
+    assert_eq!(
+        d["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "escalate")
+            .count(),
+        2
+    );
+    let overdue = app
+        .get("/api/v1/incidents?overdue=true", &w.district.token)
+        .await;
+    assert_eq!(overdue.ok(200)["items"][0]["id"], id);
+}
+
+async fn deadlines_count_working_hours(app: TestApp) {
+    let w = World::build(&app).await;
+    app.patch(
+        "/api/v1/categories/0502",
+        &w.admin.token,
+        json!({"deadline_hours": {"community": 2.5}}),
+    )
+    .await
+    .ok(200);
+    let inc = report(&app, &w.worker1.token, incident("0502", IN_CELL_1, "low")).await;
+    let created = ts(&inc["created_at"]);
+    assert_eq!(
+        ts(&inc["due_at"]),
+        WorkCalendar::default().add_working_hours(created, 2.5)
+    );
+    let urgent = report(
+        &app,
+        &w.worker1.token,
+        incident("0502", IN_CELL_1, "urgent"),
+    )
+    .await;
+    assert_eq!(
+        ts(&urgent["due_at"]),
+        ts(&urgent["created_at"]) + Duration::minutes(150)
+    );
+}
+
+async fn lists_filter_within_scope(app: TestApp) {
+    let w = World::build(&app).await;
+    let a = report(&app, &w.worker1.token, incident("0401", IN_CELL_1, "low")).await;
+    let b = report(
+        &app,
+        &w.volunteer.token,
+        incident("0101", (106.015, 29.005), "low"),
+    )
+    .await;
+    let c = report(&app, &w.worker2.token, incident("0501", IN_TOWN_2, "low")).await;
+    let ids = |v: &Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let id = |v: &Value| v["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        ids(app.get("/api/v1/incidents", &w.admin.token).await.ok(200)),
+        [id(&c), id(&b), id(&a)]
+    );
+    assert_eq!(
+        ids(app.get("/api/v1/incidents", &w.town1.token).await.ok(200)),
+        [id(&b), id(&a)]
+    );
+    assert_eq!(
+        ids(app.get("/api/v1/incidents", &w.town2.token).await.ok(200)),
+        [id(&c)]
+    );
+    // worker1: its cell (a); b is in a cell it is not assigned to.
+    assert_eq!(
+        ids(app.get("/api/v1/incidents", &w.worker1.token).await.ok(200)),
+        [id(&a)]
+    );
+    assert_eq!(
+        ids(app
+            .get("/api/v1/incidents", &w.volunteer.token)
+            .await
+            .ok(200)),
+        [id(&b)]
+    );
+    let q = |s: &str| format!("/api/v1/incidents?{s}");
+    assert_eq!(
+        ids(app.get(&q("category=01"), &w.admin.token).await.ok(200)),
+        [id(&b)]
+    );
+    assert_eq!(
+        ids(app.get(&q("category=0401"), &w.admin.token).await.ok(200)),
+        [id(&a)]
+    );
+    assert_eq!(
+        ids(app
+            .get(&q("cell=500117001001002"), &w.admin.token)
+            .await
+            .ok(200)),
+        [id(&b)]
+    );
+    assert_eq!(
+        ids(app
+            .get(&q("region=500117002"), &w.admin.token)
+            .await
+            .ok(200)),
+        [id(&c)]
+    );
+    assert_eq!(
+        ids(app
+            .get(
+                &q("status=reported,accepted&level=community"),
+                &w.admin.token
+            )
+            .await
+            .ok(200))
+        .len(),
+        3
+    );
+    assert_eq!(
+        ids(app.get(&q("reporter=me"), &w.volunteer.token).await.ok(200)),
+        [id(&b)]
+    );
+    step(&app, &w.town1.token, &id(&a), "accept", json!({}))
+        .await
+        .ok(200);
+    step(
+        &app,
+        &w.town1.token,
+        &id(&a),
+        "dispatch",
+        json!({"assignee_id": w.worker1.id}),
+    )
+    .await
+    .ok(200);
+    assert_eq!(
+        ids(app.get(&q("assignee=me"), &w.worker1.token).await.ok(200)),
+        [id(&a)]
+    );
+    assert_eq!(
+        ids(app
+            .get(&q("status=dispatched"), &w.admin.token)
+            .await
+            .ok(200)),
+        [id(&a)]
+    );
+    let p1 = app.get(&q("limit=2"), &w.admin.token).await;
+    let cursor = p1.ok(200)["next_cursor"].as_str().unwrap().to_string();
+    assert_eq!(
+        ids(app
+            .get(&q(&format!("limit=2&cursor={cursor}")), &w.admin.token)
+            .await
+            .ok(200)),
+        [id(&a)]
+    );
+    for bad in [
+        "status=lost",
+        "level=province",
+        "overdue=maybe",
+        "category=1",
+        "cell=12",
+        "region=9",
+        "assignee=bob",
+        "limit=0",
+        "sort=asc",
+    ] {
+        app.get(&q(bad), &w.admin.token)
+            .await
+            .problem(422, "validation_failed");
+    }
+}
+
+async fn duplicates_are_flagged_and_merged(app: TestApp) {
+    let w = World::build(&app).await;
+    let first = report(&app, &w.worker1.token, incident("0401", IN_CELL_1, "low")).await;
+    // 20 m east: same category → flagged; another category → not.
+    let near = (IN_CELL_1.0 + 0.0002, IN_CELL_1.1);
+    let second = report(&app, &w.worker1.token, incident("0401", near, "low")).await;
+    let dups = second["possible_duplicates"].as_array().unwrap();
+    assert_eq!(dups.len(), 1);
+    assert_eq!(dups[0]["id"], first["id"]);
+    let d = dups[0]["distance_m"].as_f64().unwrap();
+    assert!((15.0..25.0).contains(&d), "{d}");
+    let other = report(&app, &w.worker1.token, incident("0501", near, "low")).await;
+    assert!(other["possible_duplicates"].as_array().unwrap().is_empty());
+    let far = report(
+        &app,
+        &w.worker1.token,
+        incident("0401", (IN_CELL_1.0 + 0.002, IN_CELL_1.1), "low"),
+    )
+    .await;
+    assert!(
+        far["possible_duplicates"].as_array().unwrap().is_empty(),
+        "200 m away"
+    );
+    // A supervisor merges the duplicate into the original.
+    let sid = second["id"].as_str().unwrap();
+    let fid = first["id"].as_str().unwrap();
+    step(&app, &w.worker1.token, sid, "merge", json!({"into": fid}))
+        .await
+        .problem(403, "forbidden");
+    step(&app, &w.town1.token, sid, "merge", json!({"into": sid}))
+        .await
+        .problem(422, "validation_failed");
+    step(
+        &app,
+        &w.town1.token,
+        sid,
+        "merge",
+        json!({"into": "00000000-0000-0000-0000-000000000000"}),
+    )
+    .await
+    .problem(422, "validation_failed");
+    let r = step(
+        &app,
+        &w.town1.token,
+        sid,
+        "merge",
+        json!({"into": fid, "note": "重复上报"}),
+    )
+    .await;
+    let b = r.ok(200);
+    assert_eq!(b["status"], "closed");
+    assert_eq!(b["merged_into"], first["id"]);
+    let orig = app
+        .get(&format!("/api/v1/incidents/{fid}"), &w.town1.token)
+        .await;
+    let orig = orig.ok(200);
+    let merged = orig["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "merged")
+        .unwrap();
+    assert_eq!(merged["data"]["duplicate"], second["id"]);
+    assert_eq!(orig["status"], "reported");
+}
+
+async fn photos_are_checked_stripped_and_scoped(app: TestApp) {
+    let w = World::build(&app).await;
+    let inc = report(&app, &w.worker1.token, incident("0401", IN_CELL_1, "low")).await;
+    let id = inc["id"].as_str().unwrap();
+    let path = format!("/api/v1/incidents/{id}/photos");
+    let jpeg = jpeg_with_exif();
+    let r = app
+        .raw(
+            Method::POST,
+            &path,
+            Some(&w.worker1.token),
+            "image/jpeg",
+            jpeg.clone(),
+        )
+        .await;
+    let p = r.ok(201).clone();
+    let again = app
+        .raw(
+            Method::POST,
+            &path,
+            Some(&w.worker1.token),
+            "image/jpeg",
+            jpeg.clone(),
+        )
+        .await;
+    assert_eq!(again.ok(200)["id"], p["id"]);
+    let url = p["url"].as_str().unwrap();
+    let img = app
+        .http
+        .get(format!("{}{}", app.base, url))
+        .bearer_auth(&w.worker1.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(img.status(), 200);
+    assert_eq!(img.headers()["content-type"], "image/jpeg");
+    let bytes = img.bytes().await.unwrap();
+    assert_eq!(
+        hex::encode(Sha256::digest(&bytes)),
+        p["sha256"].as_str().unwrap()
+    );
+    assert!(
+        !bytes.windows(4).any(|w| w == b"Exif"),
+        "location metadata stripped"
+    );
+    assert!(!bytes.windows(3).any(|w| w == b"GPS"));
+    let thumb = app
+        .http
+        .get(format!(
+            "{}{}",
+            app.base,
+            p["thumbnail_url"].as_str().unwrap()
+        ))
+        .bearer_auth(&w.town1.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(thumb.status(), 200);
+    assert_eq!(thumb.headers()["content-type"], "image/jpeg");
+    // Refusals: wrong type, bytes that lie about their type, out of scope, too large.
+    app.raw(
+        Method::POST,
+        &path,
+        Some(&w.worker1.token),
+        "image/gif",
+        b"GIF89a....".to_vec(),
+    )
+    .await
+    .problem(415, "unsupported_media");
+    app.raw(
+        Method::POST,
+        &path,
+        Some(&w.worker1.token),
+        "image/png",
+        jpeg.clone(),
+    )
+    .await
+    .problem(415, "unsupported_media");
+    let mut broken = jpeg.clone();
+    broken.truncate(40);
+    app.raw(
+        Method::POST,
+        &path,
+        Some(&w.worker1.token),
+        "image/jpeg",
+        broken,
+    )
+    .await
+    .problem(415, "unsupported_media");
+    app.raw(
+        Method::POST,
+        &path,
+        Some(&w.worker2.token),
+        "image/jpeg",
+        jpeg.clone(),
+    )
+    .await
+    .problem(404, "not_found");
+    app.raw(
+        Method::POST,
+        &path,
+        Some(&w.worker1.token),
+        "image/jpeg",
+        vec![0xFF; 10 * 1024 * 1024 + 1],
+    )
+    .await
+    .problem(413, "too_large");
+    app.get(url, &w.worker2.token)
+        .await
+        .problem(404, "not_found");
+    app.get(url, &w.town2.token).await.problem(404, "not_found");
+    app.get(
+        "/api/v1/photos/00000000-0000-0000-0000-000000000000",
+        &w.admin.token,
+    )
+    .await
+    .problem(404, "not_found");
+    let d = app
+        .get(&format!("/api/v1/incidents/{id}"), &w.town1.token)
+        .await;
+    assert_eq!(d.ok(200)["photos"].as_array().unwrap().len(), 1);
+}
+
+async fn disputes_record_mediation(app: TestApp) {
+    let w = World::build(&app).await;
+    let inc = report(
+        &app,
+        &w.worker1.token,
+        incident("0101", IN_CELL_1, "medium"),
+    )
+    .await;
+    let id = inc["id"].as_str().unwrap();
+    let session = json!({
+        "id": uuid::Uuid::new_v4(),
+        "held_at": Utc::now().to_rfc3339(),
+        "mediator": "调解员 周红",
+        "parties": [{"name": "张三丰", "role": "申请人", "phone": "13812345678"}, {"name": "李四", "role": "被申请人"}],
+        "outcome": "双方同意各退一步，共同出资修缮围墙",
+        "agreement_reached": true,
+    });
+    let path = format!("/api/v1/incidents/{id}/mediations");
+    // The reporter does not handle the case; the volunteer does not even see it.
+    app.post(&path, &w.worker1.token, session.clone())
+        .await
+        .problem(403, "forbidden");
+    app.post(&path, &w.volunteer.token, session.clone())
+        .await
+        .problem(404, "not_found");
+    let r = app.post(&path, &w.town1.token, session.clone()).await;
+    assert_eq!(r.ok(201)["parties"][0]["name"], "张三丰");
+    app.post(&path, &w.town1.token, session.clone())
+        .await
+        .ok(201);
+    let mut changed = session.clone();
+    changed["outcome"] = json!("x");
+    app.post(&path, &w.town1.token, changed)
+        .await
+        .problem(409, "id_conflict");
+    let mut bad = session.clone();
+    bad["id"] = json!(uuid::Uuid::new_v4());
+    bad["parties"] = json!([]);
+    app.post(&path, &w.town1.token, bad)
+        .await
+        .problem(422, "validation_failed");
+    let full = app
+        .get(&format!("/api/v1/incidents/{id}"), &w.town1.token)
+        .await;
+    let full = full.ok(200);
+    assert_eq!(full["mediations"].as_array().unwrap().len(), 1);
+    assert_eq!(full["mediations"][0]["parties"][0]["phone"], "13812345678");
+    let m = full["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "mediation")
+        .unwrap();
+    assert_eq!(m["data"]["agreement_reached"], true);
+    assert!(!m.to_string().contains("张三丰"), "no names in the history");
+    let masked = app
+        .get(&format!("/api/v1/incidents/{id}"), &w.worker1.token)
+        .await;
+    let masked = masked.ok(200);
+    assert_eq!(masked["mediations"][0]["parties"][0]["name"], "张**");
+    assert_eq!(
+        masked["mediations"][0]["parties"][0]["phone"],
+        "138****5678"
+    );
+    assert!(!masked.to_string().contains("张三丰"));
+    // Not a dispute: no mediation.
+    let other = report(&app, &w.worker1.token, incident("0401", IN_CELL_1, "low")).await;
+    let mut s2 = session.clone();
+    s2["id"] = json!(uuid::Uuid::new_v4());
+    app.post(
+        &format!(
+            "/api/v1/incidents/{}/mediations",
+            other["id"].as_str().unwrap()
+        ),
+        &w.town1.token,
+        s2,
+    )
+    .await
+    .problem(409, "invalid_transition");
+}
+
+async fn categories_are_seeded_and_editable(app: TestApp) {
+    let w = World::build(&app).await;
+    let cats = app.get("/api/v1/categories", &w.volunteer.token).await;
+    let cats = cats.ok(200).as_array().unwrap().clone();
+    assert!(cats.len() >= 30);
+    for class in ["01", "02", "03", "04", "05", "06", "99"] {
+        assert!(
+            cats.iter()
+                .any(|c| c["code"].as_str().unwrap().starts_with(class)),
+            "class {class}"
+        );
+    }
+    let neighbour = cats.iter().find(|c| c["code"] == "0101").unwrap();
+    assert_eq!(neighbour["name"], "邻里纠纷");
+    assert!(neighbour["deadline_hours"]["town"].as_f64().unwrap() > 0.0);
+    let r = app
+        .patch(
+            "/api/v1/categories/0101",
+            &w.admin.token,
+            json!({"deadline_hours": {"town": 0.001}}),
+        )
+        .await;
+    assert_eq!(r.ok(200)["deadline_hours"]["town"], 0.001);
+    assert_eq!(
+        r.body["deadline_hours"]["community"],
+        neighbour["deadline_hours"]["community"]
+    );
+    for bad in [
+        json!({"deadline_hours": {"town": 0}}),
+        json!({"deadline_hours": {"town": -1}}),
+        json!({"name": ""}),
+        json!({"deadline_hours": {"city": 1}}),
+    ] {
+        app.patch("/api/v1/categories/0101", &w.admin.token, bad)
+            .await
+            .problem(422, "validation_failed");
+    }
+    app.patch(
+        "/api/v1/categories/0101",
+        &w.district.token,
+        json!({"name": "x"}),
+    )
+    .await
+    .problem(403, "forbidden");
+    app.patch(
+        "/api/v1/categories/7777",
+        &w.admin.token,
+        json!({"name": "x"}),
+    )
+    .await
+    .problem(404, "not_found");
+}
+
+both_engines!(
+    a_report_goes_round_the_whole_loop,
+    creates_are_idempotent_and_validated,
+    every_role_refusal_and_illegal_step,
+    workers_close_minor_matters_on_the_spot,
+    supervisors_act_only_at_or_above_the_level,
+    ignored_disputes_climb_the_ladder_by_themselves,
+    deadlines_count_working_hours,
+    lists_filter_within_scope,
+    duplicates_are_flagged_and_merged,
+    photos_are_checked_stripped_and_scoped,
+    disputes_record_mediation,
+    categories_are_seeded_and_editable,
+);
