@@ -162,7 +162,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo => {
             let pool = startup::open_database(&config)?;
-            let logins = demo::seed(&mut *pool.get()?).map_err(report)?;
+            let state = crate::state::AppState::new(std::sync::Arc::new(config), pool.clone());
+            let logins = demo::seed(&state, &mut *pool.get()?).map_err(report)?;
             println!(
                 "Demo district 500117 (合川区) is ready. Logins (password: {}):",
                 demo::PASSWORD

@@ -6,9 +6,16 @@ use gridwork_shared::RegionLevel;
 use gridwork_shared::api::{NewRegion, NewUser, Role};
 use gridwork_shared::geometry::CellFeature;
 
+use gridwork_shared::geometry::Location;
+use gridwork_shared::incident::{
+    Action, ActionRequest, NewIncident, NewMediation, Party, Severity,
+};
+
+use crate::auth::CurrentUser;
 use crate::db::{self, DbConn, cells, regions, users};
 use crate::error::ApiResult;
-use crate::{auth, import};
+use crate::state::AppState;
+use crate::{auth, import, incidents};
 
 pub const PASSWORD: &str = "gridwork-demo";
 
@@ -220,7 +227,7 @@ fn demo_users() -> Vec<(String, Role, String, String, Vec<String>)> {
 }
 
 /// Seeds everything; returns the logins (username, role, region).
-pub fn seed(c: &mut DbConn) -> ApiResult<Vec<(String, String, String)>> {
+pub fn seed(state: &AppState, c: &mut DbConn) -> ApiResult<Vec<(String, String, String)>> {
     let district = NewRegion {
         code: "500117".into(),
         name: "合川区".into(),
@@ -296,7 +303,320 @@ pub fn seed(c: &mut DbConn) -> ApiResult<Vec<(String, String, String)>> {
             },
         ));
     }
+    seed_incidents(state, c)?;
     Ok(logins)
+}
+
+fn actor(c: &mut DbConn, username: &str) -> ApiResult<CurrentUser> {
+    let u = users::find_by_username(c, username)?
+        .ok_or_else(|| anyhow::anyhow!("demo user {username} missing"))?;
+    Ok(CurrentUser {
+        role: Role::parse(&u.role).expect("demo roles are valid"),
+        id: u.id,
+        username: u.username,
+        region_code: u.region_code,
+        display_name: u.display_name,
+        ip: "demo".into(),
+    })
+}
+
+/// A point well inside a demo cell.
+fn spot(code: &str) -> Location {
+    use geo::InteriorPoint;
+    let cell = demo_cells()
+        .into_iter()
+        .find(|c| c.code == code)
+        .expect("a demo cell");
+    let p = cell.shape.interior_point().expect("a cell has an interior");
+    Location {
+        lon: (p.x() * 1e6).round() / 1e6,
+        lat: (p.y() * 1e6).round() / 1e6,
+    }
+}
+
+/// One demo story: who reports what where, then the steps taken (actor, action, assignee).
+struct Story {
+    key: &'static str,
+    reporter: &'static str,
+    category: &'static str,
+    cell: &'static str,
+    title: &'static str,
+    severity: Severity,
+    /// Days ago it happened (the clock is set back while it is told).
+    days_ago: i64,
+    steps: &'static [(&'static str, Action, Option<&'static str>)],
+}
+
+const STORIES: &[Story] = &[
+    Story {
+        key: "rubbish",
+        reporter: "worker1",
+        category: "0401",
+        cell: "500117001001001",
+        title: "小区门口垃圾堆积",
+        severity: Severity::Medium,
+        days_ago: 0,
+        steps: &[],
+    },
+    Story {
+        key: "streetlight",
+        reporter: "worker2",
+        category: "0502",
+        cell: "500117001001004",
+        title: "文峰路路灯不亮",
+        severity: Severity::Low,
+        days_ago: 0,
+        steps: &[("town1", Action::Accept, None)],
+    },
+    Story {
+        key: "out-of-scope",
+        reporter: "volunteer1",
+        category: "9901",
+        cell: "500117001001002",
+        title: "咨询社保办理",
+        severity: Severity::Low,
+        days_ago: 1,
+        steps: &[("town1", Action::Reject, None)],
+    },
+    Story {
+        key: "manhole",
+        reporter: "worker3",
+        category: "0503",
+        cell: "500117001002001",
+        title: "白塔街井盖缺失",
+        severity: Severity::High,
+        days_ago: 0,
+        steps: &[
+            ("town1", Action::Accept, None),
+            ("town1", Action::Dispatch, Some("worker3")),
+        ],
+    },
+    Story {
+        key: "fire-exit",
+        reporter: "worker5",
+        category: "0201",
+        cell: "500117002001001",
+        title: "商铺堵塞消防通道",
+        severity: Severity::High,
+        days_ago: 1,
+        steps: &[
+            ("town2", Action::Accept, None),
+            ("town2", Action::Dispatch, Some("worker5")),
+            ("worker5", Action::Start, None),
+        ],
+    },
+    Story {
+        key: "noise",
+        reporter: "worker6",
+        category: "0403",
+        cell: "500117002001004",
+        title: "夜间施工噪声扰民",
+        severity: Severity::Medium,
+        days_ago: 2,
+        steps: &[
+            ("town2", Action::Accept, None),
+            ("town2", Action::Dispatch, Some("worker6")),
+            ("worker6", Action::Start, None),
+            ("worker6", Action::Resolve, None),
+        ],
+    },
+    Story {
+        key: "pothole",
+        reporter: "worker9",
+        category: "0501",
+        cell: "500117003001001",
+        title: "南园路路面坑洼",
+        severity: Severity::Medium,
+        days_ago: 3,
+        steps: &[
+            ("town3", Action::Accept, None),
+            ("town3", Action::Dispatch, Some("worker9")),
+            ("worker9", Action::Start, None),
+            ("worker9", Action::Resolve, None),
+            ("town3", Action::Verify, None),
+        ],
+    },
+    Story {
+        key: "sewage",
+        reporter: "worker11",
+        category: "0402",
+        cell: "500117003002001",
+        title: "餐馆污水直排",
+        severity: Severity::Medium,
+        days_ago: 2,
+        steps: &[
+            ("town3", Action::Accept, None),
+            ("town3", Action::Dispatch, Some("worker11")),
+            ("worker11", Action::Start, None),
+            ("worker11", Action::Resolve, None),
+            ("town3", Action::Rework, None),
+        ],
+    },
+    Story {
+        key: "light-fixed",
+        reporter: "worker13",
+        category: "0502",
+        cell: "500117101001001",
+        title: "太和街路灯松动",
+        severity: Severity::Low,
+        days_ago: 0,
+        steps: &[("worker13", Action::SelfClose, None)],
+    },
+    Story {
+        key: "neighbours",
+        reporter: "worker1",
+        category: "0101",
+        cell: "500117001001002",
+        title: "邻居因漏水发生纠纷",
+        severity: Severity::Medium,
+        days_ago: 1,
+        steps: &[
+            ("town1", Action::Escalate, None),
+            ("town1", Action::Accept, None),
+        ],
+    },
+    Story {
+        key: "land",
+        reporter: "worker15",
+        category: "0103",
+        cell: "500117101201001",
+        title: "三汇村宅基地边界纠纷",
+        severity: Severity::High,
+        days_ago: 2,
+        steps: &[
+            ("town4", Action::Escalate, None),
+            ("district", Action::Escalate, None),
+            ("district", Action::Accept, None),
+        ],
+    },
+    Story {
+        key: "wages",
+        reporter: "worker7",
+        category: "0104",
+        cell: "500117002002001",
+        title: "工地拖欠农民工工资",
+        severity: Severity::High,
+        days_ago: 30,
+        steps: &[
+            ("town2", Action::Escalate, None),
+            ("district", Action::Escalate, None),
+        ],
+    },
+];
+
+fn demo_id(key: &str) -> uuid::Uuid {
+    uuid::Uuid::new_v5(
+        &uuid::Uuid::NAMESPACE_URL,
+        format!("gridwork-demo:{key}").as_bytes(),
+    )
+}
+
+/// Incidents in every state: each story is told once (a story already there is skipped).
+fn seed_incidents(state: &AppState, c: &mut DbConn) -> ApiResult<()> {
+    for story in STORIES {
+        let id = demo_id(story.key);
+        if db::incidents::find(c, &id.to_string())?.is_some() {
+            continue;
+        }
+        state.clock.advance(chrono::Duration::days(-story.days_ago));
+        let told = tell(state, c, story, id);
+        state.clock.advance(chrono::Duration::days(story.days_ago));
+        told?;
+    }
+    // A duplicate report next to the rubbish, merged into it.
+    let dup = demo_id("rubbish-again");
+    if db::incidents::find(c, &dup.to_string())?.is_none() {
+        let mut at = spot("500117001001001");
+        at.lon += 0.0001;
+        let new = NewIncident {
+            id: dup,
+            category: "0401".into(),
+            title: "门口垃圾没人清".into(),
+            description: String::new(),
+            location: at,
+            occurred_at: state.clock.now(),
+            severity: Severity::Low,
+        };
+        let volunteer = actor(c, "volunteer1")?;
+        incidents::report(state, c, &volunteer, &new)?;
+        step(
+            state,
+            c,
+            "town1",
+            &dup.to_string(),
+            Action::Merge,
+            None,
+            Some(demo_id("rubbish")),
+        )?;
+    }
+    Ok(())
+}
+
+fn step(
+    state: &AppState,
+    c: &mut DbConn,
+    who: &str,
+    id: &str,
+    action: Action,
+    assignee: Option<&str>,
+    into: Option<uuid::Uuid>,
+) -> ApiResult<()> {
+    let user = actor(c, who)?;
+    let version = db::incidents::find(c, id)?.map(|r| r.version).unwrap_or(1);
+    let assignee_id = match assignee {
+        Some(name) => Some(actor(c, name)?.id.parse().map_err(anyhow::Error::from)?),
+        None => None,
+    };
+    let req = ActionRequest {
+        action,
+        version,
+        note: None,
+        assignee_id,
+        into,
+    };
+    incidents::act(state, c, &user, id, &req).map(|_| ())
+}
+
+fn tell(state: &AppState, c: &mut DbConn, story: &Story, id: uuid::Uuid) -> ApiResult<()> {
+    let reporter = actor(c, story.reporter)?;
+    let new = NewIncident {
+        id,
+        category: story.category.into(),
+        title: story.title.into(),
+        description: format!("{}（演示数据）", story.title),
+        location: spot(story.cell),
+        occurred_at: state.clock.now() - chrono::Duration::hours(1),
+        severity: story.severity,
+    };
+    incidents::report(state, c, &reporter, &new)?;
+    for (who, action, assignee) in story.steps {
+        step(state, c, who, &id.to_string(), *action, *assignee, None)?;
+    }
+    if gridwork_shared::incident::is_dispute(story.category) {
+        let handler = actor(c, story.steps.last().map(|s| s.0).unwrap_or("district"))?;
+        let session = NewMediation {
+            id: demo_id(&format!("{}-mediation", story.key)),
+            held_at: state.clock.now(),
+            mediator: "人民调解员 周红".into(),
+            parties: vec![
+                Party {
+                    name: "张建国".into(),
+                    role: Some("申请人".into()),
+                    phone: Some("13800001111".into()),
+                },
+                Party {
+                    name: "李秀英".into(),
+                    role: Some("被申请人".into()),
+                    phone: None,
+                },
+            ],
+            outcome: "双方陈述意见，约定下周再次调解".into(),
+            agreement_reached: false,
+            note: None,
+        };
+        incidents::record_mediation(state, c, &handler, &id.to_string(), &session)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

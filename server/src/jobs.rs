@@ -20,10 +20,15 @@ pub fn spawn_escalation_sweep(state: web::Data<AppState>) {
                 .db(move |c| crate::incidents::escalate_overdue(&st, c))
                 .await
             {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(escalated = n, "escalation sweep"),
+                Ok(n) => {
+                    if n > 0 {
+                        tracing::info!(escalated = n, "escalation sweep");
+                    }
+                    state.metrics.escalations.inc_by(n as u64);
+                }
                 Err(e) => tracing::warn!(error = %e, "escalation sweep failed"),
             }
+            state.metrics.sweeps.inc();
         }
     });
 }

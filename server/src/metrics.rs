@@ -12,6 +12,8 @@ pub struct Metrics {
     pub grid_cells: IntGauge,
     pub pool_connections: IntGauge,
     pub pool_idle: IntGauge,
+    pub sweeps: prometheus::IntCounter,
+    pub escalations: prometheus::IntCounter,
 }
 
 impl Default for Metrics {
@@ -45,12 +47,22 @@ impl Metrics {
         let pool_connections =
             IntGauge::new("db_pool_connections", "Open database connections").expect("valid");
         let pool_idle = IntGauge::new("db_pool_idle", "Idle database connections").expect("valid");
+        let sweeps =
+            prometheus::IntCounter::new("escalation_sweeps_total", "Escalation sweeps run")
+                .expect("valid");
+        let escalations = prometheus::IntCounter::new(
+            "escalations_total",
+            "Incidents escalated by the sweep because their deadline passed",
+        )
+        .expect("valid");
         for c in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
             Box::new(grid_cells.clone()),
             Box::new(pool_connections.clone()),
             Box::new(pool_idle.clone()),
+            Box::new(sweeps.clone()),
+            Box::new(escalations.clone()),
         ] {
             registry.register(c).expect("unique metric");
         }
@@ -61,6 +73,8 @@ impl Metrics {
             grid_cells,
             pool_connections,
             pool_idle,
+            sweeps,
+            escalations,
         }
     }
 

@@ -11,12 +11,9 @@ use actix_web::{App, HttpResponse, HttpServer, web};
 use gridwork_shared::{ErrorCode, Problem};
 use tracing_actix_web::TracingLogger;
 
-use crate::auth::jwt::JwtKeys;
 use crate::config::Config;
 use crate::db;
 use crate::error::problem_response;
-use crate::grid::GridCache;
-use crate::metrics::Metrics;
 use crate::routes;
 use crate::state::AppState;
 
@@ -79,14 +76,7 @@ impl Application {
             let config = config.clone();
             web::block(move || open_database(&config)).await??
         };
-        let state = web::Data::new(AppState {
-            jwt: JwtKeys::new(config.jwt_secret_bytes()),
-            grid: GridCache::default(),
-            metrics: Metrics::new(),
-            clock: Default::default(),
-            pool,
-            config: config.clone(),
-        });
+        let state = web::Data::new(AppState::new(config.clone(), pool));
         {
             let st = state.clone();
             state

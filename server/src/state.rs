@@ -22,6 +22,17 @@ pub struct AppState {
 }
 
 impl AppState {
+    pub fn new(config: Arc<Config>, pool: Pool) -> AppState {
+        AppState {
+            jwt: JwtKeys::new(config.jwt_secret_bytes()),
+            grid: GridCache::default(),
+            metrics: Metrics::new(),
+            clock: Clock::default(),
+            pool,
+            config,
+        }
+    }
+
     /// Runs blocking database work on actix's blocking pool, never on an async worker.
     pub async fn db<T, E, F>(&self, f: F) -> ApiResult<T>
     where

@@ -504,6 +504,49 @@ async fn ignored_disputes_climb_the_ladder_by_themselves(app: TestApp) {
     assert_eq!(overdue.ok(200)["items"][0]["id"], id);
 }
 
+/// Two processes sweeping one database escalate an overdue incident once per level.
+async fn sweeps_of_several_processes_escalate_once(app: TestApp) {
+    let w = World::build(&app).await;
+    let other = TestApp::spawn_sharing(&app).await;
+    let inc = report(
+        &app,
+        &w.worker1.token,
+        incident("0101", IN_CELL_1, "medium"),
+    )
+    .await;
+    let url = format!("/api/v1/incidents/{}", inc["id"].as_str().unwrap());
+    app.advance(Duration::days(6));
+    other.advance(Duration::days(6));
+    app.wait_for("escalation to town", || async {
+        (app.get(&url, &w.town1.token).await.body["level"] == "town").then_some(())
+    })
+    .await;
+    // Let both processes sweep twice more, then count.
+    let sweeps = |a: &TestApp| {
+        let a = a.state.clone();
+        move || a.metrics.sweeps.get()
+    };
+    let (s1, s2) = (sweeps(&app)(), sweeps(&other)());
+    app.wait_for("two more sweeps in each process", || async {
+        (sweeps(&app)() >= s1 + 2 && sweeps(&other)() >= s2 + 2).then_some(())
+    })
+    .await;
+    let d = app.get(&url, &w.town1.token).await;
+    let d = d.ok(200);
+    assert_eq!(d["level"], "town");
+    assert_eq!(
+        d["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "escalate")
+            .count(),
+        1
+    );
+    let total = app.state.metrics.escalations.get() + other.state.metrics.escalations.get();
+    assert_eq!(total, 1);
+}
+
 async fn deadlines_count_working_hours(app: TestApp) {
     let w = World::build(&app).await;
     app.patch(
@@ -991,6 +1034,7 @@ both_engines!(
     workers_close_minor_matters_on_the_spot,
     supervisors_act_only_at_or_above_the_level,
     ignored_disputes_climb_the_ladder_by_themselves,
+    sweeps_of_several_processes_escalate_once,
     deadlines_count_working_hours,
     lists_filter_within_scope,
     duplicates_are_flagged_and_merged,

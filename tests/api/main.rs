@@ -4,6 +4,7 @@ mod audit;
 mod auth;
 mod cells;
 mod conventions;
+mod demo;
 mod incidents;
 mod ops;
 mod regions;

@@ -1,0 +1,61 @@
+use gridwork_tests::{TestApp, both_engines};
+use std::collections::BTreeSet;
+
+/// `gridwork demo` seeds a district with incidents in every state, and seeding again
+/// changes nothing.
+async fn the_demo_district_is_complete_and_idempotent(app: TestApp) {
+    let state = app.state.clone();
+    let logins = app
+        .with_db(move |c| gridwork_server::demo::seed(&state, c).map_err(|e| e.to_string()))
+        .await
+        .unwrap();
+    let roles: BTreeSet<String> = logins.iter().map(|l| l.1.clone()).collect();
+    assert_eq!(roles.len(), 4, "{roles:?}");
+    let token = app.login("admin", gridwork_server::demo::PASSWORD).await;
+    let cells = app.get("/api/v1/cells", &token).await;
+    assert_eq!(cells.ok(200)["features"].as_array().unwrap().len(), 48);
+    let regions = app.get("/api/v1/regions", &token).await;
+    let regions = regions.ok(200).as_array().unwrap().clone();
+    assert_eq!(regions.iter().filter(|r| r["level"] == "town").count(), 4);
+    assert_eq!(
+        regions.iter().filter(|r| r["level"] == "community").count(),
+        8
+    );
+    let list = app.get("/api/v1/incidents?limit=500", &token).await;
+    let items = list.ok(200)["items"].as_array().unwrap().clone();
+    let statuses: BTreeSet<String> = items
+        .iter()
+        .map(|i| i["status"].as_str().unwrap().to_string())
+        .collect();
+    for s in [
+        "reported",
+        "accepted",
+        "rejected",
+        "dispatched",
+        "in_progress",
+        "resolved",
+        "closed",
+        "rework",
+    ] {
+        assert!(statuses.contains(s), "no demo incident is {s}");
+    }
+    let levels: BTreeSet<String> = items
+        .iter()
+        .map(|i| i["level"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(levels.len(), 3);
+    assert!(items.iter().any(|i| !i["merged_into"].is_null()));
+    let state = app.state.clone();
+    app.with_db(move |c| gridwork_server::demo::seed(&state, c).map_err(|e| e.to_string()))
+        .await
+        .unwrap();
+    let again = app.get("/api/v1/incidents?limit=500", &token).await;
+    assert_eq!(
+        again.ok(200)["items"].as_array().unwrap().len(),
+        items.len()
+    );
+    let cells = app.get("/api/v1/cells", &token).await;
+    assert_eq!(cells.ok(200)["features"].as_array().unwrap().len(), 48);
+}
+
+both_engines!(the_demo_district_is_complete_and_idempotent);
