@@ -42,6 +42,18 @@ pub enum Command {
     Demo,
     /// Print the OpenAPI document of the HTTP API.
     Openapi,
+    /// Special-population records.
+    Persons {
+        #[command(subcommand)]
+        command: PersonsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PersonsCommand {
+    /// Re-encrypt every sensitive field under the current GRIDWORK_ENCRYPTION_KEY (after a
+    /// key rotation; the old key must be in GRIDWORK_ENCRYPTION_KEYS_OLD).
+    Reencrypt,
 }
 
 #[derive(Debug, Subcommand)]
@@ -159,6 +171,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             bar.finish_and_clear();
             let result = result.map_err(report)?;
             println!("{} created, {} updated", result.created, result.updated);
+        }
+        Command::Persons {
+            command: PersonsCommand::Reencrypt,
+        } => {
+            let pool = startup::open_database(&config)?;
+            let state = crate::state::AppState::new(std::sync::Arc::new(config), pool.clone());
+            let n = crate::persons::reencrypt_all(&state, &mut *pool.get()?).map_err(report)?;
+            println!(
+                "{n} person record(s) re-encrypted under key {}",
+                state.keyring.current_key_id()
+            );
         }
         Command::Demo => {
             let pool = startup::open_database(&config)?;

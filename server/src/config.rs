@@ -34,6 +34,10 @@ pub struct Config {
     pub sweep_secs: u64,
     /// Radius within which an open incident of the same category is a possible duplicate.
     pub duplicate_radius_m: f64,
+    /// Keys that values may still be encrypted with (rotation).
+    pub encryption_keys_old: Vec<SecretSlice<u8>>,
+    /// A visit farther than this from the person's registered location is flagged `far`.
+    pub visit_far_m: f64,
 }
 
 impl std::fmt::Debug for Config {
@@ -112,6 +116,22 @@ impl Config {
                 None => 60,
             },
             duplicate_radius_m: 50.0,
+            encryption_keys_old: match env("GRIDWORK_ENCRYPTION_KEYS_OLD") {
+                Some(list) => list
+                    .split(',')
+                    .map(|k| decode_key(k).map(Into::into))
+                    .collect::<anyhow::Result<Vec<_>>>()
+                    .context("GRIDWORK_ENCRYPTION_KEYS_OLD")?,
+                None => Vec::new(),
+            },
+            visit_far_m: match env("GRIDWORK_VISIT_FAR_M") {
+                Some(s) => s
+                    .parse()
+                    .ok()
+                    .filter(|v: &f64| *v > 0.0)
+                    .context("GRIDWORK_VISIT_FAR_M must be a positive number of metres")?,
+                None => 500.0,
+            },
         })
     }
 
@@ -136,11 +156,23 @@ impl Config {
             calendar: WorkCalendar::default(),
             sweep_secs: 60,
             duplicate_radius_m: 50.0,
+            encryption_keys_old: Vec::new(),
+            visit_far_m: 500.0,
         }
     }
 
     pub fn jwt_secret_bytes(&self) -> &[u8] {
         self.jwt_secret.expose_secret()
+    }
+
+    /// The field-encryption keyring: the current key and the old ones.
+    pub fn keyring(&self) -> crate::crypto::Keyring {
+        let old: Vec<Vec<u8>> = self
+            .encryption_keys_old
+            .iter()
+            .map(|k| k.expose_secret().to_vec())
+            .collect();
+        crate::crypto::Keyring::new(self.encryption_key.expose_secret(), &old)
     }
 }
 

@@ -304,7 +304,302 @@ pub fn seed(state: &AppState, c: &mut DbConn) -> ApiResult<Vec<(String, String, 
         ));
     }
     seed_incidents(state, c)?;
+    seed_persons(state, c)?;
+    seed_units(state, c)?;
     Ok(logins)
+}
+
+/// Persons of every category, some overdue (registered long ago, never met).
+fn seed_persons(state: &AppState, c: &mut DbConn) -> ApiResult<()> {
+    use gridwork_shared::person::{NewPerson, PersonCategory, RiskLevel};
+    // Valid GB 11643 numbers (synthetic), names and where they live.
+    /// (key, category, risk, name, identity number, cell, responsible worker, days since registration)
+    type P = (
+        &'static str,
+        PersonCategory,
+        RiskLevel,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        i64,
+    );
+    const PEOPLE: &[P] = &[
+        (
+            "p1",
+            PersonCategory::CommunityCorrection,
+            RiskLevel::High,
+            "陈志强",
+            "500117198503120011",
+            "500117001001001",
+            "worker1",
+            10,
+        ),
+        (
+            "p2",
+            PersonCategory::ReleasedPrisoner,
+            RiskLevel::Medium,
+            "刘德明",
+            "500117197811050036",
+            "500117001001002",
+            "worker1",
+            3,
+        ),
+        (
+            "p3",
+            PersonCategory::DrugUser,
+            RiskLevel::High,
+            "赵小军",
+            "500117199207230054",
+            "500117001002001",
+            "worker3",
+            2,
+        ),
+        (
+            "p4",
+            PersonCategory::SevereMentalDisorder,
+            RiskLevel::High,
+            "孙丽华",
+            "500117196912300027",
+            "500117002001001",
+            "worker5",
+            9,
+        ),
+        (
+            "p5",
+            PersonCategory::KeyYouth,
+            RiskLevel::Low,
+            "周浩然",
+            "500117200805160012",
+            "500117003001001",
+            "worker9",
+            40,
+        ),
+        (
+            "p6",
+            PersonCategory::AidsRisk,
+            RiskLevel::Medium,
+            "吴海涛",
+            "500117198801010031",
+            "500117101001001",
+            "worker13",
+            1,
+        ),
+        (
+            "p7",
+            PersonCategory::Cult,
+            RiskLevel::Low,
+            "郑秀兰",
+            "500117195504040048",
+            "500117101201001",
+            "worker15",
+            5,
+        ),
+    ];
+    let sup = |cell: &str| match &cell[..9] {
+        "500117001" => "town1",
+        "500117002" => "town2",
+        "500117003" => "town3",
+        _ => "town4",
+    };
+    for (key, category, risk, name, id_number, cell, worker, days_ago) in PEOPLE {
+        let id = demo_id(&format!("person-{key}"));
+        if db::persons::find(c, &id.to_string())?.is_some() {
+            continue;
+        }
+        let new = NewPerson {
+            id,
+            category: *category,
+            name: (*name).into(),
+            id_number: fix_check_digit(id_number),
+            address: format!("{}附近居民楼", &cell[12..]),
+            location: spot(cell),
+            risk_level: *risk,
+            responsible_worker_id: actor(c, worker)?.id.parse().map_err(anyhow::Error::from)?,
+        };
+        let by = actor(c, sup(cell))?;
+        state.clock.advance(chrono::Duration::days(-days_ago));
+        let done = crate::persons::register(state, c, &by, &new);
+        state.clock.advance(chrono::Duration::days(*days_ago));
+        done?;
+    }
+    Ok(())
+}
+
+/// Replaces the last character with the GB 11643 check digit of the first 17.
+fn fix_check_digit(s: &str) -> String {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: &[u8; 11] = b"10X98765432";
+    let sum: u32 = s
+        .bytes()
+        .take(17)
+        .zip(WEIGHTS)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
+    format!("{}{}", &s[..17], CHECK[(sum % 11) as usize] as char)
+}
+
+/// Units of every kind and status, some certified.
+fn seed_units(state: &AppState, c: &mut DbConn) -> ApiResult<()> {
+    use gridwork_shared::safety::{
+        Certification, CertificationRequest, InspectionResult, NewHazard, NewInspection, NewUnit,
+        UnitKind,
+    };
+    // (key, kind, name, cell, who, inspection: None | Some((hazard?, deadline days from now)), certification)
+    type U = (
+        &'static str,
+        UnitKind,
+        &'static str,
+        &'static str,
+        &'static str,
+        Option<(bool, i64)>,
+        Option<(&'static str, Certification)>,
+    );
+    const UNITS: &[U] = &[
+        (
+            "u1",
+            UnitKind::School,
+            "文峰小学",
+            "500117001001001",
+            "worker1",
+            Some((false, 0)),
+            Some(("district", Certification::District)),
+        ),
+        (
+            "u2",
+            UnitKind::Hospital,
+            "合川区人民医院",
+            "500117001001002",
+            "worker1",
+            Some((false, 0)),
+            Some(("town1", Certification::Town)),
+        ),
+        (
+            "u3",
+            UnitKind::Enterprise,
+            "合川纺织厂",
+            "500117001002001",
+            "worker3",
+            Some((true, 5)),
+            None,
+        ),
+        (
+            "u4",
+            UnitKind::Shop,
+            "白塔副食店",
+            "500117001002002",
+            "worker3",
+            Some((true, -2)),
+            None,
+        ),
+        (
+            "u5",
+            UnitKind::Market,
+            "钓鱼城农贸市场",
+            "500117002001001",
+            "worker5",
+            Some((false, 0)),
+            Some(("town2", Certification::Town)),
+        ),
+        (
+            "u6",
+            UnitKind::ConstructionSite,
+            "学府路安置房工地",
+            "500117002001004",
+            "worker6",
+            Some((true, -1)),
+            None,
+        ),
+        (
+            "u7",
+            UnitKind::Household,
+            "南园小区7栋2单元301",
+            "500117003001001",
+            "worker9",
+            None,
+            None,
+        ),
+        (
+            "u8",
+            UnitKind::Community,
+            "东渡社区",
+            "500117003002001",
+            "worker11",
+            Some((false, 0)),
+            None,
+        ),
+        (
+            "u9",
+            UnitKind::Other,
+            "太和镇文化站",
+            "500117101001001",
+            "worker13",
+            None,
+            None,
+        ),
+    ];
+    for (key, kind, name, cell, who, inspection, cert) in UNITS {
+        let id = demo_id(&format!("unit-{key}"));
+        if db::units::find(c, &id.to_string())?.is_some() {
+            continue;
+        }
+        let by = actor(c, who)?;
+        let new = NewUnit {
+            id,
+            kind: *kind,
+            name: (*name).into(),
+            address: format!("{name}（演示）"),
+            location: spot(cell),
+        };
+        // Registered and inspected ten days ago, so a past deadline is possible.
+        state.clock.advance(chrono::Duration::days(-10));
+        let told = (|| -> ApiResult<()> {
+            crate::units::create(state, c, &by, &new)?;
+            if let Some((hazard, deadline_days)) = inspection {
+                let now = state.clock.now();
+                let ins = NewInspection {
+                    id: demo_id(&format!("inspection-{key}")),
+                    inspected_at: now,
+                    location: spot(cell),
+                    result: if *hazard {
+                        InspectionResult::Hazard
+                    } else {
+                        InspectionResult::Safe
+                    },
+                    hazards: if *hazard {
+                        vec![NewHazard {
+                            description: "消防器材过期，疏散通道堆放杂物".into(),
+                            deadline: now + chrono::Duration::days(10 + deadline_days),
+                        }]
+                    } else {
+                        vec![]
+                    },
+                    note: "例行检查".into(),
+                };
+                crate::units::inspect(state, c, &by, &id.to_string(), &ins)?;
+            }
+            Ok(())
+        })();
+        state.clock.advance(chrono::Duration::days(10));
+        told?;
+        if let Some((sup, level)) = cert {
+            let version = db::units::find(c, &id.to_string())?
+                .map(|u| u.version)
+                .unwrap_or(1);
+            let sup = actor(c, sup)?;
+            crate::units::certify(
+                state,
+                c,
+                &sup,
+                &id.to_string(),
+                &CertificationRequest {
+                    level: *level,
+                    version,
+                },
+            )?;
+        }
+    }
+    Ok(())
 }
 
 fn actor(c: &mut DbConn, username: &str) -> ApiResult<CurrentUser> {

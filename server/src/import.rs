@@ -107,7 +107,7 @@ fn row_for(f: &CellFeature, now: NaiveDateTime) -> CellRow {
         min_lat: r.min().y,
         max_lon: r.max().x,
         max_lat: r.max().y,
-        valid_from: f.valid_from.map(|t| t.naive_utc()).unwrap_or(now),
+        valid_from: f.valid_from.map(crate::time::to_db).unwrap_or(now),
         valid_to: None,
         created_at: now,
     }
@@ -158,7 +158,8 @@ pub fn apply(
                 let same_shape = shape_from_text(&old.geometry).is_some_and(|s| s == f.shape);
                 unchanged[k] = same_shape
                     && old.name == f.name
-                    && f.valid_from.is_none_or(|t| t.naive_utc() == old.valid_from);
+                    && f.valid_from
+                        .is_none_or(|t| crate::time::to_db(t) == old.valid_from);
             }
         }
 

@@ -152,7 +152,7 @@ pub fn due_at(
     } else {
         state.config.calendar.add_working_hours(from, hours)
     };
-    due.naive_utc()
+    crate::time::to_db(due)
 }
 
 /// A possible duplicate of a new report.
@@ -278,7 +278,7 @@ pub fn report(
             lon: new.location.lon,
             lat: new.location.lat,
             cell_code: cell.code.clone(),
-            occurred_at: new.occurred_at.naive_utc(),
+            occurred_at: crate::time::to_db(new.occurred_at),
             severity: new.severity.as_str().to_string(),
             status: Status::Reported.as_str().to_string(),
             level: Level::Community.as_str().to_string(),
@@ -629,7 +629,7 @@ pub fn record_mediation(
         let m = MediationRow {
             id: new.id.to_string(),
             incident_id: row.id.clone(),
-            held_at: new.held_at.naive_utc(),
+            held_at: crate::time::to_db(new.held_at),
             mediator: new.mediator.trim().to_string(),
             parties: serde_json::to_string(&new.parties).expect("parties serialize"),
             outcome: new.outcome.trim().to_string(),

@@ -19,6 +19,7 @@ pub struct AppState {
     pub grid: GridCache,
     pub metrics: Metrics,
     pub clock: Clock,
+    pub keyring: crate::crypto::Keyring,
 }
 
 impl AppState {
@@ -28,6 +29,7 @@ impl AppState {
             grid: GridCache::default(),
             metrics: Metrics::new(),
             clock: Clock::default(),
+            keyring: config.keyring(),
             pool,
             config,
         }

@@ -15,3 +15,10 @@ pub mod serde_utc {
         s.serialize_str(&super::fmt(*t))
     }
 }
+
+/// A client-sent instant as stored: naive UTC, truncated to microseconds (both engines
+/// keep microseconds; SQLite would otherwise keep nanoseconds and compare differently).
+pub fn to_db(t: DateTime<Utc>) -> chrono::NaiveDateTime {
+    use chrono::SubsecRound;
+    t.trunc_subsecs(6).naive_utc()
+}

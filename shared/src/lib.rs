@@ -9,7 +9,9 @@ pub mod calendar;
 pub mod codes;
 pub mod geometry;
 pub mod incident;
+pub mod person;
 pub mod problem;
+pub mod safety;
 pub mod validate;
 
 pub use codes::{RegionCode, RegionLevel};

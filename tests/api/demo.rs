@@ -45,10 +45,45 @@ async fn the_demo_district_is_complete_and_idempotent(app: TestApp) {
         .collect();
     assert_eq!(levels.len(), 3);
     assert!(items.iter().any(|i| !i["merged_into"].is_null()));
+    let persons = app.get("/api/v1/persons?limit=500", &token).await;
+    let persons = persons.ok(200)["items"].as_array().unwrap().clone();
+    let cats: BTreeSet<String> = persons
+        .iter()
+        .map(|p| p["category"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(cats.len(), 7, "{cats:?}");
+    assert!(persons.iter().any(|p| p["overdue"] == true));
+    let units = app.get("/api/v1/safety-units?limit=500", &token).await;
+    let units = units.ok(200)["items"].as_array().unwrap().clone();
+    let kinds: BTreeSet<String> = units
+        .iter()
+        .map(|u| u["kind"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(kinds.len(), 9, "{kinds:?}");
+    let statuses: BTreeSet<String> = units
+        .iter()
+        .map(|u| u["status"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(statuses.len(), 4, "{statuses:?}");
+    let certs: BTreeSet<String> = units
+        .iter()
+        .map(|u| u["certification"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(certs.len(), 3, "{certs:?}");
     let state = app.state.clone();
     app.with_db(move |c| gridwork_server::demo::seed(&state, c).map_err(|e| e.to_string()))
         .await
         .unwrap();
+    let persons_again = app.get("/api/v1/persons?limit=500", &token).await;
+    assert_eq!(
+        persons_again.ok(200)["items"].as_array().unwrap().len(),
+        persons.len()
+    );
+    let units_again = app.get("/api/v1/safety-units?limit=500", &token).await;
+    assert_eq!(
+        units_again.ok(200)["items"].as_array().unwrap().len(),
+        units.len()
+    );
     let again = app.get("/api/v1/incidents?limit=500", &token).await;
     assert_eq!(
         again.ok(200)["items"].as_array().unwrap().len(),

@@ -7,6 +7,8 @@ mod conventions;
 mod demo;
 mod incidents;
 mod ops;
+mod persons;
 mod regions;
 mod schema_drift;
+mod units;
 mod users;

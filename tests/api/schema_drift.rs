@@ -47,7 +47,13 @@ fn diesel_columns() -> BTreeMap<String, Vec<String>> {
         incidents,
         incident_history,
         mediations,
-        photos
+        photos,
+        visit_intervals,
+        persons,
+        visits,
+        safety_units,
+        inspections,
+        hazards
     )
 }
 

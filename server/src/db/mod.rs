@@ -9,9 +9,11 @@ pub mod cells;
 pub mod incidents;
 pub mod models;
 pub mod page;
+pub mod persons;
 pub mod regions;
 pub mod schema;
 pub mod tokens;
+pub mod units;
 pub mod users;
 
 use std::time::Duration;

@@ -177,3 +177,97 @@ pub struct PhotoRow {
     pub uploaded_by: String,
     pub created_at: NaiveDateTime,
 }
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = persons, treat_none_as_null = true)]
+pub struct PersonRow {
+    pub id: String,
+    pub category: String,
+    pub name_enc: String,
+    pub id_number_enc: String,
+    pub id_number_masked: String,
+    pub address_enc: String,
+    pub lon: f64,
+    pub lat: f64,
+    pub cell_code: String,
+    pub risk_level: String,
+    pub responsible_worker_id: String,
+    pub active: bool,
+    pub last_visit_at: Option<NaiveDateTime>,
+    pub last_outcome: Option<String>,
+    pub last_met_at: Option<NaiveDateTime>,
+    pub next_visit_due: Option<NaiveDateTime>,
+    pub version: i64,
+    pub body_hash: String,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = visits)]
+pub struct VisitRow {
+    pub id: String,
+    pub person_id: String,
+    pub visitor_id: String,
+    pub visited_at: NaiveDateTime,
+    pub lon: f64,
+    pub lat: f64,
+    pub outcome: String,
+    pub note: String,
+    pub risk_level: Option<String>,
+    pub distance_m: f64,
+    pub far: bool,
+    pub body_hash: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = safety_units, treat_none_as_null = true)]
+pub struct UnitRow {
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+    pub address: String,
+    pub lon: f64,
+    pub lat: f64,
+    pub cell_code: String,
+    pub certification: String,
+    pub certified_at: Option<NaiveDateTime>,
+    pub certified_by: Option<String>,
+    pub last_inspected_at: Option<NaiveDateTime>,
+    pub open_hazards: i32,
+    pub earliest_open_deadline: Option<NaiveDateTime>,
+    pub version: i64,
+    pub body_hash: String,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = inspections)]
+pub struct InspectionRow {
+    pub id: String,
+    pub unit_id: String,
+    pub inspector_id: String,
+    pub inspected_at: NaiveDateTime,
+    pub lon: f64,
+    pub lat: f64,
+    pub result: String,
+    pub note: String,
+    pub body_hash: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = hazards)]
+pub struct HazardRow {
+    pub id: String,
+    pub unit_id: String,
+    pub inspection_id: String,
+    pub description: String,
+    pub deadline: NaiveDateTime,
+    pub closed_at: Option<NaiveDateTime>,
+    pub closed_by: Option<String>,
+}

@@ -177,7 +177,112 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    visit_intervals (category, risk_level) {
+        category -> Text,
+        risk_level -> Text,
+        days -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    persons (id) {
+        id -> Text,
+        category -> Text,
+        name_enc -> Text,
+        id_number_enc -> Text,
+        id_number_masked -> Text,
+        address_enc -> Text,
+        lon -> Double,
+        lat -> Double,
+        cell_code -> Text,
+        risk_level -> Text,
+        responsible_worker_id -> Text,
+        active -> Bool,
+        last_visit_at -> Nullable<Timestamp>,
+        last_outcome -> Nullable<Text>,
+        last_met_at -> Nullable<Timestamp>,
+        next_visit_due -> Nullable<Timestamp>,
+        version -> BigInt,
+        body_hash -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    visits (id) {
+        id -> Text,
+        person_id -> Text,
+        visitor_id -> Text,
+        visited_at -> Timestamp,
+        lon -> Double,
+        lat -> Double,
+        outcome -> Text,
+        note -> Text,
+        risk_level -> Nullable<Text>,
+        distance_m -> Double,
+        far -> Bool,
+        body_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    safety_units (id) {
+        id -> Text,
+        kind -> Text,
+        name -> Text,
+        address -> Text,
+        lon -> Double,
+        lat -> Double,
+        cell_code -> Text,
+        certification -> Text,
+        certified_at -> Nullable<Timestamp>,
+        certified_by -> Nullable<Text>,
+        last_inspected_at -> Nullable<Timestamp>,
+        open_hazards -> Integer,
+        earliest_open_deadline -> Nullable<Timestamp>,
+        version -> BigInt,
+        body_hash -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    inspections (id) {
+        id -> Text,
+        unit_id -> Text,
+        inspector_id -> Text,
+        inspected_at -> Timestamp,
+        lon -> Double,
+        lat -> Double,
+        result -> Text,
+        note -> Text,
+        body_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    hazards (id) {
+        id -> Text,
+        unit_id -> Text,
+        inspection_id -> Text,
+        description -> Text,
+        deadline -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+        closed_by -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(visits -> persons (person_id));
+diesel::joinable!(inspections -> safety_units (unit_id));
 diesel::joinable!(incident_history -> incidents (incident_id));
 diesel::joinable!(mediations -> incidents (incident_id));
 diesel::joinable!(cell_workers -> users (user_id));
@@ -197,4 +302,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     incident_history,
     mediations,
     photos,
+    visit_intervals,
+    persons,
+    visits,
+    safety_units,
+    inspections,
+    hazards,
 );

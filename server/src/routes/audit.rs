@@ -59,7 +59,7 @@ pub async fn list(
         v.as_deref()
             .map(|s| {
                 parse_instant(s)
-                    .map(|t| t.naive_utc())
+                    .map(crate::time::to_db)
                     .ok_or_else(|| ApiError::invalid(field, "must be an RFC 3339 time or a date"))
             })
             .transpose()

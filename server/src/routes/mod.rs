@@ -6,8 +6,10 @@ pub mod categories;
 pub mod cells;
 pub mod incidents;
 pub mod ops;
+pub mod persons;
 pub mod photos;
 pub mod regions;
+pub mod units;
 pub mod users;
 
 use actix_web::{HttpResponse, web};
@@ -24,6 +26,8 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
     categories::configure(cfg);
     incidents::configure(cfg);
     photos::configure(cfg);
+    persons::configure(cfg);
+    units::configure(cfg);
     audit::configure(cfg);
 }
 

@@ -28,6 +28,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .app_data(BodyLimit(PHOTO_LIMIT))
             .post(upload_incident_photo),
     )
+    .service(
+        web::resource("/visits/{id}/photos")
+            .app_data(BodyLimit(PHOTO_LIMIT))
+            .post(upload_visit_photo),
+    )
+    .service(
+        web::resource("/inspections/{id}/photos")
+            .app_data(BodyLimit(PHOTO_LIMIT))
+            .post(upload_inspection_photo),
+    )
     .service(web::resource("/photos/{id}").get(get));
 }
 
@@ -40,6 +50,20 @@ pub fn owner_visible(
 ) -> ApiResult<bool> {
     Ok(match owner_type {
         "incident" => store::find_in_scope(c, &scope_of(user), owner_id)?.is_some(),
+        "visit" => match db::persons::visit(c, owner_id)? {
+            Some(v) => match crate::persons::scope_of(user) {
+                Ok(scope) => db::persons::find_in_scope(c, &scope, &v.person_id)?.is_some(),
+                Err(_) => false,
+            },
+            None => false,
+        },
+        "inspection" => match db::units::inspection(c, owner_id)? {
+            Some(i) => match crate::units::scope_of(user) {
+                Ok(scope) => db::units::find_in_scope(c, &scope, &i.unit_id)?.is_some(),
+                Err(_) => false,
+            },
+            None => false,
+        },
         _ => false,
     })
 }
@@ -133,6 +157,36 @@ pub async fn upload_incident_photo(
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     upload(&state, user, "incident", &id, &body).await
+}
+
+#[utoipa::path(post, path = "/api/v1/visits/{id}/photos", tag = "photos", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    request_body(content = Vec<u8>, content_type = "image/jpeg", description = "the image, as for incidents"),
+    responses((status = 201, body = PhotoRef), (status = 200, body = PhotoRef),
+        (status = 404, body = gridwork_shared::Problem), (status = 413, body = gridwork_shared::Problem),
+        (status = 415, body = gridwork_shared::Problem)))]
+pub async fn upload_visit_photo(
+    user: CurrentUser,
+    id: web::Path<String>,
+    body: Body,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    upload(&state, user, "visit", &id, &body).await
+}
+
+#[utoipa::path(post, path = "/api/v1/inspections/{id}/photos", tag = "photos", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    request_body(content = Vec<u8>, content_type = "image/jpeg", description = "the image, as for incidents"),
+    responses((status = 201, body = PhotoRef), (status = 200, body = PhotoRef),
+        (status = 404, body = gridwork_shared::Problem), (status = 413, body = gridwork_shared::Problem),
+        (status = 415, body = gridwork_shared::Problem)))]
+pub async fn upload_inspection_photo(
+    user: CurrentUser,
+    id: web::Path<String>,
+    body: Body,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    upload(&state, user, "inspection", &id, &body).await
 }
 
 #[derive(Debug, Deserialize)]

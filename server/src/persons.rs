@@ -1,0 +1,487 @@
+//! Special populations: registration, edits, visits and the visit schedule. Names,
+//! identity numbers and addresses are encrypted in the database (see `crypto`).
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use geo::{Distance, Haversine, Point};
+use gridwork_shared::api::Role;
+use gridwork_shared::geometry::Location;
+use gridwork_shared::person::{
+    self as rules, NewPerson, NewVisit, Outcome, Person, PersonCategory, PersonItem, PersonPatch,
+    RiskLevel, Visit,
+};
+use gridwork_shared::{ErrorCode, FieldErrors};
+use uuid::Uuid;
+
+use crate::auth::CurrentUser;
+use crate::db::models::{PersonRow, VisitRow};
+use crate::db::persons::{self as store, PersonScope};
+use crate::db::{self, DbConn, audit, to_utc, users};
+use crate::error::{ApiError, ApiResult};
+use crate::incidents::body_hash;
+use crate::state::AppState;
+
+/// The persons a caller may see; volunteers see none (403).
+pub fn scope_of(user: &CurrentUser) -> ApiResult<PersonScope> {
+    match user.role {
+        Role::Admin => Ok(PersonScope::All),
+        Role::Supervisor => Ok(PersonScope::Region(user.region_code.clone())),
+        Role::Worker => Ok(PersonScope::Worker(user.id.clone())),
+        Role::Volunteer => Err(ApiError::forbidden(
+            "volunteers do not see special populations",
+        )),
+    }
+}
+
+fn aad(id: &str, field: &str) -> String {
+    format!("person:{id}:{field}")
+}
+
+fn uuid(s: &str) -> Uuid {
+    Uuid::parse_str(s).unwrap_or_default()
+}
+
+fn bad(what: &str, v: &str) -> ApiError {
+    ApiError::Unexpected(anyhow::anyhow!("stored {what} is invalid: {v}"))
+}
+
+fn decrypt(state: &AppState, row: &PersonRow, field: &str, value: &str) -> ApiResult<String> {
+    state
+        .keyring
+        .decrypt(value, &aad(&row.id, field))
+        .map_err(ApiError::Unexpected)
+}
+
+pub fn item(state: &AppState, row: &PersonRow, now: DateTime<Utc>) -> ApiResult<PersonItem> {
+    let next = row.next_visit_due.map(to_utc);
+    Ok(PersonItem {
+        id: uuid(&row.id),
+        category: PersonCategory::parse(&row.category)
+            .ok_or_else(|| bad("category", &row.category))?,
+        name: decrypt(state, row, "name", &row.name_enc)?,
+        id_number_masked: row.id_number_masked.clone(),
+        address: decrypt(state, row, "address", &row.address_enc)?,
+        location: Location {
+            lon: row.lon,
+            lat: row.lat,
+        },
+        cell_code: row.cell_code.clone(),
+        risk_level: RiskLevel::parse(&row.risk_level)
+            .ok_or_else(|| bad("risk", &row.risk_level))?,
+        responsible_worker_id: uuid(&row.responsible_worker_id),
+        active: row.active,
+        last_visit_at: row.last_visit_at.map(to_utc),
+        last_outcome: row.last_outcome.as_deref().and_then(Outcome::parse),
+        next_visit_due: next,
+        overdue: row.active && rules::is_overdue(next, now),
+        version: row.version,
+        created_at: to_utc(row.created_at),
+        updated_at: to_utc(row.updated_at),
+    })
+}
+
+pub fn full(state: &AppState, row: &PersonRow, now: DateTime<Utc>) -> ApiResult<Person> {
+    Ok(Person {
+        item: item(state, row, now)?,
+        id_number: decrypt(state, row, "id_number", &row.id_number_enc)?,
+    })
+}
+
+pub fn visit_to_wire(v: &VisitRow) -> ApiResult<Visit> {
+    Ok(Visit {
+        id: uuid(&v.id),
+        person_id: uuid(&v.person_id),
+        visitor_id: uuid(&v.visitor_id),
+        visited_at: to_utc(v.visited_at),
+        location: Location {
+            lon: v.lon,
+            lat: v.lat,
+        },
+        outcome: Outcome::parse(&v.outcome).ok_or_else(|| bad("outcome", &v.outcome))?,
+        note: v.note.clone(),
+        risk_level: v.risk_level.as_deref().and_then(RiskLevel::parse),
+        distance_m: v.distance_m,
+        far: v.far,
+        created_at: to_utc(v.created_at),
+    })
+}
+
+/// Days between visits for a category and risk (the configured table, else the default).
+pub fn interval_days(c: &mut DbConn, category: &str, risk: &str) -> ApiResult<i64> {
+    Ok(match store::interval(c, category, risk)? {
+        Some(d) => i64::from(d),
+        None => rules::default_interval_days(RiskLevel::parse(risk).unwrap_or(RiskLevel::High)),
+    })
+}
+
+/// Sets `next_visit_due` from the row's facts by the one rule.
+pub fn recompute_due(c: &mut DbConn, row: &mut PersonRow) -> ApiResult<()> {
+    let days = interval_days(c, &row.category, &row.risk_level)?;
+    row.next_visit_due = rules::next_visit_due(
+        to_utc(row.created_at),
+        row.last_met_at.map(to_utc),
+        row.last_outcome.as_deref().and_then(Outcome::parse),
+        days,
+    )
+    .map(crate::time::to_db);
+    Ok(())
+}
+
+/// The responsible worker must be an active worker within the caller's region.
+fn check_worker(
+    c: &mut DbConn,
+    user: &CurrentUser,
+    id: &Uuid,
+    e: &mut FieldErrors,
+) -> ApiResult<()> {
+    let ok = users::find_by_id(c, &id.to_string())?.is_some_and(|u| {
+        u.role == "worker" && u.active && u.region_code.starts_with(user.region_scope())
+    });
+    if !ok {
+        e.push(
+            "responsible_worker_id",
+            "is not an active worker in your region",
+        );
+    }
+    Ok(())
+}
+
+/// The cell of a location within the caller's region: 422 otherwise.
+fn cell_for(
+    state: &AppState,
+    c: &mut DbConn,
+    user: &CurrentUser,
+    at: &Location,
+) -> ApiResult<String> {
+    let grid = state.grid.current(c)?;
+    let cell = grid.index.locate(at.lon, at.lat).ok_or_else(|| {
+        ApiError::with_status(
+            ErrorCode::OutsideGrid,
+            422,
+            "the location is in no cell of the grid",
+        )
+    })?;
+    if !cell.code.starts_with(user.region_scope()) {
+        return Err(ApiError::invalid("location", "is outside your region"));
+    }
+    Ok(cell.code.clone())
+}
+
+/// Registers a person (idempotent by its client id).
+pub fn register(
+    state: &AppState,
+    c: &mut DbConn,
+    user: &CurrentUser,
+    new: &NewPerson,
+) -> ApiResult<(PersonRow, bool)> {
+    let hash = body_hash(new);
+    let id = new.id.to_string();
+    db::write_tx(c, |c| {
+        if let Some(existing) = store::find(c, &id)? {
+            if existing.body_hash == hash && existing.created_by == user.id {
+                return Ok((existing, false));
+            }
+            return Err(ApiError::new(
+                ErrorCode::IdConflict,
+                "this id is already used by another record",
+            ));
+        }
+        let mut e = FieldErrors::new();
+        check_worker(c, user, &new.responsible_worker_id, &mut e)?;
+        e.into_result().map_err(ApiError::validation)?;
+        let cell = cell_for(state, c, user, &new.location)?;
+        let now = state.clock.now_naive();
+        let k = &state.keyring;
+        let mut row = PersonRow {
+            id: id.clone(),
+            category: new.category.as_str().into(),
+            name_enc: k.encrypt(new.name.trim(), &aad(&id, "name")),
+            id_number_enc: k.encrypt(&new.id_number, &aad(&id, "id_number")),
+            id_number_masked: rules::mask_id_number(&new.id_number),
+            address_enc: k.encrypt(new.address.trim(), &aad(&id, "address")),
+            lon: new.location.lon,
+            lat: new.location.lat,
+            cell_code: cell,
+            risk_level: new.risk_level.as_str().into(),
+            responsible_worker_id: new.responsible_worker_id.to_string(),
+            active: true,
+            last_visit_at: None,
+            last_outcome: None,
+            last_met_at: None,
+            next_visit_due: None,
+            version: 1,
+            body_hash: hash.clone(),
+            created_by: user.id.clone(),
+            created_at: now,
+            updated_at: now,
+        };
+        recompute_due(c, &mut row)?;
+        store::insert(c, &row)?;
+        audit::append(
+            c,
+            now,
+            audit::Entry {
+                actor_id: Some(&user.id),
+                action: "person_create",
+                entity_type: "person",
+                entity_id: &row.id,
+                outcome: "success",
+                ip: Some(&user.ip),
+            },
+        )?;
+        Ok((row, true))
+    })
+}
+
+/// Edits, transfers or archives a person, at the version it was read.
+pub fn patch(
+    state: &AppState,
+    c: &mut DbConn,
+    user: &CurrentUser,
+    id: &str,
+    p: &PersonPatch,
+) -> ApiResult<PersonRow> {
+    db::write_tx(c, |c| {
+        let mut e = FieldErrors::new();
+        if let Some(w) = &p.responsible_worker_id {
+            check_worker(c, user, w, &mut e)?;
+        }
+        e.into_result().map_err(ApiError::validation)?;
+        let before =
+            store::find_in_scope(c, &scope_of(user)?, id)?.ok_or_else(ApiError::not_found)?;
+        if p.version != before.version {
+            return Err(ApiError::new(
+                ErrorCode::VersionConflict,
+                format!(
+                    "the person is at version {}, not {}",
+                    before.version, p.version
+                ),
+            ));
+        }
+        let k = &state.keyring;
+        let mut row = before.clone();
+        if let Some(cat) = p.category {
+            row.category = cat.as_str().into();
+        }
+        if let Some(n) = &p.name {
+            row.name_enc = k.encrypt(n.trim(), &aad(id, "name"));
+        }
+        if let Some(n) = &p.id_number {
+            row.id_number_enc = k.encrypt(n, &aad(id, "id_number"));
+            row.id_number_masked = rules::mask_id_number(n);
+        }
+        if let Some(a) = &p.address {
+            row.address_enc = k.encrypt(a.trim(), &aad(id, "address"));
+        }
+        if let Some(l) = &p.location {
+            row.cell_code = cell_for(state, c, user, l)?;
+            row.lon = l.lon;
+            row.lat = l.lat;
+        }
+        if let Some(r) = p.risk_level {
+            row.risk_level = r.as_str().into();
+        }
+        if let Some(w) = p.responsible_worker_id {
+            row.responsible_worker_id = w.to_string();
+        }
+        if let Some(a) = p.active {
+            row.active = a;
+        }
+        recompute_due(c, &mut row)?;
+        let now = state.clock.now_naive();
+        row.version += 1;
+        row.updated_at = now;
+        if !store::update_if_version(c, &row, before.version)? {
+            return Err(ApiError::new(
+                ErrorCode::VersionConflict,
+                "the person changed meanwhile; read it again",
+            ));
+        }
+        let action = match (p.active, p.responsible_worker_id) {
+            (Some(false), _) => "person_archive",
+            (_, Some(_)) => "person_transfer",
+            _ => "person_update",
+        };
+        audit::append(
+            c,
+            now,
+            audit::Entry {
+                actor_id: Some(&user.id),
+                action,
+                entity_type: "person",
+                entity_id: id,
+                outcome: "success",
+                ip: Some(&user.ip),
+            },
+        )?;
+        Ok(row)
+    })
+}
+
+/// Reads a person in full and writes the read to the audit log — also a refused read.
+pub fn read_full(
+    state: &AppState,
+    c: &mut DbConn,
+    user: &CurrentUser,
+    id: &str,
+) -> ApiResult<Person> {
+    let scope = scope_of(user)?;
+    let found = store::find_in_scope(c, &scope, id)?;
+    audit::append(
+        c,
+        state.clock.now_naive(),
+        audit::Entry {
+            actor_id: Some(&user.id),
+            action: "person_view",
+            entity_type: "person",
+            entity_id: id,
+            outcome: if found.is_some() {
+                "success"
+            } else {
+                "not_found"
+            },
+            ip: Some(&user.ip),
+        },
+    )?;
+    full(
+        state,
+        &found.ok_or_else(ApiError::not_found)?,
+        state.clock.now(),
+    )
+}
+
+/// Records a visit (idempotent by its id), updating the person's schedule and, when the
+/// visit says so, its risk level.
+pub fn record_visit(
+    state: &AppState,
+    c: &mut DbConn,
+    user: &CurrentUser,
+    id: &str,
+    new: &NewVisit,
+) -> ApiResult<(VisitRow, bool)> {
+    let hash = body_hash(new);
+    db::write_tx(c, |c| {
+        let person =
+            store::find_in_scope(c, &scope_of(user)?, id)?.ok_or_else(ApiError::not_found)?;
+        if let Some(existing) = store::visit(c, &new.id.to_string())? {
+            if existing.body_hash == hash && existing.person_id == person.id {
+                return Ok((existing, false));
+            }
+            return Err(ApiError::new(
+                ErrorCode::IdConflict,
+                "this id is already used by another record",
+            ));
+        }
+        if !person.active {
+            return Err(ApiError::new(
+                ErrorCode::InvalidTransition,
+                "the person is archived",
+            ));
+        }
+        let now: NaiveDateTime = state.clock.now_naive();
+        let distance = Haversine.distance(
+            Point::new(person.lon, person.lat),
+            Point::new(new.location.lon, new.location.lat),
+        );
+        let visit = VisitRow {
+            id: new.id.to_string(),
+            person_id: person.id.clone(),
+            visitor_id: user.id.clone(),
+            visited_at: crate::time::to_db(new.visited_at),
+            lon: new.location.lon,
+            lat: new.location.lat,
+            outcome: new.outcome.as_str().into(),
+            note: new.note.trim().to_string(),
+            risk_level: new.risk_level.map(|r| r.as_str().to_string()),
+            distance_m: (distance * 10.0).round() / 10.0,
+            far: distance > state.config.visit_far_m,
+            body_hash: hash.clone(),
+            created_at: now,
+        };
+        store::insert_visit(c, &visit)?;
+        let mut row = person.clone();
+        // Visits may arrive out of order (offline phones): the schedule follows visit time.
+        let latest = store::latest_visit(c, &row.id)?.expect("just inserted");
+        row.last_visit_at = Some(latest.visited_at);
+        row.last_outcome = Some(latest.outcome.clone());
+        row.last_met_at = store::latest_met(c, &row.id)?;
+        if let Some(r) = new.risk_level {
+            row.risk_level = r.as_str().into();
+        }
+        recompute_due(c, &mut row)?;
+        row.version += 1;
+        row.updated_at = now;
+        if !store::update_if_version(c, &row, person.version)? {
+            return Err(ApiError::new(
+                ErrorCode::VersionConflict,
+                "the person changed meanwhile; try again",
+            ));
+        }
+        Ok((visit, true))
+    })
+}
+
+/// Changes the visit-interval table and reschedules the persons it concerns.
+pub fn set_interval(
+    state: &AppState,
+    c: &mut DbConn,
+    user: &CurrentUser,
+    category: PersonCategory,
+    risk: RiskLevel,
+    days: i64,
+) -> ApiResult<()> {
+    db::write_tx(c, |c| {
+        let now = state.clock.now_naive();
+        store::set_interval(c, category.as_str(), risk.as_str(), days as i32, now)?;
+        for mut row in store::of_category_and_risk(c, category.as_str(), risk.as_str())? {
+            let v = row.version;
+            recompute_due(c, &mut row)?;
+            row.version += 1;
+            row.updated_at = now;
+            store::update_if_version(c, &row, v)?;
+        }
+        audit::append(
+            c,
+            now,
+            audit::Entry {
+                actor_id: Some(&user.id),
+                action: "visit_interval_update",
+                entity_type: "visit_interval",
+                entity_id: &format!("{}/{}", category.as_str(), risk.as_str()),
+                outcome: "success",
+                ip: Some(&user.ip),
+            },
+        )?;
+        Ok(())
+    })
+}
+
+/// Rewrites every encrypted field under the current key (after a key rotation).
+/// Returns how many persons were rewritten.
+pub fn reencrypt_all(state: &AppState, c: &mut DbConn) -> ApiResult<usize> {
+    db::write_tx(c, |c| {
+        let k = &state.keyring;
+        let mut n = 0;
+        for row in store::all(c)? {
+            if [&row.name_enc, &row.id_number_enc, &row.address_enc]
+                .iter()
+                .all(|v| k.is_current(v))
+            {
+                continue;
+            }
+            let mut next = row.clone();
+            for (field, value) in [
+                ("name", &mut next.name_enc),
+                ("id_number", &mut next.id_number_enc),
+                ("address", &mut next.address_enc),
+            ] {
+                let plain = k
+                    .decrypt(value, &aad(&row.id, field))
+                    .map_err(ApiError::Unexpected)?;
+                *value = k.encrypt(&plain, &aad(&row.id, field));
+            }
+            store::update_if_version(c, &next, row.version)?;
+            n += 1;
+        }
+        Ok(n)
+    })
+}

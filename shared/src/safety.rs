@@ -1,0 +1,315 @@
+//! Safety units (平安细胞): kinds, inspections with hazards, and the one rule for a unit's
+//! status.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::geometry::Location;
+use crate::validate::{self, FieldErrors};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum UnitKind {
+    Household,
+    School,
+    Hospital,
+    Enterprise,
+    Shop,
+    Market,
+    ConstructionSite,
+    Community,
+    Other,
+}
+
+impl UnitKind {
+    pub const ALL: [UnitKind; 9] = [
+        UnitKind::Household,
+        UnitKind::School,
+        UnitKind::Hospital,
+        UnitKind::Enterprise,
+        UnitKind::Shop,
+        UnitKind::Market,
+        UnitKind::ConstructionSite,
+        UnitKind::Community,
+        UnitKind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnitKind::Household => "household",
+            UnitKind::School => "school",
+            UnitKind::Hospital => "hospital",
+            UnitKind::Enterprise => "enterprise",
+            UnitKind::Shop => "shop",
+            UnitKind::Market => "market",
+            UnitKind::ConstructionSite => "construction_site",
+            UnitKind::Community => "community",
+            UnitKind::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<UnitKind> {
+        UnitKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum UnitStatus {
+    /// Never inspected.
+    Unknown,
+    Safe,
+    /// Open hazards, none past its rectification deadline.
+    Hazard,
+    /// An open hazard is past its deadline.
+    Overdue,
+}
+
+impl UnitStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnitStatus::Unknown => "unknown",
+            UnitStatus::Safe => "safe",
+            UnitStatus::Hazard => "hazard",
+            UnitStatus::Overdue => "overdue",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<UnitStatus> {
+        [
+            UnitStatus::Unknown,
+            UnitStatus::Safe,
+            UnitStatus::Hazard,
+            UnitStatus::Overdue,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+}
+
+/// The status rule: from whether the unit was ever inspected and its open hazards' earliest
+/// rectification deadline.
+pub fn unit_status(
+    inspected: bool,
+    open_hazards: i64,
+    earliest_open_deadline: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> UnitStatus {
+    if !inspected {
+        UnitStatus::Unknown
+    } else if open_hazards == 0 {
+        UnitStatus::Safe
+    } else if earliest_open_deadline.is_some_and(|d| d < now) {
+        UnitStatus::Overdue
+    } else {
+        UnitStatus::Hazard
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Certification {
+    None,
+    Town,
+    District,
+}
+
+impl Certification {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Certification::None => "none",
+            Certification::Town => "town",
+            Certification::District => "district",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Certification> {
+        match s {
+            "none" => Some(Certification::None),
+            "town" => Some(Certification::Town),
+            "district" => Some(Certification::District),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum InspectionResult {
+    Safe,
+    Hazard,
+}
+
+impl InspectionResult {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InspectionResult::Safe => "safe",
+            InspectionResult::Hazard => "hazard",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<InspectionResult> {
+        match s {
+            "safe" => Some(InspectionResult::Safe),
+            "hazard" => Some(InspectionResult::Hazard),
+            _ => None,
+        }
+    }
+}
+
+/// `POST /safety-units`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewUnit {
+    pub id: Uuid,
+    pub kind: UnitKind,
+    pub name: String,
+    pub address: String,
+    pub location: Location,
+}
+
+impl NewUnit {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        validate::text(&mut e, "name", &self.name, 1, 200);
+        validate::text(&mut e, "address", &self.address, 1, 300);
+        self.location.validate(&mut e, "location");
+        e.into_result()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewHazard {
+    pub description: String,
+    /// The rectification deadline.
+    pub deadline: DateTime<Utc>,
+}
+
+/// `POST /safety-units/{id}/inspections`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewInspection {
+    pub id: Uuid,
+    pub inspected_at: DateTime<Utc>,
+    pub location: Location,
+    pub result: InspectionResult,
+    #[serde(default)]
+    pub hazards: Vec<NewHazard>,
+    #[serde(default)]
+    pub note: String,
+}
+
+impl NewInspection {
+    pub fn validate(&self, now: DateTime<Utc>) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        self.location.validate(&mut e, "location");
+        match self.result {
+            InspectionResult::Hazard if self.hazards.is_empty() => {
+                e.push("hazards", "a hazard inspection lists at least one hazard")
+            }
+            InspectionResult::Safe if !self.hazards.is_empty() => {
+                e.push("hazards", "a safe inspection lists no hazards")
+            }
+            _ => {}
+        }
+        for (i, h) in self.hazards.iter().enumerate() {
+            validate::text(
+                &mut e,
+                &format!("hazards[{i}].description"),
+                &h.description,
+                1,
+                1000,
+            );
+            if h.deadline < self.inspected_at {
+                e.push(format!("hazards[{i}].deadline"), "is before the inspection");
+            }
+        }
+        if self.note.chars().count() > 2000 {
+            e.push("note", "must have at most 2000 characters");
+        }
+        if self.inspected_at > now + Duration::hours(1) {
+            e.push("inspected_at", "is in the future");
+        }
+        e.into_result()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Hazard {
+    pub id: Uuid,
+    pub description: String,
+    pub deadline: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Inspection {
+    pub id: Uuid,
+    pub unit_id: Uuid,
+    pub inspector_id: Uuid,
+    pub inspected_at: DateTime<Utc>,
+    pub location: Location,
+    pub result: InspectionResult,
+    pub hazards: Vec<Hazard>,
+    pub note: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Unit {
+    pub id: Uuid,
+    pub kind: UnitKind,
+    pub name: String,
+    pub address: String,
+    pub location: Location,
+    pub cell_code: String,
+    pub status: UnitStatus,
+    pub open_hazards: i64,
+    pub certification: Certification,
+    pub certified_at: Option<DateTime<Utc>>,
+    pub last_inspected_at: Option<DateTime<Utc>>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CertificationRequest {
+    pub level: Certification,
+    pub version: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_rule() {
+        let now = Utc::now();
+        assert_eq!(unit_status(false, 0, None, now), UnitStatus::Unknown);
+        assert_eq!(unit_status(true, 0, None, now), UnitStatus::Safe);
+        assert_eq!(
+            unit_status(true, 2, Some(now + Duration::days(1)), now),
+            UnitStatus::Hazard
+        );
+        assert_eq!(
+            unit_status(true, 2, Some(now - Duration::days(1)), now),
+            UnitStatus::Overdue
+        );
+    }
+}
