@@ -72,7 +72,7 @@ async fn a_person_comes_due_is_visited_and_clears(app: TestApp) {
         .await;
     assert_eq!(nh.ok(201)["far"], false);
     let still = app
-        .get(&format!("/api/v1/persons?due=overdue"), &w.worker1.token)
+        .get("/api/v1/persons?due=overdue", &w.worker1.token)
         .await;
     assert_eq!(still.ok(200)["items"].as_array().unwrap().len(), 1);
     let mut met = visit((IN_CELL_1.0 + 0.01, IN_CELL_1.1), "met");
