@@ -382,7 +382,7 @@ pub fn record_visit(
             Point::new(person.lon, person.lat),
             Point::new(new.location.lon, new.location.lat),
         );
-        let visit = VisitRow {
+        let mut visit = VisitRow {
             id: new.id.to_string(),
             person_id: person.id.clone(),
             visitor_id: user.id.clone(),
@@ -394,9 +394,17 @@ pub fn record_visit(
             risk_level: new.risk_level.map(|r| r.as_str().to_string()),
             distance_m: (distance * 10.0).round() / 10.0,
             far: distance > state.config.visit_far_m,
+            // A met visit that becomes the latest closes the due period it answers.
+            due_at: None,
+            on_time: None,
             body_hash: hash.clone(),
             created_at: now,
         };
+        let newest_met = person.last_met_at.is_none_or(|t| visit.visited_at > t);
+        if new.outcome == Outcome::Met && newest_met {
+            visit.due_at = person.next_visit_due;
+            visit.on_time = person.next_visit_due.map(|d| visit.visited_at <= d);
+        }
         store::insert_visit(c, &visit)?;
         let mut row = person.clone();
         // Visits may arrive out of order (offline phones): the schedule follows visit time.

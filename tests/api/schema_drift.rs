@@ -53,7 +53,10 @@ fn diesel_columns() -> BTreeMap<String, Vec<String>> {
         visits,
         safety_units,
         inspections,
-        hazards
+        hazards,
+        sync_state,
+        change_log,
+        sync_ops
     )
 }
 

@@ -50,11 +50,16 @@ CREATE TABLE visits (
     risk_level TEXT,
     distance_m DOUBLE PRECISION NOT NULL,
     far BOOLEAN NOT NULL,
+    -- For the `met` visit that closed a due period: that period's due date, and whether the
+    -- visit came in time (assessment figures).
+    due_at TIMESTAMP,
+    on_time BOOLEAN,
     body_hash TEXT NOT NULL,
     created_at TIMESTAMP NOT NULL
 );
 CREATE INDEX visits_person ON visits (person_id, visited_at);
 CREATE INDEX visits_visitor ON visits (visitor_id, visited_at);
+CREATE INDEX visits_due ON visits (due_at);
 
 CREATE TABLE safety_units (
     id TEXT PRIMARY KEY NOT NULL,

@@ -123,6 +123,7 @@ pub fn live_by_code(c: &mut DbConn, code: &str) -> QueryResult<Option<CellRow>> 
 pub fn insert(c: &mut DbConn, rows: &[CellRow]) -> QueryResult<()> {
     for row in rows {
         diesel::insert_into(ce::cells).values(row).execute(c)?;
+        super::sync::record(c, "cell", &row.code, &row.code, row.created_at)?;
     }
     Ok(())
 }
@@ -154,21 +155,21 @@ pub fn set_workers(
     user_ids: &[String],
     at: NaiveDateTime,
 ) -> QueryResult<()> {
+    let before = workers_of(c, code)?;
     diesel::delete(
         cw::cell_workers
             .filter(cw::cell_code.eq(code))
             .filter(cw::user_id.ne_all(user_ids)),
     )
     .execute(c)?;
-    let existing = workers_of(c, code)?;
-    for id in user_ids.iter().filter(|id| !existing.contains(id)) {
+    for id in user_ids.iter().filter(|id| !before.contains(id)) {
         diesel::insert_into(cw::cell_workers)
-            .values((
-                cw::cell_code.eq(code),
-                cw::user_id.eq(id),
-                cw::assigned_at.eq(at),
-            ))
+            .values((cw::cell_code.eq(code), cw::user_id.eq(id), cw::assigned_at.eq(at)))
             .execute(c)?;
+    }
+    // Both the workers who gain the cell and those who lose it must hear of it.
+    for id in before.iter().chain(user_ids).filter(|id| before.contains(id) != user_ids.contains(id)) {
+        super::sync::record(c, "assignment", id, code, at)?;
     }
     Ok(())
 }

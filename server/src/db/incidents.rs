@@ -69,10 +69,8 @@ pub fn find_in_scope(
 }
 
 pub fn insert(c: &mut DbConn, row: &IncidentRow) -> QueryResult<()> {
-    diesel::insert_into(i::incidents)
-        .values(row)
-        .execute(c)
-        .map(|_| ())
+    diesel::insert_into(i::incidents).values(row).execute(c)?;
+    super::sync::record(c, "incident", &row.id, &row.cell_code, row.updated_at)
 }
 
 /// Writes `row` if the stored version is still `expected`; false when someone got there first.
@@ -80,6 +78,9 @@ pub fn update_if_version(c: &mut DbConn, row: &IncidentRow, expected: i64) -> Qu
     let n = diesel::update(i::incidents.find(&row.id).filter(i::version.eq(expected)))
         .set(row)
         .execute(c)?;
+    if n == 1 {
+        super::sync::record(c, "incident", &row.id, &row.cell_code, row.updated_at)?;
+    }
     Ok(n == 1)
 }
 
@@ -232,8 +233,8 @@ pub fn update_category(c: &mut DbConn, row: &CategoryRow) -> QueryResult<()> {
             cat::deadline_district.eq(row.deadline_district),
             cat::updated_at.eq(row.updated_at),
         ))
-        .execute(c)
-        .map(|_| ())
+        .execute(c)?;
+    super::sync::record(c, "category", &row.code, "", row.updated_at)
 }
 
 pub fn insert_mediation(c: &mut DbConn, row: &MediationRow) -> QueryResult<()> {

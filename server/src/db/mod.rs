@@ -12,6 +12,7 @@ pub mod page;
 pub mod persons;
 pub mod regions;
 pub mod schema;
+pub mod sync;
 pub mod tokens;
 pub mod units;
 pub mod users;
@@ -151,7 +152,12 @@ where
     F: FnOnce(&mut DbConn) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
+    let nested = <DbConn as Connection>::TransactionManager::transaction_manager_status_mut(conn)
+        .transaction_depth()?
+        .is_some();
     match conn {
+        // Inside a transaction already: a savepoint.
+        _ if nested => <DbConn as Connection>::TransactionManager::begin_transaction(conn)?,
         DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
         DbConn::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,
     }

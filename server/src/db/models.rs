@@ -218,6 +218,8 @@ pub struct VisitRow {
     pub risk_level: Option<String>,
     pub distance_m: f64,
     pub far: bool,
+    pub due_at: Option<NaiveDateTime>,
+    pub on_time: Option<bool>,
     pub body_hash: String,
     pub created_at: NaiveDateTime,
 }

@@ -62,16 +62,17 @@ pub fn find_in_scope(
 }
 
 pub fn insert(c: &mut DbConn, row: &PersonRow) -> QueryResult<()> {
-    diesel::insert_into(p::persons)
-        .values(row)
-        .execute(c)
-        .map(|_| ())
+    diesel::insert_into(p::persons).values(row).execute(c)?;
+    super::sync::record(c, "person", &row.id, &row.cell_code, row.updated_at)
 }
 
 pub fn update_if_version(c: &mut DbConn, row: &PersonRow, expected: i64) -> QueryResult<bool> {
     let n = diesel::update(p::persons.find(&row.id).filter(p::version.eq(expected)))
         .set(row)
         .execute(c)?;
+    if n == 1 {
+        super::sync::record(c, "person", &row.id, &row.cell_code, row.updated_at)?;
+    }
     Ok(n == 1)
 }
 

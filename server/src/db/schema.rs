@@ -225,6 +225,8 @@ diesel::table! {
         risk_level -> Nullable<Text>,
         distance_m -> Double,
         far -> Bool,
+        due_at -> Nullable<Timestamp>,
+        on_time -> Nullable<Bool>,
         body_hash -> Text,
         created_at -> Timestamp,
     }
@@ -280,6 +282,35 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sync_state (id) {
+        id -> Integer,
+        seq -> BigInt,
+    }
+}
+
+diesel::table! {
+    change_log (id) {
+        id -> Text,
+        seq -> BigInt,
+        entity_type -> Text,
+        entity_id -> Text,
+        cell_code -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sync_ops (op_id) {
+        op_id -> Text,
+        user_id -> Text,
+        op_type -> Text,
+        body_hash -> Text,
+        conflict -> Bool,
+        applied_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(visits -> persons (person_id));
 diesel::joinable!(inspections -> safety_units (unit_id));
@@ -308,4 +339,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     safety_units,
     inspections,
     hazards,
+    sync_state,
+    change_log,
+    sync_ops,
 );

@@ -53,10 +53,8 @@ pub fn find_in_scope(c: &mut DbConn, scope: &UnitScope, id: &str) -> QueryResult
 }
 
 pub fn insert(c: &mut DbConn, row: &UnitRow) -> QueryResult<()> {
-    diesel::insert_into(u::safety_units)
-        .values(row)
-        .execute(c)
-        .map(|_| ())
+    diesel::insert_into(u::safety_units).values(row).execute(c)?;
+    super::sync::record(c, "unit", &row.id, &row.cell_code, row.updated_at)
 }
 
 pub fn update_if_version(c: &mut DbConn, row: &UnitRow, expected: i64) -> QueryResult<bool> {
@@ -67,6 +65,9 @@ pub fn update_if_version(c: &mut DbConn, row: &UnitRow, expected: i64) -> QueryR
     )
     .set(row)
     .execute(c)?;
+    if n == 1 {
+        super::sync::record(c, "unit", &row.id, &row.cell_code, row.updated_at)?;
+    }
     Ok(n == 1)
 }
 

@@ -130,6 +130,11 @@ pub async fn upload(
                     created_at: st.clock.now_naive(),
                 };
                 store::insert_photo(c, &row)?;
+                if owner_type == "incident"
+                    && let Some(inc) = store::find(c, &owner_id)?
+                {
+                    db::sync::record(c, "incident", &inc.id, &inc.cell_code, row.created_at)?;
+                }
                 Ok((row, true))
             })
         })
