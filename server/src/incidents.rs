@@ -363,6 +363,31 @@ pub fn act(
     id: &str,
     req: &ActionRequest,
 ) -> ApiResult<IncidentRow> {
+    act_with(state, c, user, id, req, false).map(|(row, _)| row)
+}
+
+/// Takes a step queued on a phone while offline. A stale `version` does not refuse it: a
+/// step still legal from the current state applies; one that is not is kept in the
+/// history as a conflicting branch. Either way the incident is marked `conflict` for a
+/// supervisor to clear. Returns the incident and whether it was a conflict.
+pub fn act_offline(
+    state: &AppState,
+    c: &mut DbConn,
+    user: &CurrentUser,
+    id: &str,
+    req: &ActionRequest,
+) -> ApiResult<(IncidentRow, bool)> {
+    act_with(state, c, user, id, req, true)
+}
+
+fn act_with(
+    state: &AppState,
+    c: &mut DbConn,
+    user: &CurrentUser,
+    id: &str,
+    req: &ActionRequest,
+    offline: bool,
+) -> ApiResult<(IncidentRow, bool)> {
     db::write_tx(c, |c| {
         check_references(c, user, req)?;
         let row = store::find_in_scope(c, &scope_of(user), id)?.ok_or_else(ApiError::not_found)?;
@@ -381,7 +406,8 @@ pub fn act(
             region_code: &user.region_code,
         };
         rules::authorize(&actor, req.action, &facts).map_err(refusal)?;
-        if req.version != row.version {
+        let stale = req.version != row.version;
+        if stale && !offline {
             return Err(ApiError::new(
                 ErrorCode::VersionConflict,
                 format!(
@@ -396,8 +422,47 @@ pub fn act(
                 "an incident cannot be merged into itself",
             ));
         }
-        let (status, level) = rules::transition(&facts, req.action).map_err(refusal)?;
-        apply(state, c, row, status, level, Some(user), req)
+        match rules::transition(&facts, req.action) {
+            Ok((status, level)) => {
+                let mut next = apply(state, c, row, status, level, Some(user), req)?;
+                if stale && !next.conflict {
+                    let v = next.version;
+                    next.conflict = true;
+                    if !store::update_if_version(c, &next, v)? {
+                        return Err(ApiError::new(
+                            ErrorCode::VersionConflict,
+                            "the incident changed meanwhile",
+                        ));
+                    }
+                }
+                Ok((next, stale))
+            }
+            Err(Refusal::Illegal(why)) if stale => {
+                // Keep the offline step as a conflicting branch of the history.
+                let at = state.clock.now_naive();
+                let mut next = row.clone();
+                next.conflict = true;
+                next.version += 1;
+                next.updated_at = at;
+                if !store::update_if_version(c, &next, row.version)? {
+                    return Err(ApiError::new(
+                        ErrorCode::VersionConflict,
+                        "the incident changed meanwhile",
+                    ));
+                }
+                let mut h = history_row(&next.id, at, Some(&user.id), req.action.as_str());
+                h.from_state = Some(row.status.clone());
+                h.note = req.note.clone();
+                h.conflict = true;
+                h.data = Some(
+                    serde_json::json!({"read_version": req.version, "not_applied": why})
+                        .to_string(),
+                );
+                store::add_history(c, &h)?;
+                Ok((next, true))
+            }
+            Err(r) => Err(refusal(r)),
+        }
     })
 }
 

@@ -1,5 +1,6 @@
 //! The Gridwork server: configuration, startup, auth, routes, database, jobs.
 
+pub mod assessment;
 pub mod auth;
 pub mod cli;
 pub mod clock;
@@ -21,6 +22,7 @@ pub mod photos;
 pub mod routes;
 pub mod startup;
 pub mod state;
+pub mod sync;
 pub mod telemetry;
 pub mod time;
 pub mod units;

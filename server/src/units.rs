@@ -141,6 +141,7 @@ pub fn create(
     user: &CurrentUser,
     new: &NewUnit,
 ) -> ApiResult<(UnitRow, bool)> {
+    scope_of(user)?;
     let hash = body_hash(new);
     let id = new.id.to_string();
     db::write_tx(c, |c| {

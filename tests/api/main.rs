@@ -10,5 +10,7 @@ mod ops;
 mod persons;
 mod regions;
 mod schema_drift;
+mod stats;
+mod sync;
 mod units;
 mod users;

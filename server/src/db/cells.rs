@@ -164,11 +164,19 @@ pub fn set_workers(
     .execute(c)?;
     for id in user_ids.iter().filter(|id| !before.contains(id)) {
         diesel::insert_into(cw::cell_workers)
-            .values((cw::cell_code.eq(code), cw::user_id.eq(id), cw::assigned_at.eq(at)))
+            .values((
+                cw::cell_code.eq(code),
+                cw::user_id.eq(id),
+                cw::assigned_at.eq(at),
+            ))
             .execute(c)?;
     }
     // Both the workers who gain the cell and those who lose it must hear of it.
-    for id in before.iter().chain(user_ids).filter(|id| before.contains(id) != user_ids.contains(id)) {
+    for id in before
+        .iter()
+        .chain(user_ids)
+        .filter(|id| before.contains(id) != user_ids.contains(id))
+    {
         super::sync::record(c, "assignment", id, code, at)?;
     }
     Ok(())

@@ -315,3 +315,42 @@ pub fn visible_ids(
         .select(i::id)
         .load(c)
 }
+
+/// The incidents with these ids that the scope may see.
+pub fn by_ids_in_scope(
+    c: &mut DbConn,
+    scope: &IncidentScope,
+    ids: &[String],
+) -> QueryResult<Vec<IncidentRow>> {
+    scoped(scope)
+        .filter(i::id.eq_any(ids.to_vec()))
+        .select(IncidentRow::as_select())
+        .load(c)
+}
+
+/// Incidents in scope, oldest first after `(created_at, id)` (snapshot paging).
+pub fn snapshot(
+    c: &mut DbConn,
+    scope: &IncidentScope,
+    after: &Cursor,
+    limit: i64,
+) -> QueryResult<Vec<IncidentRow>> {
+    scoped(scope)
+        .filter(
+            i::created_at.gt(after.created_at).or(i::created_at
+                .eq(after.created_at)
+                .and(i::id.gt(after.id.clone()))),
+        )
+        .select(IncidentRow::as_select())
+        .order((i::created_at.asc(), i::id.asc()))
+        .limit(limit)
+        .load(c)
+}
+
+/// Ids of incidents in these cells.
+pub fn ids_in_cells(c: &mut DbConn, cells: &[String]) -> QueryResult<Vec<String>> {
+    i::incidents
+        .filter(i::cell_code.eq_any(cells))
+        .select(i::id)
+        .load(c)
+}

@@ -12,6 +12,7 @@ pub mod page;
 pub mod persons;
 pub mod regions;
 pub mod schema;
+pub mod stats;
 pub mod sync;
 pub mod tokens;
 pub mod units;

@@ -245,3 +245,39 @@ pub fn set_interval(
         .execute(c)
         .map(|_| ())
 }
+
+pub fn by_ids_in_scope(
+    c: &mut DbConn,
+    scope: &PersonScope,
+    ids: &[String],
+) -> QueryResult<Vec<PersonRow>> {
+    scoped(scope)
+        .filter(p::id.eq_any(ids.to_vec()))
+        .select(PersonRow::as_select())
+        .load(c)
+}
+
+pub fn snapshot(
+    c: &mut DbConn,
+    scope: &PersonScope,
+    after: &Cursor,
+    limit: i64,
+) -> QueryResult<Vec<PersonRow>> {
+    scoped(scope)
+        .filter(
+            p::created_at.gt(after.created_at).or(p::created_at
+                .eq(after.created_at)
+                .and(p::id.gt(after.id.clone()))),
+        )
+        .select(PersonRow::as_select())
+        .order((p::created_at.asc(), p::id.asc()))
+        .limit(limit)
+        .load(c)
+}
+
+pub fn ids_in_cells(c: &mut DbConn, cells: &[String]) -> QueryResult<Vec<String>> {
+    p::persons
+        .filter(p::cell_code.eq_any(cells))
+        .select(p::id)
+        .load(c)
+}

@@ -34,7 +34,13 @@ fn next_seq(c: &mut DbConn) -> QueryResult<i64> {
 }
 
 /// Records that an entity changed (call inside the transaction that changes it).
-pub fn record(c: &mut DbConn, entity_type: &str, entity_id: &str, cell_code: &str, at: NaiveDateTime) -> QueryResult<()> {
+pub fn record(
+    c: &mut DbConn,
+    entity_type: &str,
+    entity_id: &str,
+    cell_code: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
     let seq = next_seq(c)?;
     diesel::insert_into(cl::change_log)
         .values((

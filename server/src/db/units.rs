@@ -53,7 +53,9 @@ pub fn find_in_scope(c: &mut DbConn, scope: &UnitScope, id: &str) -> QueryResult
 }
 
 pub fn insert(c: &mut DbConn, row: &UnitRow) -> QueryResult<()> {
-    diesel::insert_into(u::safety_units).values(row).execute(c)?;
+    diesel::insert_into(u::safety_units)
+        .values(row)
+        .execute(c)?;
     super::sync::record(c, "unit", &row.id, &row.cell_code, row.updated_at)
 }
 
@@ -186,4 +188,40 @@ pub fn close_hazards(
     )
     .set((hz::closed_at.eq(at), hz::closed_by.eq(by)))
     .execute(c)
+}
+
+pub fn by_ids_in_scope(
+    c: &mut DbConn,
+    scope: &UnitScope,
+    ids: &[String],
+) -> QueryResult<Vec<UnitRow>> {
+    scoped(scope)
+        .filter(u::id.eq_any(ids.to_vec()))
+        .select(UnitRow::as_select())
+        .load(c)
+}
+
+pub fn snapshot(
+    c: &mut DbConn,
+    scope: &UnitScope,
+    after: &Cursor,
+    limit: i64,
+) -> QueryResult<Vec<UnitRow>> {
+    scoped(scope)
+        .filter(
+            u::created_at.gt(after.created_at).or(u::created_at
+                .eq(after.created_at)
+                .and(u::id.gt(after.id.clone()))),
+        )
+        .select(UnitRow::as_select())
+        .order((u::created_at.asc(), u::id.asc()))
+        .limit(limit)
+        .load(c)
+}
+
+pub fn ids_in_cells(c: &mut DbConn, cells: &[String]) -> QueryResult<Vec<String>> {
+    u::safety_units
+        .filter(u::cell_code.eq_any(cells))
+        .select(u::id)
+        .load(c)
 }

@@ -87,7 +87,7 @@ struct ListQuery {
     region: Option<String>,
 }
 
-fn parse_bbox(s: &str) -> ApiResult<BBox> {
+pub fn parse_bbox(s: &str) -> ApiResult<BBox> {
     let parts: Vec<f64> = s.split(',').filter_map(|p| p.trim().parse().ok()).collect();
     let bad = || {
         ApiError::invalid(
@@ -103,7 +103,7 @@ fn parse_bbox(s: &str) -> ApiResult<BBox> {
     if ok { Ok([a, b, c, d]) } else { Err(bad()) }
 }
 
-fn parse_region(s: &str) -> ApiResult<String> {
+pub fn parse_region(s: &str) -> ApiResult<String> {
     RegionCode::parse(s)
         .map(|c| c.as_str().to_string())
         .map_err(|m| ApiError::invalid("region", m))

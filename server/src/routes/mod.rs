@@ -9,6 +9,8 @@ pub mod ops;
 pub mod persons;
 pub mod photos;
 pub mod regions;
+pub mod stats;
+pub mod sync;
 pub mod units;
 pub mod users;
 
@@ -28,6 +30,8 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
     photos::configure(cfg);
     persons::configure(cfg);
     units::configure(cfg);
+    sync::configure(cfg);
+    stats::configure(cfg);
     audit::configure(cfg);
 }
 

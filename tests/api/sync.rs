@@ -1,0 +1,497 @@
+use std::collections::BTreeSet;
+
+use chrono::{Duration, Utc};
+use gridwork_tests::fixtures::{IN_CELL_1, IN_TOWN_2, World, incident, report, step};
+use gridwork_tests::{TestApp, both_engines};
+use serde_json::{Value, json};
+
+fn op(kind: &str, body: Value) -> Value {
+    json!({"op_id": uuid::Uuid::new_v4(), "type": kind, "body": body})
+}
+
+fn statuses(r: &Value) -> Vec<String> {
+    r["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["status"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn count(app: &TestApp, token: &str, path: &str) -> usize {
+    app.get(path, token).await.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .len()
+}
+
+async fn a_day_offline_pushed_twice_lands_once(app: TestApp) {
+    let w = World::build(&app).await;
+    let person = app
+        .post("/api/v1/persons", &w.town1.token, json!({
+            "id": uuid::Uuid::new_v4(), "category": "drug_user", "name": "李强", "id_number": "11010519491231002X",
+            "address": "文峰路1号", "location": {"lon": IN_CELL_1.0, "lat": IN_CELL_1.1}, "risk_level": "high",
+            "responsible_worker_id": w.worker1.id}))
+        .await
+        .ok(201)
+        .clone();
+    let inc = incident("0401", IN_CELL_1, "low");
+    let unit_id = uuid::Uuid::new_v4();
+    let now = Utc::now().to_rfc3339();
+    let ops = json!({"ops": [
+        op("incident.create", inc.clone()),
+        op("incident.action", json!({"incident_id": inc["id"], "action": "comment", "version": 1, "note": "已联系物业"})),
+        op("visit.create", json!({"person_id": person["id"], "id": uuid::Uuid::new_v4(), "visited_at": now,
+            "location": {"lon": IN_CELL_1.0, "lat": IN_CELL_1.1}, "outcome": "met", "note": ""})),
+        op("unit.create", json!({"id": unit_id, "kind": "shop", "name": "小卖部", "address": "文峰路2号",
+            "location": {"lon": IN_CELL_1.0, "lat": IN_CELL_1.1}})),
+        op("inspection.create", json!({"unit_id": unit_id, "id": uuid::Uuid::new_v4(), "inspected_at": now,
+            "location": {"lon": IN_CELL_1.0, "lat": IN_CELL_1.1}, "result": "safe", "hazards": []})),
+    ]});
+    let first = app
+        .post("/api/v1/sync/push", &w.worker1.token, ops.clone())
+        .await;
+    assert_eq!(statuses(first.ok(200)), ["applied"; 5], "{}", first.text);
+    let again = app
+        .post("/api/v1/sync/push", &w.worker1.token, ops.clone())
+        .await;
+    assert_eq!(statuses(again.ok(200)), ["duplicate"; 5], "{}", again.text);
+    // Half of it again, as a flaky connection would.
+    let half = json!({"ops": ops["ops"].as_array().unwrap()[..2].to_vec()});
+    assert_eq!(
+        statuses(
+            app.post("/api/v1/sync/push", &w.worker1.token, half)
+                .await
+                .ok(200)
+        ),
+        ["duplicate"; 2]
+    );
+    assert_eq!(count(&app, &w.worker1.token, "/api/v1/incidents").await, 1);
+    assert_eq!(
+        count(&app, &w.worker1.token, "/api/v1/safety-units").await,
+        1
+    );
+    let visits = app
+        .get(
+            &format!("/api/v1/persons/{}/visits", person["id"].as_str().unwrap()),
+            &w.worker1.token,
+        )
+        .await;
+    assert_eq!(visits.ok(200)["items"].as_array().unwrap().len(), 1);
+    let d = app
+        .get(
+            &format!("/api/v1/incidents/{}", inc["id"].as_str().unwrap()),
+            &w.worker1.token,
+        )
+        .await;
+    assert_eq!(
+        d.ok(200)["history"].as_array().unwrap().len(),
+        2,
+        "report and one comment"
+    );
+    let u = app
+        .get(&format!("/api/v1/safety-units/{unit_id}"), &w.worker1.token)
+        .await;
+    assert_eq!(u.ok(200)["status"], "safe");
+}
+
+async fn a_rejected_op_blocks_only_what_depends_on_it(app: TestApp) {
+    let w = World::build(&app).await;
+    let off_grid = incident("0401", (100.0, 20.0), "low");
+    let good = incident("0401", IN_CELL_1, "low");
+    let r = app
+        .post("/api/v1/sync/push", &w.worker1.token, json!({"ops": [
+            op("incident.create", off_grid.clone()),
+            op("incident.action", json!({"incident_id": off_grid["id"], "action": "self_close", "version": 1})),
+            op("incident.create", good.clone()),
+            op("incident.create", json!({"id": "not-a-uuid"})),
+            op("teleport", json!({})),
+            op("incident.action", json!({"incident_id": good["id"], "action": "self_close", "version": 1})),
+        ]}))
+        .await;
+    let b = r.ok(200).clone();
+    assert_eq!(
+        statuses(&b),
+        [
+            "rejected", "rejected", "applied", "rejected", "rejected", "applied"
+        ]
+    );
+    let codes: Vec<&str> = b["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["code"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "outside_grid",
+            "depends_on_rejected",
+            "",
+            "validation_failed",
+            "validation_failed",
+            ""
+        ]
+    );
+    // Same op_id, another body.
+    let first_op = json!({"op_id": uuid::Uuid::new_v4(), "type": "incident.create", "body": incident("0401", IN_CELL_1, "low")});
+    app.post(
+        "/api/v1/sync/push",
+        &w.worker1.token,
+        json!({"ops": [first_op.clone()]}),
+    )
+    .await
+    .ok(200);
+    let mut changed = first_op.clone();
+    changed["body"]["title"] = json!("另一个标题");
+    let r = app
+        .post(
+            "/api/v1/sync/push",
+            &w.worker1.token,
+            json!({"ops": [changed]}),
+        )
+        .await;
+    assert_eq!(r.ok(200)["results"][0]["code"], "id_conflict");
+    // Batch validation.
+    app.post(
+        "/api/v1/sync/push",
+        &w.worker1.token,
+        json!({"operations": []}),
+    )
+    .await
+    .problem(422, "validation_failed");
+    let too_many: Vec<Value> = (0..501).map(|_| op("incident.create", json!({}))).collect();
+    app.post(
+        "/api/v1/sync/push",
+        &w.worker1.token,
+        json!({"ops": too_many}),
+    )
+    .await
+    .problem(422, "validation_failed");
+    // Volunteers may push reports, not visits.
+    let r = app.post("/api/v1/sync/push", &w.volunteer.token, json!({"ops": [
+        op("incident.create", incident("0401", IN_CELL_1, "low")),
+        op("unit.create", json!({"id": uuid::Uuid::new_v4(), "kind": "shop", "name": "x", "address": "y", "location": {"lon": IN_CELL_1.0, "lat": IN_CELL_1.1}})),
+    ]})).await;
+    assert_eq!(statuses(r.ok(200)), ["applied", "rejected"]);
+    assert_eq!(r.body["results"][1]["code"], "forbidden");
+}
+
+async fn offline_steps_after_the_world_moved_are_kept_as_conflicts(app: TestApp) {
+    let w = World::build(&app).await;
+    let inc = report(
+        &app,
+        &w.worker1.token,
+        incident("0101", IN_CELL_1, "medium"),
+    )
+    .await;
+    let id = inc["id"].as_str().unwrap().to_string();
+    step(&app, &w.town1.token, &id, "accept", json!({}))
+        .await
+        .ok(200);
+    step(
+        &app,
+        &w.town1.token,
+        &id,
+        "dispatch",
+        json!({"assignee_id": w.worker1.id}),
+    )
+    .await
+    .ok(200);
+    step(&app, &w.worker1.token, &id, "start", json!({}))
+        .await
+        .ok(200);
+    // The worker goes offline at version 4 and resolves; meanwhile the town escalates.
+    step(&app, &w.town1.token, &id, "escalate", json!({}))
+        .await
+        .ok(200);
+    let r = app
+        .post("/api/v1/sync/push", &w.worker1.token, json!({"ops": [
+            op("incident.action", json!({"incident_id": id, "action": "resolve", "version": 4, "note": "已调解"})),
+            op("incident.action", json!({"incident_id": id, "action": "start", "version": 4})),
+        ]}))
+        .await;
+    let b = r.ok(200).clone();
+    assert_eq!(statuses(&b), ["applied", "applied"]);
+    assert_eq!(b["results"][0]["conflict"], true);
+    assert_eq!(b["results"][1]["conflict"], true);
+    let d = app
+        .get(&format!("/api/v1/incidents/{id}"), &w.town1.token)
+        .await;
+    let d = d.ok(200).clone();
+    assert_eq!(d["status"], "resolved", "the legal step applied");
+    assert_eq!(d["level"], "town", "the escalation stands");
+    assert_eq!(d["conflict"], true);
+    let h = d["history"].as_array().unwrap();
+    let branch = h.iter().find(|e| e["conflict"] == true).unwrap();
+    assert_eq!(branch["action"], "start");
+    assert!(branch["to"].is_null());
+    // The direct endpoint still refuses a stale version.
+    app.post(
+        &format!("/api/v1/incidents/{id}/actions"),
+        &w.worker1.token,
+        json!({"action": "comment", "version": 4, "note": "x"}),
+    )
+    .await
+    .problem(409, "version_conflict");
+    step(&app, &w.worker1.token, &id, "clear_conflict", json!({}))
+        .await
+        .problem(403, "forbidden");
+    let cleared = step(&app, &w.town1.token, &id, "clear_conflict", json!({})).await;
+    assert_eq!(cleared.ok(200)["conflict"], false);
+    step(&app, &w.town1.token, &id, "clear_conflict", json!({}))
+        .await
+        .problem(409, "invalid_transition");
+}
+
+async fn pull(app: &TestApp, token: &str, cursor: Option<&str>) -> Value {
+    let path = match cursor {
+        Some(c) => format!("/api/v1/sync/pull?cursor={c}"),
+        None => "/api/v1/sync/pull".into(),
+    };
+    app.get(&path, token).await.ok(200).clone()
+}
+
+/// Pulls until `has_more` is false; returns every page.
+async fn pull_all(app: &TestApp, token: &str, mut cursor: Option<String>) -> (Vec<Value>, String) {
+    let mut pages = Vec::new();
+    loop {
+        let p = pull(app, token, cursor.as_deref()).await;
+        cursor = Some(p["cursor"].as_str().unwrap().to_string());
+        let more = p["has_more"] == true;
+        pages.push(p);
+        if !more {
+            return (pages, cursor.unwrap());
+        }
+    }
+}
+
+fn ids(pages: &[Value], kind: &str) -> BTreeSet<String> {
+    pages
+        .iter()
+        .flat_map(|p| {
+            p[kind]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x["id"].as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
+async fn pulls_follow_the_scope(app: TestApp) {
+    let w = World::build(&app).await;
+    let mine = report(&app, &w.worker1.token, incident("0401", IN_CELL_1, "low")).await;
+    let other = report(&app, &w.worker2.token, incident("0401", IN_TOWN_2, "low")).await;
+    let by_volunteer = report(&app, &w.volunteer.token, incident("0501", IN_CELL_1, "low")).await;
+    let (pages, cursor) = pull_all(&app, &w.worker1.token, None).await;
+    let inc = ids(&pages, "incidents");
+    assert!(
+        inc.contains(mine["id"].as_str().unwrap())
+            && inc.contains(by_volunteer["id"].as_str().unwrap())
+    );
+    assert!(!inc.contains(other["id"].as_str().unwrap()));
+    let cells: Vec<String> = pages
+        .iter()
+        .flat_map(|p| {
+            p["cells"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["properties"]["code"].as_str().unwrap().to_string())
+        })
+        .collect();
+    assert_eq!(cells, ["500117001001001"]);
+    assert!(
+        pages
+            .iter()
+            .flat_map(|p| p["cells"].as_array().unwrap())
+            .all(|c| c["geometry"]["type"] == "Polygon")
+    );
+    assert!(
+        pages
+            .iter()
+            .map(|p| p["categories"].as_array().unwrap().len())
+            .sum::<usize>()
+            >= 30
+    );
+    // Nothing new: an empty pull.
+    let quiet = pull(&app, &w.worker1.token, Some(&cursor)).await;
+    assert!(
+        quiet["incidents"].as_array().unwrap().is_empty() && quiet["has_more"] == false,
+        "{quiet}"
+    );
+    // A supervisor's step shows up in the next pull; other towns' changes do not.
+    step(
+        &app,
+        &w.town1.token,
+        mine["id"].as_str().unwrap(),
+        "accept",
+        json!({}),
+    )
+    .await
+    .ok(200);
+    step(
+        &app,
+        &w.town2.token,
+        other["id"].as_str().unwrap(),
+        "accept",
+        json!({}),
+    )
+    .await
+    .ok(200);
+    let (pages, cursor) = pull_all(&app, &w.worker1.token, Some(cursor)).await;
+    let changed: Vec<Value> = pages
+        .iter()
+        .flat_map(|p| p["incidents"].as_array().unwrap().clone())
+        .collect();
+    assert_eq!(changed.len(), 1);
+    assert_eq!(changed[0]["status"], "accepted");
+    // Reassigned away from its cell: the cell and what it saw only through it are removed.
+    app.put(
+        "/api/v1/cells/500117001001001/workers",
+        &w.admin.token,
+        json!({"worker_ids": []}),
+    )
+    .await
+    .ok(200);
+    let (pages, cursor) = pull_all(&app, &w.worker1.token, Some(cursor)).await;
+    let deleted: BTreeSet<(String, String)> = pages
+        .iter()
+        .flat_map(|p| {
+            p["deleted"].as_array().unwrap().iter().map(|d| {
+                (
+                    d["type"].as_str().unwrap().to_string(),
+                    d["id"].as_str().unwrap().to_string(),
+                )
+            })
+        })
+        .collect();
+    assert!(
+        deleted.contains(&("cell".into(), "500117001001001".into())),
+        "{deleted:?}"
+    );
+    assert!(
+        deleted.contains(&(
+            "incident".into(),
+            by_volunteer["id"].as_str().unwrap().into()
+        )),
+        "{deleted:?}"
+    );
+    assert!(
+        !deleted.contains(&("incident".into(), mine["id"].as_str().unwrap().into())),
+        "it reported that one"
+    );
+    // Given the cell back, it receives the cell and its records again.
+    app.put(
+        "/api/v1/cells/500117001001001/workers",
+        &w.admin.token,
+        json!({"worker_ids": [w.worker1.id]}),
+    )
+    .await
+    .ok(200);
+    let (pages, _) = pull_all(&app, &w.worker1.token, Some(cursor)).await;
+    assert!(ids(&pages, "incidents").contains(by_volunteer["id"].as_str().unwrap()));
+    assert_eq!(
+        pages
+            .iter()
+            .map(|p| p["cells"].as_array().unwrap().len())
+            .sum::<usize>(),
+        1
+    );
+    app.get("/api/v1/sync/pull?cursor=bogus", &w.worker1.token)
+        .await
+        .problem(422, "validation_failed");
+}
+
+/// Writers keep committing while a client pulls: every change reaches it.
+async fn no_change_is_skipped_under_concurrent_writes(app: TestApp) {
+    let w = World::build(&app).await;
+    let (_, mut cursor) = pull_all(&app, &w.town1.token, None).await;
+    let writers: Vec<_> = (0..4)
+        .map(|k| {
+            let http = app.http.clone();
+            let base = app.base.clone();
+            let token = w.worker1.token.clone();
+            tokio::spawn(async move {
+                let mut ids = Vec::new();
+                for n in 0..10 {
+                    let mut body = incident(
+                        "0401",
+                        (
+                            IN_CELL_1.0 + 0.0001 * f64::from(k),
+                            IN_CELL_1.1 + 0.0001 * f64::from(n),
+                        ),
+                        "low",
+                    );
+                    body["title"] = json!(format!("并发 {k}-{n}"));
+                    let r = http
+                        .post(format!("{base}/api/v1/incidents"))
+                        .bearer_auth(&token)
+                        .json(&body)
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(r.status(), 201);
+                    ids.push(body["id"].as_str().unwrap().to_string());
+                }
+                ids
+            })
+        })
+        .collect();
+    let mut seen = BTreeSet::new();
+    while !writers.iter().all(|h| h.is_finished()) {
+        let (pages, c) = pull_all(&app, &w.town1.token, Some(cursor.clone())).await;
+        seen.extend(ids(&pages, "incidents"));
+        cursor = c;
+    }
+    let mut created = BTreeSet::new();
+    for h in writers {
+        created.extend(h.await.unwrap());
+    }
+    let (pages, _) = pull_all(&app, &w.town1.token, Some(cursor)).await;
+    seen.extend(ids(&pages, "incidents"));
+    assert_eq!(created.len(), 40);
+    assert!(
+        created.is_subset(&seen),
+        "missed {:?}",
+        created.difference(&seen).collect::<Vec<_>>()
+    );
+}
+
+async fn persons_are_pulled_masked(app: TestApp) {
+    let w = World::build(&app).await;
+    app.post("/api/v1/persons", &w.town1.token, json!({
+        "id": uuid::Uuid::new_v4(), "category": "cult", "name": "周某", "id_number": "11010519491231002X",
+        "address": "文峰路1号", "location": {"lon": IN_CELL_1.0, "lat": IN_CELL_1.1}, "risk_level": "low",
+        "responsible_worker_id": w.worker1.id})).await.ok(201);
+    let (pages, _) = pull_all(&app, &w.worker1.token, None).await;
+    let persons: Vec<Value> = pages
+        .iter()
+        .flat_map(|p| p["persons"].as_array().unwrap().clone())
+        .collect();
+    assert_eq!(persons.len(), 1);
+    assert_eq!(persons[0]["id_number_masked"], "1101**********002X");
+    assert!(
+        !serde_json::to_string(&pages)
+            .unwrap()
+            .contains("11010519491231002X")
+    );
+    let (pages, _) = pull_all(&app, &w.volunteer.token, None).await;
+    assert!(
+        pages
+            .iter()
+            .all(|p| p["persons"].as_array().unwrap().is_empty()
+                && p["units"].as_array().unwrap().is_empty())
+    );
+    let _ = Duration::zero();
+}
+
+both_engines!(
+    a_day_offline_pushed_twice_lands_once,
+    a_rejected_op_blocks_only_what_depends_on_it,
+    offline_steps_after_the_world_moved_are_kept_as_conflicts,
+    pulls_follow_the_scope,
+    no_change_is_skipped_under_concurrent_writes,
+    persons_are_pulled_masked,
+);
