@@ -162,6 +162,7 @@ pub struct Duplicate {
     pub title: String,
     pub status: Status,
     pub distance_m: f64,
+    #[serde(with = "gridwork_shared::utc")]
     pub created_at: DateTime<Utc>,
 }
 

@@ -105,7 +105,9 @@ pub struct User {
     pub region_code: String,
     pub display_name: String,
     pub active: bool,
+    #[serde(with = "crate::utc")]
     pub created_at: DateTime<Utc>,
+    #[serde(with = "crate::utc")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -239,7 +241,9 @@ pub struct CellSummary {
     pub code: String,
     pub name: String,
     pub community_code: String,
+    #[serde(with = "crate::utc")]
     pub valid_from: DateTime<Utc>,
+    #[serde(default, with = "crate::utc::option")]
     pub valid_to: Option<DateTime<Utc>>,
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub geometry: serde_json::Value,

@@ -328,6 +328,7 @@ pub struct NewIncident {
     #[serde(default)]
     pub description: String,
     pub location: Location,
+    #[serde(with = "crate::utc")]
     pub occurred_at: DateTime<Utc>,
     pub severity: Severity,
 }
@@ -473,6 +474,7 @@ impl CategoryPatch {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryEntry {
+    #[serde(with = "crate::utc")]
     pub at: DateTime<Utc>,
     /// `null` for the system (the escalation sweep).
     pub actor_id: Option<Uuid>,
@@ -509,11 +511,13 @@ pub struct Incident {
     pub title: String,
     pub description: String,
     pub location: Location,
+    #[serde(with = "crate::utc")]
     pub occurred_at: DateTime<Utc>,
     pub severity: Severity,
     pub cell_code: String,
     pub status: Status,
     pub level: Level,
+    #[serde(with = "crate::utc")]
     pub due_at: DateTime<Utc>,
     /// Unresolved and past `due_at`.
     pub overdue: bool,
@@ -523,8 +527,11 @@ pub struct Incident {
     pub merged_into: Option<Uuid>,
     pub conflict: bool,
     pub version: i64,
+    #[serde(with = "crate::utc")]
     pub created_at: DateTime<Utc>,
+    #[serde(with = "crate::utc")]
     pub updated_at: DateTime<Utc>,
+    #[serde(default, with = "crate::utc::option")]
     pub closed_at: Option<DateTime<Utc>>,
     pub photos: Vec<PhotoRef>,
 }
@@ -547,6 +554,7 @@ pub struct Party {
 #[serde(deny_unknown_fields)]
 pub struct NewMediation {
     pub id: Uuid,
+    #[serde(with = "crate::utc")]
     pub held_at: DateTime<Utc>,
     pub mediator: String,
     pub parties: Vec<Party>,
@@ -578,6 +586,7 @@ impl NewMediation {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Mediation {
     pub id: Uuid,
+    #[serde(with = "crate::utc")]
     pub held_at: DateTime<Utc>,
     pub mediator: String,
     pub parties: Vec<Party>,
@@ -585,6 +594,7 @@ pub struct Mediation {
     pub agreement_reached: bool,
     pub note: Option<String>,
     pub recorded_by: Uuid,
+    #[serde(with = "crate::utc")]
     pub created_at: DateTime<Utc>,
 }
 

@@ -12,6 +12,7 @@ pub mod incident;
 pub mod person;
 pub mod problem;
 pub mod safety;
+pub mod utc;
 pub mod validate;
 
 pub use codes::{RegionCode, RegionLevel};

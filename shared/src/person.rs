@@ -207,12 +207,16 @@ pub struct PersonItem {
     pub risk_level: RiskLevel,
     pub responsible_worker_id: Uuid,
     pub active: bool,
+    #[serde(default, with = "crate::utc::option")]
     pub last_visit_at: Option<DateTime<Utc>>,
     pub last_outcome: Option<Outcome>,
+    #[serde(default, with = "crate::utc::option")]
     pub next_visit_due: Option<DateTime<Utc>>,
     pub overdue: bool,
     pub version: i64,
+    #[serde(with = "crate::utc")]
     pub created_at: DateTime<Utc>,
+    #[serde(with = "crate::utc")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -231,6 +235,7 @@ pub struct Person {
 #[serde(deny_unknown_fields)]
 pub struct NewVisit {
     pub id: Uuid,
+    #[serde(with = "crate::utc")]
     pub visited_at: DateTime<Utc>,
     pub location: Location,
     pub outcome: Outcome,
@@ -261,6 +266,7 @@ pub struct Visit {
     pub id: Uuid,
     pub person_id: Uuid,
     pub visitor_id: Uuid,
+    #[serde(with = "crate::utc")]
     pub visited_at: DateTime<Utc>,
     pub location: Location,
     pub outcome: Outcome,
@@ -270,6 +276,7 @@ pub struct Visit {
     pub distance_m: f64,
     /// Farther than the configured distance (default 500 m) from the registered location.
     pub far: bool,
+    #[serde(with = "crate::utc")]
     pub created_at: DateTime<Utc>,
 }
 

@@ -190,6 +190,7 @@ impl NewUnit {
 pub struct NewHazard {
     pub description: String,
     /// The rectification deadline.
+    #[serde(with = "crate::utc")]
     pub deadline: DateTime<Utc>,
 }
 
@@ -199,6 +200,7 @@ pub struct NewHazard {
 #[serde(deny_unknown_fields)]
 pub struct NewInspection {
     pub id: Uuid,
+    #[serde(with = "crate::utc")]
     pub inspected_at: DateTime<Utc>,
     pub location: Location,
     pub result: InspectionResult,
@@ -248,7 +250,9 @@ impl NewInspection {
 pub struct Hazard {
     pub id: Uuid,
     pub description: String,
+    #[serde(with = "crate::utc")]
     pub deadline: DateTime<Utc>,
+    #[serde(default, with = "crate::utc::option")]
     pub closed_at: Option<DateTime<Utc>>,
     pub overdue: bool,
 }
@@ -259,11 +263,13 @@ pub struct Inspection {
     pub id: Uuid,
     pub unit_id: Uuid,
     pub inspector_id: Uuid,
+    #[serde(with = "crate::utc")]
     pub inspected_at: DateTime<Utc>,
     pub location: Location,
     pub result: InspectionResult,
     pub hazards: Vec<Hazard>,
     pub note: String,
+    #[serde(with = "crate::utc")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -279,10 +285,14 @@ pub struct Unit {
     pub status: UnitStatus,
     pub open_hazards: i64,
     pub certification: Certification,
+    #[serde(default, with = "crate::utc::option")]
     pub certified_at: Option<DateTime<Utc>>,
+    #[serde(default, with = "crate::utc::option")]
     pub last_inspected_at: Option<DateTime<Utc>>,
     pub version: i64,
+    #[serde(with = "crate::utc")]
     pub created_at: DateTime<Utc>,
+    #[serde(with = "crate::utc")]
     pub updated_at: DateTime<Utc>,
 }
 

@@ -75,7 +75,33 @@ async fn unknown_paths_and_methods_are_problems(app: TestApp) {
     .problem(405, "method_not_allowed");
 }
 
+/// Output times are `YYYY-MM-DDTHH:MM:SS[.ffffff]Z`.
+async fn times_have_the_contract_format(app: TestApp) {
+    let w = World::build(&app).await;
+    let mut body =
+        gridwork_tests::fixtures::incident("0401", gridwork_tests::fixtures::IN_CELL_1, "low");
+    body["occurred_at"] = serde_json::json!("2026-11-25T09:30:00.5+08:00");
+    let r = app.post("/api/v1/incidents", &w.worker1.token, body).await;
+    let b = r.ok(201);
+    let ok = |s: &str| {
+        let b = s.as_bytes();
+        let base =
+            s.len() >= 20 && b[4] == b'-' && b[10] == b'T' && b[13] == b':' && s.ends_with('Z');
+        let frac = &s[19..s.len() - 1];
+        base && (frac.is_empty()
+            || (frac.len() == 7
+                && frac.starts_with('.')
+                && frac[1..].bytes().all(|c| c.is_ascii_digit())))
+    };
+    for k in ["created_at", "updated_at", "due_at", "occurred_at"] {
+        let v = b[k].as_str().unwrap();
+        assert!(ok(v), "{k} = {v}");
+    }
+    assert_eq!(b["occurred_at"], "2026-11-25T01:30:00.500000Z");
+}
+
 both_engines!(
+    times_have_the_contract_format,
     every_authenticated_route_needs_a_token,
     bodies_over_the_limit_are_413,
     unknown_paths_and_methods_are_problems,

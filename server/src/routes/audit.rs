@@ -20,6 +20,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub seq: i64,
+    #[serde(with = "gridwork_shared::utc")]
     pub at: chrono::DateTime<chrono::Utc>,
     pub actor_id: Option<String>,
     pub action: String,
