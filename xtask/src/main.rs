@@ -167,13 +167,126 @@ fn test() -> anyhow::Result<()> {
     Ok(())
 }
 
+fn short_hash(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(&sha2::Sha256::digest(bytes)[..6])
+}
+
+/// Builds the web client into `web-client/dist`: wasm32 release build, wasm-bindgen (as a
+/// library, no download), content-hashed file names, the web manifest and a service worker
+/// whose precache list and cache name come from this build's files.
+fn web() -> anyhow::Result<()> {
+    let r = root();
+    if ok(Command::new("rustup").arg("--version")) {
+        run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    run(cargo()
+        .args([
+            "build",
+            "-p",
+            "gridwork-web",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            "wasm-release",
+        ])
+        .current_dir(&r))?;
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| r.join("target"));
+    let wasm = target.join("wasm32-unknown-unknown/wasm-release/gridwork-web.wasm");
+    let tmp = target.join("gridwork-web-bindgen");
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp)?;
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&wasm)
+        .web(true)?
+        .omit_default_module_path(false)
+        .out_name("gridwork-web")
+        .generate(&tmp)?;
+    let mut wasm_bytes = std::fs::read(tmp.join("gridwork-web_bg.wasm"))?;
+    // Optional: shrink further with binaryen's wasm-opt when it is installed from npm.
+    let wasm_opt = r.join("node_modules/.bin/wasm-opt");
+    if wasm_opt.exists() {
+        let opt = tmp.join("opt.wasm");
+        run(Command::new(&wasm_opt)
+            .args([
+                "-Oz",
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+                "--enable-mutable-globals",
+                "-o",
+            ])
+            .arg(&opt)
+            .arg(tmp.join("gridwork-web_bg.wasm")))?;
+        wasm_bytes = std::fs::read(opt)?;
+    }
+    let js_bytes = std::fs::read(tmp.join("gridwork-web.js"))?;
+    let static_dir = r.join("web-client/static");
+    let css_bytes = std::fs::read(static_dir.join("styles.css"))?;
+    let (js, wasm_name, css) = (
+        format!("gridwork-web-{}.js", short_hash(&js_bytes)),
+        format!("gridwork-web-{}_bg.wasm", short_hash(&wasm_bytes)),
+        format!("styles-{}.css", short_hash(&css_bytes)),
+    );
+    let dist = r.join("web-client/dist");
+    let _ = std::fs::remove_dir_all(&dist);
+    std::fs::create_dir_all(&dist)?;
+    std::fs::write(dist.join(&js), &js_bytes)?;
+    std::fs::write(dist.join(&wasm_name), &wasm_bytes)?;
+    std::fs::write(dist.join(&css), &css_bytes)?;
+    for f in ["icon.svg", "manifest.webmanifest"] {
+        std::fs::copy(static_dir.join(f), dist.join(f))?;
+    }
+    let index = std::fs::read_to_string(static_dir.join("index.html"))?
+        .replace("{{JS}}", &js)
+        .replace("{{WASM}}", &wasm_name)
+        .replace("{{CSS}}", &css);
+    std::fs::write(dist.join("index.html"), &index)?;
+    let precache = [
+        "/".to_string(),
+        "/index.html".into(),
+        format!("/{js}"),
+        format!("/{wasm_name}"),
+        format!("/{css}"),
+        "/icon.svg".into(),
+        "/manifest.webmanifest".into(),
+    ];
+    let version = format!(
+        "gridwork-{}",
+        short_hash(format!("{precache:?}{index}").as_bytes())
+    );
+    let list = format!(
+        "[{}]",
+        precache
+            .iter()
+            .map(|p| format!("'{p}'"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let sw = std::fs::read_to_string(static_dir.join("sw.js"))?
+        .replace("{{VERSION}}", &version)
+        .replace("{{PRECACHE}}", &list);
+    std::fs::write(dist.join("sw.js"), sw)?;
+    eprintln!(
+        "web client: {} ({} KB wasm, {} KB js)",
+        dist.display(),
+        wasm_bytes.len() / 1024,
+        js_bytes.len() / 1024
+    );
+    Ok(())
+}
+
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("openapi") => openapi(),
         Some("test") => test(),
+        Some("web") => web(),
         Some("demo") => {
             let r = root();
+            web()?;
             run(cargo()
                 .args([
                     "run",
@@ -200,7 +313,7 @@ fn main() -> anyhow::Result<()> {
                 .current_dir(&r))
         }
         _ => {
-            eprintln!("usage: cargo xtask <openapi | test | demo>");
+            eprintln!("usage: cargo xtask <openapi | test | web | demo>");
             std::process::exit(2);
         }
     }

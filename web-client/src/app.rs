@@ -1,0 +1,146 @@
+//! Routes, the session and the sync loop.
+
+use std::rc::Rc;
+
+use gridwork_shared::api::Me;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::i18n::t;
+use crate::pages::{home::Home, incident::IncidentPage, login::Login, report::Report};
+use crate::services::{api, queue};
+
+#[derive(Routable, Clone, PartialEq, Debug)]
+pub enum Route {
+    #[at("/")]
+    Home,
+    #[at("/login")]
+    Login,
+    #[at("/report")]
+    Report,
+    #[at("/incidents/:id")]
+    Incident { id: String },
+    #[not_found]
+    #[at("/404")]
+    NotFound,
+}
+
+/// What every page can see: who is logged in and where sync stands.
+#[derive(Clone, PartialEq)]
+pub struct Session {
+    pub me: Option<Me>,
+    pub pending: u32,
+    pub online: bool,
+    pub message: Option<String>,
+    /// Bumped after every successful pull, so lists reload.
+    pub generation: u32,
+    pub set_me: Callback<Option<Me>>,
+    pub sync_now: Callback<()>,
+}
+
+pub type SessionCtx = Rc<Session>;
+
+fn switch(route: Route) -> Html {
+    match route {
+        Route::Home => html! { <Home /> },
+        Route::Login => html! { <Login /> },
+        Route::Report => html! { <Report /> },
+        Route::Incident { id } => html! { <IncidentPage id={id} /> },
+        Route::NotFound => html! { <Redirect<Route> to={Route::Home} /> },
+    }
+}
+
+#[component]
+pub fn App() -> Html {
+    let me = use_state(api::me);
+    let pending = use_state(|| 0u32);
+    let online = use_state(|| true);
+    let message = use_state(|| None::<String>);
+    let generation = use_state(|| 0u32);
+    let kick = use_state(|| 0u32);
+
+    let sync_now = {
+        let kick = kick.clone();
+        Callback::from(move |_| kick.set(*kick + 1))
+    };
+
+    // One sync round: push the queue, then pull; on failure try again later, backing off.
+    {
+        let (pending, online, message, generation, me) = (
+            pending.clone(),
+            online.clone(),
+            message.clone(),
+            generation.clone(),
+            me.clone(),
+        );
+        use_effect_with((*kick, me.is_some()), move |(_, logged_in)| {
+            let logged_in = *logged_in;
+            wasm_bindgen_futures::spawn_local(async move {
+                pending.set(queue::pending_count().await);
+                if !logged_in {
+                    return;
+                }
+                match queue::flush().await {
+                    Ok(f) => {
+                        online.set(true);
+                        if !f.rejected.is_empty() {
+                            message.set(Some(f.rejected.join("\n")));
+                        } else if f.conflicts > 0 {
+                            message.set(Some(t("conflict").to_string()));
+                        }
+                    }
+                    Err(api::ApiError::LoggedOut) => me.set(None),
+                    Err(_) => online.set(false),
+                }
+                pending.set(queue::pending_count().await);
+                match queue::pull().await {
+                    Ok(_) => {
+                        online.set(true);
+                        generation.set(*generation + 1);
+                    }
+                    Err(api::ApiError::LoggedOut) => me.set(None),
+                    Err(_) => online.set(false),
+                }
+            });
+        });
+    }
+    // Retry with backoff: 5 s while offline or with work queued, doubling to 5 minutes.
+    {
+        let kick = kick.clone();
+        let busy = !*online || *pending > 0;
+        use_effect_with((*kick, busy), move |(n, busy)| {
+            let delay_ms = if *busy {
+                (5_000u32 << (*n % 6)).min(300_000)
+            } else {
+                60_000
+            };
+            let kick = kick.clone();
+            let timer = gloo_timers::callback::Timeout::new(delay_ms, move || kick.set(*kick + 1));
+            move || drop(timer)
+        });
+    }
+
+    let session = Rc::new(Session {
+        me: (*me).clone(),
+        pending: *pending,
+        online: *online,
+        message: (*message).clone(),
+        generation: *generation,
+        set_me: {
+            let me = me.clone();
+            let kick = kick.clone();
+            Callback::from(move |m: Option<Me>| {
+                me.set(m);
+                kick.set(*kick + 1);
+            })
+        },
+        sync_now,
+    });
+    html! {
+        <ContextProvider<SessionCtx> context={session}>
+            <BrowserRouter>
+                <Switch<Route> render={switch} />
+            </BrowserRouter>
+        </ContextProvider<SessionCtx>>
+    }
+}

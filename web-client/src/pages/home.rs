@@ -1,0 +1,84 @@
+//! The first screen: what to do today — incidents and visits due.
+
+use gridwork_shared::api::Role;
+use serde_json::Value;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::app::{Route, SessionCtx};
+use crate::i18n::{t, word};
+use crate::pages::header::Header;
+use crate::services::queue;
+
+#[component]
+pub fn Home() -> Html {
+    let session = use_context::<SessionCtx>().expect("session");
+    let incidents = use_state(Vec::<Value>::new);
+    let persons = use_state(Vec::<Value>::new);
+    {
+        let (incidents, persons) = (incidents.clone(), persons.clone());
+        use_effect_with(session.generation, move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let mut list = queue::records("incident").await;
+                list.sort_by(|a, b| b["created_at"].as_str().cmp(&a["created_at"].as_str()));
+                incidents.set(list);
+                let mut due: Vec<Value> = queue::records("person")
+                    .await
+                    .into_iter()
+                    .filter(|p| p["active"] == true && p["next_visit_due"].is_string())
+                    .collect();
+                due.sort_by(|a, b| {
+                    a["next_visit_due"]
+                        .as_str()
+                        .cmp(&b["next_visit_due"].as_str())
+                });
+                persons.set(due);
+            });
+        });
+    }
+    let Some(me) = session.me.clone() else {
+        return html! { <Redirect<Route> to={Route::Login} /> };
+    };
+    let supervisor = matches!(me.role, Role::Supervisor | Role::Admin);
+    let item = |i: &Value| {
+        let id = i["id"].as_str().unwrap_or_default().to_string();
+        html! {
+            <li class={classes!("item", (i["overdue"] == true).then_some("late"))}>
+                <Link<Route> to={Route::Incident { id }}>
+                    <strong>{ i["title"].as_str().unwrap_or_default() }</strong>
+                    <span class="chip">{ word(i["status"].as_str().unwrap_or_default()) }</span>
+                    <span class="chip">{ word(i["level"].as_str().unwrap_or_default()) }</span>
+                    { if i["overdue"] == true { html!{ <span class="chip late">{ t("overdue") }</span> } } else { html!{} } }
+                    { if i["conflict"] == true { html!{ <span class="chip late">{ t("conflict") }</span> } } else { html!{} } }
+                    <small>{ i["cell_code"].as_str().unwrap_or_default() }</small>
+                </Link<Route>>
+            </li>
+        }
+    };
+    html! {
+        <>
+        <Header />
+        <main class="page">
+            <Link<Route> to={Route::Report} classes="primary big">{ format!("＋ {}", t("report")) }</Link<Route>>
+            <h2>{ if supervisor { t("queue") } else { t("my_incidents") } }</h2>
+            <ul class="list" data-testid="incidents">
+                { if incidents.is_empty() { html!{ <li class="empty">{ t("nothing") }</li> } } else { html!{ <>{ for incidents.iter().map(item) }</> } } }
+            </ul>
+            { if me.role == Role::Volunteer { html!{} } else { html! {
+                <>
+                <h2>{ t("visits_due") }</h2>
+                <ul class="list">
+                    { for persons.iter().map(|p| html! {
+                        <li class={classes!("item", (p["overdue"] == true).then_some("late"))}>
+                            <strong>{ p["name"].as_str().unwrap_or_default() }</strong>
+                            <small>{ p["id_number_masked"].as_str().unwrap_or_default() }</small>
+                            <span class="chip">{ p["next_visit_due"].as_str().unwrap_or_default().get(..10).unwrap_or_default().to_string() }</span>
+                        </li>
+                    }) }
+                </ul>
+                </>
+            } } }
+        </main>
+        </>
+    }
+}

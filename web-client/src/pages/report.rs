@@ -1,0 +1,186 @@
+//! Report an incident: category, words, place (GPS or typed), severity. The cell is
+//! resolved on the device from the synced grid; the report goes to the queue first.
+
+use chrono::Utc;
+use gridwork_shared::geometry::Location;
+use gridwork_shared::incident::{NewIncident, Severity};
+use serde_json::Value;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use super::{input_value, select_value};
+use crate::app::{Route, SessionCtx};
+use crate::i18n::t;
+use crate::pages::header::Header;
+use crate::services::queue;
+
+#[component]
+pub fn Report() -> Html {
+    let session = use_context::<SessionCtx>().expect("session");
+    let navigator = use_navigator().expect("router");
+    let categories = use_state(Vec::<Value>::new);
+    let category = use_state(String::new);
+    let title = use_state(String::new);
+    let description = use_state(String::new);
+    let severity = use_state(|| "medium".to_string());
+    let lon = use_state(String::new);
+    let lat = use_state(String::new);
+    let cell = use_state(|| None::<String>);
+    let error = use_state(|| None::<String>);
+    {
+        let (categories, category) = (categories.clone(), category.clone());
+        use_effect_with(session.generation, move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let mut list = queue::records("category").await;
+                list.sort_by(|a, b| a["code"].as_str().cmp(&b["code"].as_str()));
+                if category.is_empty()
+                    && let Some(first) = list.first()
+                {
+                    category.set(first["code"].as_str().unwrap_or_default().to_string());
+                }
+                categories.set(list);
+            });
+        });
+    }
+    // Resolve the cell on the device whenever the place changes.
+    {
+        let cell = cell.clone();
+        use_effect_with(((*lon).clone(), (*lat).clone()), move |(lon, lat)| {
+            let (lon, lat) = (lon.parse::<f64>().ok(), lat.parse::<f64>().ok());
+            wasm_bindgen_futures::spawn_local(async move {
+                let found = match (lon, lat) {
+                    (Some(x), Some(y)) => queue::grid()
+                        .await
+                        .locate(x, y)
+                        .map(|c| format!("{} {}", c.code, c.name)),
+                    _ => None,
+                };
+                cell.set(found);
+            });
+        });
+    }
+    let gps = {
+        let (lon, lat, error) = (lon.clone(), lat.clone(), error.clone());
+        Callback::from(move |_| {
+            let Some(geo) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) else {
+                error.set(Some("GPS unavailable".into()));
+                return;
+            };
+            let (lon, lat) = (lon.clone(), lat.clone());
+            let ok = Closure::once_into_js(move |p: web_sys::Position| {
+                lon.set(format!("{:.6}", p.coords().longitude()));
+                lat.set(format!("{:.6}", p.coords().latitude()));
+            });
+            let error2 = error.clone();
+            let fail = Closure::once_into_js(move |e: web_sys::PositionError| {
+                error2.set(Some(e.message()))
+            });
+            let opts = web_sys::PositionOptions::new();
+            opts.set_enable_high_accuracy(true);
+            opts.set_timeout(15_000);
+            let _ = geo.get_current_position_with_error_callback_and_options(
+                ok.unchecked_ref(),
+                Some(fail.unchecked_ref()),
+                &opts,
+            );
+        })
+    };
+    let submit = {
+        let (category, title, description, severity, lon, lat, error) = (
+            category.clone(),
+            title.clone(),
+            description.clone(),
+            severity.clone(),
+            lon.clone(),
+            lat.clone(),
+            error.clone(),
+        );
+        let (session, navigator) = (session.clone(), navigator.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let new = NewIncident {
+                id: uuid::Uuid::new_v4(),
+                category: (*category).clone(),
+                title: (*title).clone(),
+                description: (*description).clone(),
+                location: Location {
+                    lon: lon.parse().unwrap_or(f64::NAN),
+                    lat: lat.parse().unwrap_or(f64::NAN),
+                },
+                occurred_at: Utc::now(),
+                severity: Severity::parse(&severity).unwrap_or(Severity::Medium),
+            };
+            // The same validation as the server, before anything is queued.
+            if let Err(errs) = new.validate(Utc::now()) {
+                error.set(Some(
+                    errs.0
+                        .iter()
+                        .map(|e| format!("{}: {}", e.field, e.message))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ));
+                return;
+            }
+            let (error, session, navigator) = (error.clone(), session.clone(), navigator.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match queue::enqueue(
+                    "incident.create",
+                    serde_json::to_value(&new).expect("serializes"),
+                )
+                .await
+                {
+                    Ok(()) => {
+                        session.sync_now.emit(());
+                        navigator.push(&Route::Home);
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    let on = |s: &UseStateHandle<String>| {
+        let s = s.clone();
+        Callback::from(move |e: InputEvent| s.set(input_value(&e)))
+    };
+    html! {
+        <>
+        <Header />
+        <main class="page">
+            <form class="card" onsubmit={submit}>
+                <h1>{ t("report") }</h1>
+                <label>{ t("category") }
+                    <select name="category" onchange={let c = category.clone(); move |e: Event| c.set(select_value(&e))}>
+                        { for categories.iter().map(|c| {
+                            let code = c["code"].as_str().unwrap_or_default().to_string();
+                            let name = if crate::i18n::english() { c["name_en"].as_str() } else { c["name"].as_str() };
+                            html!{ <option value={code.clone()} selected={*category == code}>{ format!("{code} {}", name.unwrap_or_default()) }</option> }
+                        }) }
+                    </select>
+                </label>
+                <label>{ t("title") }<input name="title" value={(*title).clone()} oninput={on(&title)} /></label>
+                <label>{ t("description") }<textarea name="description" value={(*description).clone()} oninput={on(&description)} /></label>
+                <label>{ t("severity") }
+                    <select name="severity" onchange={let s = severity.clone(); move |e: Event| s.set(select_value(&e))}>
+                        { for ["low", "medium", "high", "urgent"].iter().map(|s| html!{ <option value={*s} selected={*severity == *s}>{ t(s) }</option> }) }
+                    </select>
+                </label>
+                <fieldset>
+                    <legend>{ t("location") }</legend>
+                    <button type="button" class="big" onclick={gps}>{ t("use_gps") }</button>
+                    <input name="lon" inputmode="decimal" placeholder="lon 106.27" value={(*lon).clone()} oninput={on(&lon)} />
+                    <input name="lat" inputmode="decimal" placeholder="lat 29.97" value={(*lat).clone()} oninput={on(&lat)} />
+                    <p class="cell" data-testid="cell">{ match &*cell {
+                        Some(c) => format!("{}: {c}", t("cell")),
+                        None if lon.is_empty() => String::new(),
+                        None => t("outside_grid").to_string(),
+                    } }</p>
+                </fieldset>
+                { for error.iter().map(|e| html!{ <p class="error" role="alert">{ e }</p> }) }
+                <button class="primary big" type="submit">{ t("submit") }</button>
+            </form>
+        </main>
+        </>
+    }
+}

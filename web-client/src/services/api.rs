@@ -1,0 +1,152 @@
+//! The one HTTP client: adds the token, refreshes it once on 401, and maps problem+json to
+//! one error type. Wire types come from `gridwork-shared`.
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use gridwork_shared::Problem;
+use gridwork_shared::api::{LoginRequest, Me, RefreshRequest, TokenResponse};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::store;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// The server answered with a problem.
+    Problem(Problem),
+    /// No answer: the network or the server is away.
+    Offline,
+    /// The session is over: log in again.
+    LoggedOut,
+}
+
+impl ApiError {
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::Problem(p) => {
+                let mut m = p.detail.clone();
+                for e in &p.errors {
+                    m.push_str(&format!("; {}: {}", e.field, e.message));
+                }
+                m
+            }
+            ApiError::Offline => crate::i18n::t("offline").to_string(),
+            ApiError::LoggedOut => "session expired".into(),
+        }
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+const ACCESS: &str = "gridwork.access";
+const REFRESH: &str = "gridwork.refresh";
+const ME: &str = "gridwork.me";
+
+pub fn me() -> Option<Me> {
+    store::get(ME).and_then(|s| serde_json::from_str(&s).ok())
+}
+
+fn keep(t: &TokenResponse) {
+    store::set(ACCESS, &t.access_token);
+    store::set(REFRESH, &t.refresh_token);
+    store::set(ME, &serde_json::to_string(&t.user).unwrap_or_default());
+}
+
+pub fn forget() {
+    store::remove(ACCESS);
+    store::remove(REFRESH);
+    store::remove(ME);
+    store::remove("gridwork.cursor");
+}
+
+async fn read<T: DeserializeOwned>(res: Response) -> ApiResult<T> {
+    if res.ok() {
+        if res.status() == 204 {
+            return serde_json::from_str("null").map_err(|_| ApiError::Offline);
+        }
+        return res.json::<T>().await.map_err(|_| ApiError::Offline);
+    }
+    match res.json::<Problem>().await {
+        Ok(p) => Err(ApiError::Problem(p)),
+        Err(_) => Err(ApiError::Offline),
+    }
+}
+
+pub async fn login(username: &str, password: &str) -> ApiResult<Me> {
+    let body = LoginRequest {
+        username: username.into(),
+        password: password.into(),
+    };
+    let res = Request::post("/api/v1/auth/login")
+        .json(&body)
+        .map_err(|_| ApiError::Offline)?
+        .send()
+        .await;
+    let t: TokenResponse = read(res.map_err(|_| ApiError::Offline)?).await?;
+    keep(&t);
+    Ok(t.user)
+}
+
+pub async fn logout() {
+    if let Some(r) = store::get(REFRESH)
+        && let Ok(req) =
+            Request::post("/api/v1/auth/logout").json(&RefreshRequest { refresh_token: r })
+    {
+        let _ = req.send().await;
+    }
+    forget();
+}
+
+async fn refresh() -> ApiResult<()> {
+    let r = store::get(REFRESH).ok_or(ApiError::LoggedOut)?;
+    let res = Request::post("/api/v1/auth/refresh")
+        .json(&RefreshRequest { refresh_token: r })
+        .map_err(|_| ApiError::Offline)?
+        .send()
+        .await
+        .map_err(|_| ApiError::Offline)?;
+    if res.status() == 401 {
+        forget();
+        return Err(ApiError::LoggedOut);
+    }
+    let t: TokenResponse = read(res).await?;
+    keep(&t);
+    Ok(())
+}
+
+async fn send(
+    make: impl Fn() -> RequestBuilder,
+    body: Option<&serde_json::Value>,
+) -> ApiResult<Response> {
+    for attempt in 0..2 {
+        let mut rb = make();
+        if let Some(t) = store::get(ACCESS) {
+            rb = rb.header("Authorization", &format!("Bearer {t}"));
+        }
+        let sent = match body {
+            Some(b) => rb.json(b).map_err(|_| ApiError::Offline)?.send().await,
+            None => rb.send().await,
+        };
+        let res = sent.map_err(|_| ApiError::Offline)?;
+        if res.status() == 401 && attempt == 0 {
+            refresh().await?;
+            continue;
+        }
+        if res.status() == 401 {
+            forget();
+            return Err(ApiError::LoggedOut);
+        }
+        return Ok(res);
+    }
+    Err(ApiError::LoggedOut)
+}
+
+pub async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
+    let url = path.to_string();
+    read(send(|| Request::get(&url), None).await?).await
+}
+
+pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
+    let url = path.to_string();
+    let value = serde_json::to_value(body).map_err(|_| ApiError::Offline)?;
+    read(send(|| Request::post(&url), Some(&value)).await?).await
+}
