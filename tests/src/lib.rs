@@ -157,6 +157,21 @@ impl TestApp {
         Self::start(engine, config, dir).await
     }
 
+    /// A server that also serves the built web client (`cargo xtask web` builds it).
+    pub async fn spawn_with_web(engine: Engine) -> TestApp {
+        let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../web-client/dist");
+        assert!(
+            dist.join("index.html").is_file(),
+            "the web client is not built: run `cargo xtask web` (cargo xtask test does)"
+        );
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        assert_eq!(engine, Engine::Sqlite, "browser tests run on SQLite");
+        let mut config = Config::for_database(&url, dir.path());
+        config.web_dir = dist;
+        Self::start(engine, config, dir).await
+    }
+
     /// A second server process on the same database with the same secrets (as when
     /// several share PostgreSQL behind a load balancer).
     pub async fn spawn_sharing(other: &TestApp) -> TestApp {
@@ -331,4 +346,57 @@ macro_rules! both_engines {
             )*
         }
     };
+}
+
+/// A loopback TCP proxy in front of a server that a test can switch off, to take the
+/// server away from a browser (DevTools' offline mode does not stop a service worker).
+pub struct Proxy {
+    pub port: u16,
+    on: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Proxy {
+    pub async fn start(upstream: u16) -> Proxy {
+        use std::sync::atomic::Ordering;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind proxy");
+        let port = listener.local_addr().expect("addr").port();
+        let on = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let flag = on.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut inbound, _)) = listener.accept().await else {
+                    continue;
+                };
+                if !flag.load(Ordering::SeqCst) {
+                    drop(inbound); // the server is "away": the connection is refused at once
+                    continue;
+                }
+                let flag = flag.clone();
+                tokio::spawn(async move {
+                    if let Ok(mut out) =
+                        tokio::net::TcpStream::connect(("127.0.0.1", upstream)).await
+                    {
+                        // Copy until either side closes or the proxy is switched off.
+                        let copy = tokio::io::copy_bidirectional(&mut inbound, &mut out);
+                        tokio::pin!(copy);
+                        loop {
+                            tokio::select! {
+                                _ = &mut copy => break,
+                                _ = tokio::time::sleep(std::time::Duration::from_millis(100)) => {
+                                    if !flag.load(Ordering::SeqCst) { break; }
+                                }
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        Proxy { port, on }
+    }
+
+    pub fn set(&self, on: bool) {
+        self.on.store(on, std::sync::atomic::Ordering::SeqCst);
+    }
 }

@@ -67,10 +67,18 @@ fn ok(cmd: &mut Command) -> bool {
 /// client libraries and PostgreSQL, the wasm32 target, clippy and rustfmt; starts
 /// PostgreSQL when it is not answering.
 fn setup() -> anyhow::Result<()> {
-    let missing: Vec<&str> = ["libpq-dev", "libsqlite3-dev", "pkg-config", "postgresql"]
-        .into_iter()
-        .filter(|p| !ok(Command::new("dpkg").args(["-s", p])))
-        .collect();
+    let missing: Vec<&str> = [
+        "libpq-dev",
+        "libsqlite3-dev",
+        "pkg-config",
+        "postgresql",
+        "chromium",
+        "chromium-driver",
+        "fonts-noto-cjk",
+    ]
+    .into_iter()
+    .filter(|p| !ok(Command::new("dpkg").args(["-s", p])))
+    .collect();
     if !missing.is_empty() && ok(Command::new("which").arg("apt-get")) {
         run(Command::new("apt-get").arg("update").arg("-q"))?;
         run(Command::new("apt-get")
@@ -161,9 +169,43 @@ fn test() -> anyhow::Result<()> {
             bail!("gridwork-shared depends on {banned}");
         }
     }
-    run(cargo()
-        .args(["test", "--workspace", "--no-fail-fast"])
-        .current_dir(&r))?;
+    // The browser tests drive the built client.
+    web()?;
+    run_tests(
+        cargo()
+            .args(["test", "--workspace", "--no-fail-fast"])
+            .current_dir(&r),
+    )
+}
+
+/// Runs `cargo test`, passing its output through, and closes with one line that adds up
+/// every test binary's result.
+fn run_tests(cmd: &mut Command) -> anyhow::Result<()> {
+    use std::io::{BufRead, BufReader};
+    eprintln!("$ {cmd:?}");
+    let mut child = cmd.stdout(std::process::Stdio::piped()).spawn()?;
+    let (mut passed, mut failed) = (0u64, 0u64);
+    let out = child.stdout.take().expect("piped");
+    for line in BufReader::new(out).lines() {
+        let line = line?;
+        println!("{line}");
+        if let Some(rest) = line.strip_prefix("test result: ") {
+            let count = |word: &str| -> u64 {
+                rest.split(';')
+                    .find_map(|part| part.trim().strip_suffix(word).map(str::trim))
+                    .and_then(|n| n.rsplit(' ').next())
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or(0)
+            };
+            passed += count("passed");
+            failed += count("failed");
+        }
+    }
+    let status = child.wait()?;
+    println!("tests: {passed} passed, {failed} failed");
+    if !status.success() || failed > 0 || passed == 0 {
+        bail!("tests failed: {status}");
+    }
     Ok(())
 }
 

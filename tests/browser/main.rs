@@ -1,0 +1,250 @@
+//! The web client in headless Chromium against the real server: a worker logs in, reports
+//! an incident while the server is away, reloads with no network, gets the server back and
+//! sees the report synced exactly once; a supervisor dispatches it and the worker sees it.
+//! Every wait is for a condition, with a deadline; nothing sleeps for a fixed time.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use gridwork_tests::{Engine, Proxy, TestApp};
+use serde_json::{Value, json};
+
+struct Browser {
+    client: Client,
+    driver: Child,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn browser() -> Browser {
+    let port = free_port();
+    let driver =
+        Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver (apt-get install chromium-driver; cargo xtask test installs it)");
+    let profile = tempfile::tempdir().unwrap().keep();
+    let caps = json!({
+        "goog:chromeOptions": {
+            "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--no-first-run", "--disable-quic", "--window-size=390,844",
+                     format!("--user-data-dir={}", profile.display())],
+        }
+    });
+    let caps: serde_json::Map<String, Value> = caps.as_object().unwrap().clone();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let client = loop {
+        match ClientBuilder::native()
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => break c,
+            Err(e) if Instant::now() < deadline => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("cannot reach chromedriver: {e}"),
+        }
+    };
+    Browser { client, driver }
+}
+
+/// Polls `probe` every 100 ms until it holds (at most `secs` seconds).
+async fn until<F, Fut>(what: &str, secs: u64, mut probe: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while !probe().await {
+        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn text_of(c: &Client, css: &str) -> String {
+    match c.find(Locator::Css(css)).await {
+        Ok(e) => e.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+async fn fill(c: &Client, css: &str, value: &str) {
+    let e = c
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap();
+    e.clear().await.unwrap();
+    e.send_keys(value).await.unwrap();
+}
+
+async fn api_incidents(app: &TestApp, token: &str, title: &str) -> Vec<Value> {
+    let r = app.get("/api/v1/incidents?limit=500", token).await;
+    r.body["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|i| i["title"] == title)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_reports_offline_and_the_report_syncs_once() {
+    let app = TestApp::spawn_with_web(Engine::Sqlite).await;
+    let state = app.state.clone();
+    app.with_db(move |c| {
+        gridwork_server::demo::seed(&state, c)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .unwrap();
+    let port: u16 = app.base.rsplit(':').next().unwrap().parse().unwrap();
+    let proxy = Proxy::start(port).await;
+    let site = format!("http://127.0.0.1:{}", proxy.port);
+    let b = browser().await;
+    let c = &b.client;
+
+    // Log in.
+    c.goto(&format!("{site}/login")).await.unwrap();
+    fill(c, "input[name=username]", "worker1").await;
+    fill(c, "input[name=password]", gridwork_server::demo::PASSWORD).await;
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(
+        "the worker's incidents after the first pull",
+        60,
+        || async {
+            text_of(c, "[data-testid=incidents]")
+                .await
+                .contains("小区门口垃圾堆积")
+        },
+    )
+    .await;
+    until("the service worker controls the page", 60, || async {
+        c.execute(
+            "return !!(navigator.serviceWorker && navigator.serviceWorker.controller)",
+            vec![],
+        )
+        .await
+        .map(|v| v == json!(true))
+        .unwrap_or(false)
+    })
+    .await;
+
+    // The server goes away; the worker reports anyway.
+    proxy.set(false);
+    c.goto(&format!("{site}/report")).await.unwrap();
+    fill(c, "input[name=title]", "离线上报：路灯不亮").await;
+    let spot = {
+        use geo::InteriorPoint;
+        let cell = gridwork_server::demo::demo_cells()
+            .into_iter()
+            .find(|c| c.code == "500117001001001")
+            .unwrap();
+        cell.shape.interior_point().unwrap()
+    };
+    fill(c, "input[name=lon]", &format!("{:.6}", spot.x())).await;
+    fill(c, "input[name=lat]", &format!("{:.6}", spot.y())).await;
+    until("the cell resolved on the device", 30, || async {
+        text_of(c, "[data-testid=cell]")
+            .await
+            .contains("500117001001001")
+    })
+    .await;
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until("one operation pending", 30, || async {
+        text_of(c, "[data-testid=pending]").await.contains(" 1")
+    })
+    .await;
+
+    // Reload with no server: the shell comes from the service worker, the queue from IndexedDB.
+    c.refresh().await.unwrap();
+    until("the app shell offline, still one pending", 60, || async {
+        text_of(c, "[data-testid=pending]").await.contains(" 1")
+    })
+    .await;
+    let worker = app.login("worker1", gridwork_server::demo::PASSWORD).await;
+    assert!(
+        api_incidents(&app, &worker, "离线上报：路灯不亮")
+            .await
+            .is_empty(),
+        "nothing reached the server yet"
+    );
+
+    // The server is back: the queue drains, exactly once.
+    proxy.set(true);
+    c.find(Locator::Css("[data-testid=pending]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until("the queue drained", 60, || async {
+        text_of(c, "[data-testid=pending]").await.contains(" 0")
+    })
+    .await;
+    let synced = api_incidents(&app, &worker, "离线上报：路灯不亮").await;
+    assert_eq!(synced.len(), 1, "synced exactly once");
+    assert_eq!(synced[0]["cell_code"], "500117001001001");
+    let id = synced[0]["id"].as_str().unwrap().to_string();
+
+    // A supervisor dispatches it to the worker; the worker sees it.
+    let sup = app.login("town1", gridwork_server::demo::PASSWORD).await;
+    for (action, extra) in [
+        ("accept", json!({})),
+        ("dispatch", json!({"assignee_id": synced[0]["reporter_id"]})),
+    ] {
+        let v = app.get(&format!("/api/v1/incidents/{id}"), &sup).await.body["version"].clone();
+        let mut body = json!({"action": action, "version": v});
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        app.post(&format!("/api/v1/incidents/{id}/actions"), &sup, body)
+            .await
+            .ok(200);
+    }
+    c.find(Locator::Css("[data-testid=pending]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until("the worker sees the dispatch", 60, || async {
+        text_of(c, "[data-testid=incidents]")
+            .await
+            .contains("已派遣")
+    })
+    .await;
+    let _ = b.client.clone().close().await;
+}
