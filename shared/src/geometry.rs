@@ -130,6 +130,25 @@ fn parse_polygon(v: &Value, field: &str, errors: &mut FieldErrors) -> Option<Pol
 
 /// Parses a GeoJSON Polygon or MultiPolygon geometry object, reporting problems under `field`.
 pub fn parse_area(v: &Value, field: &str, errors: &mut FieldErrors) -> Option<MultiPolygon<f64>> {
+    let shape = parse_area_unchecked(v, field, errors)?;
+    let problems = shape.validation_errors();
+    if !problems.is_empty() {
+        for p in problems {
+            errors.push(field, format!("invalid geometry: {p}"));
+        }
+        return None;
+    }
+    Some(shape)
+}
+
+/// Parses an area the server has already validated (the field client's synced cells),
+/// checking ranges and rings but not self-intersection, which keeps the validation
+/// algorithms out of the browser bundle.
+pub fn parse_area_unchecked(
+    v: &Value,
+    field: &str,
+    errors: &mut FieldErrors,
+) -> Option<MultiPolygon<f64>> {
     let Some(obj) = v.as_object() else {
         errors.push(field, "must be a GeoJSON geometry object");
         return None;
@@ -158,13 +177,6 @@ pub fn parse_area(v: &Value, field: &str, errors: &mut FieldErrors) -> Option<Mu
             return None;
         }
     }?;
-    let problems = shape.validation_errors();
-    if !problems.is_empty() {
-        for p in problems {
-            errors.push(field, format!("invalid geometry: {p}"));
-        }
-        return None;
-    }
     Some(shape)
 }
 

@@ -246,7 +246,7 @@ pub async fn grid() -> GridIndex {
     for f in cells {
         let mut errors = gridwork_shared::FieldErrors::new();
         if let Some(shape) =
-            gridwork_shared::geometry::parse_area(&f["geometry"], "geometry", &mut errors)
+            gridwork_shared::geometry::parse_area_unchecked(&f["geometry"], "geometry", &mut errors)
         {
             let p = &f["properties"];
             indexed.push(IndexedCell::new(
