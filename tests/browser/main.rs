@@ -98,6 +98,27 @@ async fn fill(c: &Client, css: &str, value: &str) {
     e.send_keys(value).await.unwrap();
 }
 
+/// Saves a screenshot when `GRIDWORK_SCREENSHOTS` names a directory (for the README).
+async fn shot(c: &Client, name: &str) {
+    if let Ok(dir) = std::env::var("GRIDWORK_SCREENSHOTS") {
+        let png = c.screenshot().await.unwrap();
+        std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), png).unwrap();
+    }
+}
+
+async fn login(c: &Client, site: &str, username: &str) {
+    c.goto(&format!("{site}/login")).await.unwrap();
+    shot(c, "login").await;
+    fill(c, "input[name=username]", username).await;
+    fill(c, "input[name=password]", gridwork_server::demo::PASSWORD).await;
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
 async fn api_incidents(app: &TestApp, token: &str, title: &str) -> Vec<Value> {
     let r = app.get("/api/v1/incidents?limit=500", token).await;
     r.body["items"]
@@ -127,15 +148,7 @@ async fn a_worker_reports_offline_and_the_report_syncs_once() {
     let c = &b.client;
 
     // Log in.
-    c.goto(&format!("{site}/login")).await.unwrap();
-    fill(c, "input[name=username]", "worker1").await;
-    fill(c, "input[name=password]", gridwork_server::demo::PASSWORD).await;
-    c.find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    login(c, &site, "worker1").await;
     until(
         "the worker's incidents after the first pull",
         60,
@@ -177,6 +190,7 @@ async fn a_worker_reports_offline_and_the_report_syncs_once() {
             .contains("500117001001001")
     })
     .await;
+    shot(c, "report").await;
     c.find(Locator::Css("button[type=submit]"))
         .await
         .unwrap()
@@ -246,5 +260,131 @@ async fn a_worker_reports_offline_and_the_report_syncs_once() {
             .contains("已派遣")
     })
     .await;
+    shot(c, "home").await;
+    c.goto(&format!("{site}/incidents/{id}")).await.unwrap();
+    until("the incident's steps", 30, || async {
+        text_of(c, "[data-action=start]").await.contains("开始")
+    })
+    .await;
+    shot(c, "incident").await;
+    let _ = b.client.clone().close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_visits_a_person_and_inspects_a_unit() {
+    let app = TestApp::spawn_with_web(Engine::Sqlite).await;
+    let state = app.state.clone();
+    app.with_db(move |c| {
+        gridwork_server::demo::seed(&state, c)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .unwrap();
+    let port: u16 = app.base.rsplit(':').next().unwrap().parse().unwrap();
+    let proxy = Proxy::start(port).await;
+    let site = format!("http://127.0.0.1:{}", proxy.port);
+    let b = browser().await;
+    let c = &b.client;
+    login(c, &site, "worker1").await;
+    // Visits due, soonest first: 陈志强 registered ten days ago is overdue.
+    until("the visits due", 60, || async {
+        text_of(c, "main").await.contains("陈志强")
+    })
+    .await;
+    let worker = app.login("worker1", gridwork_server::demo::PASSWORD).await;
+    let persons = app.get("/api/v1/persons?due=overdue", &worker).await.body["items"].clone();
+    let person = persons
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "陈志强")
+        .unwrap()
+        .clone();
+    c.goto(&format!(
+        "{site}/persons/{}/visit",
+        person["id"].as_str().unwrap()
+    ))
+    .await
+    .unwrap();
+    until("the visit form", 30, || async {
+        text_of(c, "h1").await.contains("陈志强")
+    })
+    .await;
+    fill(c, "textarea[name=note]", "按时报到，情绪稳定").await;
+    shot(c, "visit").await;
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until("the visit synced", 60, || async {
+        text_of(c, "[data-testid=pending]").await.contains(" 0")
+    })
+    .await;
+    let overdue = app.get("/api/v1/persons?due=overdue", &worker).await.body["items"].clone();
+    assert!(
+        !overdue
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "陈志强"),
+        "the overdue flag cleared"
+    );
+    // A hazard found at a unit.
+    c.goto(&format!("{site}/units")).await.unwrap();
+    until("the units", 30, || async {
+        text_of(c, "[data-testid=units]").await.contains("文峰小学")
+    })
+    .await;
+    shot(c, "units").await;
+    let units = app
+        .get("/api/v1/safety-units?limit=500", &worker)
+        .await
+        .body["items"]
+        .clone();
+    let school = units
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == "文峰小学")
+        .unwrap()
+        .clone();
+    c.goto(&format!(
+        "{site}/units/{}/inspect",
+        school["id"].as_str().unwrap()
+    ))
+    .await
+    .unwrap();
+    let select = c
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("select[name=result]"))
+        .await
+        .unwrap();
+    select.select_by_value("hazard").await.unwrap();
+    fill(c, "input[name=hazard]", "灭火器过期").await;
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until("the inspection synced", 60, || async {
+        text_of(c, "[data-testid=pending]").await.contains(" 0")
+    })
+    .await;
+    let d = app
+        .get(
+            &format!("/api/v1/safety-units/{}", school["id"].as_str().unwrap()),
+            &worker,
+        )
+        .await;
+    assert_eq!(d.body["status"], "hazard");
+    assert_eq!(
+        d.body["inspections"][0]["hazards"][0]["description"],
+        "灭火器过期"
+    );
     let _ = b.client.clone().close().await;
 }

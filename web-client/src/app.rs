@@ -7,6 +7,8 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::i18n::t;
+use crate::pages::units::{Inspect, Units};
+use crate::pages::visit::VisitPage;
 use crate::pages::{home::Home, incident::IncidentPage, login::Login, report::Report};
 use crate::services::{api, queue};
 
@@ -20,6 +22,12 @@ pub enum Route {
     Report,
     #[at("/incidents/:id")]
     Incident { id: String },
+    #[at("/persons/:id/visit")]
+    Visit { id: String },
+    #[at("/units")]
+    Units,
+    #[at("/units/:id/inspect")]
+    Inspect { id: String },
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -46,6 +54,9 @@ fn switch(route: Route) -> Html {
         Route::Login => html! { <Login /> },
         Route::Report => html! { <Report /> },
         Route::Incident { id } => html! { <IncidentPage id={id} /> },
+        Route::Visit { id } => html! { <VisitPage id={id} /> },
+        Route::Units => html! { <Units /> },
+        Route::Inspect { id } => html! { <Inspect id={id} /> },
         Route::NotFound => html! { <Redirect<Route> to={Route::Home} /> },
     }
 }

@@ -63,6 +63,14 @@ pub fn t(key: &str) -> &'static str {
         "medium" => ("较急", "Medium"),
         "high" => ("紧急", "High"),
         "urgent" => ("特急", "Urgent"),
+        "visit" => ("走访", "Visit"),
+        "outcome" => ("走访结果", "Outcome"),
+        "risk" => ("风险等级（如有变化）", "Risk level (if changed)"),
+        "units" => ("平安细胞", "Safety units"),
+        "inspect" => ("检查", "Inspect"),
+        "result" => ("检查结果", "Result"),
+        "hazard" => ("隐患描述", "Hazard"),
+        "deadline_days" => ("整改期限（天）", "Days to fix"),
         _ => ("?", "?"),
     };
     if en { pair.1 } else { pair.0 }

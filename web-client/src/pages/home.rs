@@ -60,6 +60,9 @@ pub fn Home() -> Html {
         <Header />
         <main class="page">
             <Link<Route> to={Route::Report} classes="primary big">{ format!("＋ {}", t("report")) }</Link<Route>>
+            { if me.role == Role::Volunteer { html!{} } else { html!{
+                <Link<Route> to={Route::Units} classes="big">{ t("units") }</Link<Route>>
+            } } }
             <h2>{ if supervisor { t("queue") } else { t("my_incidents") } }</h2>
             <ul class="list" data-testid="incidents">
                 { if incidents.is_empty() { html!{ <li class="empty">{ t("nothing") }</li> } } else { html!{ <>{ for incidents.iter().map(item) }</> } } }
@@ -70,9 +73,11 @@ pub fn Home() -> Html {
                 <ul class="list">
                     { for persons.iter().map(|p| html! {
                         <li class={classes!("item", (p["overdue"] == true).then_some("late"))}>
-                            <strong>{ p["name"].as_str().unwrap_or_default() }</strong>
-                            <small>{ p["id_number_masked"].as_str().unwrap_or_default() }</small>
-                            <span class="chip">{ p["next_visit_due"].as_str().unwrap_or_default().get(..10).unwrap_or_default().to_string() }</span>
+                            <Link<Route> to={Route::Visit { id: p["id"].as_str().unwrap_or_default().to_string() }}>
+                                <strong>{ p["name"].as_str().unwrap_or_default() }</strong>
+                                <small>{ p["id_number_masked"].as_str().unwrap_or_default() }</small>
+                                <span class="chip">{ p["next_visit_due"].as_str().unwrap_or_default().get(..10).unwrap_or_default().to_string() }</span>
+                            </Link<Route>>
                         </li>
                     }) }
                 </ul>

@@ -3,6 +3,8 @@ pub mod home;
 pub mod incident;
 pub mod login;
 pub mod report;
+pub mod units;
+pub mod visit;
 
 /// The value of an input element behind an event.
 pub fn input_value(e: &yew::InputEvent) -> String {
