@@ -141,6 +141,18 @@ fn test() -> anyhow::Result<()> {
         .current_dir(&r))?;
     run(cargo()
         .args([
+            "clippy",
+            "-p",
+            "gridwork-web",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ])
+        .current_dir(&r))?;
+    run(cargo()
+        .args([
             "build",
             "-p",
             "gridwork-shared",
