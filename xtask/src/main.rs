@@ -256,11 +256,22 @@ fn web() -> anyhow::Result<()> {
         .input_path(&wasm)
         .web(true)?
         .omit_default_module_path(false)
+        .remove_name_section(true)
+        .remove_producers_section(true)
         .out_name("gridwork-web")
         .generate(&tmp)?;
     let mut wasm_bytes = std::fs::read(tmp.join("gridwork-web_bg.wasm"))?;
-    // Optional: shrink further with binaryen's wasm-opt when it is installed from npm.
-    let wasm_opt = r.join("node_modules/.bin/wasm-opt");
+    // Shrink further with binaryen's wasm-opt, installed from the npm registry next to the
+    // build (Debian's binaryen is too old for what wasm-bindgen emits).
+    let tools = target.join("web-tools");
+    let wasm_opt = tools.join("node_modules/.bin/wasm-opt");
+    if !wasm_opt.exists() && ok(Command::new("npm").arg("--version")) {
+        std::fs::create_dir_all(&tools)?;
+        let _ = Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--silent", "binaryen@132"])
+            .current_dir(&tools)
+            .status();
+    }
     if wasm_opt.exists() {
         let opt = tmp.join("opt.wasm");
         run(Command::new(&wasm_opt)
