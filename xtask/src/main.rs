@@ -268,7 +268,13 @@ fn web() -> anyhow::Result<()> {
     if !wasm_opt.exists() && ok(Command::new("npm").arg("--version")) {
         std::fs::create_dir_all(&tools)?;
         let _ = Command::new("npm")
-            .args(["install", "--no-audit", "--no-fund", "--silent", "binaryen@132"])
+            .args([
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--silent",
+                "binaryen@132",
+            ])
             .current_dir(&tools)
             .status();
     }
@@ -349,6 +355,9 @@ fn main() -> anyhow::Result<()> {
         Some("openapi") => openapi(),
         Some("test") => test(),
         Some("web") => web(),
+        Some("bench") => run(cargo()
+            .args(["bench", "-p", "gridwork-shared", "--bench", "grid"])
+            .current_dir(root())),
         Some("demo") => {
             let r = root();
             web()?;
@@ -378,7 +387,7 @@ fn main() -> anyhow::Result<()> {
                 .current_dir(&r))
         }
         _ => {
-            eprintln!("usage: cargo xtask <openapi | test | web | demo>");
+            eprintln!("usage: cargo xtask <openapi | test | web | bench | demo>");
             std::process::exit(2);
         }
     }
