@@ -56,6 +56,14 @@ impl ApiError {
         Self::validation(e)
     }
 
+    /// A client-generated id already names another record (or the same id with another body).
+    pub fn id_conflict() -> Self {
+        Self::new(
+            ErrorCode::IdConflict,
+            "this id is already used by another record",
+        )
+    }
+
     pub fn not_found() -> Self {
         Self::new(ErrorCode::NotFound, "no such record")
     }

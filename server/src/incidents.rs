@@ -252,10 +252,7 @@ pub fn report(
             if existing.body_hash == hash && existing.reporter_id == user.id {
                 return Ok((existing, false));
             }
-            return Err(ApiError::new(
-                ErrorCode::IdConflict,
-                "this id is already used by another record",
-            ));
+            return Err(ApiError::id_conflict());
         }
         let cat = store::category(c, &new.category)?
             .ok_or_else(|| ApiError::invalid("category", "no such category"))?;
@@ -298,10 +295,7 @@ pub fn report(
         };
         store::insert(c, &row).map_err(|e| {
             if db::is_unique_violation(&e) {
-                ApiError::new(
-                    ErrorCode::IdConflict,
-                    "this id is already used by another record",
-                )
+                ApiError::id_conflict()
             } else {
                 e.into()
             }
@@ -680,10 +674,7 @@ pub fn record_mediation(
             if existing.body_hash == hash && existing.incident_id == row.id {
                 return Ok((existing, false));
             }
-            return Err(ApiError::new(
-                ErrorCode::IdConflict,
-                "this id is already used by another record",
-            ));
+            return Err(ApiError::id_conflict());
         }
         if !rules::is_dispute(&row.category) {
             return Err(ApiError::new(

@@ -180,10 +180,7 @@ pub fn register(
             if existing.body_hash == hash && existing.created_by == user.id {
                 return Ok((existing, false));
             }
-            return Err(ApiError::new(
-                ErrorCode::IdConflict,
-                "this id is already used by another record",
-            ));
+            return Err(ApiError::id_conflict());
         }
         let mut e = FieldErrors::new();
         check_worker(c, user, &new.responsible_worker_id, &mut e)?;
@@ -366,10 +363,7 @@ pub fn record_visit(
             if existing.body_hash == hash && existing.person_id == person.id {
                 return Ok((existing, false));
             }
-            return Err(ApiError::new(
-                ErrorCode::IdConflict,
-                "this id is already used by another record",
-            ));
+            return Err(ApiError::id_conflict());
         }
         if !person.active {
             return Err(ApiError::new(

@@ -149,10 +149,7 @@ pub fn create(
             if existing.body_hash == hash && existing.created_by == user.id {
                 return Ok((existing, false));
             }
-            return Err(ApiError::new(
-                ErrorCode::IdConflict,
-                "this id is already used by another record",
-            ));
+            return Err(ApiError::id_conflict());
         }
         let grid = state.grid.current(c)?;
         let cell = grid
@@ -211,10 +208,7 @@ pub fn inspect(
             if existing.body_hash == hash && existing.unit_id == unit.id {
                 return Ok((existing, false));
             }
-            return Err(ApiError::new(
-                ErrorCode::IdConflict,
-                "this id is already used by another record",
-            ));
+            return Err(ApiError::id_conflict());
         }
         let now = state.clock.now_naive();
         let ins = InspectionRow {
