@@ -378,3 +378,38 @@ async fn a_worker_visits_a_person_and_inspects_a_unit() {
     );
     let _ = b.client.clone().close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supervisor_sees_the_map() {
+    let (_app, _proxy, site, b) = start().await;
+    let c = &b.client;
+    login(c, &site, "town1").await;
+    let link = c
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("[data-testid=map-link] a"))
+        .await
+        .unwrap();
+    link.click().await.unwrap();
+    // Leaflet is loaded only now, and draws the town's 12 cells.
+    until("the map drawn with the town's cells", 60, || async {
+        match c.find(Locator::Css("#map")).await {
+            Ok(e) => e.attr("data-cells").await.ok().flatten().as_deref() == Some("12"),
+            Err(_) => false,
+        }
+    })
+    .await;
+    let scripts: Value = c
+        .execute(
+            "return Array.from(document.scripts).map(s => s.src).join(' ')",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        scripts.as_str().unwrap().contains("leaflet-"),
+        "Leaflet loads on the map screen"
+    );
+    shot(c, "map").await;
+    let _ = b.client.clone().close().await;
+}

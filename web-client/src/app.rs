@@ -26,6 +26,8 @@ pub enum Route {
     Visit { id: String },
     #[at("/units")]
     Units,
+    #[at("/map")]
+    Map,
     #[at("/units/:id/inspect")]
     Inspect { id: String },
     #[not_found]
@@ -56,6 +58,7 @@ fn switch(route: Route) -> Html {
         Route::Incident { id } => html! { <IncidentPage id={id} /> },
         Route::Visit { id } => html! { <VisitPage id={id} /> },
         Route::Units => html! { <Units /> },
+        Route::Map => html! { <crate::pages::map::MapPage /> },
         Route::Inspect { id } => html! { <Inspect id={id} /> },
         Route::NotFound => html! { <Redirect<Route> to={Route::Home} /> },
     }

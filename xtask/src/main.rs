@@ -278,6 +278,20 @@ fn web() -> anyhow::Result<()> {
             .current_dir(&tools)
             .status();
     }
+    // Leaflet for the supervisor's map, from the npm registry; loaded only on the map screen.
+    let leaflet = tools.join("node_modules/leaflet/dist");
+    if !leaflet.join("leaflet.js").exists() && ok(Command::new("npm").arg("--version")) {
+        std::fs::create_dir_all(&tools)?;
+        run(Command::new("npm")
+            .args([
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--silent",
+                "leaflet@1.9.4",
+            ])
+            .current_dir(&tools))?;
+    }
     if wasm_opt.exists() {
         let opt = tmp.join("opt.wasm");
         run(Command::new(&wasm_opt)
@@ -310,12 +324,24 @@ fn web() -> anyhow::Result<()> {
     for f in ["icon.svg", "manifest.webmanifest"] {
         std::fs::copy(static_dir.join(f), dist.join(f))?;
     }
+    let mut map_assets = Vec::new();
+    for (src, stem, ext) in [
+        (leaflet.join("leaflet.css"), "leaflet", "css"),
+        (leaflet.join("leaflet.js"), "leaflet", "js"),
+        (static_dir.join("gridmap.js"), "gridmap", "js"),
+    ] {
+        let bytes = std::fs::read(&src).with_context(|| format!("reading {}", src.display()))?;
+        let name = format!("{stem}-{}.{ext}", short_hash(&bytes));
+        std::fs::write(dist.join(&name), &bytes)?;
+        map_assets.push(format!("/{name}"));
+    }
     let index = std::fs::read_to_string(static_dir.join("index.html"))?
         .replace("{{JS}}", &js)
         .replace("{{WASM}}", &wasm_name)
-        .replace("{{CSS}}", &css);
+        .replace("{{CSS}}", &css)
+        .replace("{{MAP}}", &map_assets.join(" "));
     std::fs::write(dist.join("index.html"), &index)?;
-    let precache = [
+    let mut precache = vec![
         "/".to_string(),
         "/index.html".into(),
         format!("/{js}"),
@@ -324,6 +350,7 @@ fn web() -> anyhow::Result<()> {
         "/icon.svg".into(),
         "/manifest.webmanifest".into(),
     ];
+    precache.extend(map_assets.iter().cloned());
     let version = format!(
         "gridwork-{}",
         short_hash(format!("{precache:?}{index}").as_bytes())

@@ -63,6 +63,9 @@ pub fn Home() -> Html {
             { if me.role == Role::Volunteer { html!{} } else { html!{
                 <Link<Route> to={Route::Units} classes="big">{ t("units") }</Link<Route>>
             } } }
+            { if supervisor { html!{
+                <div data-testid="map-link"><Link<Route> to={Route::Map} classes="big">{ t("map") }</Link<Route>></div>
+            } } else { html!{} } }
             <h2>{ if supervisor { t("queue") } else { t("my_incidents") } }</h2>
             <ul class="list" data-testid="incidents">
                 { if incidents.is_empty() { html!{ <li class="empty">{ t("nothing") }</li> } } else { html!{ <>{ for incidents.iter().map(item) }</> } } }

@@ -2,6 +2,7 @@ pub mod header;
 pub mod home;
 pub mod incident;
 pub mod login;
+pub mod map;
 pub mod report;
 pub mod units;
 pub mod visit;

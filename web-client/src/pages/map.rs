@@ -1,0 +1,112 @@
+//! The supervisor's map: cells coloured by what is late (`/map/cells`). Leaflet and the
+//! map script are loaded only when this screen opens; the base layer is optional.
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::i18n::t;
+use crate::pages::header::Header;
+use crate::services::api;
+
+/// The hashed file names of the map's assets, written into index.html by the build.
+fn assets() -> Vec<String> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("meta[name=gridwork-map]").ok().flatten())
+        .and_then(|m| m.get_attribute("content"))
+        .map(|c| c.split_whitespace().map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+/// Adds a script or stylesheet once and waits for it to load.
+async fn load(url: &str) -> Result<(), String> {
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    if doc
+        .query_selector(&format!("[data-src='{url}']"))
+        .ok()
+        .flatten()
+        .is_some()
+    {
+        return Ok(());
+    }
+    let el = if url.ends_with(".css") {
+        let l = doc.create_element("link").map_err(|_| "link")?;
+        l.set_attribute("rel", "stylesheet").ok();
+        l.set_attribute("href", url).ok();
+        l
+    } else {
+        let s = doc.create_element("script").map_err(|_| "script")?;
+        s.set_attribute("src", url).ok();
+        s
+    };
+    el.set_attribute("data-src", url).ok();
+    let target = el.clone();
+    let loaded = js_sys::Promise::new(&mut |resolve, reject| {
+        target
+            .add_event_listener_with_callback("load", &resolve)
+            .ok();
+        target
+            .add_event_listener_with_callback("error", &reject)
+            .ok();
+    });
+    doc.head()
+        .ok_or("no head")?
+        .append_child(&el)
+        .map_err(|_| "append")?;
+    wasm_bindgen_futures::JsFuture::from(loaded)
+        .await
+        .map(|_| ())
+        .map_err(|_| format!("could not load {url}"))
+}
+
+#[component]
+pub fn MapPage() -> Html {
+    let error = use_state(|| None::<String>);
+    {
+        let error = error.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                for url in assets() {
+                    if let Err(e) = load(&url).await {
+                        error.set(Some(e));
+                        return;
+                    }
+                }
+                match api::get::<serde_json::Value>("/api/v1/map/cells").await {
+                    Ok(fc) => {
+                        let tiles =
+                            crate::services::store::get("gridwork.tiles").unwrap_or_default();
+                        let f = js_sys::Reflect::get(
+                            &web_sys::window().expect("window"),
+                            &"gridworkMap".into(),
+                        )
+                        .ok()
+                        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+                        if let Some(f) = f {
+                            let _ = f.call3(
+                                &wasm_bindgen::JsValue::NULL,
+                                &"map".into(),
+                                &fc.to_string().into(),
+                                &tiles.into(),
+                            );
+                        }
+                    }
+                    Err(e) => error.set(Some(e.message())),
+                }
+            });
+        });
+    }
+    html! {
+        <>
+        <Header />
+        <main class="page wide">
+            <h2>{ t("map") }</h2>
+            <p class="legend"><span class="sw red"></span>{ t("legend_red") }<span class="sw yellow"></span>{ t("legend_yellow") }<span class="sw green"></span>{ t("legend_green") }</p>
+            { for error.iter().map(|e| html!{ <p class="error" role="alert">{ e }</p> }) }
+            <div id="map" class="map" data-testid="map"></div>
+        </main>
+        </>
+    }
+}
