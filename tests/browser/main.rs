@@ -75,7 +75,9 @@ where
 {
     let deadline = Instant::now() + Duration::from_secs(secs);
     while !probe().await {
-        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
+        if Instant::now() >= deadline {
+            panic!("timed out waiting for: {what}");
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -411,5 +413,103 @@ async fn a_supervisor_sees_the_map() {
         "Leaflet loads on the map screen"
     );
     shot(c, "map").await;
+    let _ = b.client.clone().close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_imports_cells_and_assigns_a_worker() {
+    let (app, _proxy, site, b) = start().await;
+    let c = &b.client;
+    login(c, &site, "admin").await;
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("[data-testid=admin-link] a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let square = |code: &str, x: f64, closed: bool| {
+        let mut ring = vec![
+            json!([x, 29.90]),
+            json!([x + 0.01, 29.90]),
+            json!([x + 0.01, 29.91]),
+            json!([x, 29.91]),
+        ];
+        if closed {
+            ring.push(json!([x, 29.90]));
+        }
+        json!({"type": "Feature", "properties": {"code": code, "name": format!("新网格{code}")},
+               "geometry": {"type": "Polygon", "coordinates": [ring]}})
+    };
+    // A file with an unclosed ring: every bad feature is shown, nothing is written.
+    let bad = json!({"type": "FeatureCollection", "features": [square("500117001001101", 106.30, true), square("500117001001102", 106.32, false)]});
+    let bad_path = dir.path().join("bad.geojson");
+    std::fs::write(&bad_path, bad.to_string()).unwrap();
+    let input = c
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("input[name=geojson]"))
+        .await
+        .unwrap();
+    input.send_keys(bad_path.to_str().unwrap()).await.unwrap();
+    until("the import's errors", 30, || async {
+        let t = text_of(c, "[data-testid=import-result]").await;
+        t.contains("features[1]") && !t.contains("features[0]")
+    })
+    .await;
+    let good =
+        json!({"type": "FeatureCollection", "features": [square("500117001001101", 106.30, true)]});
+    assert!(
+        app.get(
+            "/api/v1/cells/500117001001101",
+            &app.login("admin", gridwork_server::demo::PASSWORD).await
+        )
+        .await
+        .status
+            == 404,
+        "nothing was written"
+    );
+    let good_path = dir.path().join("good.geojson");
+    std::fs::write(&good_path, good.to_string()).unwrap();
+    c.find(Locator::Css("input[name=geojson]"))
+        .await
+        .unwrap()
+        .send_keys(good_path.to_str().unwrap())
+        .await
+        .unwrap();
+    until("the import done", 30, || async {
+        text_of(c, "[data-testid=import-result]")
+            .await
+            .contains("✓")
+    })
+    .await;
+    shot(c, "admin").await;
+    // Assign the demo's first worker to the new cell.
+    fill(c, "input[name=cell]", "500117001001101").await;
+    c.find(Locator::Css(".checks input[type=checkbox]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until("the assignment saved", 30, || async {
+        text_of(c, "[data-testid=assign-result]")
+            .await
+            .contains("✓")
+    })
+    .await;
+    let admin = app.login("admin", gridwork_server::demo::PASSWORD).await;
+    let workers = app
+        .get("/api/v1/cells/500117001001101/workers", &admin)
+        .await;
+    assert_eq!(workers.ok(200)["worker_ids"].as_array().unwrap().len(), 1);
     let _ = b.client.clone().close().await;
 }

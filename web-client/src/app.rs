@@ -28,6 +28,8 @@ pub enum Route {
     Units,
     #[at("/map")]
     Map,
+    #[at("/admin")]
+    Admin,
     #[at("/units/:id/inspect")]
     Inspect { id: String },
     #[not_found]
@@ -59,6 +61,7 @@ fn switch(route: Route) -> Html {
         Route::Visit { id } => html! { <VisitPage id={id} /> },
         Route::Units => html! { <Units /> },
         Route::Map => html! { <crate::pages::map::MapPage /> },
+        Route::Admin => html! { <crate::pages::admin::Admin /> },
         Route::Inspect { id } => html! { <Inspect id={id} /> },
         Route::NotFound => html! { <Redirect<Route> to={Route::Home} /> },
     }

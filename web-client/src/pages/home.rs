@@ -63,6 +63,9 @@ pub fn Home() -> Html {
             { if me.role == Role::Volunteer { html!{} } else { html!{
                 <Link<Route> to={Route::Units} classes="big">{ t("units") }</Link<Route>>
             } } }
+            { if me.role == Role::Admin { html!{
+                <div data-testid="admin-link"><Link<Route> to={Route::Admin} classes="big">{ t("admin") }</Link<Route>></div>
+            } } else { html!{} } }
             { if supervisor { html!{
                 <div data-testid="map-link"><Link<Route> to={Route::Map} classes="big">{ t("map") }</Link<Route>></div>
             } } else { html!{} } }

@@ -1,3 +1,4 @@
+pub mod admin;
 pub mod header;
 pub mod home;
 pub mod incident;

@@ -145,6 +145,12 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
     read(send(|| Request::get(&url), None).await?).await
 }
 
+pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
+    let url = path.to_string();
+    let value = serde_json::to_value(body).map_err(|_| ApiError::Offline)?;
+    read(send(|| Request::put(&url), Some(&value)).await?).await
+}
+
 pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
     let url = path.to_string();
     let value = serde_json::to_value(body).map_err(|_| ApiError::Offline)?;
