@@ -114,30 +114,17 @@ pub fn Report() -> Html {
             };
             // The same validation as the server, before anything is queued.
             if let Err(errs) = new.validate(Utc::now()) {
-                error.set(Some(
-                    errs.0
-                        .iter()
-                        .map(|e| format!("{}: {}", e.field, e.message))
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                ));
+                error.set(Some(super::field_errors(&errs)));
                 return;
             }
-            let (error, session, navigator) = (error.clone(), session.clone(), navigator.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match queue::enqueue(
-                    "incident.create",
-                    serde_json::to_value(&new).expect("serializes"),
-                )
-                .await
-                {
-                    Ok(()) => {
-                        session.sync_now.emit(());
-                        navigator.push(&Route::Home);
-                    }
-                    Err(e) => error.set(Some(e)),
-                }
-            });
+            super::queue_and_go(
+                "incident.create",
+                serde_json::to_value(&new).expect("serializes"),
+                session.clone(),
+                navigator.clone(),
+                Route::Home,
+                error.clone(),
+            );
         })
     };
     let on = |s: &UseStateHandle<String>| {

@@ -127,27 +127,19 @@ pub fn Inspect(props: &Props) -> Html {
                 note: (*note).clone(),
             };
             if let Err(errs) = ins.validate(now) {
-                error.set(Some(
-                    errs.0
-                        .iter()
-                        .map(|e| format!("{}: {}", e.field, e.message))
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                ));
+                error.set(Some(super::field_errors(&errs)));
                 return;
             }
             let mut body = serde_json::to_value(&ins).expect("serializes");
             body["unit_id"] = u["id"].clone();
-            let (error, session, navigator) = (error.clone(), session.clone(), navigator.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match queue::enqueue("inspection.create", body).await {
-                    Ok(()) => {
-                        session.sync_now.emit(());
-                        navigator.push(&Route::Units);
-                    }
-                    Err(e) => error.set(Some(e)),
-                }
-            });
+            super::queue_and_go(
+                "inspection.create",
+                body,
+                session.clone(),
+                navigator.clone(),
+                Route::Units,
+                error.clone(),
+            );
         })
     };
     html! {

@@ -82,27 +82,19 @@ pub fn VisitPage(props: &Props) -> Html {
                 risk_level: RiskLevel::parse(&risk),
             };
             if let Err(errs) = visit.validate(Utc::now()) {
-                error.set(Some(
-                    errs.0
-                        .iter()
-                        .map(|e| format!("{}: {}", e.field, e.message))
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                ));
+                error.set(Some(super::field_errors(&errs)));
                 return;
             }
             let mut body = serde_json::to_value(&visit).expect("serializes");
             body["person_id"] = p["id"].clone();
-            let (error, session, navigator) = (error.clone(), session.clone(), navigator.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match queue::enqueue("visit.create", body).await {
-                    Ok(()) => {
-                        session.sync_now.emit(());
-                        navigator.push(&Route::Home);
-                    }
-                    Err(e) => error.set(Some(e)),
-                }
-            });
+            super::queue_and_go(
+                "visit.create",
+                body,
+                session.clone(),
+                navigator.clone(),
+                Route::Home,
+                error.clone(),
+            );
         })
     };
     html! {
