@@ -197,6 +197,20 @@ async fn a_worker_reports_offline_and_the_report_syncs_once() {
             .contains("500117001001001")
     })
     .await;
+    // A photo from the phone, compressed in the browser before it is queued.
+    let photo_dir = tempfile::tempdir().unwrap();
+    let photo_path = photo_dir.path().join("photo.jpg");
+    std::fs::write(&photo_path, gridwork_tests::fixtures::jpeg_with_exif()).unwrap();
+    c.find(Locator::Css("input[name=photo]"))
+        .await
+        .unwrap()
+        .send_keys(photo_path.to_str().unwrap())
+        .await
+        .unwrap();
+    until("the photo compressed", 30, || async {
+        text_of(c, "[data-testid=photo]").await.contains("KB")
+    })
+    .await;
     shot(c, "report").await;
     c.find(Locator::Css("button[type=submit]"))
         .await
@@ -239,6 +253,11 @@ async fn a_worker_reports_offline_and_the_report_syncs_once() {
     assert_eq!(synced.len(), 1, "synced exactly once");
     assert_eq!(synced[0]["cell_code"], "500117001001001");
     let id = synced[0]["id"].as_str().unwrap().to_string();
+    until("the photo uploaded after its report", 60, || async {
+        let d = app.get(&format!("/api/v1/incidents/{id}"), &worker).await;
+        d.body["photos"].as_array().is_some_and(|p| p.len() == 1)
+    })
+    .await;
 
     // A supervisor dispatches it to the worker; the worker sees it.
     let sup = app.login("town1", gridwork_server::demo::PASSWORD).await;

@@ -64,6 +64,8 @@ pub fn t(key: &str) -> &'static str {
         "high" => ("紧急", "High"),
         "urgent" => ("特急", "Urgent"),
         "visit" => ("走访", "Visit"),
+        "photo" => ("照片", "Photo"),
+        "photo_ready" => ("照片已压缩", "Photo compressed to"),
         "map" => ("网格地图", "Grid map"),
         "admin" => ("系统管理", "Administration"),
         "import" => ("导入网格（GeoJSON）", "Import cells (GeoJSON)"),

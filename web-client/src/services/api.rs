@@ -145,6 +145,33 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
     read(send(|| Request::get(&url), None).await?).await
 }
 
+/// Uploads bytes (a photo) to a record.
+pub async fn post_bytes(
+    path: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> ApiResult<serde_json::Value> {
+    for attempt in 0..2 {
+        let mut rb = Request::post(path).header("Content-Type", content_type);
+        if let Some(t) = store::get(ACCESS) {
+            rb = rb.header("Authorization", &format!("Bearer {t}"));
+        }
+        let body = js_sys::Uint8Array::from(bytes);
+        let res = rb
+            .body(body)
+            .map_err(|_| ApiError::Offline)?
+            .send()
+            .await
+            .map_err(|_| ApiError::Offline)?;
+        if res.status() == 401 && attempt == 0 {
+            refresh().await?;
+            continue;
+        }
+        return read(res).await;
+    }
+    Err(ApiError::LoggedOut)
+}
+
 pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
     let url = path.to_string();
     let value = serde_json::to_value(body).map_err(|_| ApiError::Offline)?;

@@ -1,3 +1,4 @@
 pub mod api;
+pub mod photo;
 pub mod queue;
 pub mod store;

@@ -17,6 +17,7 @@ use super::store;
 const DB: &str = "gridwork";
 const OPS: &str = "ops";
 const RECORDS: &str = "records";
+const PHOTOS: &str = "photos";
 
 thread_local! {
     static SEQ: RefCell<u64> = const { RefCell::new(0) };
@@ -24,9 +25,10 @@ thread_local! {
 
 async fn db() -> Result<Rexie, String> {
     Rexie::builder(DB)
-        .version(1)
+        .version(2)
         .add_object_store(ObjectStore::new(OPS))
         .add_object_store(ObjectStore::new(RECORDS))
+        .add_object_store(ObjectStore::new(PHOTOS))
         .build()
         .await
         .map_err(|e| format!("IndexedDB: {e:?}"))
@@ -88,6 +90,67 @@ pub async fn pending_count() -> u32 {
     count().await.unwrap_or(0)
 }
 
+/// Queues a photo of an incident; it is uploaded once the incident's create has applied.
+pub async fn enqueue_photo(incident_id: &str, jpeg: Vec<u8>) -> Result<(), String> {
+    let key = format!("{incident_id}:{}", uuid::Uuid::new_v4());
+    let db = db().await?;
+    let tx = db
+        .transaction(&[PHOTOS], TransactionMode::ReadWrite)
+        .map_err(err)?;
+    let bytes = js_sys::Uint8Array::from(jpeg.as_slice());
+    tx.store(PHOTOS)
+        .map_err(err)?
+        .put(&bytes, Some(&JsValue::from_str(&key)))
+        .await
+        .map_err(err)?;
+    tx.done().await.map_err(err)?;
+    Ok(())
+}
+
+/// Uploads queued photos whose incident the server has; keeps the others for later.
+async fn upload_photos() -> Result<(), ApiError> {
+    let db = db().await.map_err(|_| ApiError::Offline)?;
+    let tx = db
+        .transaction(&[PHOTOS], TransactionMode::ReadOnly)
+        .map_err(|_| ApiError::Offline)?;
+    let store = tx.store(PHOTOS).map_err(|_| ApiError::Offline)?;
+    let keys = store
+        .get_all_keys(None, Some(20))
+        .await
+        .map_err(|_| ApiError::Offline)?;
+    let values = store
+        .get_all(None, Some(20))
+        .await
+        .map_err(|_| ApiError::Offline)?;
+    drop(tx);
+    for (key, value) in keys.into_iter().zip(values) {
+        let Some(k) = key.as_string() else { continue };
+        let incident = k.split(':').next().unwrap_or_default().to_string();
+        let bytes = js_sys::Uint8Array::new(&value).to_vec();
+        match api::post_bytes(
+            &format!("/api/v1/incidents/{incident}/photos"),
+            "image/jpeg",
+            &bytes,
+        )
+        .await
+        {
+            Ok(_) => {}
+            // Not there yet (its create is still queued or was refused): try again later.
+            Err(ApiError::Problem(p)) if p.status == 404 => continue,
+            Err(ApiError::Problem(_)) => {}
+            Err(e) => return Err(e),
+        }
+        let tx = db
+            .transaction(&[PHOTOS], TransactionMode::ReadWrite)
+            .map_err(|_| ApiError::Offline)?;
+        if let Ok(s) = tx.store(PHOTOS) {
+            let _ = s.delete(key).await;
+        }
+        let _ = tx.done().await;
+    }
+    Ok(())
+}
+
 /// What a flush did.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Flushed {
@@ -101,6 +164,7 @@ pub async fn flush() -> Result<Flushed, ApiError> {
     let ops = pending_ops().await.map_err(|_| ApiError::Offline)?;
     let mut out = Flushed::default();
     if ops.is_empty() {
+        upload_photos().await?;
         return Ok(out);
     }
     let body = json!({"ops": ops.iter().map(|(_, v)| v.clone()).collect::<Vec<_>>()});
@@ -134,6 +198,7 @@ pub async fn flush() -> Result<Flushed, ApiError> {
         let _ = store.delete(key.clone()).await;
     }
     let _ = tx.done().await;
+    upload_photos().await?;
     Ok(out)
 }
 
