@@ -236,10 +236,7 @@ pub fn region_for(user: &CurrentUser, region: Option<&str>) -> ApiResult<String>
     }
     let r = match region {
         None | Some("") => user.region_scope().to_string(),
-        Some(r) => gridwork_shared::RegionCode::parse(r)
-            .map_err(|m| ApiError::invalid("region", m))?
-            .as_str()
-            .to_string(),
+        Some(r) => crate::routes::cells::parse_region(r)?,
     };
     if !r.starts_with(user.region_scope()) {
         return Err(ApiError::not_found());

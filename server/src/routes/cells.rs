@@ -103,6 +103,13 @@ pub fn parse_bbox(s: &str) -> ApiResult<BBox> {
     if ok { Ok([a, b, c, d]) } else { Err(bad()) }
 }
 
+/// A `cell` query parameter: a 15-digit cell code (422 otherwise).
+pub fn parse_cell(s: &str) -> ApiResult<String> {
+    gridwork_shared::codes::cell_community(s).map_err(|m| ApiError::invalid("cell", m))?;
+    Ok(s.to_string())
+}
+
+/// A `region` query parameter: a 6-, 9- or 12-digit region code (422 otherwise).
 pub fn parse_region(s: &str) -> ApiResult<String> {
     RegionCode::parse(s)
         .map(|c| c.as_str().to_string())

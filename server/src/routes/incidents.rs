@@ -1,7 +1,6 @@
 //! `/incidents`: report, list, read, act, mediate.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use gridwork_shared::RegionCode;
 use gridwork_shared::api::Page;
 use gridwork_shared::incident::{
     self as rules, Action, ActionRequest, Facts, HistoryEntry, Incident, Level, Mediation,
@@ -15,6 +14,7 @@ use crate::db::page::{self, Cursor, PageParams};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, parse_query};
 use crate::incidents::{self as flow, Reported, level_of, scope_of, status_of};
+use crate::routes::cells::{parse_cell, parse_region};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -79,14 +79,8 @@ fn filter_of(user: &CurrentUser, q: &ListQuery, now: chrono::NaiveDateTime) -> A
             f.statuses.push(st.as_str().to_string());
         }
     }
-    if let Some(cell) = &q.cell {
-        gridwork_shared::codes::cell_community(cell).map_err(|m| ApiError::invalid("cell", m))?;
-        f.cell = Some(cell.clone());
-    }
-    if let Some(r) = &q.region {
-        RegionCode::parse(r).map_err(|m| ApiError::invalid("region", m))?;
-        f.region = Some(r.clone());
-    }
+    f.cell = q.cell.as_deref().map(parse_cell).transpose()?;
+    f.region = q.region.as_deref().map(parse_region).transpose()?;
     if let Some(cat) = &q.category {
         if !(cat.len() == 2 || cat.len() == 4) || !cat.bytes().all(|b| b.is_ascii_digit()) {
             return Err(ApiError::invalid(

@@ -88,11 +88,14 @@ pub async fn list(
     }
     .validate()?;
     let now = state.clock.now();
-    let mut f = Filter::default();
-    if let Some(cell) = q.cell {
-        gridwork_shared::codes::cell_community(&cell).map_err(|m| ApiError::invalid("cell", m))?;
-        f.cell = Some(cell);
-    }
+    let mut f = Filter {
+        cell: q
+            .cell
+            .as_deref()
+            .map(crate::routes::cells::parse_cell)
+            .transpose()?,
+        ..Filter::default()
+    };
     if let Some(cat) = q.category {
         PersonCategory::parse(&cat)
             .ok_or_else(|| ApiError::invalid("category", "unknown category"))?;

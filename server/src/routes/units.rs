@@ -1,7 +1,6 @@
 //! `/safety-units`: registration, inspections, certification and roll-ups.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use gridwork_shared::RegionCode;
 use gridwork_shared::api::{Page, Role};
 use gridwork_shared::safety::{
     CertificationRequest, Inspection, NewInspection, NewUnit, Unit, UnitKind, UnitStatus,
@@ -13,6 +12,7 @@ use crate::db::page::{self, Cursor, PageParams};
 use crate::db::units::{self as store, Filter};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, parse_query};
+use crate::routes::cells::{parse_cell, parse_region};
 use crate::routes::users::path_uuid;
 use crate::state::AppState;
 use crate::units::{self as flow, Rollup, UnitDetail, scope_of};
@@ -78,15 +78,11 @@ pub async fn list(
     }
     .validate()?;
     let now = state.clock.now();
-    let mut f = Filter::default();
-    if let Some(cell) = q.cell {
-        gridwork_shared::codes::cell_community(&cell).map_err(|m| ApiError::invalid("cell", m))?;
-        f.cell = Some(cell);
-    }
-    if let Some(r) = q.region {
-        RegionCode::parse(&r).map_err(|m| ApiError::invalid("region", m))?;
-        f.region = Some(r);
-    }
+    let mut f = Filter {
+        cell: q.cell.as_deref().map(parse_cell).transpose()?,
+        region: q.region.as_deref().map(parse_region).transpose()?,
+        ..Filter::default()
+    };
     if let Some(k) = q.kind {
         UnitKind::parse(&k).ok_or_else(|| ApiError::invalid("kind", "unknown kind"))?;
         f.kind = Some(k);
@@ -204,10 +200,7 @@ pub async fn rollup(
     scope_of(&user)?;
     let q: RollupQuery = parse_query(&req)?;
     let region = match q.region {
-        Some(r) => RegionCode::parse(&r)
-            .map_err(|m| ApiError::invalid("region", m))?
-            .as_str()
-            .to_string(),
+        Some(r) => parse_region(&r)?,
         None => user.region_scope().to_string(),
     };
     let st = state.clone();
