@@ -3,18 +3,16 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
-use geo::Simplify;
 use gridwork_shared::api::Role;
 use gridwork_shared::safety::{UnitStatus, unit_status};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::value::RawValue;
 
 use crate::auth::CurrentUser;
 use crate::db::cells::BBox;
 use crate::db::stats::{self, Figures};
 use crate::db::{self, DbConn, to_utc};
 use crate::error::{ApiError, ApiResult};
-use crate::geo_json::shape_from_text;
 use crate::routes::cells::cell_scope;
 use crate::state::AppState;
 
@@ -44,15 +42,17 @@ pub struct UnitCounts {
 }
 
 /// `GET /map/cells`: cells in scope with their figures, geometry simplified to about a
-/// thousandth of the view's width.
+/// thousandth of the view's width (shapes come from the grid's cache; see
+/// [`crate::grid::LoadedGrid::map_shapes`]). Answers the serialized FeatureCollection.
 pub fn map_cells(
     state: &AppState,
     c: &mut DbConn,
     user: &CurrentUser,
     region: Option<&str>,
     bbox: Option<BBox>,
-) -> ApiResult<Value> {
-    let rows = db::cells::list_live(c, &cell_scope(user), region, bbox)?;
+) -> ApiResult<String> {
+    let grid = state.grid.current(c)?;
+    let rows = db::cells::list_live_meta(c, &cell_scope(user), region, bbox)?;
     let codes: Vec<String> = rows.iter().map(|r| r.code.clone()).collect();
     let now = state.clock.now();
     let nn = now.naive_utc();
@@ -63,12 +63,7 @@ pub fn map_cells(
     let mut units: HashMap<String, UnitCounts> = HashMap::new();
     for (cell, inspected, open_h, earliest) in stats::unit_facts(c, &codes)? {
         let e = units.entry(cell).or_default();
-        match unit_status(
-            inspected.is_some(),
-            i64::from(open_h),
-            earliest.map(to_utc),
-            now,
-        ) {
+        match unit_status(inspected, i64::from(open_h), earliest.map(to_utc), now) {
             UnitStatus::Safe => e.safe += 1,
             UnitStatus::Hazard => e.hazard += 1,
             UnitStatus::Overdue => e.overdue += 1,
@@ -86,38 +81,68 @@ pub fn map_cells(
             if min.is_finite() { max - min } else { 0.0 }
         }
     };
-    let epsilon = (width / 1000.0).max(0.0);
-    let features: Vec<Value> = rows
+    let level = crate::grid::simplification_level(width);
+    let wanted: Vec<&str> = codes.iter().map(String::as_str).collect();
+    let shapes = grid.map_shapes(level, &wanted, |missing| {
+        db::cells::live_geometries(c, missing)
+    })?;
+    let features: Vec<MapFeature> = rows
         .iter()
         .map(|r| {
-            let geometry = match shape_from_text(&r.geometry) {
-                Some(shape) if epsilon > 0.0 => {
-                    gridwork_shared::geometry::area_to_geojson(&shape.simplify(epsilon))
-                }
-                _ => serde_json::from_str(&r.geometry).unwrap_or(Value::Null),
-            };
             let o = *open.get(&r.code).unwrap_or(&0);
             let d = *overdue.get(&r.code).unwrap_or(&0);
             let v = *visits.get(&r.code).unwrap_or(&0);
             let u = units.remove(&r.code).unwrap_or_default();
-            json!({
-                "type": "Feature",
-                "id": r.code,
-                "geometry": geometry,
-                "properties": {
-                    "code": r.code,
-                    "name": r.name,
-                    "community_code": r.community_code,
-                    "open_incidents": o,
-                    "overdue_incidents": d,
-                    "overdue_visits": v,
-                    "color": colour(d, v, &u, o),
-                    "units": u,
-                }
-            })
+            MapFeature {
+                kind: "Feature",
+                id: &r.code,
+                geometry: shapes.get(&r.code).map(|s| &***s),
+                properties: MapProperties {
+                    code: &r.code,
+                    name: &r.name,
+                    community_code: &r.community_code,
+                    open_incidents: o,
+                    overdue_incidents: d,
+                    overdue_visits: v,
+                    color: colour(d, v, &u, o),
+                    units: u,
+                },
+            }
         })
         .collect();
-    Ok(json!({"type": "FeatureCollection", "features": features}))
+    let fc = MapCollection {
+        kind: "FeatureCollection",
+        features,
+    };
+    Ok(serde_json::to_string(&fc).map_err(anyhow::Error::from)?)
+}
+
+#[derive(Serialize)]
+struct MapCollection<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    features: Vec<MapFeature<'a>>,
+}
+
+#[derive(Serialize)]
+struct MapFeature<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: &'a str,
+    geometry: Option<&'a RawValue>,
+    properties: MapProperties<'a>,
+}
+
+#[derive(Serialize)]
+struct MapProperties<'a> {
+    code: &'a str,
+    name: &'a str,
+    community_code: &'a str,
+    open_incidents: i64,
+    overdue_incidents: i64,
+    overdue_visits: i64,
+    color: &'static str,
+    units: UnitCounts,
 }
 
 /// The figures of one region (or cell).

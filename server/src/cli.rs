@@ -42,6 +42,24 @@ pub enum Command {
     Demo,
     /// Print the OpenAPI document of the HTTP API.
     Openapi,
+    /// Generate synthetic data for benchmarks into an empty database (district: ≈ 3,000
+    /// cells, 1 M incidents; province: ≈ 100,000 cells, 10 M incidents) and write a manifest
+    /// of logins and places for a load generator.
+    Synth {
+        #[arg(long, value_parser = ["district", "province"], default_value = "district")]
+        scale: String,
+        /// Override the number of incidents of the scale.
+        #[arg(long)]
+        incidents: Option<u64>,
+        /// Cells, regions and users only.
+        #[arg(long)]
+        cells_only: bool,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where to write the manifest (JSON).
+        #[arg(long, default_value = "synth-manifest.json")]
+        manifest: PathBuf,
+    },
     /// Special-population records.
     Persons {
         #[command(subcommand)]
@@ -181,6 +199,35 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!(
                 "{n} person record(s) re-encrypted under key {}",
                 state.keyring.current_key_id()
+            );
+        }
+        Command::Synth {
+            scale,
+            incidents,
+            cells_only,
+            seed,
+            manifest,
+        } => {
+            let mut scale = crate::synth::Scale::named(&scale).expect("clap checked the scale");
+            if let Some(n) = incidents {
+                scale.incidents = n;
+            }
+            // One connection: the generator writes in one long stream of transactions.
+            let pool = crate::db::connect(&config.database_url, 1)?;
+            crate::db::migrate(&mut *pool.get()?)?;
+            let opts = crate::synth::Options {
+                scale,
+                seed,
+                cells_only,
+            };
+            let started = std::time::Instant::now();
+            let m = crate::synth::generate(&mut *pool.get()?, &config.keyring(), &opts)?;
+            std::fs::write(&manifest, serde_json::to_vec_pretty(&m)?)?;
+            println!(
+                "generated in {:.0} s; manifest: {} (password: {})",
+                started.elapsed().as_secs_f64(),
+                manifest.display(),
+                crate::synth::PASSWORD
             );
         }
         Command::Demo => {

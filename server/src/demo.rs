@@ -427,7 +427,7 @@ fn seed_persons(state: &AppState, c: &mut DbConn) -> ApiResult<()> {
 }
 
 /// Replaces the last character with the GB 11643 check digit of the first 17.
-fn fix_check_digit(s: &str) -> String {
+pub(crate) fn fix_check_digit(s: &str) -> String {
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const CHECK: &[u8; 11] = b"10X98765432";
     let sum: u32 = s

@@ -23,6 +23,7 @@ pub mod routes;
 pub mod startup;
 pub mod state;
 pub mod sync;
+pub mod synth;
 pub mod telemetry;
 pub mod time;
 pub mod units;

@@ -57,6 +57,18 @@ async fn the_map_colours_cells_by_what_is_late(app: TestApp) {
     assert_eq!(cell(&before, "500117001002001")["color"], "yellow");
     assert_eq!(cell(&before, "500117001002001")["units"]["hazard"], 1);
     assert_eq!(cell(&before, "500117002001001")["color"], "green");
+    // Every cell carries its (simplified) shape.
+    for f in before["features"].as_array().unwrap() {
+        let g = &f["geometry"];
+        assert!(
+            matches!(g["type"].as_str(), Some("Polygon" | "MultiPolygon")),
+            "{f}"
+        );
+        assert!(
+            g["coordinates"].as_array().is_some_and(|c| !c.is_empty()),
+            "{f}"
+        );
+    }
     app.advance(Duration::days(8));
     let after = app.get("/api/v1/map/cells", &w.district.token).await;
     let after = after.ok(200).clone();

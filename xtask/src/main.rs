@@ -3,7 +3,10 @@
 //! - `cargo xtask openapi` regenerates `tests/openapi.json` from the server's spec.
 //! - `cargo xtask test` runs every test (both engines), then fmt and clippy checks and the
 //!   wasm32 build of the shared crate.
+//! - `cargo xtask bench` runs every benchmark (see `bench.rs`) and prints the tables.
 //! - `cargo xtask demo` seeds the demo district and serves it on SQLite.
+
+mod bench;
 
 use std::process::Command;
 
@@ -382,9 +385,7 @@ fn main() -> anyhow::Result<()> {
         Some("openapi") => openapi(),
         Some("test") => test(),
         Some("web") => web(),
-        Some("bench") => run(cargo()
-            .args(["bench", "-p", "gridwork-shared", "--bench", "grid"])
-            .current_dir(root())),
+        Some("bench") => bench::bench(&args[1..]),
         Some("demo") => {
             let r = root();
             web()?;

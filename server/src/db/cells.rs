@@ -84,6 +84,18 @@ pub fn list_live(
     region: Option<&str>,
     bbox: Option<BBox>,
 ) -> QueryResult<Vec<CellRow>> {
+    filtered(scope, region, bbox)
+        .select(CellRow::as_select())
+        .order(ce::code.asc())
+        .load(c)
+}
+
+/// Live cells in scope, under `region`, overlapping `bbox`.
+fn filtered(
+    scope: &CellScope,
+    region: Option<&str>,
+    bbox: Option<BBox>,
+) -> super::schema::cells::BoxedQuery<'static, <DbConn as Connection>::Backend> {
     let mut q = scoped(scope);
     if let Some(region) = region {
         q = q.filter(ce::code.like(like_prefix(region)).escape('\\'));
@@ -95,7 +107,46 @@ pub fn list_live(
             .filter(ce::max_lat.ge(min_lat))
             .filter(ce::min_lat.le(max_lat));
     }
-    q.select(CellRow::as_select()).order(ce::code.asc()).load(c)
+    q
+}
+
+/// What the map needs of a live cell besides its shape.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = super::schema::cells)]
+pub struct CellMeta {
+    pub code: String,
+    pub name: String,
+    pub community_code: String,
+    pub min_lon: f64,
+    pub max_lon: f64,
+}
+
+/// [`list_live`] without the geometry (the map takes shapes from its cache).
+pub fn list_live_meta(
+    c: &mut DbConn,
+    scope: &CellScope,
+    region: Option<&str>,
+    bbox: Option<BBox>,
+) -> QueryResult<Vec<CellMeta>> {
+    filtered(scope, region, bbox)
+        .select(CellMeta::as_select())
+        .order(ce::code.asc())
+        .load(c)
+}
+
+/// The stored geometry (GeoJSON text) of these live cells.
+pub fn live_geometries(c: &mut DbConn, codes: &[String]) -> QueryResult<Vec<(String, String)>> {
+    let mut out = Vec::with_capacity(codes.len());
+    for chunk in codes.chunks(500) {
+        out.extend(
+            ce::cells
+                .filter(ce::valid_to.is_null())
+                .filter(ce::code.eq_any(chunk))
+                .select((ce::code, ce::geometry))
+                .load::<(String, String)>(c)?,
+        );
+    }
+    Ok(out)
 }
 
 /// The live cell with this code, if the caller may see it.

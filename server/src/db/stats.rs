@@ -81,8 +81,8 @@ pub fn overdue_visits(
         .load(c)
 }
 
-/// (cell, last inspected, open hazards, earliest open deadline) of a unit.
-pub type UnitFacts = (String, Option<NaiveDateTime>, i32, Option<NaiveDateTime>);
+/// (cell, ever inspected, open hazards, earliest open deadline) of a unit.
+pub type UnitFacts = (String, bool, i32, Option<NaiveDateTime>);
 
 /// The facts of the units in these cells.
 pub fn unit_facts(c: &mut DbConn, cells: &[String]) -> QueryResult<Vec<UnitFacts>> {
@@ -90,7 +90,7 @@ pub fn unit_facts(c: &mut DbConn, cells: &[String]) -> QueryResult<Vec<UnitFacts
         .filter(u::cell_code.eq_any(cells))
         .select((
             u::cell_code,
-            u::last_inspected_at,
+            u::last_inspected_at.is_not_null(),
             u::open_hazards,
             u::earliest_open_deadline,
         ))

@@ -54,7 +54,7 @@ pub async fn map_cells(
         .await?;
     Ok(HttpResponse::Ok()
         .content_type("application/geo+json")
-        .json(fc))
+        .body(fc))
 }
 
 #[derive(Debug, Deserialize)]
