@@ -59,6 +59,54 @@ fn problemize<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerRespo
     ))
 }
 
+/// Where the built web client is.
+struct StaticDir(std::path::PathBuf);
+
+/// The client's wasm, scripts and styles: the build's brotli copy (`NAME.br`, quality 11)
+/// when the browser takes brotli, else the file itself.
+async fn precompressed(
+    req: actix_web::HttpRequest,
+    dir: web::Data<StaticDir>,
+) -> actix_web::Result<HttpResponse> {
+    use actix_web::ResponseError;
+    use actix_web::http::header::ContentEncoding;
+    let name = req.match_info().query("file");
+    if name.contains("..") {
+        return Ok(crate::error::ApiError::not_found().error_response());
+    }
+    let path = dir.0.join(name);
+    let takes_br = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|e| e.split(';').next().map(str::trim) == Some("br"))
+        });
+    let br = std::path::PathBuf::from(format!("{}.br", path.display()));
+    let mut res = if takes_br && br.is_file() {
+        let mime = actix_files::file_extension_to_mime(
+            path.extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or_default(),
+        );
+        actix_files::NamedFile::open_async(br)
+            .await?
+            .set_content_type(mime)
+            .set_content_encoding(ContentEncoding::Brotli)
+            .into_response(&req)
+    } else {
+        actix_files::NamedFile::open_async(path)
+            .await?
+            .into_response(&req)
+    };
+    res.headers_mut().insert(
+        header::VARY,
+        header::HeaderValue::from_static("accept-encoding"),
+    );
+    Ok(res)
+}
+
 async fn no_client() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
@@ -131,6 +179,9 @@ impl Application {
                     }
                 })
                 .wrap(TracingLogger::default())
+                // API answers (the map's GeoJSON above all) travel compressed to phones
+                // that ask; the client's files are compressed once at build time.
+                .wrap(actix_web::middleware::Compress::default())
                 .service(
                     web::scope("/api/v1")
                         .configure(routes::configure_api)
@@ -139,13 +190,19 @@ impl Application {
                 .configure(routes::ops::configure_root);
             if has_client {
                 let index = web_dir.join("index.html");
-                app.service(
-                    actix_files::Files::new("/", &web_dir)
-                        .index_file("index.html")
-                        .default_handler(
-                            actix_files::NamedFile::open(index).expect("index.html exists"),
-                        ),
-                )
+                let dir = web::Data::new(StaticDir(web_dir.clone()));
+                app.app_data(dir)
+                    .route(
+                        "/{file:[A-Za-z0-9_-][A-Za-z0-9._-]*\\.(?:wasm|js|css)}",
+                        web::get().to(precompressed),
+                    )
+                    .service(
+                        actix_files::Files::new("/", &web_dir)
+                            .index_file("index.html")
+                            .default_handler(
+                                actix_files::NamedFile::open(index).expect("index.html exists"),
+                            ),
+                    )
             } else {
                 app.route("/", web::get().to(no_client))
             }

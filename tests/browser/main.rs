@@ -532,3 +532,189 @@ async fn an_admin_imports_cells_and_assigns_a_worker() {
     assert_eq!(workers.ok(200)["worker_ids"].as_array().unwrap().len(), 1);
     let _ = b.client.clone().close().await;
 }
+
+/// A Chrome DevTools command through ChromeDriver (`goog/cdp/execute`): network and CPU
+/// throttling for the time-to-interactive measurement.
+#[derive(Debug)]
+struct Cdp(&'static str, Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({"cmd": self.0, "params": self.1});
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// Milliseconds from navigation start to the app's first usable screen (the
+/// `gridwork-interactive` mark), and the bytes that came over the network for it.
+async fn interactive(c: &Client, url: &str) -> (f64, f64) {
+    c.goto(url).await.unwrap();
+    until("the first screen is usable", 120, || async {
+        c.execute(
+            "return performance.getEntriesByName('gridwork-interactive').length > 0",
+            vec![],
+        )
+        .await
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
+    })
+    .await;
+    let v = c
+        .execute(
+            "const m = performance.getEntriesByName('gridwork-interactive')[0].startTime;
+             const bytes = performance.getEntriesByType('navigation')
+                 .concat(performance.getEntriesByType('resource'))
+                 .reduce((n, e) => n + (e.transferSize || 0), 0);
+             return [m, bytes];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    (v[0].as_f64().unwrap(), v[1].as_f64().unwrap())
+}
+
+/// Time to interactive on a throttled connection (400 Kbps both ways, 400 ms round trip,
+/// CPU slowed 4×): cold (empty cache, no service worker) and then from the service-worker
+/// cache. Not part of the test run: `cargo xtask bench-web` runs it and writes the figures.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement, run by cargo xtask bench-web"]
+async fn time_to_interactive() {
+    let (_app, _proxy, site, b) = start().await;
+    let c = &b.client;
+    let runs: usize = std::env::var("GRIDWORK_TTI_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
+    let throttle = async |c: &Client| {
+        c.issue_cmd(Cdp("Network.enable", json!({}))).await.unwrap();
+        c.issue_cmd(Cdp(
+            "Network.emulateNetworkConditions",
+            json!({"offline": false, "latency": 400, "downloadThroughput": 50_000, "uploadThroughput": 50_000}),
+        ))
+        .await
+        .unwrap();
+        c.issue_cmd(Cdp("Emulation.setCPUThrottlingRate", json!({"rate": 4})))
+            .await
+            .unwrap();
+    };
+    let (mut cold, mut cached) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        // Cold: nothing cached, no service worker.
+        c.goto(&format!("{site}/healthz")).await.unwrap();
+        c.issue_cmd(Cdp(
+            "Storage.clearDataForOrigin",
+            json!({"origin": site, "storageTypes": "all"}),
+        ))
+        .await
+        .unwrap();
+        c.issue_cmd(Cdp("Network.clearBrowserCache", json!({})))
+            .await
+            .unwrap();
+        throttle(c).await;
+        cold.push(interactive(c, &format!("{site}/login")).await);
+        // The service worker takes over once it has cached the shell.
+        until("the service worker controls the page", 120, || async {
+            c.execute(
+                "return !!navigator.serviceWorker.controller || (await navigator.serviceWorker.ready, false)",
+                vec![],
+            )
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false)
+                || c.execute("location.reload(); return false", vec![]).await.is_err()
+        })
+        .await;
+        cached.push(interactive(c, &format!("{site}/login")).await);
+    }
+    let median = |v: &mut Vec<(f64, f64)>| {
+        v.sort_by(|a, b| a.0.total_cmp(&b.0));
+        v[v.len() / 2]
+    };
+    let (cold, cached) = (median(&mut cold), median(&mut cached));
+    println!(
+        "TTI {}",
+        json!({"runs": runs, "cold_ms": cold.0, "cold_bytes": cold.1, "cached_ms": cached.0, "cached_bytes": cached.1})
+    );
+    let _ = b.client.clone().close().await;
+}
+
+/// The client's files go out as the build's brotli copies to browsers that take brotli (and
+/// as they are to those that do not); API answers are compressed on request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_travels_compressed() {
+    let app = TestApp::spawn_with_web(Engine::Sqlite).await;
+    let http = reqwest::Client::new();
+    let index = http
+        .get(format!("{}/", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let wasm = index
+        .split(['"', '\''])
+        .find(|s| s.ends_with("_bg.wasm"))
+        .map(str::to_string)
+        .or_else(|| {
+            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../web-client/dist"))
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().to_string())
+                .find(|n| n.ends_with("_bg.wasm"))
+                .map(|n| format!("/{n}"))
+        })
+        .expect("the build has a wasm file");
+    let url = format!("{}/{}", app.base, wasm.trim_start_matches('/'));
+    let plain = http.get(&url).send().await.unwrap();
+    assert_eq!(plain.status(), 200);
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.headers()["content-type"], "application/wasm");
+    let plain = plain.bytes().await.unwrap();
+    assert_eq!(&plain[..4], b"\0asm");
+    let br = http
+        .get(&url)
+        .header("accept-encoding", "gzip, deflate, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(br.status(), 200);
+    assert_eq!(br.headers()["content-encoding"], "br");
+    assert_eq!(br.headers()["content-type"], "application/wasm");
+    assert_eq!(br.headers()["vary"], "accept-encoding");
+    let br = br.bytes().await.unwrap();
+    assert!(
+        br.len() * 2 < plain.len(),
+        "{} vs {}",
+        br.len(),
+        plain.len()
+    );
+    // No way out of the client's directory.
+    let up = http
+        .get(format!("{}/..%2F..%2FCargo.js", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(matches!(up.status().as_u16(), 400 | 404), "{}", up.status());
+    // An API answer, compressed because the client asked.
+    let api = http
+        .get(format!("{}/api/v1/openapi.json", app.base))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.headers()["content-encoding"], "gzip");
+}

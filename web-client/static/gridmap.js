@@ -15,6 +15,13 @@ window.gridworkMap = function (id, fcJson, tiles) {
     },
     onEachFeature: function (f, l) {
       var p = f.properties;
+      // A tap selects the cell: the page reads data-selected (an admin assigns workers).
+      l.on('click', function () {
+        if (el._gridworkSelected) { el._gridworkSelected.setStyle({ weight: 1, color: '#37474f' }); }
+        l.setStyle({ weight: 4, color: '#1565c0' });
+        el._gridworkSelected = l;
+        el.setAttribute('data-selected', p.code);
+      });
       l.bindTooltip(p.name + ' (' + p.code + ')<br>事件 ' + p.open_incidents + '，超期 ' + p.overdue_incidents +
         '<br>走访超期 ' + p.overdue_visits + '<br>隐患 ' + p.units.hazard + '，整改超期 ' + p.units.overdue);
     }

@@ -3,7 +3,8 @@
 //! - `cargo xtask openapi` regenerates `tests/openapi.json` from the server's spec.
 //! - `cargo xtask test` runs every test (both engines), then fmt and clippy checks and the
 //!   wasm32 build of the shared crate.
-//! - `cargo xtask bench` runs every benchmark (see `bench.rs`) and prints the tables.
+//! - `cargo xtask bench` runs every server benchmark (see `bench.rs`) and prints the tables;
+//!   `cargo xtask bench-web` measures the web client's size and time to interactive.
 //! - `cargo xtask demo` seeds the demo district and serves it on SQLite.
 
 mod bench;
@@ -370,6 +371,22 @@ fn web() -> anyhow::Result<()> {
         .replace("{{VERSION}}", &version)
         .replace("{{PRECACHE}}", &list);
     std::fs::write(dist.join("sw.js"), sw)?;
+    // Brotli at the highest quality once, at build time: the server sends `NAME.br` to
+    // browsers that accept it instead of compressing on every request.
+    for entry in std::fs::read_dir(&dist)? {
+        let path = entry?.path();
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        if [".wasm", ".js", ".css"].iter().any(|e| name.ends_with(e)) {
+            let bytes = std::fs::read(&path)?;
+            let mut out = Vec::new();
+            bench::brotli(&bytes, &mut out)?;
+            std::fs::write(dist.join(format!("{name}.br")), out)?;
+        }
+    }
     eprintln!(
         "web client: {} ({} KB wasm, {} KB js)",
         dist.display(),
@@ -386,6 +403,7 @@ fn main() -> anyhow::Result<()> {
         Some("test") => test(),
         Some("web") => web(),
         Some("bench") => bench::bench(&args[1..]),
+        Some("bench-web") => bench::bench_web(),
         Some("demo") => {
             let r = root();
             web()?;
@@ -415,7 +433,7 @@ fn main() -> anyhow::Result<()> {
                 .current_dir(&r))
         }
         _ => {
-            eprintln!("usage: cargo xtask <openapi | test | web | bench | demo>");
+            eprintln!("usage: cargo xtask <openapi | test | web | bench | bench-web | demo>");
             std::process::exit(2);
         }
     }

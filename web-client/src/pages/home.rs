@@ -6,8 +6,9 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::{Route, SessionCtx};
-use crate::i18n::{t, word};
+use crate::i18n::t;
 use crate::pages::header::Header;
+use crate::pages::queue::incident_item;
 use crate::services::queue;
 
 #[component]
@@ -40,21 +41,6 @@ pub fn Home() -> Html {
         return html! { <Redirect<Route> to={Route::Login} /> };
     };
     let supervisor = matches!(me.role, Role::Supervisor | Role::Admin);
-    let item = |i: &Value| {
-        let id = i["id"].as_str().unwrap_or_default().to_string();
-        html! {
-            <li class={classes!("item", (i["overdue"] == true).then_some("late"))}>
-                <Link<Route> to={Route::Incident { id }}>
-                    <strong>{ i["title"].as_str().unwrap_or_default() }</strong>
-                    <span class="chip">{ word(i["status"].as_str().unwrap_or_default()) }</span>
-                    <span class="chip">{ word(i["level"].as_str().unwrap_or_default()) }</span>
-                    { if i["overdue"] == true { html!{ <span class="chip late">{ t("overdue") }</span> } } else { html!{} } }
-                    { if i["conflict"] == true { html!{ <span class="chip late">{ t("conflict") }</span> } } else { html!{} } }
-                    <small>{ i["cell_code"].as_str().unwrap_or_default() }</small>
-                </Link<Route>>
-            </li>
-        }
-    };
     html! {
         <>
         <Header />
@@ -67,11 +53,16 @@ pub fn Home() -> Html {
                 <div data-testid="admin-link"><Link<Route> to={Route::Admin} classes="big">{ t("admin") }</Link<Route>></div>
             } } else { html!{} } }
             { if supervisor { html!{
+                <>
                 <div data-testid="map-link"><Link<Route> to={Route::Map} classes="big">{ t("map") }</Link<Route>></div>
+                <div data-testid="queue-link"><Link<Route> to={Route::Queue} classes="big">{ t("queue_filters") }</Link<Route>></div>
+                <Link<Route> to={Route::OverdueVisits} classes="big">{ t("overdue_visits") }</Link<Route>>
+                <Link<Route> to={Route::Figures} classes="big">{ t("figures") }</Link<Route>>
+                </>
             } } else { html!{} } }
             <h2>{ if supervisor { t("queue") } else { t("my_incidents") } }</h2>
             <ul class="list" data-testid="incidents">
-                { if incidents.is_empty() { html!{ <li class="empty">{ t("nothing") }</li> } } else { html!{ <>{ for incidents.iter().map(item) }</> } } }
+                { if incidents.is_empty() { html!{ <li class="empty">{ t("nothing") }</li> } } else { html!{ <>{ for incidents.iter().map(incident_item) }</> } } }
             </ul>
             { if me.role == Role::Volunteer { html!{} } else { html! {
                 <>

@@ -8,6 +8,7 @@ use yew_router::prelude::*;
 use super::{input_value, select_value};
 use crate::app::{Route, SessionCtx};
 use crate::i18n::{t, word};
+use crate::logic::merge_candidates;
 use crate::pages::header::Header;
 use crate::services::{api, queue};
 
@@ -24,19 +25,22 @@ pub fn IncidentPage(props: &Props) -> Html {
     let workers = use_state(Vec::<Value>::new);
     let assignee = use_state(String::new);
     let note = use_state(String::new);
+    // Incidents on the device, for the duplicate candidates of a merge.
+    let known = use_state(Vec::<Value>::new);
+    let into = use_state(String::new);
     {
-        let (detail, workers, assignee, id) = (
+        let (detail, workers, assignee, id, known) = (
             detail.clone(),
             workers.clone(),
             assignee.clone(),
             props.id.clone(),
+            known.clone(),
         );
         use_effect_with((props.id.clone(), session.generation), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                let local = queue::records("incident")
-                    .await
-                    .into_iter()
-                    .find(|i| i["id"] == id.as_str());
+                let all = queue::records("incident").await;
+                let local = all.iter().find(|i| i["id"] == id.as_str()).cloned();
+                known.set(all);
                 if local.is_some() {
                     detail.set(local);
                 }
@@ -67,6 +71,7 @@ pub fn IncidentPage(props: &Props) -> Html {
     let Some(d) = (*detail).clone() else {
         return html! { <><Header /><main class="page"><p>{ "…" }</p></main></> };
     };
+    let candidates: Vec<Value> = merge_candidates(&d, &known).into_iter().cloned().collect();
     let act = |action: &'static str| {
         let (d, session, navigator, note, assignee) = (
             d.clone(),
@@ -75,6 +80,14 @@ pub fn IncidentPage(props: &Props) -> Html {
             note.clone(),
             assignee.clone(),
         );
+        let into = match (*into).clone() {
+            chosen if !chosen.is_empty() => chosen,
+            _ => candidates
+                .first()
+                .and_then(|c| c["id"].as_str())
+                .unwrap_or_default()
+                .to_string(),
+        };
         Callback::from(move |_| {
             let mut body =
                 json!({"incident_id": d["id"], "action": action, "version": d["version"]});
@@ -83,6 +96,9 @@ pub fn IncidentPage(props: &Props) -> Html {
             }
             if action == "dispatch" {
                 body["assignee_id"] = json!(*assignee);
+            }
+            if action == "merge" {
+                body["into"] = json!(into);
             }
             let (session, navigator) = (session.clone(), navigator.clone());
             wasm_bindgen_futures::spawn_local(async move {
@@ -108,11 +124,14 @@ pub fn IncidentPage(props: &Props) -> Html {
                         "rework",
                         "escalate",
                         "self_close",
+                        "merge",
                         "clear_conflict",
                     ]
                     .into_iter()
                     .find(|k| *k == s)
                 })
+                // A merge needs an original to merge into.
+                .filter(|a| *a != "merge" || !candidates.is_empty())
                 .collect()
         })
         .unwrap_or_default();
@@ -138,6 +157,13 @@ pub fn IncidentPage(props: &Props) -> Html {
                             <select name="assignee" onchange={let a = assignee.clone(); move |e: Event| a.set(select_value(&e))}>
                                 { for workers.iter().map(|w| html!{ <option value={w["id"].as_str().unwrap_or_default().to_string()}>{ w["display_name"].as_str().unwrap_or_default() }</option> }) }
                             </select>
+                        } } else { html!{} } }
+                        { if actions.contains(&"merge") { html! {
+                            <label>{ t("merge_into") }
+                                <select name="into" onchange={let i = into.clone(); move |e: Event| i.set(select_value(&e))}>
+                                    { for candidates.iter().map(|c| html!{ <option value={c["id"].as_str().unwrap_or_default().to_string()}>{ format!("{} · {}", c["title"].as_str().unwrap_or_default(), c["created_at"].as_str().unwrap_or_default().get(..10).unwrap_or_default()) }</option> }) }
+                                </select>
+                            </label>
                         } } else { html!{} } }
                         { for actions.iter().map(|a| html!{ <button class="big" data-action={*a} onclick={act(a)}>{ word(a) }</button> }) }
                     </div>

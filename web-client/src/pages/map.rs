@@ -63,7 +63,27 @@ async fn load(url: &str) -> Result<(), String> {
 
 #[component]
 pub fn MapPage() -> Html {
+    let session = use_context::<crate::app::SessionCtx>().expect("session");
+    let admin = session
+        .me
+        .as_ref()
+        .is_some_and(|m| m.role == gridwork_shared::api::Role::Admin);
     let error = use_state(|| None::<String>);
+    // The cell last tapped on the map (Leaflet marks it; the click bubbles up to here).
+    let selected = use_state(String::new);
+    let picked = {
+        let selected = selected.clone();
+        Callback::from(move |_: MouseEvent| {
+            let code = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("map"))
+                .and_then(|m| m.get_attribute("data-selected"))
+                .unwrap_or_default();
+            if code != *selected {
+                selected.set(code);
+            }
+        })
+    };
     {
         let error = error.clone();
         use_effect_with((), move |_| {
@@ -105,7 +125,13 @@ pub fn MapPage() -> Html {
             <h2>{ t("map") }</h2>
             <p class="legend"><span class="sw red"></span>{ t("legend_red") }<span class="sw yellow"></span>{ t("legend_yellow") }<span class="sw green"></span>{ t("legend_green") }</p>
             { for error.iter().map(|e| html!{ <p class="error" role="alert">{ e }</p> }) }
-            <div id="map" class="map" data-testid="map"></div>
+            <div id="map" class="map" data-testid="map" onclick={picked}></div>
+            { if !selected.is_empty() { html! {
+                <p data-testid="selected-cell">{ format!("{}: {}", t("cell"), *selected) }</p>
+            } } else { html!{} } }
+            { if admin && !selected.is_empty() { html! {
+                <crate::pages::assign::Assign cell={(*selected).clone()} />
+            } } else { html!{} } }
         </main>
         </>
     }

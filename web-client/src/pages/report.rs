@@ -13,6 +13,7 @@ use yew_router::prelude::*;
 use super::{input_value, select_value};
 use crate::app::{Route, SessionCtx};
 use crate::i18n::t;
+use crate::logic::PhotoOwner;
 use crate::pages::header::Header;
 use crate::services::queue;
 
@@ -30,26 +31,6 @@ pub fn Report() -> Html {
     let cell = use_state(|| None::<String>);
     let error = use_state(|| None::<String>);
     let photo = use_state(|| None::<std::rc::Rc<Vec<u8>>>);
-    let pick_photo = {
-        let (photo, error) = (photo.clone(), error.clone());
-        Callback::from(move |e: Event| {
-            let Some(file) = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-                .and_then(|i| i.files())
-                .and_then(|f| f.get(0))
-            else {
-                return;
-            };
-            let (photo, error) = (photo.clone(), error.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match crate::services::photo::compress(&file).await {
-                    Ok(jpeg) => photo.set(Some(std::rc::Rc::new(jpeg))),
-                    Err(e) => error.set(Some(e)),
-                }
-            });
-        })
-    };
     {
         let (categories, category) = (categories.clone(), category.clone());
         use_effect_with(session.generation, move |_| {
@@ -141,29 +122,15 @@ pub fn Report() -> Html {
             }
             let id = new.id.to_string();
             let body = serde_json::to_value(&new).expect("serializes");
-            let (jpeg, error, session, navigator) = (
-                (*photo).clone(),
-                error.clone(),
+            super::queue_and_go(
+                "incident.create",
+                body,
+                (*photo).clone().map(|j| (PhotoOwner::Incident, id, j)),
                 session.clone(),
                 navigator.clone(),
+                Route::Home,
+                error.clone(),
             );
-            wasm_bindgen_futures::spawn_local(async move {
-                // The report first, then its photo: the photo uploads once the report applied.
-                let queued = match queue::enqueue("incident.create", body).await {
-                    Ok(()) => match jpeg {
-                        Some(j) => queue::enqueue_photo(&id, j.to_vec()).await,
-                        None => Ok(()),
-                    },
-                    Err(e) => Err(e),
-                };
-                match queued {
-                    Ok(()) => {
-                        session.sync_now.emit(());
-                        navigator.push(&Route::Home);
-                    }
-                    Err(e) => error.set(Some(e)),
-                }
-            });
         })
     };
     let on = |s: &UseStateHandle<String>| {
@@ -203,10 +170,7 @@ pub fn Report() -> Html {
                         None => t("outside_grid").to_string(),
                     } }</p>
                 </fieldset>
-                <label>{ t("photo") }
-                    <input type="file" name="photo" accept="image/*" capture="environment" onchange={pick_photo} />
-                </label>
-                { for photo.iter().map(|p| html!{ <p class="cell" data-testid="photo">{ format!("{} {} KB", t("photo_ready"), p.len() / 1024) }</p> }) }
+                <super::PhotoField photo={photo.clone()} error={error.clone()} />
                 { for error.iter().map(|e| html!{ <p class="error" role="alert">{ e }</p> }) }
                 <button class="primary big" type="submit">{ t("submit") }</button>
             </form>

@@ -1,5 +1,6 @@
 //! Safety units (平安细胞) and the inspection form.
 
+use crate::logic::PhotoOwner;
 use chrono::{Duration, Utc};
 use gridwork_shared::geometry::Location;
 use gridwork_shared::safety::{InspectionResult, NewHazard, NewInspection};
@@ -77,6 +78,7 @@ pub fn Inspect(props: &Props) -> Html {
     let hazard = use_state(String::new);
     let days = use_state(|| "7".to_string());
     let note = use_state(String::new);
+    let photo = use_state(|| None::<std::rc::Rc<Vec<u8>>>);
     let error = use_state(|| None::<String>);
     {
         let (unit, id) = (unit.clone(), props.id.clone());
@@ -103,7 +105,7 @@ pub fn Inspect(props: &Props) -> Html {
             error.clone(),
             u.clone(),
         );
-        let (session, navigator) = (session.clone(), navigator.clone());
+        let (session, navigator, photo) = (session.clone(), navigator.clone(), photo.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let now = Utc::now();
@@ -135,6 +137,9 @@ pub fn Inspect(props: &Props) -> Html {
             super::queue_and_go(
                 "inspection.create",
                 body,
+                (*photo)
+                    .clone()
+                    .map(|j| (PhotoOwner::Inspection, ins.id.to_string(), j)),
                 session.clone(),
                 navigator.clone(),
                 Route::Units,
@@ -162,6 +167,7 @@ pub fn Inspect(props: &Props) -> Html {
                     </>
                 } } else { html!{} } }
                 <label>{ t("note") }<textarea name="note" value={(*note).clone()} oninput={let n = note.clone(); move |e: InputEvent| n.set(input_value(&e))} /></label>
+                <super::PhotoField photo={photo.clone()} error={error.clone()} />
                 { for error.iter().map(|e| html!{ <p class="error" role="alert">{ e }</p> }) }
                 <button class="primary big" type="submit">{ t("submit") }</button>
                 <Link<Route> to={Route::Units}>{ t("back") }</Link<Route>>

@@ -1,6 +1,7 @@
 //! Record a visit to a person (走访): outcome, note, place, and a new risk level if any.
 //! The visit is queued first and pushed when the server answers.
 
+use crate::logic::PhotoOwner;
 use chrono::Utc;
 use gridwork_shared::geometry::Location;
 use gridwork_shared::person::{NewVisit, Outcome, RiskLevel};
@@ -41,6 +42,7 @@ pub fn VisitPage(props: &Props) -> Html {
     let risk = use_state(String::new);
     let note = use_state(String::new);
     let error = use_state(|| None::<String>);
+    let photo = use_state(|| None::<std::rc::Rc<Vec<u8>>>);
     {
         let (person, id) = (person.clone(), props.id.clone());
         use_effect_with(props.id.clone(), move |_| {
@@ -65,7 +67,7 @@ pub fn VisitPage(props: &Props) -> Html {
             error.clone(),
             p.clone(),
         );
-        let (session, navigator) = (session.clone(), navigator.clone());
+        let (session, navigator, photo) = (session.clone(), navigator.clone(), photo.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             // The registered place stands in when the phone has no fix.
@@ -90,6 +92,9 @@ pub fn VisitPage(props: &Props) -> Html {
             super::queue_and_go(
                 "visit.create",
                 body,
+                (*photo)
+                    .clone()
+                    .map(|j| (PhotoOwner::Visit, visit.id.to_string(), j)),
                 session.clone(),
                 navigator.clone(),
                 Route::Home,
@@ -116,6 +121,7 @@ pub fn VisitPage(props: &Props) -> Html {
                     </select>
                 </label>
                 <label>{ t("note") }<textarea name="note" value={(*note).clone()} oninput={let n = note.clone(); move |e: InputEvent| n.set(input_value(&e))} /></label>
+                <super::PhotoField photo={photo.clone()} error={error.clone()} />
                 { for error.iter().map(|e| html!{ <p class="error" role="alert">{ e }</p> }) }
                 <button class="primary big" type="submit">{ t("submit") }</button>
                 <Link<Route> to={Route::Home}>{ t("back") }</Link<Route>>

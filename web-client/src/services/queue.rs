@@ -4,6 +4,7 @@
 //! server answers; ops leave the queue only once the server has applied them (or said they
 //! were applied before). `/sync/pull` keeps the `records` store fresh.
 
+use crate::logic::{PhotoOwner, photo_key, photo_upload_path};
 use std::cell::RefCell;
 
 use gridwork_shared::geometry::{GridIndex, IndexedCell};
@@ -90,9 +91,10 @@ pub async fn pending_count() -> u32 {
     count().await.unwrap_or(0)
 }
 
-/// Queues a photo of an incident; it is uploaded once the incident's create has applied.
-pub async fn enqueue_photo(incident_id: &str, jpeg: Vec<u8>) -> Result<(), String> {
-    let key = format!("{incident_id}:{}", uuid::Uuid::new_v4());
+/// Queues a photo of an incident, visit or inspection; it is uploaded once its record's
+/// create has applied.
+pub async fn enqueue_photo(owner: PhotoOwner, owner_id: &str, jpeg: Vec<u8>) -> Result<(), String> {
+    let key = photo_key(owner, owner_id, &uuid::Uuid::new_v4().to_string());
     let db = db().await?;
     let tx = db
         .transaction(&[PHOTOS], TransactionMode::ReadWrite)
@@ -107,7 +109,7 @@ pub async fn enqueue_photo(incident_id: &str, jpeg: Vec<u8>) -> Result<(), Strin
     Ok(())
 }
 
-/// Uploads queued photos whose incident the server has; keeps the others for later.
+/// Uploads queued photos whose record the server has; keeps the others for later.
 async fn upload_photos() -> Result<(), ApiError> {
     let db = db().await.map_err(|_| ApiError::Offline)?;
     let tx = db
@@ -124,16 +126,11 @@ async fn upload_photos() -> Result<(), ApiError> {
         .map_err(|_| ApiError::Offline)?;
     drop(tx);
     for (key, value) in keys.into_iter().zip(values) {
-        let Some(k) = key.as_string() else { continue };
-        let incident = k.split(':').next().unwrap_or_default().to_string();
+        let Some(path) = key.as_string().as_deref().and_then(photo_upload_path) else {
+            continue;
+        };
         let bytes = js_sys::Uint8Array::new(&value).to_vec();
-        match api::post_bytes(
-            &format!("/api/v1/incidents/{incident}/photos"),
-            "image/jpeg",
-            &bytes,
-        )
-        .await
-        {
+        match api::post_bytes(&path, "image/jpeg", &bytes).await {
             Ok(_) => {}
             // Not there yet (its create is still queued or was refused): try again later.
             Err(ApiError::Problem(p)) if p.status == 404 => continue,

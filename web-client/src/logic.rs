@@ -1,0 +1,283 @@
+//! Client rules with no browser in them (tested on the host with `cargo test -p gridwork-web`):
+//! the supervisor's queue filter, duplicate candidates, the overdue-visit list, and where a
+//! queued photo goes.
+
+use gridwork_shared::incident::{Level, Status};
+use serde_json::Value;
+
+/// The supervisor's filter of the incident queue.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueueFilter {
+    /// Empty: every status; `open`: not closed or rejected; otherwise one status.
+    pub status: String,
+    /// Empty or one level.
+    pub level: String,
+    pub overdue: bool,
+    /// Only incidents with an offline conflict to review.
+    pub conflict: bool,
+}
+
+impl QueueFilter {
+    fn statuses(&self) -> Vec<&'static str> {
+        match self.status.as_str() {
+            "" => Vec::new(),
+            "open" => Status::ALL
+                .into_iter()
+                .filter(|s| s.is_open())
+                .map(Status::as_str)
+                .collect(),
+            one => Status::parse(one).map(Status::as_str).into_iter().collect(),
+        }
+    }
+
+    /// The query string of `GET /incidents` for this filter (conflicts are filtered here:
+    /// the list has no such parameter).
+    pub fn query(&self) -> String {
+        let mut q = vec!["limit=200".to_string()];
+        let statuses = self.statuses();
+        if !statuses.is_empty() {
+            q.push(format!("status={}", statuses.join(",")));
+        }
+        if let Some(level) = Level::parse(&self.level) {
+            q.push(format!("level={}", level.as_str()));
+        }
+        if self.overdue {
+            q.push("overdue=true".into());
+        }
+        q.join("&")
+    }
+
+    /// The same filter applied to incidents kept on the device (offline).
+    pub fn matches(&self, i: &Value) -> bool {
+        let status = i["status"].as_str().unwrap_or_default();
+        let statuses = self.statuses();
+        (statuses.is_empty() || statuses.contains(&status))
+            && (self.level.is_empty() || i["level"] == self.level.as_str())
+            && (!self.overdue || i["overdue"] == true)
+            && (!self.conflict || i["conflict"] == true)
+    }
+}
+
+/// Open incidents that `incident` could be a duplicate of: same cell and category, reported
+/// earlier, not the incident itself; oldest first.
+pub fn merge_candidates<'a>(incident: &Value, all: &'a [Value]) -> Vec<&'a Value> {
+    let mut found: Vec<&Value> = all
+        .iter()
+        .filter(|o| {
+            o["id"] != incident["id"]
+                && o["cell_code"] == incident["cell_code"]
+                && o["category"] == incident["category"]
+                && o["status"]
+                    .as_str()
+                    .and_then(Status::parse)
+                    .is_some_and(Status::is_open)
+                && o["created_at"].as_str() <= incident["created_at"].as_str()
+        })
+        .collect();
+    found.sort_by(|a, b| a["created_at"].as_str().cmp(&b["created_at"].as_str()));
+    found
+}
+
+/// Persons whose visit is overdue at `now` (RFC 3339), most overdue first.
+pub fn overdue_persons(persons: Vec<Value>, now: &str) -> Vec<Value> {
+    let mut late: Vec<Value> = persons
+        .into_iter()
+        .filter(|p| {
+            p["active"] == true
+                && p["next_visit_due"]
+                    .as_str()
+                    .is_some_and(|due| due < now || p["overdue"] == true)
+        })
+        .collect();
+    late.sort_by(|a, b| {
+        a["next_visit_due"]
+            .as_str()
+            .cmp(&b["next_visit_due"].as_str())
+    });
+    late
+}
+
+/// How long the sync loop waits before its next round: 5 s while offline or with work
+/// queued, doubling with each attempt up to 5 minutes (then starting over at 5 s); a
+/// minute when all is synced.
+pub fn retry_delay_ms(attempt: u32, busy: bool) -> u32 {
+    if busy {
+        (5_000u32 << (attempt % 6)).min(300_000)
+    } else {
+        60_000
+    }
+}
+
+/// What a queued photo belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhotoOwner {
+    Incident,
+    Visit,
+    Inspection,
+}
+
+impl PhotoOwner {
+    fn collection(self) -> &'static str {
+        match self {
+            PhotoOwner::Incident => "incidents",
+            PhotoOwner::Visit => "visits",
+            PhotoOwner::Inspection => "inspections",
+        }
+    }
+}
+
+/// The key a queued photo is kept under: `<collection>/<owner id>:<photo id>`.
+pub fn photo_key(owner: PhotoOwner, owner_id: &str, photo_id: &str) -> String {
+    format!("{}/{owner_id}:{photo_id}", owner.collection())
+}
+
+/// Where a queued photo is uploaded. Keys written before photos could belong to visits and
+/// inspections have no collection: they are incidents'.
+pub fn photo_upload_path(key: &str) -> Option<String> {
+    let (owner, _) = key.split_once(':')?;
+    let (collection, id) = owner.split_once('/').unwrap_or(("incidents", owner));
+    if id.is_empty() || !matches!(collection, "incidents" | "visits" | "inspections") {
+        return None;
+    }
+    Some(format!("/api/v1/{collection}/{id}/photos"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn incident(id: &str, status: &str, created: &str) -> Value {
+        json!({"id": id, "status": status, "level": "community", "cell_code": "500117001001001",
+               "category": "0401", "created_at": created, "overdue": false, "conflict": false})
+    }
+
+    #[test]
+    fn the_open_filter_asks_the_server_for_every_open_status() {
+        let f = QueueFilter {
+            status: "open".into(),
+            level: "town".into(),
+            overdue: true,
+            conflict: false,
+        };
+        assert_eq!(
+            f.query(),
+            "limit=200&status=reported,accepted,dispatched,in_progress,resolved,rework&level=town&overdue=true"
+        );
+        assert_eq!(QueueFilter::default().query(), "limit=200");
+        // Unknown words are dropped rather than sent.
+        let odd = QueueFilter {
+            status: "nonsense".into(),
+            level: "galaxy".into(),
+            ..QueueFilter::default()
+        };
+        assert_eq!(odd.query(), "limit=200");
+    }
+
+    #[test]
+    fn the_local_filter_agrees_with_the_server_one() {
+        let mut late = incident("a", "dispatched", "2026-11-01T00:00:00Z");
+        late["overdue"] = json!(true);
+        let closed = incident("b", "closed", "2026-11-02T00:00:00Z");
+        let mut conflicted = incident("c", "reported", "2026-11-03T00:00:00Z");
+        conflicted["conflict"] = json!(true);
+        let open = QueueFilter {
+            status: "open".into(),
+            ..QueueFilter::default()
+        };
+        assert!(open.matches(&late) && open.matches(&conflicted) && !open.matches(&closed));
+        let overdue = QueueFilter {
+            overdue: true,
+            ..QueueFilter::default()
+        };
+        assert!(overdue.matches(&late) && !overdue.matches(&conflicted));
+        let conflicts = QueueFilter {
+            conflict: true,
+            ..QueueFilter::default()
+        };
+        assert!(conflicts.matches(&conflicted) && !conflicts.matches(&late));
+        let town = QueueFilter {
+            level: "town".into(),
+            ..QueueFilter::default()
+        };
+        assert!(!town.matches(&late));
+    }
+
+    #[test]
+    fn duplicates_are_earlier_open_incidents_of_the_same_cell_and_category() {
+        let me = incident("me", "reported", "2026-11-05T00:00:00Z");
+        let older = incident("older", "accepted", "2026-11-01T00:00:00Z");
+        let oldest = incident("oldest", "reported", "2026-10-01T00:00:00Z");
+        let closed = incident("closed", "closed", "2026-11-02T00:00:00Z");
+        let later = incident("later", "reported", "2026-11-06T00:00:00Z");
+        let mut elsewhere = incident("elsewhere", "reported", "2026-11-01T00:00:00Z");
+        elsewhere["cell_code"] = json!("500117001001002");
+        let mut other_kind = incident("other", "reported", "2026-11-01T00:00:00Z");
+        other_kind["category"] = json!("0101");
+        let all = vec![
+            me.clone(),
+            older,
+            oldest,
+            closed,
+            later,
+            elsewhere,
+            other_kind,
+        ];
+        let ids: Vec<&str> = merge_candidates(&me, &all)
+            .iter()
+            .map(|i| i["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, ["oldest", "older"]);
+    }
+
+    #[test]
+    fn overdue_visits_are_listed_most_overdue_first() {
+        let p = |id: &str, due: Option<&str>, active: bool| json!({"id": id, "active": active, "next_visit_due": due});
+        let list = overdue_persons(
+            vec![
+                p("later", Some("2026-11-20T00:00:00Z"), true),
+                p("earliest", Some("2026-11-01T00:00:00Z"), true),
+                p("not_yet", Some("2026-12-01T00:00:00Z"), true),
+                p("inactive", Some("2026-10-01T00:00:00Z"), false),
+                p("no_due", None, true),
+            ],
+            "2026-11-25T00:00:00Z",
+        );
+        let ids: Vec<&str> = list.iter().map(|p| p["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, ["earliest", "later"]);
+    }
+
+    #[test]
+    fn sync_backs_off_to_five_minutes_then_starts_over() {
+        let waits: Vec<u32> = (0..7).map(|n| retry_delay_ms(n, true)).collect();
+        assert_eq!(
+            waits,
+            [5_000, 10_000, 20_000, 40_000, 80_000, 160_000, 5_000]
+        );
+        assert_eq!(retry_delay_ms(5, true), 160_000);
+        assert!((0..100).all(|n| retry_delay_ms(n, true) <= 300_000));
+        assert_eq!(retry_delay_ms(3, false), 60_000);
+    }
+
+    #[test]
+    fn queued_photos_go_to_their_owner() {
+        let key = photo_key(PhotoOwner::Visit, "v-1", "p-1");
+        assert_eq!(key, "visits/v-1:p-1");
+        assert_eq!(
+            photo_upload_path(&key).as_deref(),
+            Some("/api/v1/visits/v-1/photos")
+        );
+        assert_eq!(
+            photo_upload_path(&photo_key(PhotoOwner::Inspection, "i-9", "p")).as_deref(),
+            Some("/api/v1/inspections/i-9/photos")
+        );
+        // Keys from before visits and inspections had photos.
+        assert_eq!(
+            photo_upload_path("inc-7:p-2").as_deref(),
+            Some("/api/v1/incidents/inc-7/photos")
+        );
+        assert_eq!(photo_upload_path("garbage"), None);
+        assert_eq!(photo_upload_path("units/u-1:p"), None);
+        assert_eq!(photo_upload_path("visits/:p"), None);
+    }
+}
