@@ -20,6 +20,8 @@ pub struct AppState {
     pub metrics: Metrics,
     pub clock: Clock,
     pub keyring: crate::crypto::Keyring,
+    /// Group commit of writes on SQLite (see `db::batch`); none on PostgreSQL.
+    batcher: Option<crate::db::batch::Batcher>,
 }
 
 impl AppState {
@@ -30,6 +32,9 @@ impl AppState {
             metrics: Metrics::new(),
             clock: Clock::default(),
             keyring: config.keyring(),
+            batcher: (crate::db::Engine::of_url(&config.database_url)
+                == Some(crate::db::Engine::Sqlite))
+            .then(|| crate::db::batch::Batcher::start(pool.clone())),
             pool,
             config,
         }
@@ -48,5 +53,19 @@ impl AppState {
             f(&mut conn).map_err(Into::into)
         })
         .await?
+    }
+
+    /// Runs a write: on SQLite in the next group commit (answered once it is on disk), on
+    /// PostgreSQL like [`AppState::db`]. `f` must do its writing in `db::write_tx`, so a
+    /// failure rolls back only its own part of a shared transaction.
+    pub async fn db_write<T, F>(&self, f: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> ApiResult<T> + Send + 'static,
+    {
+        match &self.batcher {
+            Some(b) => b.write(f).await,
+            None => self.db(f).await,
+        }
     }
 }

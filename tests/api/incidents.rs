@@ -1027,7 +1027,41 @@ async fn categories_are_seeded_and_editable(app: TestApp) {
     .problem(404, "not_found");
 }
 
+/// Many reports at once (on SQLite they share group commits): each good one lands exactly
+/// once and is readable when acknowledged; a conflicting or off-grid one fails alone.
+async fn concurrent_reports_land_once_and_fail_alone(app: TestApp) {
+    let w = World::build(&app).await;
+    let taken = report(&app, &w.worker1.token, incident("0401", IN_CELL_1, "low")).await;
+    let mut bodies: Vec<(Value, u16)> = (0..40)
+        .map(|_| (incident("0401", IN_CELL_1, "low"), 201))
+        .collect();
+    let mut reused = incident("0401", IN_CELL_1, "low");
+    reused["id"] = taken["id"].clone();
+    bodies.push((reused, 409));
+    bodies.push((incident("0401", (150.0, 10.0), "low"), 422));
+    let answers = futures_util::future::join_all(
+        bodies
+            .iter()
+            .map(|(b, _)| app.post("/api/v1/incidents", &w.worker1.token, b.clone())),
+    )
+    .await;
+    for ((body, expected), answer) in bodies.iter().zip(&answers) {
+        assert_eq!(answer.status.as_u16(), *expected, "{}", answer.body);
+        if *expected == 201 {
+            let id = body["id"].as_str().unwrap();
+            app.get(&format!("/api/v1/incidents/{id}"), &w.worker1.token)
+                .await
+                .ok(200);
+        }
+    }
+    let list = app
+        .get("/api/v1/incidents?reporter=me&limit=500", &w.worker1.token)
+        .await;
+    assert_eq!(list.ok(200)["items"].as_array().unwrap().len(), 41);
+}
+
 both_engines!(
+    concurrent_reports_land_once_and_fail_alone,
     a_report_goes_round_the_whole_loop,
     creates_are_idempotent_and_validated,
     every_role_refusal_and_illegal_step,

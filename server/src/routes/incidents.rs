@@ -42,7 +42,9 @@ pub async fn create(
     new.validate(state.clock.now())
         .map_err(ApiError::validation)?;
     let st = state.clone();
-    let (reported, _created) = state.db(move |c| flow::report(&st, c, &user, &new)).await?;
+    let (reported, _created) = state
+        .db_write(move |c| flow::report(&st, c, &user, &new))
+        .await?;
     Ok(HttpResponse::Created().json(reported))
 }
 
@@ -237,7 +239,7 @@ pub async fn act(
     let id = path_id(&id)?;
     let st = state.clone();
     let d = state
-        .db(move |c| -> ApiResult<IncidentDetail> {
+        .db_write(move |c| -> ApiResult<IncidentDetail> {
             flow::act(&st, c, &user, &id, &req)?;
             detail(&st, c, &user, &id)
         })

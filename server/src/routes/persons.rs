@@ -206,7 +206,7 @@ pub async fn visit(
     let id = path_uuid(&id)?;
     let st = state.clone();
     let v = state
-        .db(move |c| flow::record_visit(&st, c, &user, &id, &new))
+        .db_write(move |c| flow::record_visit(&st, c, &user, &id, &new))
         .await?;
     Ok(HttpResponse::Created().json(flow::visit_to_wire(&v.0)?))
 }

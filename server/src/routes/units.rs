@@ -147,7 +147,7 @@ pub async fn inspect(
     let id = path_uuid(&id)?;
     let st = state.clone();
     let out = state
-        .db(move |c| -> ApiResult<Inspection> {
+        .db_write(move |c| -> ApiResult<Inspection> {
             let (ins, _) = flow::inspect(&st, c, &user, &id, &new)?;
             let hazards = store::hazards_of(c, &id)?;
             flow::inspection_to_wire(&ins, &hazards, st.clock.now())
