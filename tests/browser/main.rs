@@ -718,3 +718,155 @@ async fn the_client_travels_compressed() {
         .unwrap();
     assert_eq!(api.headers()["content-encoding"], "gzip");
 }
+
+/// A supervisor filters the queue (the list agrees with the API), sees the overdue visits and
+/// the figures; an admin taps a cell on the map and assigns a worker to it there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supervisor_filters_the_queue_and_an_admin_assigns_on_the_map() {
+    let (app, _proxy, site, b) = start().await;
+    let c = &b.client;
+    login(c, &site, "town1").await;
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("[data-testid=queue-link] a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let town1 = app.login("town1", gridwork_server::demo::PASSWORD).await;
+    let reported = app
+        .get("/api/v1/incidents?status=reported&limit=500", &town1)
+        .await
+        .body["items"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert!(reported > 0, "the demo has reported incidents in town 1");
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("select[name=status]"))
+        .await
+        .unwrap()
+        .select_by_value("reported")
+        .await
+        .unwrap();
+    until("the queue filtered to reported incidents", 30, || async {
+        let items = c
+            .find_all(Locator::Css("[data-testid=queue] li.item"))
+            .await
+            .map(|v| v.len())
+            .unwrap_or(0);
+        items == reported && !text_of(c, "[data-testid=queue]").await.contains("已派遣")
+    })
+    .await;
+    shot(c, "queue").await;
+    c.goto(&format!("{site}/visits/overdue")).await.unwrap();
+    until("the overdue visits", 30, || async {
+        text_of(c, "[data-testid=overdue-visits]")
+            .await
+            .contains("陈志强")
+    })
+    .await;
+    shot(c, "overdue").await;
+    c.goto(&format!("{site}/figures")).await.unwrap();
+    until("the figures per community", 30, || async {
+        c.find_all(Locator::Css("[data-testid=figures] tbody tr"))
+            .await
+            .map(|v| v.len() >= 3)
+            .unwrap_or(false)
+    })
+    .await;
+    shot(c, "figures").await;
+    let _ = b.client.clone().close().await;
+
+    // The admin, on the map: tap a cell, tick a worker, save.
+    let b = browser().await;
+    let c = &b.client;
+    login(c, &site, "admin").await;
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("[data-testid=map-link] a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until("the map drawn", 60, || async {
+        match c.find(Locator::Css("#map")).await {
+            Ok(e) => e.attr("data-cells").await.ok().flatten().is_some(),
+            Err(_) => false,
+        }
+    })
+    .await;
+    c.find(Locator::Css("#map"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until("the tapped cell picked", 30, || async {
+        text_of(c, "[data-testid=selected-cell]")
+            .await
+            .contains("500117")
+    })
+    .await;
+    let code = text_of(c, "[data-testid=selected-cell]")
+        .await
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    let boxes = c
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(
+            "[data-testid=assign] .checks input[type=checkbox]",
+        ))
+        .await
+        .unwrap();
+    let _ = boxes;
+    // Tick a worker not yet on the cell, then save.
+    let admin = app.login("admin", gridwork_server::demo::PASSWORD).await;
+    let before = app
+        .get(&format!("/api/v1/cells/{code}/workers"), &admin)
+        .await
+        .body["workers"]
+        .as_array()
+        .unwrap()
+        .len();
+    for b in c
+        .find_all(Locator::Css(
+            "[data-testid=assign] .checks input[type=checkbox]",
+        ))
+        .await
+        .unwrap()
+    {
+        if !b.is_selected().await.unwrap() {
+            b.click().await.unwrap();
+            break;
+        }
+    }
+    c.find(Locator::Css("[data-testid=assign] button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until("the assignment saved", 30, || async {
+        text_of(c, "[data-testid=assign-result]")
+            .await
+            .contains("✓")
+    })
+    .await;
+    shot(c, "map-assign").await;
+    let after = app
+        .get(&format!("/api/v1/cells/{code}/workers"), &admin)
+        .await
+        .body["workers"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(after, before + 1, "one more worker on {code}");
+    let _ = b.client.clone().close().await;
+}

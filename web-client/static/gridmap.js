@@ -21,6 +21,7 @@ window.gridworkMap = function (id, fcJson, tiles) {
         l.setStyle({ weight: 4, color: '#1565c0' });
         el._gridworkSelected = l;
         el.setAttribute('data-selected', p.code);
+        el.dispatchEvent(new CustomEvent('gridwork-cell', { detail: p.code }));
       });
       l.bindTooltip(p.name + ' (' + p.code + ')<br>事件 ' + p.open_incidents + '，超期 ' + p.overdue_incidents +
         '<br>走访超期 ' + p.overdue_visits + '<br>隐患 ' + p.units.hazard + '，整改超期 ' + p.units.overdue);

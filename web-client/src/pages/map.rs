@@ -69,21 +69,41 @@ pub fn MapPage() -> Html {
         .as_ref()
         .is_some_and(|m| m.role == gridwork_shared::api::Role::Admin);
     let error = use_state(|| None::<String>);
-    // The cell last tapped on the map (Leaflet marks it; the click bubbles up to here).
+    // The cell last tapped on the map: the map script marks it on the element and says so
+    // with a `gridwork-cell` event.
     let selected = use_state(String::new);
-    let picked = {
+    {
         let selected = selected.clone();
-        Callback::from(move |_: MouseEvent| {
-            let code = web_sys::window()
+        use_effect_with((), move |_| {
+            let map = web_sys::window()
                 .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id("map"))
-                .and_then(|m| m.get_attribute("data-selected"))
-                .unwrap_or_default();
-            if code != *selected {
-                selected.set(code);
+                .and_then(|d| d.get_element_by_id("map"));
+            let on_pick = wasm_bindgen::closure::Closure::<dyn Fn()>::new({
+                let map = map.clone();
+                move || {
+                    let code = map
+                        .as_ref()
+                        .and_then(|m| m.get_attribute("data-selected"))
+                        .unwrap_or_default();
+                    selected.set(code);
+                }
+            });
+            if let Some(m) = &map {
+                let _ = m.add_event_listener_with_callback(
+                    "gridwork-cell",
+                    on_pick.as_ref().unchecked_ref(),
+                );
             }
-        })
-    };
+            move || {
+                if let Some(m) = &map {
+                    let _ = m.remove_event_listener_with_callback(
+                        "gridwork-cell",
+                        on_pick.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
     {
         let error = error.clone();
         use_effect_with((), move |_| {
@@ -125,7 +145,7 @@ pub fn MapPage() -> Html {
             <h2>{ t("map") }</h2>
             <p class="legend"><span class="sw red"></span>{ t("legend_red") }<span class="sw yellow"></span>{ t("legend_yellow") }<span class="sw green"></span>{ t("legend_green") }</p>
             { for error.iter().map(|e| html!{ <p class="error" role="alert">{ e }</p> }) }
-            <div id="map" class="map" data-testid="map" onclick={picked}></div>
+            <div id="map" class="map" data-testid="map"></div>
             { if !selected.is_empty() { html! {
                 <p data-testid="selected-cell">{ format!("{}: {}", t("cell"), *selected) }</p>
             } } else { html!{} } }
