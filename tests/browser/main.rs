@@ -89,6 +89,18 @@ async fn text_of(c: &Client, css: &str) -> String {
     }
 }
 
+/// Waits for the element (at most 30 s) and clicks it.
+async fn click(c: &Client, css: &str) {
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
 async fn fill(c: &Client, css: &str, value: &str) {
     let e = c
         .wait()
@@ -113,12 +125,7 @@ async fn login(c: &Client, site: &str, username: &str) {
     shot(c, "login").await;
     fill(c, "input[name=username]", username).await;
     fill(c, "input[name=password]", gridwork_server::demo::PASSWORD).await;
-    c.find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "button[type=submit]").await;
 }
 
 /// The demo district served with the web client behind a switchable proxy, and a browser.
@@ -212,12 +219,7 @@ async fn a_worker_reports_offline_and_the_report_syncs_once() {
     })
     .await;
     shot(c, "report").await;
-    c.find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "button[type=submit]").await;
     until("one operation pending", 30, || async {
         text_of(c, "[data-testid=pending]").await.contains(" 1")
     })
@@ -239,12 +241,7 @@ async fn a_worker_reports_offline_and_the_report_syncs_once() {
 
     // The server is back: the queue drains, exactly once.
     proxy.set(true);
-    c.find(Locator::Css("[data-testid=pending]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "[data-testid=pending]").await;
     until("the queue drained", 60, || async {
         text_of(c, "[data-testid=pending]").await.contains(" 0")
     })
@@ -274,12 +271,7 @@ async fn a_worker_reports_offline_and_the_report_syncs_once() {
             .await
             .ok(200);
     }
-    c.find(Locator::Css("[data-testid=pending]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "[data-testid=pending]").await;
     until("the worker sees the dispatch", 60, || async {
         text_of(c, "[data-testid=incidents]")
             .await
@@ -327,12 +319,7 @@ async fn a_worker_visits_a_person_and_inspects_a_unit() {
     .await;
     fill(c, "textarea[name=note]", "按时报到，情绪稳定").await;
     shot(c, "visit").await;
-    c.find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "button[type=submit]").await;
     // The pending count was 0 before the click too: wait for the server's answer instead.
     until(
         "the visit reached the server and cleared the overdue flag",
@@ -381,12 +368,7 @@ async fn a_worker_visits_a_person_and_inspects_a_unit() {
         .unwrap();
     select.select_by_value("hazard").await.unwrap();
     fill(c, "input[name=hazard]", "灭火器过期").await;
-    c.find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "button[type=submit]").await;
     let unit_url = format!("/api/v1/safety-units/{}", school["id"].as_str().unwrap());
     until("the inspection reached the server", 60, || async {
         app.get(&unit_url, &worker).await.body["status"] == "hazard"
@@ -405,13 +387,7 @@ async fn a_supervisor_sees_the_map() {
     let (_app, _proxy, site, b) = start().await;
     let c = &b.client;
     login(c, &site, "town1").await;
-    let link = c
-        .wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css("[data-testid=map-link] a"))
-        .await
-        .unwrap();
-    link.click().await.unwrap();
+    click(c, "[data-testid=map-link] a").await;
     // Leaflet is loaded only now, and draws the town's 12 cells.
     until("the map drawn with the town's cells", 60, || async {
         match c.find(Locator::Css("#map")).await {
@@ -440,14 +416,7 @@ async fn an_admin_imports_cells_and_assigns_a_worker() {
     let (app, _proxy, site, b) = start().await;
     let c = &b.client;
     login(c, &site, "admin").await;
-    c.wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css("[data-testid=admin-link] a"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "[data-testid=admin-link] a").await;
     let dir = tempfile::tempdir().unwrap();
     let square = |code: &str, x: f64, closed: bool| {
         let mut ring = vec![
@@ -507,18 +476,8 @@ async fn an_admin_imports_cells_and_assigns_a_worker() {
     shot(c, "admin").await;
     // Assign the demo's first worker to the new cell.
     fill(c, "input[name=cell]", "500117001001101").await;
-    c.find(Locator::Css(".checks input[type=checkbox]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.find(Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, ".checks input[type=checkbox]").await;
+    click(c, "form button[type=submit]").await;
     until("the assignment saved", 30, || async {
         text_of(c, "[data-testid=assign-result]")
             .await
@@ -726,14 +685,7 @@ async fn a_supervisor_filters_the_queue_and_an_admin_assigns_on_the_map() {
     let (app, _proxy, site, b) = start().await;
     let c = &b.client;
     login(c, &site, "town1").await;
-    c.wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css("[data-testid=queue-link] a"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "[data-testid=queue-link] a").await;
     let town1 = app.login("town1", gridwork_server::demo::PASSWORD).await;
     let reported = app
         .get("/api/v1/incidents?status=reported&limit=500", &town1)
@@ -784,14 +736,7 @@ async fn a_supervisor_filters_the_queue_and_an_admin_assigns_on_the_map() {
     let b = browser().await;
     let c = &b.client;
     login(c, &site, "admin").await;
-    c.wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css("[data-testid=map-link] a"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "[data-testid=map-link] a").await;
     until("the map drawn", 60, || async {
         match c.find(Locator::Css("#map")).await {
             Ok(e) => e.attr("data-cells").await.ok().flatten().is_some(),
@@ -799,12 +744,7 @@ async fn a_supervisor_filters_the_queue_and_an_admin_assigns_on_the_map() {
         }
     })
     .await;
-    c.find(Locator::Css("#map"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "#map").await;
     until("the tapped cell picked", 30, || async {
         text_of(c, "[data-testid=selected-cell]")
             .await
@@ -847,12 +787,7 @@ async fn a_supervisor_filters_the_queue_and_an_admin_assigns_on_the_map() {
             break;
         }
     }
-    c.find(Locator::Css("[data-testid=assign] button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "[data-testid=assign] button[type=submit]").await;
     until("the assignment saved", 30, || async {
         text_of(c, "[data-testid=assign-result]")
             .await

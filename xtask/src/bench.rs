@@ -733,16 +733,19 @@ fn report(o: &Opts, crit: &[(String, f64)], postgis: &[PostgisRun], runs: &[Engi
         s.pop();
         s += ".\n\n";
         // Growth between the smallest and the largest data set, per engine and scenario.
-        let mut growth = String::new();
+        // Per-request cost at saturation (closed-loop p50) from the smallest to the largest
+        // data set, per engine and scenario.
+        let (mut rows, mut sizes) = (String::new(), None);
         for engine in &o.engines {
             let mine: Vec<&EngineRun> = runs.iter().filter(|r| &r.engine == engine).collect();
             if let (Some(small), Some(large)) = (mine.first(), mine.last())
                 && small.incidents != large.incidents
             {
+                sizes = Some((small.incidents, large.incidents));
                 for x in &small.results {
                     if let Some(y) = large.results.iter().find(|y| y.scenario == x.scenario) {
                         let ratio = y.p50 / x.p50;
-                        growth += &format!(
+                        rows += &format!(
                             "| {engine} | {} | {:.1} ms → {:.1} ms | {ratio:.2}× | {} |\n",
                             x.scenario,
                             x.p50,
@@ -751,13 +754,13 @@ fn report(o: &Opts, crit: &[(String, f64)], postgis: &[PostgisRun], runs: &[Engi
                         );
                     }
                 }
-                growth = format!(
-                    "### How latency grows: {} → {} incidents (goal: within 1.5×)\n\n| engine | scenario | p50 | ratio | |\n|---|---|---|---|---|\n{growth}\n",
-                    small.incidents, large.incidents
-                );
             }
         }
-        s += &growth;
+        if let Some((small, large)) = sizes {
+            s += &format!(
+                "### How latency grows: {small} → {large} incidents (goal: within 1.5×)\n\n| engine | scenario | p50 | ratio | |\n|---|---|---|---|---|\n{rows}\n"
+            );
+        }
     }
     s
 }
