@@ -371,6 +371,15 @@ fn http_runs(p: &Paths, o: &Opts) -> anyhow::Result<Vec<EngineRun>> {
             let (url, manifest) = fresh_database(p, engine, incidents)?;
             let mut results = Vec::new();
             let (peak_mib, mapped_mib);
+            // The bare handler first, on the same untouched data the list will see (the
+            // writes come last).
+            let bare = {
+                let mut cmd = pinned("0", &p.bare);
+                cmd.env("GRIDWORK_DATABASE_URL", &url)
+                    .env("GRIDWORK_BIND", "127.0.0.1:0");
+                let bare = Server::start(cmd, &p.work.join("bare.log"))?;
+                load(p, o, &bare.base, &manifest, "bare")?
+            };
             {
                 let mut cmd = pinned("0", &p.gridwork);
                 cmd.arg("serve")
@@ -391,13 +400,7 @@ fn http_runs(p: &Paths, o: &Opts) -> anyhow::Result<Vec<EngineRun>> {
                 mapped_mib = server.memory_mib("RssFile");
                 eprintln!("  peak memory {peak_mib:.0} MiB ({mapped_mib:.0} MiB file-backed)");
             }
-            {
-                let mut cmd = pinned("0", &p.bare);
-                cmd.env("GRIDWORK_DATABASE_URL", &url)
-                    .env("GRIDWORK_BIND", "127.0.0.1:0");
-                let bare = Server::start(cmd, &p.work.join("bare.log"))?;
-                results.push(load(p, o, &bare.base, &manifest, "bare")?);
-            }
+            results.push(bare);
             runs.push(EngineRun {
                 engine: engine.clone(),
                 incidents,
