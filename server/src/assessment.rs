@@ -296,7 +296,7 @@ pub fn stats(state: &AppState, c: &mut DbConn, region: &str, range: &Range) -> A
     }
     // Every child region appears, even with nothing to count.
     let names: BTreeMap<String, String> = if len == 15 {
-        db::cells::list_live(
+        db::cells::list_live_meta(
             c,
             &db::cells::CellScope::Region(region.to_string()),
             None,

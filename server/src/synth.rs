@@ -247,9 +247,6 @@ struct Inserter {
     head: &'static str,
     sql: String,
     rows: usize,
-    /// Writes itself when full; otherwise [`chunked`] writes it together with the tables it
-    /// refers to, parents first.
-    alone: bool,
 }
 
 impl Inserter {
@@ -260,12 +257,12 @@ impl Inserter {
             head,
             sql: String::new(),
             rows: 0,
-            alone: true,
         }
     }
 
-    /// Adds one row (a parenthesised tuple of SQL literals); writes when the statement is full.
-    fn row(&mut self, c: &mut DbConn, tuple: &str) -> anyhow::Result<()> {
+    /// Adds one row (a parenthesised tuple of SQL literals); [`chunked`] writes the
+    /// statement when it is full, parents first.
+    fn row(&mut self, tuple: &str) {
         if self.rows == 0 {
             self.sql.push_str(self.head);
             self.sql.push_str(" VALUES ");
@@ -274,10 +271,6 @@ impl Inserter {
         }
         self.sql.push_str(tuple);
         self.rows += 1;
-        if self.rows >= Self::ROWS_PER_STATEMENT && self.alone {
-            self.flush(c)?;
-        }
-        Ok(())
     }
 
     fn flush(&mut self, c: &mut DbConn) -> anyhow::Result<()> {
@@ -494,25 +487,24 @@ fn bar(len: u64, what: &str) -> ProgressBar {
 /// Rows per transaction: large enough that commits cost nothing, small enough to show progress.
 const ROWS_PER_TX: u64 = 20_000;
 
-/// Runs `f` for `0..n` in transactions of [`ROWS_PER_TX`] rows, flushing `ins` at each commit.
+/// Runs `f` for `0..n` in transactions of [`ROWS_PER_TX`] rows; `f` only adds rows to `ins`.
+/// Whenever one statement is full, and at each commit, every inserter is written in the
+/// order given — parents before the rows that refer to them.
 fn chunked(
     c: &mut DbConn,
     n: u64,
     what: &str,
     ins: &mut [&mut Inserter],
-    mut f: impl FnMut(&mut DbConn, u64, &mut [&mut Inserter]) -> anyhow::Result<()>,
+    mut f: impl FnMut(u64, &mut [&mut Inserter]) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let bar = bar(n, what);
-    for x in ins.iter_mut() {
-        x.alone = false;
-    }
     let mut i = 0;
     while i < n {
         let end = (i + ROWS_PER_TX).min(n);
         c.batch_execute("BEGIN")?;
         let r = (|| -> anyhow::Result<()> {
             for k in i..end {
-                f(c, k, ins)?;
+                f(k, ins)?;
                 if ins.iter().any(|x| x.rows >= Inserter::ROWS_PER_STATEMENT) {
                     for x in ins.iter_mut() {
                         x.flush(c)?;
@@ -581,28 +573,32 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
             }
         }
     }
-    let mut ins = Inserter::new("INSERT INTO regions (code, name, level, parent_code, created_at)");
-    c.batch_execute("BEGIN")?;
-    for (i, (code, level, parent)) in regions.iter().enumerate() {
-        let name = match *level {
-            "district" => format!("{}区", place_name(i, "")),
-            "town" => place_name(i, "镇"),
-            _ => place_name(i, "社区"),
-        };
-        let parent = parent.as_deref().map(q).unwrap_or_else(|| "NULL".into());
-        ins.row(
-            c,
-            &format!(
+    let mut region_ins =
+        Inserter::new("INSERT INTO regions (code, name, level, parent_code, created_at)");
+    chunked(
+        c,
+        regions.len() as u64,
+        "regions",
+        &mut [&mut region_ins],
+        |i, ins| {
+            let i = i as usize;
+            let (code, level, parent) = &regions[i];
+            let name = match *level {
+                "district" => format!("{}区", place_name(i, "")),
+                "town" => place_name(i, "镇"),
+                _ => place_name(i, "社区"),
+            };
+            let parent = parent.as_deref().map(q).unwrap_or_else(|| "NULL".into());
+            ins[0].row(&format!(
                 "({}, {}, {}, {parent}, {})",
                 q(code),
                 q(&name),
                 q(level),
                 ts(now)
-            ),
-        )?;
-    }
-    ins.flush(c)?;
-    c.batch_execute("COMMIT")?;
+            ));
+            Ok(())
+        },
+    )?;
 
     let mut cell_ins = Inserter::new(
         "INSERT INTO cells (id, code, name, community_code, geometry, min_lon, min_lat, max_lon, max_lat, valid_from, valid_to, created_at)",
@@ -613,28 +609,26 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
         cells.len() as u64,
         "cells",
         &mut [&mut cell_ins],
-        |c, k, ins| {
+        |k, ins| {
             let cell = &cells[k as usize];
             let env = geo::BoundingRect::bounding_rect(&cell.shape).expect("cells are not empty");
             let id = uuid(&mut rng);
             let name = format!("第{}网格", cell.code[12..].trim_start_matches('0'));
-            ins[0].row(
-                c,
-                &format!(
-                    "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, NULL, {})",
-                    q(&id),
-                    q(&cell.code),
-                    q(&name),
-                    q(&cell.community_code),
-                    q(&shape_to_text(&cell.shape)),
-                    env.min().x,
-                    env.min().y,
-                    env.max().x,
-                    env.max().y,
-                    ts(valid_from),
-                    ts(valid_from)
-                ),
-            )
+            ins[0].row(&format!(
+                "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, NULL, {})",
+                q(&id),
+                q(&cell.code),
+                q(&name),
+                q(&cell.community_code),
+                q(&shape_to_text(&cell.shape)),
+                env.min().x,
+                env.min().y,
+                env.max().x,
+                env.max().y,
+                ts(valid_from),
+                ts(valid_from)
+            ));
+            Ok(())
         },
     )?;
 
@@ -719,23 +713,21 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
         users.len() as u64,
         "users",
         &mut [&mut user_ins],
-        |c, k, ins| {
+        |k, ins| {
             let (id, username, role, region) = &users[k as usize];
             let name = chinese_name(&mut rng);
-            ins[0].row(
-                c,
-                &format!(
-                    "({}, {}, {}, {}, {}, {}, TRUE, {}, {})",
-                    q(id),
-                    q(username),
-                    q(&hash),
-                    q(role),
-                    q(region),
-                    q(&name),
-                    ts(valid_from),
-                    ts(valid_from)
-                ),
-            )
+            ins[0].row(&format!(
+                "({}, {}, {}, {}, {}, {}, TRUE, {}, {})",
+                q(id),
+                q(username),
+                q(&hash),
+                q(role),
+                q(region),
+                q(&name),
+                ts(valid_from),
+                ts(valid_from)
+            ));
+            Ok(())
         },
     )?;
     let mut assign_ins =
@@ -745,17 +737,15 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
         cells.len() as u64,
         "assign",
         &mut [&mut assign_ins],
-        |c, k, ins| {
+        |k, ins| {
             let k = k as usize;
-            ins[0].row(
-                c,
-                &format!(
-                    "({}, {}, {})",
-                    q(&cells[k].code),
-                    q(&worker_ids[k % workers]),
-                    ts(valid_from)
-                ),
-            )
+            ins[0].row(&format!(
+                "({}, {}, {})",
+                q(&cells[k].code),
+                q(&worker_ids[k % workers]),
+                ts(valid_from)
+            ));
+            Ok(())
         },
     )?;
     let worker_of = |code: &str| -> &str { &worker_ids[cell_at[code] % workers] };
@@ -814,7 +804,7 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
         scale.incidents,
         "incidents",
         &mut [&mut inc_ins, &mut hist_ins],
-        |c, _, ins| {
+        |_, ins| {
             let id = uuid(&mut rng);
             let (lon, lat, cell) = settlements.place(&mut rng, &grid);
             let (cat, _, cat_name) = CATEGORIES[pick(&mut rng, &cat_weights)];
@@ -889,17 +879,14 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
                 ts(updated),
                 ots(closed_at),
             )?;
-            ins[0].row(c, &tuple)?;
-            ins[1].row(
-                c,
-                &format!(
-                    "({}, {}, {}, {}, 'report', NULL, 'reported', NULL, FALSE, NULL)",
-                    q(&uuid(&mut rng)),
-                    q(&id),
-                    ts(created),
-                    q(worker)
-                ),
-            )?;
+            ins[0].row(&tuple);
+            ins[1].row(&format!(
+                "({}, {}, {}, {}, 'report', NULL, 'reported', NULL, FALSE, NULL)",
+                q(&uuid(&mut rng)),
+                q(&id),
+                ts(created),
+                q(worker)
+            ));
             if status != "reported" {
                 let action = match status {
                     "accepted" => "accept",
@@ -910,18 +897,15 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
                     "closed" => "verify",
                     _ => "rework",
                 };
-                ins[1].row(
-                    c,
-                    &format!(
-                        "({}, {}, {}, {}, {}, NULL, {}, NULL, FALSE, NULL)",
-                        q(&uuid(&mut rng)),
-                        q(&id),
-                        ts(updated),
-                        q(worker),
-                        q(action),
-                        q(status)
-                    ),
-                )?;
+                ins[1].row(&format!(
+                    "({}, {}, {}, {}, {}, NULL, {}, NULL, FALSE, NULL)",
+                    q(&uuid(&mut rng)),
+                    q(&id),
+                    ts(updated),
+                    q(worker),
+                    q(action),
+                    q(status)
+                ));
             }
             Ok(())
         },
@@ -941,7 +925,7 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
         scale.persons,
         "persons",
         &mut [&mut person_ins, &mut visit_ins],
-        |c, _, ins| {
+        |_, ins| {
             let id = uuid(&mut rng);
             let (lon, lat, cell) = settlements.place(&mut rng, &grid);
             let category = PERSON_CATEGORIES[pick(&mut rng, &pcat)].0;
@@ -977,9 +961,7 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
                 };
                 let met = outcome == "met";
                 let distance = rng.gen_range(0.0..120.0_f64).round();
-                ins[1].row(
-                    c,
-                    &format!(
+                ins[1].row(&format!(
                         "({}, {}, {}, {}, {lon}, {lat}, {}, {}, NULL, {distance}, FALSE, {}, {}, 'gen', {})",
                         q(&uuid(&mut rng)),
                         q(&id),
@@ -990,8 +972,7 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
                         if met { ts(due) } else { "NULL".into() },
                         if met { b(t <= due) } else { "NULL" },
                         ts(t)
-                    ),
-                )?;
+                    ));
                 last_visit = Some(t);
                 last_outcome = Some(outcome);
                 if met {
@@ -1000,9 +981,7 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
                 }
             }
             let next_due = last_met.unwrap_or(registered) + Duration::days(days);
-            ins[0].row(
-                c,
-                &format!(
+            ins[0].row(&format!(
                     "({}, {}, {}, {}, {}, {}, {lon}, {lat}, {}, {}, {}, TRUE, {}, {}, {}, {}, 1, 'gen', {}, {}, {})",
                     q(&id),
                     q(category),
@@ -1020,8 +999,7 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
                     q(community_sup(&cell.code)),
                     ts(registered),
                     ts(last_visit.unwrap_or(registered))
-                ),
-            )?;
+                ));
             Ok(())
         },
     )?;
@@ -1042,7 +1020,7 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
         scale.units,
         "units",
         &mut [&mut unit_ins, &mut insp_ins, &mut hazard_ins],
-        |c, k, ins| {
+        |k, ins| {
             let id = uuid(&mut rng);
             let (lon, lat, cell) = settlements.place(&mut rng, &grid);
             let kind = UNIT_KINDS[pick(&mut rng, &kinds)].0;
@@ -1059,36 +1037,30 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
                 }
                 let hazard = n + 1 == inspections && rng.gen_range(0..10) == 0;
                 let insp = uuid(&mut rng);
-                ins[1].row(
-                    c,
-                    &format!(
-                        "({}, {}, {}, {}, {lon}, {lat}, {}, {}, 'gen', {})",
-                        q(&insp),
-                        q(&id),
-                        q(worker),
-                        ts(t),
-                        q(if hazard { "hazard" } else { "safe" }),
-                        q(if hazard {
-                            "发现隐患，已告知整改。"
-                        } else {
-                            "检查正常。"
-                        }),
-                        ts(t)
-                    ),
-                )?;
+                ins[1].row(&format!(
+                    "({}, {}, {}, {}, {lon}, {lat}, {}, {}, 'gen', {})",
+                    q(&insp),
+                    q(&id),
+                    q(worker),
+                    ts(t),
+                    q(if hazard { "hazard" } else { "safe" }),
+                    q(if hazard {
+                        "发现隐患，已告知整改。"
+                    } else {
+                        "检查正常。"
+                    }),
+                    ts(t)
+                ));
                 if hazard {
                     let deadline = t + Duration::days(rng.gen_range(3..30));
-                    ins[2].row(
-                        c,
-                        &format!(
-                            "({}, {}, {}, {}, {}, NULL, NULL)",
-                            q(&uuid(&mut rng)),
-                            q(&id),
-                            q(&insp),
-                            q("消防通道堵塞"),
-                            ts(deadline)
-                        ),
-                    )?;
+                    ins[2].row(&format!(
+                        "({}, {}, {}, {}, {}, NULL, NULL)",
+                        q(&uuid(&mut rng)),
+                        q(&id),
+                        q(&insp),
+                        q("消防通道堵塞"),
+                        ts(deadline)
+                    ));
                     open = 1;
                     earliest = Some(deadline);
                 }
@@ -1106,9 +1078,7 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
             let cert_by = cert_by
                 .map(|u| q(user_ids[u.as_str()]))
                 .unwrap_or_else(|| "NULL".into());
-            ins[0].row(
-                c,
-                &format!(
+            ins[0].row(&format!(
                     "({}, {}, {}, {}, {lon}, {lat}, {}, {}, {}, {cert_by}, {}, {open}, {}, 1, 'gen', {}, {}, {})",
                     q(&id),
                     q(kind),
@@ -1130,8 +1100,7 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
                     q(community_sup(&cell.code)),
                     ts(created),
                     ts(last.unwrap_or(created))
-                ),
-            )?;
+                ));
             Ok(())
         },
     )?;

@@ -34,29 +34,36 @@ fn root() -> std::path::PathBuf {
 }
 
 fn openapi() -> anyhow::Result<()> {
-    let out = cargo()
-        .args([
-            "run",
-            "--quiet",
-            "-p",
-            "gridwork-server",
-            "--bin",
-            "gridwork",
-            "--",
-            "openapi",
-        ])
-        .current_dir(root())
-        .output()?;
+    let spec = output(
+        cargo()
+            .args([
+                "run",
+                "--quiet",
+                "-p",
+                "gridwork-server",
+                "--bin",
+                "gridwork",
+            ])
+            .args(["--", "openapi"])
+            .current_dir(root()),
+    )?;
+    let path = root().join("tests/openapi.json");
+    std::fs::write(&path, spec)?;
+    eprintln!("wrote {}", path.display());
+    Ok(())
+}
+
+/// Output of a command that must succeed.
+fn output(cmd: &mut Command) -> anyhow::Result<String> {
+    let out = cmd.output().with_context(|| format!("running {cmd:?}"))?;
     if !out.status.success() {
         bail!(
-            "gridwork openapi failed: {}",
+            "{cmd:?} failed: {}\n{}",
+            out.status,
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let path = root().join("tests/openapi.json");
-    std::fs::write(&path, &out.stdout)?;
-    eprintln!("wrote {}", path.display());
-    Ok(())
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// True when a command runs and succeeds (quietly).
