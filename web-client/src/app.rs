@@ -7,9 +7,8 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::i18n::t;
-use crate::pages::units::{Inspect, Units};
-use crate::pages::visit::VisitPage;
-use crate::pages::{home::Home, incident::IncidentPage, login::Login, report::Report};
+use crate::lazy::Lazy;
+use crate::pages::{home::Home, login::Login};
 use crate::services::{api, queue};
 
 #[derive(Routable, Clone, PartialEq, Debug)]
@@ -62,17 +61,8 @@ fn switch(route: Route) -> Html {
     match route {
         Route::Home => html! { <Home /> },
         Route::Login => html! { <Login /> },
-        Route::Report => html! { <Report /> },
-        Route::Incident { id } => html! { <IncidentPage id={id} /> },
-        Route::Visit { id } => html! { <VisitPage id={id} /> },
-        Route::Units => html! { <Units /> },
-        Route::Map => html! { <crate::pages::map::MapPage /> },
-        Route::Admin => html! { <crate::pages::admin::Admin /> },
-        Route::Inspect { id } => html! { <Inspect id={id} /> },
-        Route::Queue => html! { <crate::pages::queue::QueuePage /> },
-        Route::OverdueVisits => html! { <crate::pages::overdue::OverdueVisits /> },
-        Route::Figures => html! { <crate::pages::figures::Figures /> },
         Route::NotFound => html! { <Redirect<Route> to={Route::Home} /> },
+        other => html! { <Lazy route={other} /> },
     }
 }
 

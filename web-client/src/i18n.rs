@@ -57,6 +57,12 @@ pub fn t(key: &str) -> &'static str {
         "assignee" => ("处置人", "Assignee"),
         "back" => ("返回", "Back"),
         "nothing" => ("暂无", "Nothing here"),
+        "loading" => ("加载中…", "Loading…"),
+        "retry" => ("重试", "Try again"),
+        "screen_unavailable" => (
+            "此页面尚未下载到手机，请联网后重试",
+            "This screen is not on the phone yet: try again with a network",
+        ),
         "conflict" => ("离线冲突，待核查", "Offline conflict: to review"),
         "overdue" => ("已超期", "Overdue"),
         "low" => ("一般", "Low"),

@@ -2,6 +2,7 @@
 
 mod app;
 mod i18n;
+mod lazy;
 mod logic;
 mod pages;
 mod services;

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
-use crate::{cargo, ok, output, root, run};
+use crate::{cargo, ok, output, root, run, target_dir};
 
 const PG: &str = "postgres://postgres@127.0.0.1:5432";
 
@@ -69,12 +69,6 @@ fn opts(args: &[String]) -> anyhow::Result<Opts> {
         }
     }
     Ok(o)
-}
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target"))
 }
 
 /// psql on the local server, stopping at the first error.

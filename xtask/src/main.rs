@@ -237,8 +237,9 @@ fn short_hash(bytes: &[u8]) -> String {
     hex::encode(&sha2::Sha256::digest(bytes)[..6])
 }
 
-/// Builds the web client into `web-client/dist`: wasm32 release build, wasm-bindgen (as a
-/// library, no download), content-hashed file names, the web manifest and a service worker
+/// Builds the web client into `web-client/dist`: wasm32 release build, split into the main
+/// module and the chunks of the screens loaded on demand, wasm-bindgen (as a library, no
+/// download), wasm-opt, content-hashed file names, the web manifest and a service worker
 /// whose precache list and cache name come from this build's files.
 fn web() -> anyhow::Result<()> {
     let r = root();
@@ -256,85 +257,105 @@ fn web() -> anyhow::Result<()> {
             "wasm-release",
         ])
         .current_dir(&r))?;
-    let target = std::env::var("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|_| r.join("target"));
-    let wasm = target.join("wasm32-unknown-unknown/wasm-release/gridwork-web.wasm");
+    let target = target_dir();
+    let tools = web_tools(&target)?;
     let tmp = target.join("gridwork-web-bindgen");
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp)?;
+
+    // Split: the main module keeps what the first screens need; each `#[wasm_split]` screen
+    // group (web-client/src/lazy.rs) and the code only it uses goes to a chunk of its own,
+    // fetched by `__wasm_split.js` when the screen first opens.
+    let input =
+        std::fs::read(target.join("wasm32-unknown-unknown/wasm-release/gridwork-web.wasm"))?;
+    let split_dir = tmp.join("split");
+    let main_wasm = split_dir.join("main.wasm");
+    let mut opts = wasm_split_cli_support::Options::new(&input);
+    opts.output_dir = &split_dir;
+    opts.main_out_path = &main_wasm;
+    opts.link_name = "./__wasm_split.js";
+    opts.main_module = "./gridwork-web.js";
+    let split = wasm_split_cli_support::transform(opts)
+        .map_err(|e| anyhow::anyhow!("splitting the client's wasm: {e:?}"))?;
+
     wasm_bindgen_cli_support::Bindgen::new()
-        .input_path(&wasm)
+        .input_path(&main_wasm)
+        // The chunks link against the main module's function table.
+        .keep_lld_exports(true)
         .web(true)?
         .omit_default_module_path(false)
         .remove_name_section(true)
         .remove_producers_section(true)
         .out_name("gridwork-web")
         .generate(&tmp)?;
-    let mut wasm_bytes = std::fs::read(tmp.join("gridwork-web_bg.wasm"))?;
-    // Shrink further with binaryen's wasm-opt, installed from the npm registry next to the
-    // build (Debian's binaryen is too old for what wasm-bindgen emits).
-    let tools = target.join("web-tools");
-    let wasm_opt = tools.join("node_modules/.bin/wasm-opt");
-    if !wasm_opt.exists() && ok(Command::new("npm").arg("--version")) {
-        std::fs::create_dir_all(&tools)?;
-        let _ = Command::new("npm")
-            .args([
-                "install",
-                "--no-audit",
-                "--no-fund",
-                "--silent",
-                "binaryen@132",
-            ])
-            .current_dir(&tools)
-            .status();
+    let wasm_bytes = wasm_opt(&tools, &tmp.join("gridwork-web_bg.wasm"))?;
+    let mut js = std::fs::read_to_string(tmp.join("gridwork-web.js"))?;
+    let mut link = std::fs::read_to_string(split_dir.join("__wasm_split.js"))?;
+
+    // Chunks: optimised, named by content; the loader asks for them by those names.
+    let mut chunks = Vec::new();
+    for path in &split.split_modules {
+        let stem = path
+            .file_stem()
+            .context("a chunk has a name")?
+            .to_string_lossy()
+            .to_string();
+        let bytes = wasm_opt(&tools, path)?;
+        let name = format!("{stem}-{}.wasm", short_hash(&bytes));
+        let plain = format!("\"./{stem}.wasm\"");
+        if !link.contains(&plain) {
+            bail!("the split loader does not name {stem}.wasm");
+        }
+        link = link.replace(&plain, &format!("\"./{name}\""));
+        chunks.push((name, bytes));
     }
-    // Leaflet for the supervisor's map, from the npm registry; loaded only on the map screen.
-    let leaflet = tools.join("node_modules/leaflet/dist");
-    if !leaflet.join("leaflet.js").exists() && ok(Command::new("npm").arg("--version")) {
-        std::fs::create_dir_all(&tools)?;
-        run(Command::new("npm")
-            .args([
-                "install",
-                "--no-audit",
-                "--no-fund",
-                "--silent",
-                "leaflet@1.9.4",
-            ])
-            .current_dir(&tools))?;
+    // The bindings and the loader import each other, so both are named after the whole
+    // build rather than their own bytes.
+    let mut build = Vec::new();
+    build.extend_from_slice(js.as_bytes());
+    build.extend_from_slice(link.as_bytes());
+    build.extend_from_slice(&wasm_bytes);
+    for (name, _) in &chunks {
+        build.extend_from_slice(name.as_bytes());
     }
-    if wasm_opt.exists() {
-        let opt = tmp.join("opt.wasm");
-        run(Command::new(&wasm_opt)
-            .args([
-                "-Oz",
-                "--enable-bulk-memory",
-                "--enable-nontrapping-float-to-int",
-                "--enable-sign-ext",
-                "--enable-mutable-globals",
-                "-o",
-            ])
-            .arg(&opt)
-            .arg(tmp.join("gridwork-web_bg.wasm")))?;
-        wasm_bytes = std::fs::read(opt)?;
+    let id = short_hash(&build);
+    let (js_name, link_name) = (
+        format!("gridwork-web-{id}.js"),
+        format!("gridwork-split-{id}.js"),
+    );
+    // Only the `import` statements change: the wasm still names its import module
+    // `./__wasm_split.js` in the bindings' import object.
+    for (text, from, to) in [
+        (&mut js, "./__wasm_split.js", &link_name),
+        (&mut link, "./gridwork-web.js", &js_name),
+    ] {
+        let from = format!("from \"{from}\"");
+        if !text.contains(&from) {
+            bail!("expected `{from}` in the generated JavaScript");
+        }
+        *text = text.replace(&from, &format!("from \"./{to}\""));
     }
-    let js_bytes = std::fs::read(tmp.join("gridwork-web.js"))?;
+
     let static_dir = r.join("web-client/static");
     let css_bytes = std::fs::read(static_dir.join("styles.css"))?;
-    let (js, wasm_name, css) = (
-        format!("gridwork-web-{}.js", short_hash(&js_bytes)),
+    let (wasm_name, css) = (
         format!("gridwork-web-{}_bg.wasm", short_hash(&wasm_bytes)),
         format!("styles-{}.css", short_hash(&css_bytes)),
     );
     let dist = r.join("web-client/dist");
     let _ = std::fs::remove_dir_all(&dist);
     std::fs::create_dir_all(&dist)?;
-    std::fs::write(dist.join(&js), &js_bytes)?;
+    std::fs::write(dist.join(&js_name), &js)?;
+    std::fs::write(dist.join(&link_name), &link)?;
     std::fs::write(dist.join(&wasm_name), &wasm_bytes)?;
+    for (name, bytes) in &chunks {
+        std::fs::write(dist.join(name), bytes)?;
+    }
     std::fs::write(dist.join(&css), &css_bytes)?;
     for f in ["icon.svg", "manifest.webmanifest"] {
         std::fs::copy(static_dir.join(f), dist.join(f))?;
     }
+    let leaflet = tools.join("node_modules/leaflet/dist");
     let mut map_assets = Vec::new();
     for (src, stem, ext) in [
         (leaflet.join("leaflet.css"), "leaflet", "css"),
@@ -347,7 +368,8 @@ fn web() -> anyhow::Result<()> {
         map_assets.push(format!("/{name}"));
     }
     let index = std::fs::read_to_string(static_dir.join("index.html"))?
-        .replace("{{JS}}", &js)
+        .replace("{{JS}}", &js_name)
+        .replace("{{SPLIT}}", &link_name)
         .replace("{{WASM}}", &wasm_name)
         .replace("{{CSS}}", &css)
         .replace("{{MAP}}", &map_assets.join(" "));
@@ -355,12 +377,14 @@ fn web() -> anyhow::Result<()> {
     let mut precache = vec![
         "/".to_string(),
         "/index.html".into(),
-        format!("/{js}"),
+        format!("/{js_name}"),
+        format!("/{link_name}"),
         format!("/{wasm_name}"),
         format!("/{css}"),
         "/icon.svg".into(),
         "/manifest.webmanifest".into(),
     ];
+    precache.extend(chunks.iter().map(|(name, _)| format!("/{name}")));
     precache.extend(map_assets.iter().cloned());
     let version = format!(
         "gridwork-{}",
@@ -395,12 +419,55 @@ fn web() -> anyhow::Result<()> {
         }
     }
     eprintln!(
-        "web client: {} ({} KB wasm, {} KB js)",
+        "web client: {} ({} KB main wasm, {} KB in {} chunks, {} KB js)",
         dist.display(),
         wasm_bytes.len() / 1024,
-        js_bytes.len() / 1024
+        chunks.iter().map(|c| c.1.len()).sum::<usize>() / 1024,
+        chunks.len(),
+        (js.len() + link.len()) / 1024
     );
     Ok(())
+}
+
+fn target_dir() -> std::path::PathBuf {
+    std::env::var("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| root().join("target"))
+}
+
+/// binaryen's wasm-opt and Leaflet, installed from the npm registry next to the build
+/// (Debian's binaryen is too old for what wasm-bindgen emits).
+fn web_tools(target: &std::path::Path) -> anyhow::Result<std::path::PathBuf> {
+    let tools = target.join("web-tools");
+    for (check, package) in [
+        ("node_modules/.bin/wasm-opt", "binaryen@132"),
+        ("node_modules/leaflet/dist/leaflet.js", "leaflet@1.9.4"),
+    ] {
+        if !tools.join(check).exists() {
+            std::fs::create_dir_all(&tools)?;
+            run(Command::new("npm")
+                .args(["install", "--no-audit", "--no-fund", "--silent", package])
+                .current_dir(&tools))?;
+        }
+    }
+    Ok(tools)
+}
+
+/// The bytes of `input` after `wasm-opt -Oz`.
+fn wasm_opt(tools: &std::path::Path, input: &std::path::Path) -> anyhow::Result<Vec<u8>> {
+    let out = input.with_extension("opt.wasm");
+    run(Command::new(tools.join("node_modules/.bin/wasm-opt"))
+        .args([
+            "-Oz",
+            "--enable-bulk-memory",
+            "--enable-nontrapping-float-to-int",
+            "--enable-sign-ext",
+            "--enable-mutable-globals",
+            "-o",
+        ])
+        .arg(&out)
+        .arg(input))?;
+    Ok(std::fs::read(out)?)
 }
 
 fn main() -> anyhow::Result<()> {

@@ -1,0 +1,139 @@
+//! Screens loaded on demand. The first screens (login, home) are in the main wasm module;
+//! every other screen is split out of it at build time (`cargo xtask web` runs the
+//! splitter on the split points below) into a chunk that is fetched the first time the
+//! screen opens — from the service worker's cache when there is no network, since the
+//! service worker precaches every chunk. A phone downloads and compiles only what its
+//! first screen needs before the worker can use it.
+//!
+//! The `wasm_split` macro expands each split point into an `extern "C"` import/export
+//! pair that the splitter rewires; that is the only unsafe code in the client, and none is
+//! written by hand here.
+#![allow(unsafe_code)]
+
+use wasm_split_helpers::{SplitLoaderError, wasm_split};
+use yew::prelude::*;
+
+use crate::app::Route;
+use crate::i18n::t;
+use crate::pages::header::Header;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub route: Route,
+}
+
+/// Renders `route` once its chunk is loaded: a placeholder until then, and a retry button
+/// if the chunk could not be fetched (offline before the service worker had cached it).
+#[component]
+pub fn Lazy(props: &Props) -> Html {
+    let loaded = use_state(|| None::<(Route, Html)>);
+    let failed = use_state(|| None::<Route>);
+    let attempt = use_state(|| 0u32);
+    {
+        let (loaded, failed) = (loaded.clone(), failed.clone());
+        use_effect_with((props.route.clone(), *attempt), move |(route, _)| {
+            let route = route.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match screen(route.clone()).await {
+                    Ok(html) => loaded.set(Some((route, html))),
+                    Err(_) => failed.set(Some(route)),
+                }
+            });
+        });
+    }
+    if let Some((route, html)) = &*loaded
+        && *route == props.route
+    {
+        return html.clone();
+    }
+    let body = if failed.as_ref() == Some(&props.route) {
+        let retry = {
+            let (attempt, failed) = (attempt.clone(), failed.clone());
+            Callback::from(move |_| {
+                failed.set(None);
+                attempt.set(*attempt + 1);
+            })
+        };
+        html! {
+            <>
+            <p class="error">{ t("screen_unavailable") }</p>
+            <button class="primary" onclick={retry}>{ t("retry") }</button>
+            </>
+        }
+    } else {
+        html! { <p class="loading" data-testid="screen-loading">{ t("loading") }</p> }
+    };
+    html! {
+        <>
+        <Header />
+        <main class="page">{ body }</main>
+        </>
+    }
+}
+
+/// The screen of `route`, loading its chunk first.
+async fn screen(route: Route) -> Result<Html, SplitLoaderError> {
+    match route {
+        Route::Report => report().await,
+        Route::Incident { id } => incident(id).await,
+        Route::Visit { id } => visit(id).await,
+        Route::Units => units().await,
+        Route::Inspect { id } => inspect(id).await,
+        Route::Map => map().await,
+        Route::Admin => admin().await,
+        Route::Queue => queue().await,
+        Route::OverdueVisits => overdue_visits().await,
+        Route::Figures => figures().await,
+        Route::Home | Route::Login | Route::NotFound => Ok(html! {}),
+    }
+}
+
+#[wasm_split(report, fallible)]
+fn report() -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::report::Report /> })
+}
+
+#[wasm_split(incident, fallible)]
+fn incident(id: String) -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::incident::IncidentPage id={id} /> })
+}
+
+#[wasm_split(visit, fallible)]
+fn visit(id: String) -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::visit::VisitPage id={id} /> })
+}
+
+#[wasm_split(units, fallible)]
+fn units() -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::units::Units /> })
+}
+
+#[wasm_split(units, fallible)]
+fn inspect(id: String) -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::units::Inspect id={id} /> })
+}
+
+#[wasm_split(office, fallible)]
+fn map() -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::map::MapPage /> })
+}
+
+#[wasm_split(office, fallible)]
+fn admin() -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::admin::Admin /> })
+}
+
+#[wasm_split(office, fallible)]
+fn queue() -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::queue::QueuePage /> })
+}
+
+#[wasm_split(office, fallible)]
+fn overdue_visits() -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::overdue::OverdueVisits /> })
+}
+
+#[wasm_split(office, fallible)]
+fn figures() -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::figures::Figures /> })
+}
