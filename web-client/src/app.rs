@@ -104,7 +104,15 @@ pub fn App() -> Html {
                 if !logged_in {
                     return;
                 }
-                match queue::flush().await {
+                let (flushed, pulled) = match crate::lazy::sync_round().await {
+                    Ok(round) => round.await,
+                    // The sync code itself could not be fetched: try again later.
+                    Err(_) => {
+                        online.set(false);
+                        return;
+                    }
+                };
+                match flushed {
                     Ok(f) => {
                         online.set(true);
                         if !f.rejected.is_empty() {
@@ -117,7 +125,7 @@ pub fn App() -> Html {
                     Err(_) => online.set(false),
                 }
                 pending.set(queue::pending_count().await);
-                match queue::pull().await {
+                match pulled {
                     Ok(_) => {
                         online.set(true);
                         generation.set(*generation + 1);

@@ -5,10 +5,16 @@
 //! service worker precaches every chunk. A phone downloads and compiles only what its
 //! first screen needs before the worker can use it.
 //!
+//! The sync engine (push, pull, photo uploads) is split off the same way: the first
+//! screen shows what IndexedDB holds and the first sync round starts once its chunk is in.
+//!
 //! The `wasm_split` macro expands each split point into an `extern "C"` import/export
 //! pair that the splitter rewires; that is the only unsafe code in the client, and none is
 //! written by hand here.
 #![allow(unsafe_code)]
+
+use std::future::Future;
+use std::pin::Pin;
 
 use wasm_split_helpers::{SplitLoaderError, wasm_split};
 use yew::prelude::*;
@@ -16,6 +22,8 @@ use yew::prelude::*;
 use crate::app::Route;
 use crate::i18n::t;
 use crate::pages::header::Header;
+use crate::services::api::ApiError;
+use crate::services::queue::Flushed;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -136,4 +144,13 @@ fn overdue_visits() -> Result<Html, SplitLoaderError> {
 #[wasm_split(office, fallible)]
 fn figures() -> Result<Html, SplitLoaderError> {
     Ok(html! { <crate::pages::figures::Figures /> })
+}
+
+/// What one sync round did: the push, then the pull.
+pub type SyncOutcome = (Result<Flushed, ApiError>, Result<usize, ApiError>);
+
+/// One sync round (`queue::sync_round`), from the sync chunk.
+#[wasm_split(sync, fallible)]
+pub fn sync_round() -> Result<Pin<Box<dyn Future<Output = SyncOutcome>>>, SplitLoaderError> {
+    Ok(Box::pin(crate::services::queue::sync_round()))
 }

@@ -817,6 +817,7 @@ pub fn bench_web() -> anyhow::Result<()> {
     crate::web()?;
     let dist = root().join("web-client/dist");
     let mut first = Vec::new();
+    let mut on_demand = Vec::new();
     let mut map_only = Vec::new();
     let mut names: Vec<_> = std::fs::read_dir(&dist)?
         .flatten()
@@ -834,9 +835,10 @@ pub fn bench_web() -> anyhow::Result<()> {
         let row = (name.clone(), bytes.len(), out.len());
         if name.starts_with("leaflet-") || name.starts_with("gridmap-") {
             map_only.push(row);
+        } else if name.starts_with("split_") || name.starts_with("chunk_") {
+            on_demand.push(row);
         } else if name == "index.html"
-            || name.ends_with(".wasm")
-            || (name.starts_with("gridwork-web-") && name.ends_with(".js"))
+            || (name.starts_with("gridwork-") && (name.ends_with(".wasm") || name.ends_with(".js")))
             || (name.starts_with("styles-") && name.ends_with(".css"))
         {
             first.push(row);
@@ -869,7 +871,38 @@ pub fn bench_web() -> anyhow::Result<()> {
         kb(total),
         if kb(total) <= 150.0 { "met" } else { "missed" }
     );
-    let map_total: (usize, usize) = map_only.iter().fold((0, 0), |(a, b), r| (a + r.1, b + r.2));
+    let sum = |rows: &[(String, usize, usize)]| -> (usize, usize) {
+        rows.iter().fold((0, 0), |(a, b), r| (a + r.1, b + r.2))
+    };
+    let screens = |prefix: &str| -> Vec<String> {
+        on_demand
+            .iter()
+            .filter(|r| r.0.starts_with(prefix))
+            .map(|r| {
+                let group = r.0.trim_start_matches(prefix);
+                let group = group.split('-').next().unwrap_or(group);
+                format!("{group} {:.1} KB", kb(r.2))
+            })
+            .collect()
+    };
+    let (demand_raw, demand_br) = sum(&on_demand);
+    s += &format!(
+        "| other screens, each fetched when first opened and precached by the service worker \
+         (brotli per screen group: {}; {} shared chunks {:.1} KB) | {:.1} KB | {:.1} KB |\n",
+        screens("split_").join(", "),
+        on_demand
+            .iter()
+            .filter(|r| r.0.starts_with("chunk_"))
+            .count(),
+        kb(on_demand
+            .iter()
+            .filter(|r| r.0.starts_with("chunk_"))
+            .map(|r| r.2)
+            .sum()),
+        kb(demand_raw),
+        kb(demand_br)
+    );
+    let map_total = sum(&map_only);
     s += &format!(
         "| map screen only ({}) | {:.1} KB | {:.1} KB |\n\n",
         map_only

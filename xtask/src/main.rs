@@ -99,7 +99,7 @@ fn setup() -> anyhow::Result<()> {
     }
     if ok(Command::new("rustup").arg("--version")) {
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
-        run(Command::new("rustup").args(["component", "add", "clippy", "rustfmt"]))?;
+        run(Command::new("rustup").args(["component", "add", "clippy", "rustfmt", "rust-src"]))?;
     }
     ensure_postgres()
 }
@@ -245,10 +245,18 @@ fn web() -> anyhow::Result<()> {
     let r = root();
     if ok(Command::new("rustup").arg("--version")) {
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+        run(Command::new("rustup").args(["component", "add", "rust-src"]))?;
     }
+    // The standard library is rebuilt with the client, with panics that abort on the spot:
+    // no panic messages, locations or the formatting behind them (≈ 17 KB brotli of the
+    // main module). `-Zbuild-std` and `-Cpanic=immediate-abort` are unstable options of
+    // the pinned stable toolchain, enabled for this one build by RUSTC_BOOTSTRAP; the
+    // relocations are kept for the splitter (as in .cargo/config.toml, which this
+    // variable overrides).
     run(cargo()
         .args([
             "build",
+            "-Zbuild-std=std,panic_abort",
             "-p",
             "gridwork-web",
             "--target",
@@ -256,6 +264,11 @@ fn web() -> anyhow::Result<()> {
             "--profile",
             "wasm-release",
         ])
+        .env("RUSTC_BOOTSTRAP", "1")
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+            "-C link-arg=--emit-relocs -Zunstable-options -Cpanic=immediate-abort",
+        )
         .current_dir(&r))?;
     let target = target_dir();
     let tools = web_tools(&target)?;

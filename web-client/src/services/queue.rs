@@ -221,6 +221,16 @@ async fn put_records(items: Vec<(String, Value)>, deleted: Vec<String>) -> Resul
     Ok(())
 }
 
+/// One sync round: push the queue, then pull. Runs from its own chunk (`lazy::sync_round`),
+/// fetched after the first screen is up.
+pub async fn sync_round() -> (Result<Flushed, ApiError>, Result<usize, ApiError>) {
+    let flushed = flush().await;
+    if matches!(flushed, Err(ApiError::LoggedOut)) {
+        return (flushed, Err(ApiError::LoggedOut));
+    }
+    (flushed, pull().await)
+}
+
 /// Pulls until the server has nothing more; returns how many records changed.
 pub async fn pull() -> Result<usize, ApiError> {
     let mut changed = 0;
