@@ -307,12 +307,56 @@ async fn a_worker_visits_a_person_and_inspects_a_unit() {
         .find(|p| p["name"] == "陈志强")
         .unwrap()
         .clone();
-    c.goto(&format!(
-        "{site}/persons/{}/visit",
-        person["id"].as_str().unwrap()
-    ))
-    .await
-    .unwrap();
+    // My cells: every cell of the worker's, each with what waits in it; the person's cell
+    // opens to the visit.
+    click(c, "[data-testid=cells-link] a").await;
+    let mine: Vec<String> = app
+        .get("/api/v1/me/cells", &worker)
+        .await
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!mine.is_empty());
+    until("every cell of the worker's", 30, || async {
+        let mut shown = Vec::new();
+        for e in c
+            .find_all(Locator::Css("details[data-cell]"))
+            .await
+            .unwrap_or_default()
+        {
+            shown.push(e.attr("data-cell").await.ok().flatten().unwrap_or_default());
+        }
+        shown == mine
+    })
+    .await;
+    let cell = format!(
+        "details[data-cell='{}']",
+        person["cell_code"].as_str().unwrap()
+    );
+    let overdue_here = persons
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["cell_code"] == person["cell_code"])
+        .count();
+    let card = text_of(c, &cell).await;
+    assert!(
+        card.contains(&format!("已超期 {overdue_here}")),
+        "the person's cell counts its {overdue_here} overdue visits: {card}"
+    );
+    shot(c, "cells").await;
+    click(c, &format!("{cell} summary")).await;
+    click(
+        c,
+        &format!(
+            "{cell} a[href='/persons/{}/visit']",
+            person["id"].as_str().unwrap()
+        ),
+    )
+    .await;
     until("the visit form", 30, || async {
         text_of(c, "h1").await.contains("陈志强")
     })
@@ -803,5 +847,43 @@ async fn a_supervisor_filters_the_queue_and_an_admin_assigns_on_the_map() {
         .unwrap()
         .len();
     assert_eq!(after, before + 1, "one more worker on {code}");
+    let _ = b.client.clone().close().await;
+}
+
+/// A screen whose chunk is not on the phone yet (the service worker bypassed, as on a first
+/// visit before it has installed) and no network: the screen says so and offers a retry,
+/// which works once the server is back — a failed fetch is not remembered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_screen_not_yet_on_the_phone_opens_once_the_network_is_back() {
+    let (_app, proxy, site, b) = start().await;
+    let c = &b.client;
+    login(c, &site, "worker1").await;
+    until("the home screen", 60, || async {
+        text_of(c, "[data-testid=incidents]")
+            .await
+            .contains("小区门口垃圾堆积")
+    })
+    .await;
+    for (cmd, params) in [
+        ("Network.enable", json!({})),
+        ("Network.setBypassServiceWorker", json!({"bypass": true})),
+        ("Network.setCacheDisabled", json!({"cacheDisabled": true})),
+    ] {
+        c.issue_cmd(Cdp(cmd, params)).await.unwrap();
+    }
+    proxy.set(false);
+    click(c, "a[href='/units']").await;
+    until("the screen says it is not on the phone", 60, || async {
+        text_of(c, "main.page")
+            .await
+            .contains("此页面尚未下载到手机")
+    })
+    .await;
+    proxy.set(true);
+    click(c, "main.page button.primary").await;
+    until("the units screen", 60, || async {
+        c.find(Locator::Css("[data-testid=units]")).await.is_ok()
+    })
+    .await;
     let _ = b.client.clone().close().await;
 }

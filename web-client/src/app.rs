@@ -37,6 +37,8 @@ pub enum Route {
     OverdueVisits,
     #[at("/figures")]
     Figures,
+    #[at("/cells")]
+    Cells,
     #[not_found]
     #[at("/404")]
     NotFound,

@@ -31,7 +31,11 @@ pub struct Props {
 }
 
 /// Renders `route` once its chunk is loaded: a placeholder until then, and a retry button
-/// if the chunk could not be fetched (offline before the service worker had cached it).
+/// if the chunk could not be fetched. With no service worker yet (a first visit that lost
+/// the network before the worker had cached the app) the retry fetches the chunk again. With
+/// one, every chunk of the running build is in its cache, so a miss means the page is older
+/// than the service worker (the app was updated while it stayed open): the retry reloads
+/// into the new build, which the service worker holds whole.
 #[component]
 pub fn Lazy(props: &Props) -> Html {
     let loaded = use_state(|| None::<(Route, Html)>);
@@ -58,6 +62,15 @@ pub fn Lazy(props: &Props) -> Html {
         let retry = {
             let (attempt, failed) = (attempt.clone(), failed.clone());
             Callback::from(move |_| {
+                let window = web_sys::window();
+                let controlled = window
+                    .as_ref()
+                    .and_then(|w| w.navigator().service_worker().controller())
+                    .is_some();
+                if let (true, Some(w)) = (controlled, window) {
+                    let _ = w.location().reload();
+                    return;
+                }
                 failed.set(None);
                 attempt.set(*attempt + 1);
             })
@@ -92,6 +105,7 @@ async fn screen(route: Route) -> Result<Html, SplitLoaderError> {
         Route::Queue => queue().await,
         Route::OverdueVisits => overdue_visits().await,
         Route::Figures => figures().await,
+        Route::Cells => cells().await,
         Route::Home | Route::Login | Route::NotFound => Ok(html! {}),
     }
 }
@@ -119,6 +133,11 @@ fn units() -> Result<Html, SplitLoaderError> {
 #[wasm_split(units, fallible)]
 fn inspect(id: String) -> Result<Html, SplitLoaderError> {
     Ok(html! { <crate::pages::units::Inspect id={id} /> })
+}
+
+#[wasm_split(cells, fallible)]
+fn cells() -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::cells::MyCells /> })
 }
 
 #[wasm_split(office, fallible)]

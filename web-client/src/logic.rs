@@ -1,6 +1,6 @@
 //! Client rules with no browser in them (tested on the host with `cargo test -p gridwork-web`):
-//! the supervisor's queue filter, duplicate candidates, the overdue-visit list, and where a
-//! queued photo goes.
+//! the supervisor's queue filter, duplicate candidates, the overdue-visit list, what waits in
+//! each of the caller's cells, and where a queued photo goes.
 
 use gridwork_shared::incident::{Level, Status};
 use serde_json::Value;
@@ -95,6 +95,83 @@ pub fn overdue_persons(persons: Vec<Value>, now: &str) -> Vec<Value> {
             .cmp(&b["next_visit_due"].as_str())
     });
     late
+}
+
+/// One of the caller's cells with what is waiting in it, from the records on the device.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellWork {
+    pub code: String,
+    pub name: String,
+    /// Open incidents (not closed, rejected or merged away).
+    pub open_incidents: Vec<Value>,
+    /// Active persons with a visit due, soonest first.
+    pub visits_due: Vec<Value>,
+    /// How many of those visits are overdue at `now`.
+    pub visits_overdue: usize,
+    /// Safety units with a hazard open or its rectification overdue.
+    pub hazard_units: usize,
+}
+
+/// The caller's cells (synced `cell` features) by code, each with its open incidents, the
+/// visits due and the units with hazards — what a worker patrols, offline.
+pub fn cell_work(
+    cells: &[Value],
+    incidents: &[Value],
+    persons: &[Value],
+    units: &[Value],
+    now: &str,
+) -> Vec<CellWork> {
+    let mut out: Vec<CellWork> = cells
+        .iter()
+        .filter_map(|c| {
+            let p = &c["properties"];
+            let code = p["code"].as_str()?;
+            let mut visits_due: Vec<Value> = persons
+                .iter()
+                .filter(|x| {
+                    x["cell_code"] == code && x["active"] == true && x["next_visit_due"].is_string()
+                })
+                .cloned()
+                .collect();
+            visits_due.sort_by(|a, b| {
+                a["next_visit_due"]
+                    .as_str()
+                    .cmp(&b["next_visit_due"].as_str())
+            });
+            Some(CellWork {
+                code: code.to_string(),
+                name: p["name"].as_str().unwrap_or_default().to_string(),
+                open_incidents: incidents
+                    .iter()
+                    .filter(|i| {
+                        i["cell_code"] == code
+                            && i["status"]
+                                .as_str()
+                                .and_then(Status::parse)
+                                .is_some_and(Status::is_open)
+                    })
+                    .cloned()
+                    .collect(),
+                visits_overdue: visits_due
+                    .iter()
+                    .filter(|x| {
+                        x["overdue"] == true
+                            || x["next_visit_due"].as_str().is_some_and(|due| due < now)
+                    })
+                    .count(),
+                visits_due,
+                hazard_units: units
+                    .iter()
+                    .filter(|u| {
+                        u["cell_code"] == code
+                            && matches!(u["status"].as_str(), Some("hazard" | "overdue"))
+                    })
+                    .count(),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.code.cmp(&b.code));
+    out
 }
 
 /// How long the sync loop waits before its next round: 5 s while offline or with work
@@ -245,6 +322,54 @@ mod tests {
         );
         let ids: Vec<&str> = list.iter().map(|p| p["id"].as_str().unwrap()).collect();
         assert_eq!(ids, ["earliest", "later"]);
+    }
+
+    #[test]
+    fn each_cell_lists_what_waits_in_it() {
+        let cell = |code: &str, name: &str| json!({"type": "Feature", "geometry": null, "properties": {"code": code, "name": name}});
+        let cells = vec![
+            cell("500117001001002", "二号网格"),
+            cell("500117001001001", "一号网格"),
+        ];
+        let mut elsewhere = incident("elsewhere", "reported", "2026-11-01T00:00:00Z");
+        elsewhere["cell_code"] = json!("500117001001002");
+        let incidents = vec![
+            incident("open", "dispatched", "2026-11-01T00:00:00Z"),
+            incident("closed", "closed", "2026-11-02T00:00:00Z"),
+            incident("rejected", "rejected", "2026-11-02T00:00:00Z"),
+            elsewhere,
+        ];
+        let person = |id: &str, due: Option<&str>, active: bool| json!({"id": id, "cell_code": "500117001001001", "active": active, "next_visit_due": due});
+        let persons = vec![
+            person("late", Some("2026-11-20T00:00:00Z"), true),
+            person("soon", Some("2026-12-03T00:00:00Z"), true),
+            person("inactive", Some("2026-10-01T00:00:00Z"), false),
+            person("none", None, true),
+        ];
+        let unit = |status: &str| json!({"cell_code": "500117001001001", "status": status});
+        let units = vec![
+            unit("hazard"),
+            unit("overdue"),
+            unit("safe"),
+            unit("uninspected"),
+        ];
+        let work = cell_work(&cells, &incidents, &persons, &units, "2026-12-01T00:00:00Z");
+        assert_eq!(
+            work.iter().map(|w| w.code.as_str()).collect::<Vec<_>>(),
+            ["500117001001001", "500117001001002"]
+        );
+        let first = &work[0];
+        assert_eq!(first.name, "一号网格");
+        let ids = |v: &[Value]| -> Vec<String> {
+            v.iter()
+                .map(|x| x["id"].as_str().unwrap().to_string())
+                .collect()
+        };
+        assert_eq!(ids(&first.open_incidents), ["open"]);
+        assert_eq!(ids(&first.visits_due), ["late", "soon"]);
+        assert_eq!((first.visits_overdue, first.hazard_units), (1, 2));
+        assert_eq!(ids(&work[1].open_incidents), ["elsewhere"]);
+        assert_eq!((work[1].visits_due.len(), work[1].hazard_units), (0, 0));
     }
 
     #[test]

@@ -26,9 +26,14 @@ fn run(cmd: &mut Command) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The workspace this xtask runs for. `cargo run` names the manifest directory at run time
+/// too; that wins over the one compiled in, so an xtask binary built from another checkout
+/// sharing the target directory still works on this one.
 fn root() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
+    let dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into());
+    dir.parent()
         .expect("xtask is in the workspace")
         .to_path_buf()
 }

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 use yew::prelude::*;
 
-use super::input_value;
+use super::{Superseded, input_value};
 use crate::i18n::t;
 use crate::services::api::{self, ApiError};
 
@@ -52,12 +52,15 @@ pub fn Assign(props: &Props) -> Html {
     {
         let (cell, chosen, message) = (cell.clone(), chosen.clone(), message.clone());
         use_effect_with(props.cell.clone(), move |picked| {
+            let (superseded, cleanup) = Superseded::new();
             if !picked.is_empty() {
                 cell.set(picked.to_string());
                 message.set(Vec::new());
                 let path = format!("/api/v1/cells/{picked}/workers");
                 wasm_bindgen_futures::spawn_local(async move {
-                    if let Ok(r) = api::get::<Value>(&path).await {
+                    if let Ok(r) = api::get::<Value>(&path).await
+                        && !superseded.get()
+                    {
                         let ids = r["workers"]
                             .as_array()
                             .map(|w| {
@@ -70,6 +73,7 @@ pub fn Assign(props: &Props) -> Html {
                     }
                 });
             }
+            cleanup
         });
     }
     let toggle = |id: String| {

@@ -5,7 +5,7 @@ use serde_json::Value;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::input_value;
+use super::{Superseded, input_value};
 use crate::app::{Route, SessionCtx};
 use crate::i18n::t;
 use crate::pages::header::Header;
@@ -53,11 +53,14 @@ pub fn Figures() -> Html {
                 q.push(format!("to={to}"));
             }
             let path = format!("/api/v1/stats?{}", q.join("&"));
+            let (superseded, cleanup) = Superseded::new();
             wasm_bindgen_futures::spawn_local(async move {
-                stats.set(Some(
-                    api::get::<Value>(&path).await.map_err(|e| e.message()),
-                ));
+                let answer = api::get::<Value>(&path).await.map_err(|e| e.message());
+                if !superseded.get() {
+                    stats.set(Some(answer));
+                }
             });
+            cleanup
         });
     }
     let date = |state: &UseStateHandle<String>| {

@@ -46,6 +46,9 @@ pub fn Home() -> Html {
         <Header />
         <main class="page">
             <Link<Route> to={Route::Report} classes="primary big">{ format!("＋ {}", t("report")) }</Link<Route>>
+            { if matches!(me.role, Role::Worker | Role::Volunteer) { html!{
+                <div data-testid="cells-link"><Link<Route> to={Route::Cells} classes="big">{ t("my_cells") }</Link<Route>></div>
+            } } else { html!{} } }
             { if me.role == Role::Volunteer { html!{} } else { html!{
                 <Link<Route> to={Route::Units} classes="big">{ t("units") }</Link<Route>>
             } } }
@@ -68,19 +71,26 @@ pub fn Home() -> Html {
                 <>
                 <h2>{ t("visits_due") }</h2>
                 <ul class="list">
-                    { for persons.iter().map(|p| html! {
-                        <li class={classes!("item", (p["overdue"] == true).then_some("late"))}>
-                            <Link<Route> to={Route::Visit { id: p["id"].as_str().unwrap_or_default().to_string() }}>
-                                <strong>{ p["name"].as_str().unwrap_or_default() }</strong>
-                                <small>{ p["id_number_masked"].as_str().unwrap_or_default() }</small>
-                                <span class="chip">{ p["next_visit_due"].as_str().unwrap_or_default().get(..10).unwrap_or_default().to_string() }</span>
-                            </Link<Route>>
-                        </li>
-                    }) }
+                    { for persons.iter().map(person_item) }
                 </ul>
                 </>
             } } }
         </main>
         </>
+    }
+}
+
+/// A person to visit as a row of a list: name, masked identity number, when the visit is due.
+pub fn person_item(p: &Value) -> Html {
+    let id = p["id"].as_str().unwrap_or_default().to_string();
+    let due = p["next_visit_due"].as_str().unwrap_or_default();
+    html! {
+        <li class={classes!("item", (p["overdue"] == true).then_some("late"))}>
+            <Link<Route> to={Route::Visit { id }}>
+                <strong>{ p["name"].as_str().unwrap_or_default() }</strong>
+                <small>{ p["id_number_masked"].as_str().unwrap_or_default() }</small>
+                <span class="chip">{ due.get(..10).unwrap_or(due).to_string() }</span>
+            </Link<Route>>
+        </li>
     }
 }

@@ -1,5 +1,6 @@
 pub mod admin;
 pub mod assign;
+pub mod cells;
 pub mod figures;
 pub mod header;
 pub mod home;
@@ -11,6 +12,23 @@ pub mod queue;
 pub mod report;
 pub mod units;
 pub mod visit;
+
+/// Set when the effect that started a task runs again (its inputs changed) or its screen
+/// closes: the task's answer is then out of date and must not overwrite a newer one that
+/// arrived first. The effect returns the second half as its cleanup.
+pub struct Superseded(std::rc::Rc<std::cell::Cell<bool>>);
+
+impl Superseded {
+    pub fn new() -> (Superseded, impl FnOnce()) {
+        let flag = std::rc::Rc::new(std::cell::Cell::new(false));
+        let set = flag.clone();
+        (Superseded(flag), move || set.set(true))
+    }
+
+    pub fn get(&self) -> bool {
+        self.0.get()
+    }
+}
 
 /// The value of an input element behind an event.
 pub fn input_value(e: &yew::InputEvent) -> String {

@@ -5,7 +5,7 @@ use serde_json::Value;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::select_value;
+use super::{Superseded, select_value};
 use crate::app::{Route, SessionCtx};
 use crate::i18n::{t, word};
 use crate::logic::QueueFilter;
@@ -42,17 +42,22 @@ pub fn QueuePage() -> Html {
         let (items, from_device) = (items.clone(), from_device.clone());
         use_effect_with(((*filter).clone(), session.generation), move |(f, _)| {
             let f = f.clone();
+            let (superseded, cleanup) = Superseded::new();
             wasm_bindgen_futures::spawn_local(async move {
                 let online = api::get::<Value>(&format!("/api/v1/incidents?{}", f.query())).await;
                 let (mut list, local) = match online {
                     Ok(page) => (page["items"].as_array().cloned().unwrap_or_default(), false),
                     Err(_) => (queue::records("incident").await, true),
                 };
+                if superseded.get() {
+                    return;
+                }
                 list.retain(|i| f.matches(i));
                 list.sort_by(|a, b| b["created_at"].as_str().cmp(&a["created_at"].as_str()));
                 from_device.set(local);
                 items.set(Some(list));
             });
+            cleanup
         });
     }
     let set = |apply: fn(&mut QueueFilter, String)| {
