@@ -887,3 +887,112 @@ async fn a_screen_not_yet_on_the_phone_opens_once_the_network_is_back() {
     .await;
     let _ = b.client.clone().close().await;
 }
+
+/// With no signal and a poor GPS fix, the report screen opens a map of the worker's cells
+/// (Leaflet and the cells from the phone); a tap there sets the place, and the cell resolved
+/// on the phone is the one the server locates for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_with_poor_gps_picks_the_place_on_the_map_offline() {
+    let (app, proxy, site, b) = start().await;
+    let c = &b.client;
+    login(c, &site, "worker1").await;
+    until("the first pull", 60, || async {
+        text_of(c, "[data-testid=incidents]")
+            .await
+            .contains("小区门口垃圾堆积")
+    })
+    .await;
+    until("the service worker controls the page", 60, || async {
+        c.execute(
+            "return !!(navigator.serviceWorker && navigator.serviceWorker.controller)",
+            vec![],
+        )
+        .await
+        .map(|v| v == json!(true))
+        .unwrap_or(false)
+    })
+    .await;
+    let spot = {
+        use geo::InteriorPoint;
+        gridwork_server::demo::demo_cells()
+            .into_iter()
+            .find(|c| c.code == "500117001001001")
+            .unwrap()
+            .shape
+            .interior_point()
+            .unwrap()
+    };
+    // A fix 300 m wide around a point of the worker's first cell.
+    for (cmd, params) in [
+        (
+            "Browser.grantPermissions",
+            json!({"origin": site, "permissions": ["geolocation"]}),
+        ),
+        (
+            "Emulation.setGeolocationOverride",
+            json!({"latitude": spot.y(), "longitude": spot.x(), "accuracy": 300}),
+        ),
+    ] {
+        c.issue_cmd(Cdp(cmd, params)).await.unwrap();
+    }
+    proxy.set(false);
+    c.goto(&format!("{site}/report")).await.unwrap();
+    click(c, "fieldset button.big").await;
+    until("the map opened on the poor fix", 60, || async {
+        text_of(c, "fieldset").await.contains("定位不准")
+            && c.find(Locator::Css("[data-testid=pick-map][data-cells]"))
+                .await
+                .is_ok()
+    })
+    .await;
+    let worker = app.login("worker1", gridwork_server::demo::PASSWORD).await;
+    let cells = app.get("/api/v1/me/cells", &worker).await.body;
+    let drawn = c
+        .find(Locator::Css("[data-testid=pick-map]"))
+        .await
+        .unwrap()
+        .attr("data-cells")
+        .await
+        .unwrap();
+    assert_eq!(drawn, Some(cells.as_array().unwrap().len().to_string()));
+    // The tap: the map is centred on the fix, so its middle is inside the cell.
+    click(c, "[data-testid=pick-map]").await;
+    let picked = std::cell::RefCell::new((String::new(), String::new()));
+    until("the tapped place in the form", 30, || async {
+        let value = async |name: &str| {
+            c.find(Locator::Css(&format!("input[name={name}]")))
+                .await
+                .unwrap()
+                .prop("value")
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default()
+        };
+        let place = (value("lon").await, value("lat").await);
+        let done = !place.0.is_empty() && !place.1.is_empty();
+        *picked.borrow_mut() = place;
+        done
+    })
+    .await;
+    let picked = picked.into_inner();
+    let (lon, lat): (f64, f64) = (picked.0.parse().unwrap(), picked.1.parse().unwrap());
+    assert!(
+        (lon - spot.x()).abs() < 0.003 && (lat - spot.y()).abs() < 0.003,
+        "the tap is near the fix: {picked:?} vs {spot:?}"
+    );
+    let located = app
+        .get(
+            &format!("/api/v1/cells/locate?lon={lon}&lat={lat}"),
+            &worker,
+        )
+        .await;
+    assert_eq!(located.status, 200, "{:?}", located.body);
+    let code = located.body["code"].as_str().unwrap().to_string();
+    until("the cell resolved on the phone", 30, || async {
+        text_of(c, "[data-testid=cell]").await.contains(&code)
+    })
+    .await;
+    shot(c, "report-map").await;
+    let _ = b.client.clone().close().await;
+}

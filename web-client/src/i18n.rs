@@ -38,6 +38,11 @@ pub fn t(key: &str) -> &'static str {
         "severity" => ("紧急程度", "Severity"),
         "location" => ("位置", "Location"),
         "use_gps" => ("获取定位", "Use GPS"),
+        "pick_on_map" => ("在地图上选点", "Pick on the map"),
+        "gps_poor" => (
+            "定位不准，请在地图上点选位置",
+            "GPS is imprecise: tap the place on the map",
+        ),
         "submit" => ("提交", "Submit"),
         "pending" => ("待同步", "Pending"),
         "synced" => ("已同步", "Synced"),

@@ -1,4 +1,5 @@
-// The supervisor's map, loaded only when the map screen opens (after Leaflet).
+// The maps, loaded only when a map opens (after Leaflet): the supervisor's grid map and the
+// report screen's place picker.
 // gridworkMap(elementId, featureCollectionJson, tileUrlOrEmpty)
 window.gridworkMap = function (id, fcJson, tiles) {
   var fc = JSON.parse(fcJson);
@@ -29,5 +30,43 @@ window.gridworkMap = function (id, fcJson, tiles) {
   }).addTo(map);
   var b = layer.getBounds();
   if (b.isValid()) { map.fitBounds(b); } else { map.setView([29.97, 106.27], 12); }
+  el.setAttribute('data-cells', String(fc.features.length));
+};
+
+// The place picker: the caller's cells (from the phone's copy, so it works offline) and a
+// marker where the worker taps. The tapped place is written to data-lon / data-lat and
+// announced with a `gridwork-pick` event.
+// gridworkPick(elementId, featureCollectionJson, tileUrlOrEmpty, lon, lat)  (NaN: no place yet)
+window.gridworkPick = function (id, fcJson, tiles, lon, lat) {
+  var fc = JSON.parse(fcJson);
+  var el = document.getElementById(id);
+  if (!el) return;
+  if (el._gridworkMap) { el._gridworkMap.remove(); }
+  var map = L.map(el, { zoomControl: true });
+  el._gridworkMap = map;
+  if (tiles) { L.tileLayer(tiles, { maxZoom: 19 }).addTo(map); }
+  var layer = L.geoJSON(fc, {
+    style: function () { return { color: '#0b5cad', weight: 2, fillColor: '#0b5cad', fillOpacity: 0.08 }; },
+    onEachFeature: function (f, l) { l.bindTooltip(f.properties.name + ' (' + f.properties.code + ')'); }
+  }).addTo(map);
+  var marker = null;
+  function put(ll) {
+    if (marker) { marker.setLatLng(ll); }
+    else { marker = L.circleMarker(ll, { radius: 10, color: '#c62828', weight: 3, fillOpacity: 0.5 }).addTo(map); }
+  }
+  if (isFinite(lon) && isFinite(lat)) {
+    map.setView([lat, lon], 16);
+    put(L.latLng(lat, lon));
+  } else {
+    var b = layer.getBounds();
+    if (b.isValid()) { map.fitBounds(b); } else { map.setView([29.97, 106.27], 12); }
+  }
+  // Taps on a cell bubble up to the map.
+  map.on('click', function (e) {
+    put(e.latlng);
+    el.setAttribute('data-lon', e.latlng.lng.toFixed(6));
+    el.setAttribute('data-lat', e.latlng.lat.toFixed(6));
+    el.dispatchEvent(new CustomEvent('gridwork-pick'));
+  });
   el.setAttribute('data-cells', String(fc.features.length));
 };

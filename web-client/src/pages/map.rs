@@ -18,6 +18,40 @@ fn assets() -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Loads Leaflet and the map script (once), from the network or the service worker's cache.
+pub async fn leaflet() -> Result<(), String> {
+    for url in assets() {
+        load(&url).await?;
+    }
+    Ok(())
+}
+
+/// Calls a function the map script defines on `window` (`gridworkMap`, `gridworkPick`);
+/// what it throws comes back as the error's text.
+pub fn call_map_script(name: &str, args: &[wasm_bindgen::JsValue]) -> Result<(), String> {
+    let f = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &name.into()).ok())
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .ok_or_else(|| format!("the map script has no {name}"))?;
+    f.apply(
+        &wasm_bindgen::JsValue::NULL,
+        &args.iter().collect::<js_sys::Array>(),
+    )
+    .map(|_| ())
+    .map_err(|e| {
+        js_sys::Error::from(e)
+            .to_string()
+            .as_string()
+            .unwrap_or_default()
+    })
+}
+
+/// The base layer's tile URL template, when one is configured (localStorage
+/// `gridwork.tiles`); without one the map draws the cells alone.
+pub fn tiles() -> String {
+    crate::services::store::get("gridwork.tiles").unwrap_or_default()
+}
+
 /// Adds a script or stylesheet once and waits for it to load.
 async fn load(url: &str) -> Result<(), String> {
     let doc = web_sys::window()
@@ -108,29 +142,17 @@ pub fn MapPage() -> Html {
         let error = error.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                for url in assets() {
-                    if let Err(e) = load(&url).await {
-                        error.set(Some(e));
-                        return;
-                    }
+                if let Err(e) = leaflet().await {
+                    error.set(Some(e));
+                    return;
                 }
                 match api::get::<serde_json::Value>("/api/v1/map/cells").await {
                     Ok(fc) => {
-                        let tiles =
-                            crate::services::store::get("gridwork.tiles").unwrap_or_default();
-                        let f = js_sys::Reflect::get(
-                            &web_sys::window().expect("window"),
-                            &"gridworkMap".into(),
-                        )
-                        .ok()
-                        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-                        if let Some(f) = f {
-                            let _ = f.call3(
-                                &wasm_bindgen::JsValue::NULL,
-                                &"map".into(),
-                                &fc.to_string().into(),
-                                &tiles.into(),
-                            );
+                        if let Err(e) = call_map_script(
+                            "gridworkMap",
+                            &["map".into(), fc.to_string().into(), tiles().into()],
+                        ) {
+                            error.set(Some(e));
                         }
                     }
                     Err(e) => error.set(Some(e.message())),

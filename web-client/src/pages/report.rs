@@ -17,6 +17,9 @@ use crate::logic::PhotoOwner;
 use crate::pages::header::Header;
 use crate::services::queue;
 
+/// GPS accuracy (metres) beyond which the map opens for a manual pick.
+const GPS_POOR_M: f64 = 50.0;
+
 #[component]
 pub fn Report() -> Html {
     let session = use_context::<SessionCtx>().expect("session");
@@ -31,6 +34,9 @@ pub fn Report() -> Html {
     let cell = use_state(|| None::<String>);
     let error = use_state(|| None::<String>);
     let photo = use_state(|| None::<std::rc::Rc<Vec<u8>>>);
+    // The place picked on a map of the worker's cells, for when GPS is poor or missing.
+    let picking = use_state(|| false);
+    let accuracy = use_state(|| None::<f64>);
     {
         let (categories, category) = (categories.clone(), category.clone());
         use_effect_with(session.generation, move |_| {
@@ -63,21 +69,91 @@ pub fn Report() -> Html {
             });
         });
     }
+    // The map picker: drawn when opened, from the cells on the phone; a tap sets the place.
+    {
+        let (lon, lat, error) = (lon.clone(), lat.clone(), error.clone());
+        let place = ((*lon).clone(), (*lat).clone());
+        use_effect_with(*picking, move |open| {
+            let element = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("pick-map"));
+            let on_pick = Closure::<dyn Fn()>::new({
+                let element = element.clone();
+                move || {
+                    let read = |name: &str| {
+                        element
+                            .as_ref()
+                            .and_then(|m| m.get_attribute(name))
+                            .unwrap_or_default()
+                    };
+                    lon.set(read("data-lon"));
+                    lat.set(read("data-lat"));
+                }
+            });
+            if *open && let Some(m) = &element {
+                let _ = m.add_event_listener_with_callback(
+                    "gridwork-pick",
+                    on_pick.as_ref().unchecked_ref(),
+                );
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Err(e) = super::map::leaflet().await {
+                        error.set(Some(e));
+                        return;
+                    }
+                    let cells = queue::records("cell").await;
+                    let fc = serde_json::json!({"type": "FeatureCollection", "features": cells});
+                    let number = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
+                    let drawn = super::map::call_map_script(
+                        "gridworkPick",
+                        &[
+                            "pick-map".into(),
+                            fc.to_string().into(),
+                            super::map::tiles().into(),
+                            number(&place.0).into(),
+                            number(&place.1).into(),
+                        ],
+                    );
+                    if let Err(e) = drawn {
+                        error.set(Some(e));
+                    }
+                });
+            }
+            move || {
+                if let Some(m) = &element {
+                    let _ = m.remove_event_listener_with_callback(
+                        "gridwork-pick",
+                        on_pick.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
     let gps = {
         let (lon, lat, error) = (lon.clone(), lat.clone(), error.clone());
+        let (picking, accuracy) = (picking.clone(), accuracy.clone());
         Callback::from(move |_| {
             let Some(geo) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) else {
                 error.set(Some("GPS unavailable".into()));
+                picking.set(true);
                 return;
             };
             let (lon, lat) = (lon.clone(), lat.clone());
+            let (picking2, accuracy) = (picking.clone(), accuracy.clone());
             let ok = Closure::once_into_js(move |p: web_sys::Position| {
-                lon.set(format!("{:.6}", p.coords().longitude()));
-                lat.set(format!("{:.6}", p.coords().latitude()));
+                let c = p.coords();
+                lon.set(format!("{:.6}", c.longitude()));
+                lat.set(format!("{:.6}", c.latitude()));
+                accuracy.set(Some(c.accuracy()));
+                // A fix worse than this could put the report in the next cell: the map opens
+                // on it so the worker can tap the real place.
+                if c.accuracy() > GPS_POOR_M {
+                    picking2.set(true);
+                }
             });
-            let error2 = error.clone();
+            let (error2, picking3) = (error.clone(), picking.clone());
             let fail = Closure::once_into_js(move |e: web_sys::PositionError| {
-                error2.set(Some(e.message()))
+                error2.set(Some(e.message()));
+                picking3.set(true);
             });
             let opts = web_sys::PositionOptions::new();
             opts.set_enable_high_accuracy(true);
@@ -162,6 +238,12 @@ pub fn Report() -> Html {
                 <fieldset>
                     <legend>{ t("location") }</legend>
                     <button type="button" class="big" onclick={gps}>{ t("use_gps") }</button>
+                    <button type="button" class="big" data-testid="pick-on-map"
+                        onclick={let p = picking.clone(); move |_| p.set(!*p)}>{ t("pick_on_map") }</button>
+                    { for accuracy.iter().filter(|a| **a > GPS_POOR_M).map(|a| html!{
+                        <p class="notice">{ format!("{} (±{} m)", t("gps_poor"), a.round()) }</p>
+                    }) }
+                    { if *picking { html!{ <div id="pick-map" class="map pick" data-testid="pick-map"></div> } } else { html!{} } }
                     <input name="lon" inputmode="decimal" placeholder="lon 106.27" value={(*lon).clone()} oninput={on(&lon)} />
                     <input name="lat" inputmode="decimal" placeholder="lat 29.97" value={(*lat).clone()} oninput={on(&lat)} />
                     <p class="cell" data-testid="cell">{ match &*cell {
