@@ -904,7 +904,7 @@ pub fn bench_web() -> anyhow::Result<()> {
     );
     let map_total = sum(&map_only);
     s += &format!(
-        "| map screen only ({}) | {:.1} KB | {:.1} KB |\n\n",
+        "| maps only: the grid map and the report's place picker ({}) | {:.1} KB | {:.1} KB |\n\n",
         map_only
             .iter()
             .map(|r| format!("`{}`", r.0))
