@@ -79,22 +79,22 @@ fn ok(cmd: &mut Command) -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// Installs what the tests need on a bare machine: Debian packages for the database
-/// client libraries and PostgreSQL, the wasm32 target, clippy and rustfmt; starts
-/// PostgreSQL when it is not answering.
-fn setup() -> anyhow::Result<()> {
-    let missing: Vec<&str> = [
-        "libpq-dev",
-        "libsqlite3-dev",
-        "pkg-config",
-        "postgresql",
-        "chromium",
-        "chromium-driver",
-        "fonts-noto-cjk",
-    ]
-    .into_iter()
-    .filter(|p| !ok(Command::new("dpkg").args(["-s", p])))
-    .collect();
+/// What building the server and the client needs from Debian: the database client
+/// libraries. (`install_packages` adds Node.js and npm where there is no npm: the client's
+/// build tools come from the npm registry.)
+const BUILD_PACKAGES: &[&str] = &["libpq-dev", "libsqlite3-dev", "pkg-config"];
+
+/// Installs the Debian packages of `wanted` that are missing (and Node.js with npm when
+/// there is no npm), where apt-get is at hand.
+fn install_packages(wanted: &[&str]) -> anyhow::Result<()> {
+    let mut missing: Vec<&str> = wanted
+        .iter()
+        .copied()
+        .filter(|p| !ok(Command::new("dpkg").args(["-s", p])))
+        .collect();
+    if !ok(Command::new("npm").arg("--version")) {
+        missing.extend(["nodejs", "npm"]);
+    }
     if !missing.is_empty() && ok(Command::new("which").arg("apt-get")) {
         run(Command::new("apt-get").arg("update").arg("-q"))?;
         run(Command::new("apt-get")
@@ -102,6 +102,21 @@ fn setup() -> anyhow::Result<()> {
             .args(&missing)
             .env("DEBIAN_FRONTEND", "noninteractive"))?;
     }
+    Ok(())
+}
+
+/// Installs what the tests need on a bare machine: the build's Debian packages plus
+/// PostgreSQL, Chromium, its driver and a CJK font; the wasm32 target, clippy, rustfmt and
+/// the standard library's source; starts PostgreSQL when it is not answering.
+fn setup() -> anyhow::Result<()> {
+    let mut wanted = BUILD_PACKAGES.to_vec();
+    wanted.extend([
+        "postgresql",
+        "chromium",
+        "chromium-driver",
+        "fonts-noto-cjk",
+    ]);
+    install_packages(&wanted)?;
     if ok(Command::new("rustup").arg("--version")) {
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
         run(Command::new("rustup").args(["component", "add", "clippy", "rustfmt", "rust-src"]))?;
@@ -498,6 +513,7 @@ fn main() -> anyhow::Result<()> {
         Some("bench-web") => bench::bench_web(),
         Some("demo") => {
             let r = root();
+            install_packages(BUILD_PACKAGES)?;
             web()?;
             run(cargo()
                 .args([
