@@ -290,84 +290,15 @@ fn web() -> anyhow::Result<()> {
             "-C link-arg=--emit-relocs -Zunstable-options -Cpanic=immediate-abort",
         )
         .current_dir(&r))?;
-    let target = target_dir();
-    let tools = web_tools(&target)?;
-    let tmp = target.join("gridwork-web-bindgen");
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp)?;
-
-    // Split: the main module keeps what the first screens need; each `#[wasm_split]` screen
-    // group (web-client/src/lazy.rs) and the code only it uses goes to a chunk of its own,
-    // fetched by `__wasm_split.js` when the screen first opens.
-    let input =
-        std::fs::read(target.join("wasm32-unknown-unknown/wasm-release/gridwork-web.wasm"))?;
-    let split_dir = tmp.join("split");
-    let main_wasm = split_dir.join("main.wasm");
-    let mut opts = wasm_split_cli_support::Options::new(&input);
-    opts.output_dir = &split_dir;
-    opts.main_out_path = &main_wasm;
-    opts.link_name = "./__wasm_split.js";
-    opts.main_module = "./gridwork-web.js";
-    let split = wasm_split_cli_support::transform(opts)
-        .map_err(|e| anyhow::anyhow!("splitting the client's wasm: {e:?}"))?;
-
-    wasm_bindgen_cli_support::Bindgen::new()
-        .input_path(&main_wasm)
-        // The chunks link against the main module's function table.
-        .keep_lld_exports(true)
-        .web(true)?
-        .omit_default_module_path(false)
-        .remove_name_section(true)
-        .remove_producers_section(true)
-        .out_name("gridwork-web")
-        .generate(&tmp)?;
-    let wasm_bytes = wasm_opt(&tools, &tmp.join("gridwork-web_bg.wasm"))?;
-    let mut js = std::fs::read_to_string(tmp.join("gridwork-web.js"))?;
-    let mut link = std::fs::read_to_string(split_dir.join("__wasm_split.js"))?;
-
-    // Chunks: optimised, named by content; the loader asks for them by those names.
-    let mut chunks = Vec::new();
-    for path in &split.split_modules {
-        let stem = path
-            .file_stem()
-            .context("a chunk has a name")?
-            .to_string_lossy()
-            .to_string();
-        let bytes = wasm_opt(&tools, path)?;
-        let name = format!("{stem}-{}.wasm", short_hash(&bytes));
-        let plain = format!("\"./{stem}.wasm\"");
-        if !link.contains(&plain) {
-            bail!("the split loader does not name {stem}.wasm");
-        }
-        link = link.replace(&plain, &format!("\"./{name}\""));
-        chunks.push((name, bytes));
-    }
-    // The bindings and the loader import each other, so both are named after the whole
-    // build rather than their own bytes.
-    let mut build = Vec::new();
-    build.extend_from_slice(js.as_bytes());
-    build.extend_from_slice(link.as_bytes());
-    build.extend_from_slice(&wasm_bytes);
-    for (name, _) in &chunks {
-        build.extend_from_slice(name.as_bytes());
-    }
-    let id = short_hash(&build);
-    let (js_name, link_name) = (
-        format!("gridwork-web-{id}.js"),
-        format!("gridwork-split-{id}.js"),
-    );
-    // Only the `import` statements change: the wasm still names its import module
-    // `./__wasm_split.js` in the bindings' import object.
-    for (text, from, to) in [
-        (&mut js, "./__wasm_split.js", &link_name),
-        (&mut link, "./gridwork-web.js", &js_name),
-    ] {
-        let from = format!("from \"{from}\"");
-        if !text.contains(&from) {
-            bail!("expected `{from}` in the generated JavaScript");
-        }
-        *text = text.replace(&from, &format!("from \"./{to}\""));
-    }
+    let tools = web_tools(&target_dir())?;
+    let ClientModules {
+        js_name,
+        js,
+        link_name,
+        link,
+        wasm: wasm_bytes,
+        chunks,
+    } = client_modules(&tools)?;
 
     let static_dir = r.join("web-client/static");
     let css_bytes = std::fs::read(static_dir.join("styles.css"))?;
@@ -460,6 +391,108 @@ fn web() -> anyhow::Result<()> {
         (js.len() + link.len()) / 1024
     );
     Ok(())
+}
+
+/// The client's modules after the split: the bindings and the split loader (named after
+/// the whole build, since they import each other), the main wasm module, and the chunks
+/// (named by content).
+struct ClientModules {
+    js_name: String,
+    js: String,
+    link_name: String,
+    link: String,
+    wasm: Vec<u8>,
+    chunks: Vec<(String, Vec<u8>)>,
+}
+
+/// Splits the built client at its `#[wasm_split]` points, binds the main module with
+/// wasm-bindgen, runs wasm-opt on every module and names them.
+fn client_modules(tools: &std::path::Path) -> anyhow::Result<ClientModules> {
+    let target = target_dir();
+    let tmp = target.join("gridwork-web-bindgen");
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp)?;
+
+    // Split: the main module keeps what the first screens need; each `#[wasm_split]` screen
+    // group (web-client/src/lazy.rs) and the code only it uses goes to a chunk of its own,
+    // fetched by `__wasm_split.js` when the screen first opens.
+    let input =
+        std::fs::read(target.join("wasm32-unknown-unknown/wasm-release/gridwork-web.wasm"))?;
+    let split_dir = tmp.join("split");
+    let main_wasm = split_dir.join("main.wasm");
+    let mut opts = wasm_split_cli_support::Options::new(&input);
+    opts.output_dir = &split_dir;
+    opts.main_out_path = &main_wasm;
+    opts.link_name = "./__wasm_split.js";
+    opts.main_module = "./gridwork-web.js";
+    let split = wasm_split_cli_support::transform(opts)
+        .map_err(|e| anyhow::anyhow!("splitting the client's wasm: {e:?}"))?;
+
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&main_wasm)
+        // The chunks link against the main module's function table.
+        .keep_lld_exports(true)
+        .web(true)?
+        .omit_default_module_path(false)
+        .remove_name_section(true)
+        .remove_producers_section(true)
+        .out_name("gridwork-web")
+        .generate(&tmp)?;
+    let wasm_bytes = wasm_opt(tools, &tmp.join("gridwork-web_bg.wasm"))?;
+    let mut js = std::fs::read_to_string(tmp.join("gridwork-web.js"))?;
+    let mut link = std::fs::read_to_string(split_dir.join("__wasm_split.js"))?;
+
+    // Chunks: optimised, named by content; the loader asks for them by those names.
+    let mut chunks = Vec::new();
+    for path in &split.split_modules {
+        let stem = path
+            .file_stem()
+            .context("a chunk has a name")?
+            .to_string_lossy()
+            .to_string();
+        let bytes = wasm_opt(tools, path)?;
+        let name = format!("{stem}-{}.wasm", short_hash(&bytes));
+        let plain = format!("\"./{stem}.wasm\"");
+        if !link.contains(&plain) {
+            bail!("the split loader does not name {stem}.wasm");
+        }
+        link = link.replace(&plain, &format!("\"./{name}\""));
+        chunks.push((name, bytes));
+    }
+    // The bindings and the loader import each other, so both are named after the whole
+    // build rather than their own bytes.
+    let mut build = Vec::new();
+    build.extend_from_slice(js.as_bytes());
+    build.extend_from_slice(link.as_bytes());
+    build.extend_from_slice(&wasm_bytes);
+    for (name, _) in &chunks {
+        build.extend_from_slice(name.as_bytes());
+    }
+    let id = short_hash(&build);
+    let (js_name, link_name) = (
+        format!("gridwork-web-{id}.js"),
+        format!("gridwork-split-{id}.js"),
+    );
+    // Only the `import` statements change: the wasm still names its import module
+    // `./__wasm_split.js` in the bindings' import object.
+    for (text, from, to) in [
+        (&mut js, "./__wasm_split.js", &link_name),
+        (&mut link, "./gridwork-web.js", &js_name),
+    ] {
+        let from = format!("from \"{from}\"");
+        if !text.contains(&from) {
+            bail!("expected `{from}` in the generated JavaScript");
+        }
+        *text = text.replace(&from, &format!("from \"./{to}\""));
+    }
+    Ok(ClientModules {
+        js_name,
+        js,
+        link_name,
+        link,
+        wasm: wasm_bytes,
+        chunks,
+    })
 }
 
 fn target_dir() -> std::path::PathBuf {
