@@ -128,6 +128,34 @@ async fn login(c: &Client, site: &str, username: &str) {
     click(c, "button[type=submit]").await;
 }
 
+/// Waits for worker1's home screen to list its incidents: the first pull is in.
+async fn first_pull(c: &Client) {
+    until(
+        "the worker's incidents after the first pull",
+        60,
+        || async {
+            text_of(c, "[data-testid=incidents]")
+                .await
+                .contains("小区门口垃圾堆积")
+        },
+    )
+    .await;
+}
+
+/// Waits for the service worker to control the page: the app is on the phone.
+async fn service_worker_controls(c: &Client) {
+    until("the service worker controls the page", 60, || async {
+        c.execute(
+            "return !!(navigator.serviceWorker && navigator.serviceWorker.controller)",
+            vec![],
+        )
+        .await
+        .map(|v| v == json!(true))
+        .unwrap_or(false)
+    })
+    .await;
+}
+
 /// The demo district served with the web client behind a switchable proxy, and a browser.
 async fn start() -> (TestApp, Proxy, String, Browser) {
     let app = TestApp::spawn_with_web(Engine::Sqlite).await;
@@ -163,26 +191,8 @@ async fn a_worker_reports_offline_and_the_report_syncs_once() {
 
     // Log in.
     login(c, &site, "worker1").await;
-    until(
-        "the worker's incidents after the first pull",
-        60,
-        || async {
-            text_of(c, "[data-testid=incidents]")
-                .await
-                .contains("小区门口垃圾堆积")
-        },
-    )
-    .await;
-    until("the service worker controls the page", 60, || async {
-        c.execute(
-            "return !!(navigator.serviceWorker && navigator.serviceWorker.controller)",
-            vec![],
-        )
-        .await
-        .map(|v| v == json!(true))
-        .unwrap_or(false)
-    })
-    .await;
+    first_pull(c).await;
+    service_worker_controls(c).await;
 
     // The server goes away; the worker reports anyway.
     proxy.set(false);
@@ -858,12 +868,7 @@ async fn a_screen_not_yet_on_the_phone_opens_once_the_network_is_back() {
     let (_app, proxy, site, b) = start().await;
     let c = &b.client;
     login(c, &site, "worker1").await;
-    until("the home screen", 60, || async {
-        text_of(c, "[data-testid=incidents]")
-            .await
-            .contains("小区门口垃圾堆积")
-    })
-    .await;
+    first_pull(c).await;
     for (cmd, params) in [
         ("Network.enable", json!({})),
         ("Network.setBypassServiceWorker", json!({"bypass": true})),
@@ -896,22 +901,8 @@ async fn a_worker_with_poor_gps_picks_the_place_on_the_map_offline() {
     let (app, proxy, site, b) = start().await;
     let c = &b.client;
     login(c, &site, "worker1").await;
-    until("the first pull", 60, || async {
-        text_of(c, "[data-testid=incidents]")
-            .await
-            .contains("小区门口垃圾堆积")
-    })
-    .await;
-    until("the service worker controls the page", 60, || async {
-        c.execute(
-            "return !!(navigator.serviceWorker && navigator.serviceWorker.controller)",
-            vec![],
-        )
-        .await
-        .map(|v| v == json!(true))
-        .unwrap_or(false)
-    })
-    .await;
+    first_pull(c).await;
+    service_worker_controls(c).await;
     let spot = {
         use geo::InteriorPoint;
         gridwork_server::demo::demo_cells()
