@@ -89,25 +89,36 @@ async fn text_of(c: &Client, css: &str) -> String {
     }
 }
 
-/// Waits for the element (at most 30 s) and clicks it.
-async fn click(c: &Client, css: &str) {
-    c.wait()
-        .at_most(Duration::from_secs(30))
+/// Waits for an element (at most `secs` seconds); on timeout, fails with what the page
+/// shows instead.
+async fn element(c: &Client, css: &str, secs: u64) -> fantoccini::elements::Element {
+    match c
+        .wait()
+        .at_most(Duration::from_secs(secs))
         .for_element(Locator::Css(css))
         .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    {
+        Ok(e) => e,
+        Err(e) => panic!(
+            "no `{css}` after {secs} s ({e}) at {:?}; the page: {:?}",
+            c.current_url().await.map(|u| u.to_string()),
+            c.execute(
+                "return [document.documentElement.outerHTML.slice(0, 3000), \
+                 !!navigator.serviceWorker.controller]",
+                vec![]
+            )
+            .await
+        ),
+    }
+}
+
+/// Waits for the element (at most 30 s) and clicks it.
+async fn click(c: &Client, css: &str) {
+    element(c, css, 30).await.click().await.unwrap();
 }
 
 async fn fill(c: &Client, css: &str, value: &str) {
-    let e = c
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap();
+    let e = element(c, css, 20).await;
     e.clear().await.unwrap();
     e.send_keys(value).await.unwrap();
 }

@@ -21,8 +21,22 @@ self.addEventListener('fetch', (event) => {
     return; // the API is never cached: the app keeps its data in IndexedDB
   }
   if (event.request.mode === 'navigate') {
-    // The shell: fresh when the server answers, from the cache when it does not.
-    event.respondWith(fetch(event.request).catch(() => caches.match('/index.html', { cacheName: VERSION })));
+    // The shell: fresh when the server answers in full; from the cache when it does not —
+    // no network, an error status, or a connection cut in the middle of the page (the page
+    // is read whole before it is used, so a weak signal never leaves a blank screen).
+    event.respondWith(
+      fetch(event.request)
+        .then((r) => {
+          if (!r.ok) throw new Error('status ' + r.status);
+          return r.blob().then((body) => {
+            const headers = new Headers(r.headers);
+            headers.delete('content-encoding');
+            headers.delete('content-length');
+            return new Response(body, { status: r.status, statusText: r.statusText, headers });
+          });
+        })
+        .catch(() => caches.match('/index.html', { cacheName: VERSION }))
+    );
     return;
   }
   event.respondWith(caches.match(event.request, { cacheName: VERSION }).then((hit) => hit || fetch(event.request)));
