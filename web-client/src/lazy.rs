@@ -22,8 +22,7 @@ use yew::prelude::*;
 use crate::app::Route;
 use crate::i18n::t;
 use crate::pages::header::Header;
-use crate::services::api::ApiError;
-use crate::services::queue::Flushed;
+use crate::services::queue::SyncOutcome;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -164,9 +163,6 @@ fn overdue_visits() -> Result<Html, SplitLoaderError> {
 fn figures() -> Result<Html, SplitLoaderError> {
     Ok(html! { <crate::pages::figures::Figures /> })
 }
-
-/// What one sync round did: the push, then the pull.
-pub type SyncOutcome = (Result<Flushed, ApiError>, Result<usize, ApiError>);
 
 /// One sync round (`queue::sync_round`), from the sync chunk.
 #[wasm_split(sync, fallible)]

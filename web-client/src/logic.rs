@@ -78,23 +78,34 @@ pub fn merge_candidates<'a>(incident: &Value, all: &'a [Value]) -> Vec<&'a Value
     found
 }
 
-/// Persons whose visit is overdue at `now` (RFC 3339), most overdue first.
-pub fn overdue_persons(persons: Vec<Value>, now: &str) -> Vec<Value> {
-    let mut late: Vec<Value> = persons
+/// Active persons with a visit due, soonest first.
+pub fn visits_due(persons: Vec<Value>) -> Vec<Value> {
+    let mut due: Vec<Value> = persons
         .into_iter()
-        .filter(|p| {
-            p["active"] == true
-                && p["next_visit_due"]
-                    .as_str()
-                    .is_some_and(|due| due < now || p["overdue"] == true)
-        })
+        .filter(|p| p["active"] == true && p["next_visit_due"].is_string())
         .collect();
-    late.sort_by(|a, b| {
+    due.sort_by(|a, b| {
         a["next_visit_due"]
             .as_str()
             .cmp(&b["next_visit_due"].as_str())
     });
-    late
+    due
+}
+
+/// Whether an active person's visit is overdue at `now` (RFC 3339), or the server says so.
+fn visit_overdue(p: &Value, now: &str) -> bool {
+    p["active"] == true
+        && p["next_visit_due"]
+            .as_str()
+            .is_some_and(|due| due < now || p["overdue"] == true)
+}
+
+/// Persons whose visit is overdue at `now` (RFC 3339), most overdue first.
+pub fn overdue_persons(persons: Vec<Value>, now: &str) -> Vec<Value> {
+    visits_due(persons)
+        .into_iter()
+        .filter(|p| visit_overdue(p, now))
+        .collect()
 }
 
 /// One of the caller's cells with what is waiting in it, from the records on the device.
@@ -126,18 +137,13 @@ pub fn cell_work(
         .filter_map(|c| {
             let p = &c["properties"];
             let code = p["code"].as_str()?;
-            let mut visits_due: Vec<Value> = persons
-                .iter()
-                .filter(|x| {
-                    x["cell_code"] == code && x["active"] == true && x["next_visit_due"].is_string()
-                })
-                .cloned()
-                .collect();
-            visits_due.sort_by(|a, b| {
-                a["next_visit_due"]
-                    .as_str()
-                    .cmp(&b["next_visit_due"].as_str())
-            });
+            let due = visits_due(
+                persons
+                    .iter()
+                    .filter(|x| x["cell_code"] == code)
+                    .cloned()
+                    .collect(),
+            );
             Some(CellWork {
                 code: code.to_string(),
                 name: p["name"].as_str().unwrap_or_default().to_string(),
@@ -152,14 +158,8 @@ pub fn cell_work(
                     })
                     .cloned()
                     .collect(),
-                visits_overdue: visits_due
-                    .iter()
-                    .filter(|x| {
-                        x["overdue"] == true
-                            || x["next_visit_due"].as_str().is_some_and(|due| due < now)
-                    })
-                    .count(),
-                visits_due,
+                visits_overdue: due.iter().filter(|x| visit_overdue(x, now)).count(),
+                visits_due: due,
                 hazard_units: units
                     .iter()
                     .filter(|u| {

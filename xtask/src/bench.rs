@@ -817,7 +817,8 @@ pub fn bench_web() -> anyhow::Result<()> {
     crate::web()?;
     let dist = root().join("web-client/dist");
     let mut first = Vec::new();
-    let mut on_demand = Vec::new();
+    let mut screens = Vec::new();
+    let mut shared_chunks = Vec::new();
     let mut map_only = Vec::new();
     let mut names: Vec<_> = std::fs::read_dir(&dist)?
         .flatten()
@@ -835,8 +836,10 @@ pub fn bench_web() -> anyhow::Result<()> {
         let row = (name.clone(), bytes.len(), out.len());
         if name.starts_with("leaflet-") || name.starts_with("gridmap-") {
             map_only.push(row);
-        } else if name.starts_with("split_") || name.starts_with("chunk_") {
-            on_demand.push(row);
+        } else if name.starts_with("split_") {
+            screens.push(row);
+        } else if name.starts_with("chunk_") {
+            shared_chunks.push(row);
         } else if name == "index.html"
             || (name.starts_with("gridwork-") && (name.ends_with(".wasm") || name.ends_with(".js")))
             || (name.starts_with("styles-") && name.ends_with(".css"))
@@ -874,33 +877,24 @@ pub fn bench_web() -> anyhow::Result<()> {
     let sum = |rows: &[(String, usize, usize)]| -> (usize, usize) {
         rows.iter().fold((0, 0), |(a, b), r| (a + r.1, b + r.2))
     };
-    let screens = |prefix: &str| -> Vec<String> {
-        on_demand
-            .iter()
-            .filter(|r| r.0.starts_with(prefix))
-            .map(|r| {
-                let group = r.0.trim_start_matches(prefix);
-                let group = group.split('-').next().unwrap_or(group);
-                format!("{group} {:.1} KB", kb(r.2))
-            })
-            .collect()
-    };
-    let (demand_raw, demand_br) = sum(&on_demand);
+    let (screens_raw, screens_br) = sum(&screens);
+    let (shared_raw, shared_br) = sum(&shared_chunks);
     s += &format!(
         "| other screens, each fetched when first opened and precached by the service worker \
          (brotli per screen group: {}; {} shared chunks {:.1} KB) | {:.1} KB | {:.1} KB |\n",
-        screens("split_").join(", "),
-        on_demand
+        screens
             .iter()
-            .filter(|r| r.0.starts_with("chunk_"))
-            .count(),
-        kb(on_demand
-            .iter()
-            .filter(|r| r.0.starts_with("chunk_"))
-            .map(|r| r.2)
-            .sum()),
-        kb(demand_raw),
-        kb(demand_br)
+            .map(|r| {
+                let group = r.0.trim_start_matches("split_");
+                let group = group.split('-').next().unwrap_or(group);
+                format!("{group} {:.1} KB", kb(r.2))
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        shared_chunks.len(),
+        kb(shared_br),
+        kb(screens_raw + shared_raw),
+        kb(screens_br + shared_br)
     );
     let map_total = sum(&map_only);
     s += &format!(

@@ -7,6 +7,7 @@ use yew_router::prelude::*;
 
 use crate::app::{Route, SessionCtx};
 use crate::i18n::t;
+use crate::logic::visits_due;
 use crate::pages::header::Header;
 use crate::pages::queue::incident_item;
 use crate::services::queue;
@@ -23,17 +24,7 @@ pub fn Home() -> Html {
                 let mut list = queue::records("incident").await;
                 list.sort_by(|a, b| b["created_at"].as_str().cmp(&a["created_at"].as_str()));
                 incidents.set(list);
-                let mut due: Vec<Value> = queue::records("person")
-                    .await
-                    .into_iter()
-                    .filter(|p| p["active"] == true && p["next_visit_due"].is_string())
-                    .collect();
-                due.sort_by(|a, b| {
-                    a["next_visit_due"]
-                        .as_str()
-                        .cmp(&b["next_visit_due"].as_str())
-                });
-                persons.set(due);
+                persons.set(visits_due(queue::records("person").await));
             });
         });
     }

@@ -46,6 +46,30 @@ pub fn call_map_script(name: &str, args: &[wasm_bindgen::JsValue]) -> Result<(),
     })
 }
 
+/// Listens for `event`, which the map script dispatches on the element `id` after writing
+/// what happened into the element's attributes; `read` gets the element. Returns the
+/// effect's cleanup, which stops listening.
+pub fn on_map_event(
+    id: &str,
+    event: &'static str,
+    read: impl Fn(&web_sys::Element) + 'static,
+) -> impl FnOnce() {
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id));
+    let handler = element.as_ref().map(|el| {
+        let target = el.clone();
+        let handler = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || read(&target));
+        let _ = el.add_event_listener_with_callback(event, handler.as_ref().unchecked_ref());
+        handler
+    });
+    move || {
+        if let (Some(el), Some(handler)) = (&element, &handler) {
+            let _ = el.remove_event_listener_with_callback(event, handler.as_ref().unchecked_ref());
+        }
+    }
+}
+
 /// The base layer's tile URL template, when one is configured (localStorage
 /// `gridwork.tiles`); without one the map draws the cells alone.
 pub fn tiles() -> String {
@@ -109,33 +133,9 @@ pub fn MapPage() -> Html {
     {
         let selected = selected.clone();
         use_effect_with((), move |_| {
-            let map = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id("map"));
-            let on_pick = wasm_bindgen::closure::Closure::<dyn Fn()>::new({
-                let map = map.clone();
-                move || {
-                    let code = map
-                        .as_ref()
-                        .and_then(|m| m.get_attribute("data-selected"))
-                        .unwrap_or_default();
-                    selected.set(code);
-                }
-            });
-            if let Some(m) = &map {
-                let _ = m.add_event_listener_with_callback(
-                    "gridwork-cell",
-                    on_pick.as_ref().unchecked_ref(),
-                );
-            }
-            move || {
-                if let Some(m) = &map {
-                    let _ = m.remove_event_listener_with_callback(
-                        "gridwork-cell",
-                        on_pick.as_ref().unchecked_ref(),
-                    );
-                }
-            }
+            on_map_event("map", "gridwork-cell", move |map| {
+                selected.set(map.get_attribute("data-selected").unwrap_or_default());
+            })
         });
     }
     {

@@ -74,27 +74,12 @@ pub fn Report() -> Html {
         let (lon, lat, error) = (lon.clone(), lat.clone(), error.clone());
         let place = ((*lon).clone(), (*lat).clone());
         use_effect_with(*picking, move |open| {
-            let element = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id("pick-map"));
-            let on_pick = Closure::<dyn Fn()>::new({
-                let element = element.clone();
-                move || {
-                    let read = |name: &str| {
-                        element
-                            .as_ref()
-                            .and_then(|m| m.get_attribute(name))
-                            .unwrap_or_default()
-                    };
-                    lon.set(read("data-lon"));
-                    lat.set(read("data-lat"));
-                }
+            let cleanup = super::map::on_map_event("pick-map", "gridwork-pick", move |map| {
+                let read = |name: &str| map.get_attribute(name).unwrap_or_default();
+                lon.set(read("data-lon"));
+                lat.set(read("data-lat"));
             });
-            if *open && let Some(m) = &element {
-                let _ = m.add_event_listener_with_callback(
-                    "gridwork-pick",
-                    on_pick.as_ref().unchecked_ref(),
-                );
+            if *open {
                 wasm_bindgen_futures::spawn_local(async move {
                     if let Err(e) = super::map::leaflet().await {
                         error.set(Some(e));
@@ -118,14 +103,7 @@ pub fn Report() -> Html {
                     }
                 });
             }
-            move || {
-                if let Some(m) = &element {
-                    let _ = m.remove_event_listener_with_callback(
-                        "gridwork-pick",
-                        on_pick.as_ref().unchecked_ref(),
-                    );
-                }
-            }
+            cleanup
         });
     }
     let gps = {

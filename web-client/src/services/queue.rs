@@ -221,9 +221,12 @@ async fn put_records(items: Vec<(String, Value)>, deleted: Vec<String>) -> Resul
     Ok(())
 }
 
+/// What one sync round did: the push, then the pull (how many records changed).
+pub type SyncOutcome = (Result<Flushed, ApiError>, Result<usize, ApiError>);
+
 /// One sync round: push the queue, then pull. Runs from its own chunk (`lazy::sync_round`),
 /// fetched after the first screen is up.
-pub async fn sync_round() -> (Result<Flushed, ApiError>, Result<usize, ApiError>) {
+pub async fn sync_round() -> SyncOutcome {
     let flushed = flush().await;
     if matches!(flushed, Err(ApiError::LoggedOut)) {
         return (flushed, Err(ApiError::LoggedOut));
