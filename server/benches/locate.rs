@@ -8,7 +8,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use gridwork_server::synth;
+use gridwork_server::tools::synth;
 
 fn points(side: usize, count: u64) -> Vec<(f64, f64)> {
     let span = side as f64 * 0.005;

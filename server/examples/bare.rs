@@ -8,7 +8,7 @@
 
 use actix_web::{App, HttpResponse, HttpServer, web};
 use gridwork_server::db::incidents::{self as store, Filter, IncidentScope};
-use gridwork_server::db::page::{self, Cursor, PageParams};
+use gridwork_server::db::page::{self, Cursor, PageRequest};
 use gridwork_server::db::{self, Pool};
 use gridwork_shared::api::Page;
 
@@ -22,12 +22,10 @@ async fn incidents(pool: web::Data<Pool>, q: web::Query<Query>) -> HttpResponse 
     let pool = pool.into_inner();
     let result = web::block(move || -> anyhow::Result<_> {
         let mut c = pool.get()?;
-        let page = PageParams {
-            limit: None,
-            cursor: None,
-        }
-        .validate()
-        .map_err(|_| anyhow::anyhow!("page"))?;
+        let page = PageRequest {
+            limit: gridwork_server::http::paging::DEFAULT_LIMIT,
+            after: None,
+        };
         let limit = page.limit;
         let filter = Filter {
             region: Some(region.clone()),
@@ -38,7 +36,7 @@ async fn incidents(pool: web::Data<Pool>, q: web::Query<Query>) -> HttpResponse 
             created_at: r.created_at,
             id: r.id.clone(),
         });
-        let items = gridwork_server::incidents::rows_to_wire(&mut c, &rows, db::now())
+        let items = gridwork_server::flow::incidents::rows_to_wire(&mut c, &rows, db::now())
             .map_err(|_| anyhow::anyhow!("wire"))?;
         Ok(Page { items, next_cursor })
     })

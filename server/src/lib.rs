@@ -1,29 +1,18 @@
-//! The Gridwork server: configuration, startup, auth, routes, database, jobs.
+//! The Gridwork server, in layers (see ARCHITECTURE.md, "Layers"):
+//!
+//! - [`http`]: the edge — routes, extractors, paging parameters, problem+json, OpenAPI;
+//! - [`flow`]: the rules of each resource, one module per resource;
+//! - [`db`]: the only diesel and SQL; [`core`]: dependency-free helpers (crypto, time,
+//!   passwords and tokens, photo codec, geometry text);
+//! - [`app`]: configuration, startup, shared state, background jobs, telemetry, metrics;
+//! - [`tools`]: the command line, the demo district and the benchmark generator.
+//!
+//! Imports point down only: `flow` never imports `http`; `db` and `core` import neither;
+//! `tools` never imports `http` (checked by `tests/api/layers.rs`).
 
-pub mod assessment;
-pub mod auth;
-pub mod cli;
-pub mod clock;
-pub mod config;
-pub mod crypto;
+pub mod app;
+pub mod core;
 pub mod db;
-pub mod demo;
-pub mod error;
-pub mod extract;
-pub mod geo_json;
-pub mod grid;
-pub mod import;
-pub mod incidents;
-pub mod jobs;
-pub mod metrics;
-pub mod openapi;
-pub mod persons;
-pub mod photos;
-pub mod routes;
-pub mod startup;
-pub mod state;
-pub mod sync;
-pub mod synth;
-pub mod telemetry;
-pub mod time;
-pub mod units;
+pub mod flow;
+pub mod http;
+pub mod tools;

@@ -1,5 +1,5 @@
 use clap::Parser;
-use gridwork_server::cli::{Cli, run};
+use gridwork_server::tools::cli::{Cli, run};
 
 // Requests allocate many small short-lived values (rows, JSON); mimalloc serves them with
 // far less contention and fragmentation than the system allocator (see BENCHMARKS.md).
@@ -9,7 +9,9 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[actix_web::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    gridwork_server::telemetry::init(std::env::var("GRIDWORK_LOG_FORMAT").as_deref() == Ok("json"));
+    gridwork_server::app::telemetry::init(
+        std::env::var("GRIDWORK_LOG_FORMAT").as_deref() == Ok("json"),
+    );
     match run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

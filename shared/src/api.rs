@@ -315,3 +315,18 @@ mod tests {
         assert!(r.is_err());
     }
 }
+
+/// One entry of the append-only audit log (`GET /audit`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    pub seq: i64,
+    #[serde(with = "crate::utc")]
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<String>,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub outcome: String,
+    pub ip: Option<String>,
+}

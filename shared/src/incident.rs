@@ -785,3 +785,16 @@ mod tests {
         assert_eq!(mask_phone("13812345678"), "138****5678");
     }
 }
+
+/// `GET /incidents/{id}`: the incident with its history, mediation sessions and the
+/// steps the caller can take now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IncidentDetail {
+    #[serde(flatten)]
+    pub incident: Incident,
+    pub history: Vec<HistoryEntry>,
+    /// Parties' names and phones are masked unless the caller handles the case.
+    pub mediations: Vec<Mediation>,
+    pub available_actions: Vec<Action>,
+}

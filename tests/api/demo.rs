@@ -6,12 +6,14 @@ use std::collections::BTreeSet;
 async fn the_demo_district_is_complete_and_idempotent(app: TestApp) {
     let state = app.state.clone();
     let logins = app
-        .with_db(move |c| gridwork_server::demo::seed(&state, c).map_err(|e| e.to_string()))
+        .with_db(move |c| gridwork_server::tools::demo::seed(&state, c).map_err(|e| e.to_string()))
         .await
         .unwrap();
     let roles: BTreeSet<String> = logins.iter().map(|l| l.1.clone()).collect();
     assert_eq!(roles.len(), 4, "{roles:?}");
-    let token = app.login("admin", gridwork_server::demo::PASSWORD).await;
+    let token = app
+        .login("admin", gridwork_server::tools::demo::PASSWORD)
+        .await;
     let cells = app.get("/api/v1/cells", &token).await;
     assert_eq!(cells.ok(200)["features"].as_array().unwrap().len(), 48);
     let regions = app.get("/api/v1/regions", &token).await;
@@ -71,7 +73,7 @@ async fn the_demo_district_is_complete_and_idempotent(app: TestApp) {
         .collect();
     assert_eq!(certs.len(), 3, "{certs:?}");
     let state = app.state.clone();
-    app.with_db(move |c| gridwork_server::demo::seed(&state, c).map_err(|e| e.to_string()))
+    app.with_db(move |c| gridwork_server::tools::demo::seed(&state, c).map_err(|e| e.to_string()))
         .await
         .unwrap();
     let persons_again = app.get("/api/v1/persons?limit=500", &token).await;

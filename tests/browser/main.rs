@@ -135,7 +135,12 @@ async fn login(c: &Client, site: &str, username: &str) {
     c.goto(&format!("{site}/login")).await.unwrap();
     shot(c, "login").await;
     fill(c, "input[name=username]", username).await;
-    fill(c, "input[name=password]", gridwork_server::demo::PASSWORD).await;
+    fill(
+        c,
+        "input[name=password]",
+        gridwork_server::tools::demo::PASSWORD,
+    )
+    .await;
     click(c, "button[type=submit]").await;
 }
 
@@ -172,7 +177,7 @@ async fn start() -> (TestApp, Proxy, String, Browser) {
     let app = TestApp::spawn_with_web(Engine::Sqlite).await;
     let state = app.state.clone();
     app.with_db(move |c| {
-        gridwork_server::demo::seed(&state, c)
+        gridwork_server::tools::demo::seed(&state, c)
             .map(|_| ())
             .map_err(|e| e.to_string())
     })
@@ -211,7 +216,7 @@ async fn a_worker_reports_offline_and_the_report_syncs_once() {
     fill(c, "input[name=title]", "离线上报：路灯不亮").await;
     let spot = {
         use geo::InteriorPoint;
-        let cell = gridwork_server::demo::demo_cells()
+        let cell = gridwork_server::tools::demo::demo_cells()
             .into_iter()
             .find(|c| c.code == "500117001001001")
             .unwrap();
@@ -252,7 +257,9 @@ async fn a_worker_reports_offline_and_the_report_syncs_once() {
         text_of(c, "[data-testid=pending]").await.contains(" 1")
     })
     .await;
-    let worker = app.login("worker1", gridwork_server::demo::PASSWORD).await;
+    let worker = app
+        .login("worker1", gridwork_server::tools::demo::PASSWORD)
+        .await;
     assert!(
         api_incidents(&app, &worker, "离线上报：路灯不亮")
             .await
@@ -278,7 +285,9 @@ async fn a_worker_reports_offline_and_the_report_syncs_once() {
     .await;
 
     // A supervisor dispatches it to the worker; the worker sees it.
-    let sup = app.login("town1", gridwork_server::demo::PASSWORD).await;
+    let sup = app
+        .login("town1", gridwork_server::tools::demo::PASSWORD)
+        .await;
     for (action, extra) in [
         ("accept", json!({})),
         ("dispatch", json!({"assignee_id": synced[0]["reporter_id"]})),
@@ -319,7 +328,9 @@ async fn a_worker_visits_a_person_and_inspects_a_unit() {
         text_of(c, "main").await.contains("陈志强")
     })
     .await;
-    let worker = app.login("worker1", gridwork_server::demo::PASSWORD).await;
+    let worker = app
+        .login("worker1", gridwork_server::tools::demo::PASSWORD)
+        .await;
     let persons = app.get("/api/v1/persons?due=overdue", &worker).await.body["items"].clone();
     let person = persons
         .as_array()
@@ -517,7 +528,8 @@ async fn an_admin_imports_cells_and_assigns_a_worker() {
     assert!(
         app.get(
             "/api/v1/cells/500117001001101",
-            &app.login("admin", gridwork_server::demo::PASSWORD).await
+            &app.login("admin", gridwork_server::tools::demo::PASSWORD)
+                .await
         )
         .await
         .status
@@ -549,7 +561,9 @@ async fn an_admin_imports_cells_and_assigns_a_worker() {
             .contains("✓")
     })
     .await;
-    let admin = app.login("admin", gridwork_server::demo::PASSWORD).await;
+    let admin = app
+        .login("admin", gridwork_server::tools::demo::PASSWORD)
+        .await;
     let workers = app
         .get("/api/v1/cells/500117001001101/workers", &admin)
         .await;
@@ -751,7 +765,9 @@ async fn a_supervisor_filters_the_queue_and_an_admin_assigns_on_the_map() {
     let c = &b.client;
     login(c, &site, "town1").await;
     click(c, "[data-testid=queue-link] a").await;
-    let town1 = app.login("town1", gridwork_server::demo::PASSWORD).await;
+    let town1 = app
+        .login("town1", gridwork_server::tools::demo::PASSWORD)
+        .await;
     let reported = app
         .get("/api/v1/incidents?status=reported&limit=500", &town1)
         .await
@@ -832,7 +848,9 @@ async fn a_supervisor_filters_the_queue_and_an_admin_assigns_on_the_map() {
         .unwrap();
     let _ = boxes;
     // Tick a worker not yet on the cell, then save.
-    let admin = app.login("admin", gridwork_server::demo::PASSWORD).await;
+    let admin = app
+        .login("admin", gridwork_server::tools::demo::PASSWORD)
+        .await;
     let before = app
         .get(&format!("/api/v1/cells/{code}/workers"), &admin)
         .await
@@ -916,7 +934,7 @@ async fn a_worker_with_poor_gps_picks_the_place_on_the_map_offline() {
     service_worker_controls(c).await;
     let spot = {
         use geo::InteriorPoint;
-        gridwork_server::demo::demo_cells()
+        gridwork_server::tools::demo::demo_cells()
             .into_iter()
             .find(|c| c.code == "500117001001001")
             .unwrap()
@@ -947,7 +965,9 @@ async fn a_worker_with_poor_gps_picks_the_place_on_the_map_offline() {
                 .is_ok()
     })
     .await;
-    let worker = app.login("worker1", gridwork_server::demo::PASSWORD).await;
+    let worker = app
+        .login("worker1", gridwork_server::tools::demo::PASSWORD)
+        .await;
     let cells = app.get("/api/v1/me/cells", &worker).await.body;
     let drawn = c
         .find(Locator::Css("[data-testid=pick-map]"))

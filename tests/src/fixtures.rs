@@ -57,8 +57,8 @@ pub async fn bootstrap_admin(app: &TestApp, username: &str) -> Login {
                 region_code: String::new(),
                 display_name: Some("管理员".into()),
             };
-            let hash = gridwork_server::auth::password::hash(PW).unwrap();
-            gridwork_server::routes::users::create_user(c, &new, hash, None)
+            let hash = gridwork_server::core::password::hash(PW).unwrap();
+            gridwork_server::flow::users::create_user(c, &new, hash, None)
                 .unwrap()
                 .id
         })

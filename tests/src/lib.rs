@@ -7,9 +7,9 @@ use std::sync::OnceLock;
 use actix_web::web;
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
-use gridwork_server::config::Config;
-use gridwork_server::startup::Application;
-use gridwork_server::state::AppState;
+use gridwork_server::app::config::Config;
+use gridwork_server::app::startup::Application;
+use gridwork_server::app::state::AppState;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

@@ -13,7 +13,6 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
 
 use super::{DbConn, Pool, write_tx};
-use crate::error::{ApiError, ApiResult};
 
 /// Writes taken into one transaction at most.
 pub const MAX_BATCH: usize = 64;
@@ -22,6 +21,10 @@ pub const MAX_BATCH: usize = 64;
 type Deliver = Box<dyn FnOnce(Result<(), String>) + Send>;
 /// One write: runs inside the batch's transaction and returns how to answer its caller.
 type Job = Box<dyn FnOnce(&mut DbConn) -> Deliver + Send>;
+
+/// A write that never reached a committed batch: the batch rolled back, or the writer is gone.
+#[derive(Debug)]
+pub struct BatchFailed(pub String);
 
 pub struct Batcher {
     jobs: mpsc::Sender<Job>,
@@ -39,27 +42,28 @@ impl Batcher {
     }
 
     /// Runs `f` in the next batch; answers once that batch has committed.
-    pub async fn write<T, F>(&self, f: F) -> ApiResult<T>
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConn) -> ApiResult<T> + Send + 'static,
+        E: From<BatchFailed> + Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
     {
-        let (answer, answered) = tokio::sync::oneshot::channel::<ApiResult<T>>();
+        let (answer, answered) = tokio::sync::oneshot::channel::<Result<T, E>>();
         let job: Job = Box::new(move |c| {
             let result = f(c);
             Box::new(move |committed: Result<(), String>| {
                 let _ = answer.send(match committed {
                     Ok(()) => result,
-                    Err(e) => Err(ApiError::Unexpected(anyhow::anyhow!(e))),
+                    Err(e) => Err(BatchFailed(e).into()),
                 });
             })
         });
         self.jobs
             .send(job)
-            .map_err(|_| ApiError::Unexpected(anyhow::anyhow!("the writer thread is gone")))?;
+            .map_err(|_| BatchFailed("the writer thread is gone".into()))?;
         answered
             .await
-            .map_err(|_| ApiError::Unexpected(anyhow::anyhow!("the writer dropped a write")))?
+            .map_err(|_| BatchFailed("the writer dropped a write".into()))?
     }
 }
 

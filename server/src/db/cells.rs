@@ -248,3 +248,8 @@ pub fn assigned_codes(c: &mut DbConn, user_id: &str) -> QueryResult<Vec<String>>
         .order(ce::code.asc())
         .load(c)
 }
+
+/// The grid version and its live cells, read in one snapshot so that they agree.
+pub fn grid_snapshot(c: &mut DbConn) -> QueryResult<(i64, Vec<CellRow>)> {
+    c.transaction(|c| Ok((grid_version(c)?, live_all(c)?)))
+}

@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod batch;
+pub mod bulk;
 pub mod cells;
 pub mod incidents;
 pub mod models;
@@ -31,6 +32,16 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+
+/// What a database call fails with (diesel's error, named here so that no layer above
+/// names diesel).
+pub use diesel::result::Error;
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Whether the database answers (`/readyz`).
+pub fn ping(c: &mut DbConn) -> Result<()> {
+    c.batch_execute("SELECT 1")
+}
 
 #[derive(diesel::MultiConnection)]
 pub enum DbConn {

@@ -1,15 +1,10 @@
 //! Keyset pagination: lists are ordered `created_at desc, id desc` and a cursor is the
-//! last row's `(created_at, id)`, opaque to clients.
+//! last row's `(created_at, id)`, opaque to clients. The HTTP edge reads `limit` and
+//! `cursor` from the query string (`http::paging`).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDateTime;
-use serde::Deserialize;
-
-use crate::error::{ApiError, ApiResult};
-
-pub const DEFAULT_LIMIT: i64 = 50;
-pub const MAX_LIMIT: i64 = 500;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cursor {
@@ -38,43 +33,11 @@ impl Cursor {
     }
 }
 
-/// `limit` and `cursor` as a list endpoint receives them.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PageParams {
-    pub limit: Option<String>,
-    pub cursor: Option<String>,
-}
-
+/// A page to fetch: at most `limit` rows after `after`.
 #[derive(Debug, Clone)]
 pub struct PageRequest {
     pub limit: i64,
     pub after: Option<Cursor>,
-}
-
-impl PageParams {
-    /// 422 for a limit outside 1–500 or a cursor we did not issue.
-    pub fn validate(&self) -> ApiResult<PageRequest> {
-        let limit = match self.limit.as_deref() {
-            None | Some("") => DEFAULT_LIMIT,
-            Some(s) => match s.parse::<i64>() {
-                Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
-                _ => {
-                    return Err(ApiError::invalid(
-                        "limit",
-                        "must be an integer from 1 to 500",
-                    ));
-                }
-            },
-        };
-        let after = match self.cursor.as_deref() {
-            None | Some("") => None,
-            Some(s) => Some(Cursor::decode(s).ok_or_else(|| {
-                ApiError::invalid("cursor", "is not a cursor this server issued")
-            })?),
-        };
-        Ok(PageRequest { limit, after })
-    }
 }
 
 /// Cuts a fetched `limit + 1` rows down to a page and its next cursor.

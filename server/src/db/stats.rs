@@ -2,6 +2,8 @@
 //! portable statements (`$n` placeholders, first used in order; `substr`, `CASE`) run on
 //! either engine through the same code.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
@@ -225,4 +227,92 @@ pub fn safety_figures(
     .bind::<Timestamp, _>(from)
     .bind::<Timestamp, _>(to);
     load!(c, q)
+}
+
+/// Per worker of a region (id, username, display name, region), by username, and what
+/// each did in `[start, end)`, counted per worker id.
+pub struct WorkerCounts {
+    pub workers: Vec<(String, String, String, String)>,
+    pub filed: HashMap<String, i64>,
+    pub closed: HashMap<String, i64>,
+    pub visits: HashMap<String, i64>,
+    /// Visits that answered a due period ending in the range.
+    pub answered: HashMap<String, i64>,
+    pub on_time: HashMap<String, i64>,
+    pub inspections: HashMap<String, i64>,
+}
+
+pub fn worker_counts(
+    c: &mut DbConn,
+    region: &str,
+    s: NaiveDateTime,
+    e: NaiveDateTime,
+) -> QueryResult<WorkerCounts> {
+    use super::schema::{
+        incidents::dsl as i, inspections::dsl as n, users::dsl as u, visits::dsl as v,
+    };
+    let workers: Vec<(String, String, String, String)> = u::users
+        .filter(u::role.eq("worker"))
+        .filter(u::region_code.like(super::like_prefix(region)).escape('\\'))
+        .select((u::id, u::username, u::display_name, u::region_code))
+        .order(u::username.asc())
+        .load(c)?;
+    let ids: Vec<String> = workers.iter().map(|w| w.0.clone()).collect();
+    let map = |v: Vec<(String, i64)>| -> HashMap<String, i64> { v.into_iter().collect() };
+    let filed = map(i::incidents
+        .filter(i::reporter_id.eq_any(&ids))
+        .filter(i::created_at.ge(s))
+        .filter(i::created_at.lt(e))
+        .group_by(i::reporter_id)
+        .select((i::reporter_id, diesel::dsl::count_star()))
+        .load(c)?);
+    let closed: HashMap<String, i64> = i::incidents
+        .filter(i::resolver_id.eq_any(&ids))
+        .filter(i::status.eq("closed"))
+        .filter(i::closed_at.ge(s))
+        .filter(i::closed_at.lt(e))
+        .group_by(i::resolver_id)
+        .select((i::resolver_id, diesel::dsl::count_star()))
+        .load::<(Option<String>, i64)>(c)?
+        .into_iter()
+        .filter_map(|(k, n)| Some((k?, n)))
+        .collect();
+    let visits = map(v::visits
+        .filter(v::visitor_id.eq_any(&ids))
+        .filter(v::visited_at.ge(s))
+        .filter(v::visited_at.lt(e))
+        .group_by(v::visitor_id)
+        .select((v::visitor_id, diesel::dsl::count_star()))
+        .load(c)?);
+    let answered = map(v::visits
+        .filter(v::visitor_id.eq_any(&ids))
+        .filter(v::due_at.ge(s))
+        .filter(v::due_at.lt(e))
+        .group_by(v::visitor_id)
+        .select((v::visitor_id, diesel::dsl::count_star()))
+        .load(c)?);
+    let on_time = map(v::visits
+        .filter(v::visitor_id.eq_any(&ids))
+        .filter(v::due_at.ge(s))
+        .filter(v::due_at.lt(e))
+        .filter(v::on_time.eq(true))
+        .group_by(v::visitor_id)
+        .select((v::visitor_id, diesel::dsl::count_star()))
+        .load(c)?);
+    let inspections = map(n::inspections
+        .filter(n::inspector_id.eq_any(&ids))
+        .filter(n::inspected_at.ge(s))
+        .filter(n::inspected_at.lt(e))
+        .group_by(n::inspector_id)
+        .select((n::inspector_id, diesel::dsl::count_star()))
+        .load(c)?);
+    Ok(WorkerCounts {
+        workers,
+        filed,
+        closed,
+        visits,
+        answered,
+        on_time,
+        inspections,
+    })
 }

@@ -1,0 +1,245 @@
+//! Building and running the HTTP server.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::dev::{Server, Service, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
+use actix_web::{App, HttpResponse, HttpServer, web};
+use gridwork_shared::{ErrorCode, Problem};
+use tracing_actix_web::TracingLogger;
+
+use crate::app::config::Config;
+use crate::app::state::AppState;
+use crate::db;
+use crate::http::error::problem_response;
+use crate::http::routes;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    pub state: web::Data<AppState>,
+}
+
+/// Opens the pool and applies pending migrations.
+pub fn open_database(config: &Config) -> anyhow::Result<db::Pool> {
+    let pool = db::connect(&config.database_url, config.pool_size)?;
+    let mut conn = pool.get()?;
+    let n = db::migrate(&mut conn)?;
+    if n > 0 {
+        tracing::info!(applied = n, "migrations applied");
+    }
+    Ok(pool)
+}
+
+/// Turns actix's own empty 4xx answers (unknown path, wrong method, …) into problem+json.
+fn problemize<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let already = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    let code = match res.status().as_u16() {
+        _ if already => None,
+        400 => Some(ErrorCode::BadRequest),
+        404 => Some(ErrorCode::NotFound),
+        405 => Some(ErrorCode::MethodNotAllowed),
+        413 => Some(ErrorCode::TooLarge),
+        415 => Some(ErrorCode::UnsupportedMedia),
+        _ => None,
+    };
+    let Some(code) = code else {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    };
+    let (req, _) = res.into_parts();
+    let body = problem_response(&Problem::new(code, code.title()), None);
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, body).map_into_right_body(),
+    ))
+}
+
+/// Where the built web client is.
+struct StaticDir(std::path::PathBuf);
+
+/// The client's wasm, scripts and styles: the build's brotli copy (`NAME.br`, quality 11)
+/// when the browser takes brotli, else the file itself.
+async fn precompressed(
+    req: actix_web::HttpRequest,
+    dir: web::Data<StaticDir>,
+) -> actix_web::Result<HttpResponse> {
+    use actix_web::ResponseError;
+    use actix_web::http::header::ContentEncoding;
+    let name = req.match_info().query("file");
+    if name.contains("..") {
+        return Ok(crate::http::error::ApiError::not_found().error_response());
+    }
+    let path = dir.0.join(name);
+    let takes_br = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|e| e.split(';').next().map(str::trim) == Some("br"))
+        });
+    let br = std::path::PathBuf::from(format!("{}.br", path.display()));
+    let mut res = if takes_br && br.is_file() {
+        let mime = actix_files::file_extension_to_mime(
+            path.extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or_default(),
+        );
+        actix_files::NamedFile::open_async(br)
+            .await?
+            .set_content_type(mime)
+            .set_content_encoding(ContentEncoding::Brotli)
+            .into_response(&req)
+    } else {
+        actix_files::NamedFile::open_async(path)
+            .await?
+            .into_response(&req)
+    };
+    res.headers_mut().insert(
+        header::VARY,
+        header::HeaderValue::from_static("accept-encoding"),
+    );
+    Ok(res)
+}
+
+async fn no_client() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(
+            "<!doctype html><meta charset=utf-8><title>Gridwork</title>\
+         <h1>Gridwork</h1><p>The API is running at <a href=/api/v1/openapi.json>/api/v1</a>. \
+         The web client has not been built into this server's web directory.</p>",
+        )
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let config = Arc::new(config);
+        let pool = {
+            let config = config.clone();
+            web::block(move || open_database(&config)).await??
+        };
+        let state = web::Data::new(AppState::new(config.clone(), pool));
+        {
+            let st = state.clone();
+            state
+                .db(move |c| st.grid.current(c).map(|_| ()))
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+        let listener = TcpListener::bind(&config.bind)?;
+        let port = listener.local_addr()?.port();
+        let web_dir = config.web_dir.clone();
+        let has_client = web_dir.join("index.html").is_file();
+        let st = state.clone();
+        let mut server = HttpServer::new(move || {
+            let app = App::new()
+                .app_data(st.clone())
+                .wrap(
+                    ErrorHandlers::new()
+                        .handler(actix_web::http::StatusCode::NOT_FOUND, problemize)
+                        .handler(actix_web::http::StatusCode::METHOD_NOT_ALLOWED, problemize)
+                        .handler(actix_web::http::StatusCode::PAYLOAD_TOO_LARGE, problemize)
+                        .handler(actix_web::http::StatusCode::BAD_REQUEST, problemize)
+                        .handler(
+                            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                            problemize,
+                        ),
+                )
+                .wrap_fn(|req, srv| {
+                    let start = Instant::now();
+                    let method = req.method().to_string();
+                    let state = req.app_data::<web::Data<AppState>>().cloned();
+                    let fut = srv.call(req);
+                    async move {
+                        let res = fut.await?;
+                        if let Some(state) = state {
+                            let route = res
+                                .request()
+                                .match_pattern()
+                                .unwrap_or_else(|| "unmatched".into());
+                            let status = res.status().as_u16().to_string();
+                            state
+                                .metrics
+                                .requests
+                                .with_label_values(&[&method, &route, &status])
+                                .inc();
+                            state
+                                .metrics
+                                .latency
+                                .with_label_values(&[&method, &route])
+                                .observe(start.elapsed().as_secs_f64());
+                        }
+                        Ok(res)
+                    }
+                })
+                .wrap(TracingLogger::default())
+                // API answers (the map's GeoJSON above all) travel compressed to phones
+                // that ask; the client's files are compressed once at build time.
+                .wrap(actix_web::middleware::Compress::default())
+                .service(
+                    web::scope("/api/v1")
+                        .configure(routes::configure_api)
+                        .default_service(web::to(routes::api_not_found)),
+                )
+                .configure(routes::ops::configure_root);
+            if has_client {
+                let index = web_dir.join("index.html");
+                let dir = web::Data::new(StaticDir(web_dir.clone()));
+                app.app_data(dir)
+                    .route(
+                        "/{file:[A-Za-z0-9_-][A-Za-z0-9._-]*\\.(?:wasm|js|css)}",
+                        web::get().to(precompressed),
+                    )
+                    .service(
+                        actix_files::Files::new("/", &web_dir)
+                            .index_file("index.html")
+                            .default_handler(
+                                actix_files::NamedFile::open(index).expect("index.html exists"),
+                            ),
+                    )
+            } else {
+                app.route("/", web::get().to(no_client))
+            }
+        })
+        .listen(listener)?
+        // Database work runs on the blocking pool and waits for one of `pool_size`
+        // connections: more threads than connections only wait, and each costs memory (it
+        // was 2 GB at 200 concurrent map requests with the default of 512). A few extra
+        // serve the password hashing and photo work that needs no connection.
+        .worker_max_blocking_threads(config.pool_size as usize + 4);
+        if config.workers > 0 {
+            server = server.workers(config.workers);
+        }
+        let server = server.run();
+        crate::app::jobs::spawn_housekeeping(state.clone());
+        crate::app::jobs::spawn_escalation_sweep(state.clone());
+        Ok(Application {
+            port,
+            server,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// The OpenAPI document of every route this server registers.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    crate::http::openapi::spec()
+}

@@ -1,0 +1,75 @@
+//! What every handler shares: config, the pool, token keys, the grid index, metrics.
+
+use std::sync::Arc;
+
+use crate::app::config::Config;
+use crate::app::metrics::Metrics;
+use crate::core::clock::Clock;
+use crate::core::jwt::JwtKeys;
+use crate::db::{DbConn, Pool};
+use crate::flow::error::{Error, Result};
+use crate::flow::grid::GridCache;
+
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub pool: Pool,
+    pub jwt: JwtKeys,
+    pub grid: GridCache,
+    pub metrics: Metrics,
+    pub clock: Clock,
+    pub keyring: crate::core::crypto::Keyring,
+    /// Group commit of writes on SQLite (see `db::batch`); none on PostgreSQL.
+    batcher: Option<crate::db::batch::Batcher>,
+}
+
+impl AppState {
+    pub fn new(config: Arc<Config>, pool: Pool) -> AppState {
+        AppState {
+            jwt: JwtKeys::new(config.jwt_secret_bytes()),
+            grid: GridCache::default(),
+            metrics: Metrics::new(),
+            clock: Clock::default(),
+            keyring: config.keyring(),
+            batcher: (crate::db::Engine::of_url(&config.database_url)
+                == Some(crate::db::Engine::Sqlite))
+            .then(|| crate::db::batch::Batcher::start(pool.clone())),
+            pool,
+            config,
+        }
+    }
+
+    /// Runs blocking database work on actix's blocking pool, never on an async worker.
+    pub async fn db<T, E, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        E: Into<Error> + Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || -> Result<T> {
+            let mut conn = pool.get()?;
+            f(&mut conn).map_err(Into::into)
+        })
+        .await
+        .map_err(|e| Error::Unexpected(anyhow::anyhow!("blocking task failed: {e}")))?
+    }
+
+    /// Runs a write: on SQLite in the next group commit (answered once it is on disk), on
+    /// PostgreSQL like [`AppState::db`]. `f` must do its writing in `db::write_tx`, so a
+    /// failure rolls back only its own part of a shared transaction.
+    pub async fn db_write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T> + Send + 'static,
+    {
+        match &self.batcher {
+            Some(b) => b.write(f).await,
+            None => self.db(f).await,
+        }
+    }
+
+    /// Whether the database answers (`/readyz`).
+    pub async fn ping(&self) -> Result<()> {
+        self.db(crate::db::ping).await
+    }
+}

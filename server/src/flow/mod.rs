@@ -1,0 +1,43 @@
+//! The rules of each resource, one module per resource, called by the HTTP edge, the sync
+//! endpoint and the tools alike, so every path applies the same checks. Never imports
+//! `http`; answers with [`error::Error`], never an HTTP status.
+
+pub mod audit;
+pub mod auth;
+pub mod caller;
+pub mod categories;
+pub mod cells;
+pub mod decode;
+pub mod error;
+pub mod grid;
+pub mod import;
+pub mod incidents;
+pub mod persons;
+pub mod photos;
+pub mod regions;
+pub mod stats;
+pub mod sync;
+pub mod units;
+pub mod users;
+
+/// A page of a list as the rules take it (the edge reads it from the query string).
+pub use crate::db::page::{Cursor, PageRequest};
+
+/// A record id as given by a caller: one that is not a UUID names nothing (404).
+pub fn parse_id(raw: &str) -> error::Result<String> {
+    uuid::Uuid::parse_str(raw)
+        .map(|u| u.to_string())
+        .map_err(|_| error::Error::not_found())
+}
+
+/// Runs CPU-heavy or file work (hashing, image decoding, reading photos) on a blocking
+/// thread, never on an async worker.
+pub async fn blocking<T, F>(f: F) -> error::Result<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> error::Result<T> + Send + 'static,
+{
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| error::Error::Unexpected(anyhow::anyhow!("blocking task failed: {e}")))?
+}

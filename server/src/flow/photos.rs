@@ -1,0 +1,163 @@
+//! Photos of incidents, visits and inspections: checked, stripped of metadata, stored by
+//! content, visible to exactly those who may see their record.
+
+use std::sync::Arc;
+
+use gridwork_shared::ErrorCode;
+use gridwork_shared::incident::PhotoRef;
+use uuid::Uuid;
+
+use crate::app::state::AppState;
+use crate::core::photo::{self, Kind};
+use crate::db::models::PhotoRow;
+use crate::db::{self, DbConn, incidents as store};
+use crate::flow::caller::CurrentUser;
+use crate::flow::error::{Error, Result};
+use crate::flow::incidents::{photo_ref, scope_of};
+use crate::flow::{blocking, parse_id};
+
+/// Whether the caller may see the record a photo belongs to.
+pub fn owner_visible(
+    c: &mut DbConn,
+    user: &CurrentUser,
+    owner_type: &str,
+    owner_id: &str,
+) -> Result<bool> {
+    Ok(match owner_type {
+        "incident" => store::find_in_scope(c, &scope_of(user), owner_id)?.is_some(),
+        "visit" => match db::persons::visit(c, owner_id)? {
+            Some(v) => match crate::flow::persons::scope_of(user) {
+                Ok(scope) => db::persons::find_in_scope(c, &scope, &v.person_id)?.is_some(),
+                Err(_) => false,
+            },
+            None => false,
+        },
+        "inspection" => match db::units::inspection(c, owner_id)? {
+            Some(i) => match crate::flow::units::scope_of(user) {
+                Ok(scope) => db::units::find_in_scope(c, &scope, &i.unit_id)?.is_some(),
+                Err(_) => false,
+            },
+            None => false,
+        },
+        _ => false,
+    })
+}
+
+/// Checks that the bytes really are the declared format (`unsupported_media` otherwise),
+/// strips their metadata and stores them for a record the caller may see; `true` for a
+/// new photo, `false` for the same bytes again.
+pub async fn upload(
+    state: &Arc<AppState>,
+    user: CurrentUser,
+    owner_type: &'static str,
+    owner_id: &str,
+    declared: Kind,
+    raw: bytes::Bytes,
+) -> Result<(PhotoRef, bool)> {
+    let owner_id = parse_id(owner_id)?;
+    if photo::sniff(&raw) != Some(declared) {
+        return Err(Error::new(
+            ErrorCode::UnsupportedMedia,
+            format!("the bytes are not {}", declared.mime()),
+        ));
+    }
+    let stored = blocking(move || -> Result<_> {
+        let stripped = photo::strip(declared, bytes::Bytes::copy_from_slice(&raw))
+            .filter(|b| photo::decodes(declared, b))
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::UnsupportedMedia,
+                    format!("the bytes are not a readable {}", declared.mime()),
+                )
+            })?;
+        Ok(stripped)
+    })
+    .await?;
+    let sha = photo::sha256_hex(&stored);
+    let st = Arc::clone(state);
+    let (row, created) = state
+        .db(move |c| {
+            db::write_tx(c, |c| -> Result<(PhotoRow, bool)> {
+                if !owner_visible(c, &user, owner_type, &owner_id)? {
+                    return Err(Error::not_found());
+                }
+                if let Some(existing) = store::photo_by_sha(c, owner_type, &owner_id, &sha)? {
+                    return Ok((existing, false));
+                }
+                photo::store(&st.config.data_dir, &sha, declared, &stored)
+                    .map_err(|e| Error::Unexpected(anyhow::anyhow!("storing a photo: {e}")))?;
+                let row = PhotoRow {
+                    id: Uuid::now_v7().to_string(),
+                    owner_type: owner_type.to_string(),
+                    owner_id: owner_id.clone(),
+                    sha256: sha.clone(),
+                    content_type: declared.mime().to_string(),
+                    size_bytes: stored.len() as i64,
+                    uploaded_by: user.id.clone(),
+                    created_at: st.clock.now_naive(),
+                };
+                store::insert_photo(c, &row)?;
+                if owner_type == "incident"
+                    && let Some(inc) = store::find(c, &owner_id)?
+                {
+                    db::sync::record(c, "incident", &inc.id, &inc.cell_code, row.created_at)?;
+                }
+                Ok((row, true))
+            })
+        })
+        .await?;
+    Ok((photo_ref(&row), created))
+}
+
+/// A stored photo's bytes as served.
+pub struct PhotoBytes {
+    pub bytes: Vec<u8>,
+    pub content_type: &'static str,
+    pub sha256: String,
+}
+
+/// A photo (or its 320 px JPEG thumbnail) whose record the caller may see.
+pub async fn read(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    thumb: bool,
+) -> Result<PhotoBytes> {
+    let user = user.clone();
+    let id = parse_id(id)?;
+    let row = state
+        .db(move |c| -> Result<PhotoRow> {
+            let row = store::photo(c, &id)?.ok_or_else(Error::not_found)?;
+            if !owner_visible(c, &user, &row.owner_type, &row.owner_id)? {
+                return Err(Error::not_found());
+            }
+            Ok(row)
+        })
+        .await?;
+    let kind = Kind::from_mime(&row.content_type)
+        .ok_or_else(|| anyhow::anyhow!("stored content type {}", row.content_type))?;
+    let dir = state.config.data_dir.clone();
+    let sha = row.sha256.clone();
+    let (bytes, content_type) = blocking(move || {
+        let read = || -> anyhow::Result<(Vec<u8>, &'static str)> {
+            if thumb {
+                Ok((
+                    std::fs::read(photo::thumbnail(&dir, &sha, kind)?)?,
+                    "image/jpeg",
+                ))
+            } else {
+                Ok((
+                    std::fs::read(photo::path_of(&dir, &sha, kind))?,
+                    kind.mime(),
+                ))
+            }
+        };
+        Ok(read()?)
+    })
+    .await?;
+    Ok(PhotoBytes {
+        bytes,
+        content_type,
+        sha256: row.sha256,
+    })
+}

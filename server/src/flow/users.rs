@@ -1,0 +1,277 @@
+//! Users: accounts, roles and regions, passwords, unlocking — all audited.
+
+use gridwork_shared::api::{Me, NewUser, PasswordChange, Role, User, UserPatch};
+use gridwork_shared::{ErrorCode, FieldErrors, validate};
+use uuid::Uuid;
+
+use crate::app::state::AppState;
+use crate::core::password;
+use crate::db::models::UserRow;
+use crate::db::page::{self, Cursor, PageRequest};
+use crate::db::{self, DbConn, audit, regions, to_utc, tokens, users};
+use crate::flow::caller::CurrentUser;
+use crate::flow::error::{Error, Result};
+use crate::flow::parse_id;
+
+fn role_of(row: &UserRow) -> Result<Role> {
+    Role::parse(&row.role).ok_or_else(|| anyhow::anyhow!("bad role {}", row.role).into())
+}
+
+pub fn me_of(row: &UserRow) -> Result<Me> {
+    Ok(Me {
+        id: row.id.parse().map_err(anyhow::Error::from)?,
+        username: row.username.clone(),
+        role: role_of(row)?,
+        region_code: row.region_code.clone(),
+        display_name: row.display_name.clone(),
+    })
+}
+
+/// The caller's own profile.
+pub fn me(user: &CurrentUser) -> Result<Me> {
+    Ok(Me {
+        id: user.id.parse().map_err(anyhow::Error::from)?,
+        username: user.username.clone(),
+        role: user.role,
+        region_code: user.region_code.clone(),
+        display_name: user.display_name.clone(),
+    })
+}
+
+pub fn user_of(row: &UserRow) -> Result<User> {
+    Ok(User {
+        id: row.id.parse().map_err(anyhow::Error::from)?,
+        username: row.username.clone(),
+        role: role_of(row)?,
+        region_code: row.region_code.clone(),
+        display_name: row.display_name.clone(),
+        active: row.active,
+        created_at: to_utc(row.created_at),
+        updated_at: to_utc(row.updated_at),
+    })
+}
+
+/// Hashes a password on a blocking thread (argon2id takes tens of milliseconds).
+pub async fn hash_password(pw: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || password::hash(&pw))
+        .await
+        .map_err(|e| Error::Unexpected(anyhow::anyhow!("blocking task failed: {e}")))?
+        .map_err(Error::from)
+}
+
+/// An audit entry of `actor` on the user `id`.
+fn audit_user(c: &mut DbConn, actor: Option<&CurrentUser>, action: &str, id: &str) -> Result<()> {
+    audit::append(
+        c,
+        db::now(),
+        audit::Entry {
+            actor_id: actor.map(|a| a.id.as_str()),
+            action,
+            entity_type: "user",
+            entity_id: id,
+            outcome: "success",
+            ip: actor.map(|a| a.ip.as_str()),
+        },
+    )?;
+    Ok(())
+}
+
+/// Changes the caller's own password when `current` is right; every refresh token of the
+/// user is revoked.
+pub async fn change_password(
+    state: &AppState,
+    user: &CurrentUser,
+    change: PasswordChange,
+) -> Result<()> {
+    let mut e = FieldErrors::new();
+    validate::password(&mut e, "new", &change.new);
+    e.into_result().map_err(Error::validation)?;
+    let id = user.id.clone();
+    let row = state
+        .db(move |c| users::find_by_id(c, &id))
+        .await?
+        .ok_or_else(Error::not_found)?;
+    let (current, stored, new) = (change.current, row.password_hash.clone(), change.new);
+    let new_hash = tokio::task::spawn_blocking(move || -> Result<String> {
+        if !password::verify(&current, &stored) {
+            return Err(Error::invalid("current", "is not the current password"));
+        }
+        Ok(password::hash(&new)?)
+    })
+    .await
+    .map_err(|e| Error::Unexpected(anyhow::anyhow!("blocking task failed: {e}")))??;
+    let user = user.clone();
+    state
+        .db(move |c| {
+            db::write_tx(c, |c| -> Result<()> {
+                let now = db::now();
+                let mut row = row;
+                row.password_hash = new_hash;
+                row.updated_at = now;
+                users::update(c, &row)?;
+                tokens::revoke_user(c, &row.id, now)?;
+                audit_user(c, Some(&user), "password_change", &row.id)
+            })
+        })
+        .await
+}
+
+/// Checks that a non-admin's region exists (422 otherwise).
+fn check_region_exists(c: &mut DbConn, role: Role, region: &str) -> Result<()> {
+    if role != Role::Admin && regions::find(c, region)?.is_none() {
+        return Err(Error::invalid("region_code", "no such region"));
+    }
+    Ok(())
+}
+
+/// Validates a new user, hashes its password and inserts it.
+pub async fn create(state: &AppState, actor: &CurrentUser, new: NewUser) -> Result<User> {
+    new.validate().map_err(Error::validation)?;
+    let hash = hash_password(new.password.clone()).await?;
+    let actor = actor.clone();
+    let row = state
+        .db(move |c| create_user(c, &new, hash, Some(&actor)))
+        .await?;
+    user_of(&row)
+}
+
+/// Inserts a validated user whose password is already hashed (shared by the API, the
+/// command line and the demo seeder).
+pub fn create_user(
+    c: &mut DbConn,
+    new: &NewUser,
+    password_hash: String,
+    actor: Option<&CurrentUser>,
+) -> Result<UserRow> {
+    let taken = || Error::new(ErrorCode::UsernameTaken, "that username is taken");
+    db::write_tx(c, |c| {
+        check_region_exists(c, new.role, &new.region_code)?;
+        if users::find_by_username(c, &new.username)?.is_some() {
+            return Err(taken());
+        }
+        let now = db::now();
+        let row = UserRow {
+            id: Uuid::now_v7().to_string(),
+            username: new.username.clone(),
+            password_hash,
+            role: new.role.as_str().to_string(),
+            region_code: new.region_code.clone(),
+            display_name: new
+                .display_name
+                .clone()
+                .map(|n| n.trim().to_string())
+                .unwrap_or_else(|| new.username.clone()),
+            active: true,
+            created_at: now,
+            updated_at: now,
+        };
+        users::insert(c, &row).map_err(|e| {
+            if db::is_unique_violation(&e) {
+                taken()
+            } else {
+                e.into()
+            }
+        })?;
+        audit_user(c, actor, "user_create", &row.id)?;
+        Ok(row)
+    })
+}
+
+/// Users in the caller's scope, newest first.
+pub fn list(
+    c: &mut DbConn,
+    user: &CurrentUser,
+    page: &PageRequest,
+) -> Result<(Vec<User>, Option<String>)> {
+    let rows = users::list(c, user.region_scope(), page)?;
+    let (rows, next_cursor) = page::finish(rows, page.limit, |r| Cursor {
+        created_at: r.created_at,
+        id: r.id.clone(),
+    });
+    let items = rows.iter().map(user_of).collect::<Result<Vec<_>>>()?;
+    Ok((items, next_cursor))
+}
+
+/// One user in the caller's scope.
+pub fn get(c: &mut DbConn, user: &CurrentUser, id: &str) -> Result<User> {
+    let id = parse_id(id)?;
+    let row = users::find_in_scope(c, &id, user.region_scope())?.ok_or_else(Error::not_found)?;
+    user_of(&row)
+}
+
+/// Changes a user's name, role, region, activity or password (admins). Deactivating a
+/// user or setting its password revokes its refresh tokens.
+pub async fn update(
+    state: &AppState,
+    actor: &CurrentUser,
+    id: &str,
+    patch: UserPatch,
+) -> Result<User> {
+    let id = parse_id(id)?;
+    let lookup = id.clone();
+    let current = state
+        .db(move |c| users::find_by_id(c, &lookup))
+        .await?
+        .ok_or_else(Error::not_found)?;
+    patch
+        .validate(role_of(&current)?, &current.region_code)
+        .map_err(Error::validation)?;
+    if id == actor.id
+        && (patch.active == Some(false) || patch.role.is_some_and(|r| r != Role::Admin))
+    {
+        return Err(Error::invalid(
+            "active",
+            "an admin cannot deactivate or demote itself",
+        ));
+    }
+    let new_hash = match patch.password.clone() {
+        Some(pw) => Some(hash_password(pw).await?),
+        None => None,
+    };
+    let actor = actor.clone();
+    let row = state
+        .db(move |c| {
+            db::write_tx(c, |c| -> Result<UserRow> {
+                let now = db::now();
+                let mut row = users::find_by_id(c, &id)?.ok_or_else(Error::not_found)?;
+                let mut revoke = false;
+                if let Some(n) = &patch.display_name {
+                    row.display_name = n.trim().to_string();
+                }
+                if let Some(r) = patch.role {
+                    row.role = r.as_str().to_string();
+                }
+                if let Some(rc) = &patch.region_code {
+                    row.region_code = rc.clone();
+                }
+                check_region_exists(c, role_of(&row)?, &row.region_code)?;
+                if let Some(a) = patch.active {
+                    revoke |= row.active && !a;
+                    row.active = a;
+                }
+                if let Some(h) = new_hash {
+                    row.password_hash = h;
+                    revoke = true;
+                }
+                row.updated_at = now;
+                users::update(c, &row)?;
+                if revoke {
+                    tokens::revoke_user(c, &row.id, now)?;
+                }
+                audit_user(c, Some(&actor), "user_update", &row.id)?;
+                Ok(row)
+            })
+        })
+        .await?;
+    user_of(&row)
+}
+
+/// Forgets a user's failed logins (admins).
+pub fn unlock(c: &mut DbConn, actor: &CurrentUser, id: &str) -> Result<()> {
+    let id = parse_id(id)?;
+    db::write_tx(c, |c| -> Result<()> {
+        let row = users::find_by_id(c, &id)?.ok_or_else(Error::not_found)?;
+        tokens::clear_failures(c, &row.username)?;
+        audit_user(c, Some(actor), "user_unlock", &row.id)
+    })
+}

@@ -1,0 +1,46 @@
+//! The `CurrentUser` extractor: the bearer token, checked, and the user loaded from the
+//! database on every request, so a deactivated user or a changed role takes effect at once.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+
+use crate::app::state::AppState;
+use crate::flow::caller::CurrentUser;
+use crate::http::error::ApiError;
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
+}
+
+impl FromRequest for CurrentUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<CurrentUser, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(req);
+        let ip = crate::http::extract::client_ip(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| anyhow::anyhow!("AppState missing"))?;
+            let token =
+                token.ok_or_else(|| ApiError::unauthorized("a bearer token is required"))?;
+            let claims = state
+                .jwt
+                .verify(&token)
+                .ok_or_else(|| ApiError::unauthorized("the token is invalid or expired"))?;
+            let user = state
+                .db(move |c| crate::flow::auth::caller(c, &claims.sub, ip))
+                .await?
+                .ok_or_else(|| ApiError::unauthorized("the account is unknown or deactivated"))?;
+            Ok(user)
+        })
+    }
+}

@@ -1,0 +1,151 @@
+//! Request extractors that keep the contract's order of checks:
+//! 401 → 403 (role) → 400 / 413 / 415 → 422 → 404.
+//!
+//! Only [`crate::flow::caller::CurrentUser`] rejects while extracting. [`Body`] never rejects: it
+//! buffers the payload up to the route's limit and keeps any failure as a value, so a
+//! handler checks the caller and the role first and the body afterwards. Query strings
+//! are parsed inside handlers for the same reason.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::StreamExt;
+use gridwork_shared::ErrorCode;
+use serde::de::DeserializeOwned;
+
+use crate::http::error::{ApiError, ApiResult};
+
+/// The largest body a route accepts; set per route with `.app_data(BodyLimit(n))`.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+enum BodyState {
+    Ok(web::Bytes),
+    TooLarge(usize),
+    Broken(String),
+}
+
+/// A request body, buffered, with its content type.
+pub struct Body {
+    state: BodyState,
+    content_type: Option<String>,
+}
+
+impl FromRequest for Body {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Body, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req
+            .app_data::<BodyLimit>()
+            .map(|l| l.0)
+            .unwrap_or(DEFAULT_BODY_LIMIT);
+        let content_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|s| s.to_ascii_lowercase());
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if declared.is_some_and(|n| n > limit) {
+                return Ok(Body {
+                    state: BodyState::TooLarge(limit),
+                    content_type,
+                });
+            }
+            let mut buf = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                match chunk {
+                    Ok(c) => {
+                        if buf.len() + c.len() > limit {
+                            return Ok(Body {
+                                state: BodyState::TooLarge(limit),
+                                content_type,
+                            });
+                        }
+                        buf.extend_from_slice(&c);
+                    }
+                    Err(e) => {
+                        return Ok(Body {
+                            state: BodyState::Broken(e.to_string()),
+                            content_type,
+                        });
+                    }
+                }
+            }
+            Ok(Body {
+                state: BodyState::Ok(buf.freeze()),
+                content_type,
+            })
+        })
+    }
+}
+
+impl Body {
+    /// The raw bytes, or 413 / 400.
+    pub fn bytes(&self) -> ApiResult<&web::Bytes> {
+        match &self.state {
+            BodyState::Ok(b) => Ok(b),
+            BodyState::TooLarge(limit) => Err(ApiError::new(
+                ErrorCode::TooLarge,
+                format!("the request body exceeds {limit} bytes"),
+            )),
+            BodyState::Broken(e) => Err(ApiError::new(
+                ErrorCode::BadRequest,
+                format!("the body could not be read: {e}"),
+            )),
+        }
+    }
+
+    pub fn content_type(&self) -> Option<&str> {
+        self.content_type.as_deref()
+    }
+
+    /// Checks that the body is JSON (415 otherwise) and within the limit (413).
+    pub fn json_bytes(&self) -> ApiResult<&web::Bytes> {
+        let ct = self.content_type.as_deref().unwrap_or("");
+        let mime = ct.split(';').next().unwrap_or("").trim();
+        let is_json = mime == "application/json"
+            || (mime.starts_with("application/") && mime.ends_with("+json"));
+        if !is_json {
+            return Err(ApiError::new(
+                ErrorCode::UnsupportedMedia,
+                "the body must be application/json",
+            ));
+        }
+        self.bytes()
+    }
+
+    /// Parses the JSON body into `T`: 400 `malformed_json` for syntax, 422 for values.
+    pub fn json<T: DeserializeOwned>(&self) -> ApiResult<T> {
+        Ok(crate::flow::decode::json(self.json_bytes()?)?)
+    }
+}
+
+/// Parses a query string into `T` (unknown parameters are refused): 422 on failure.
+pub fn parse_query<T: DeserializeOwned>(req: &HttpRequest) -> ApiResult<T> {
+    serde_urlencoded::from_str::<T>(req.query_string())
+        .map_err(|e| ApiError::invalid("query", e.to_string()))
+}
+
+/// The caller's address for throttling and the audit log.
+pub fn client_ip(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// A path id that is not a UUID names nothing: 404.
+pub fn path_uuid(raw: &str) -> ApiResult<String> {
+    Ok(crate::flow::parse_id(raw)?)
+}

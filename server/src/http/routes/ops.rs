@@ -1,0 +1,47 @@
+//! `/healthz`, `/readyz`, `/metrics`, `/api/v1/openapi.json`.
+
+use actix_web::{HttpResponse, web};
+
+use crate::app::state::AppState;
+use crate::http::error::ApiResult;
+
+pub fn configure_root(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/healthz").get(healthz))
+        .service(web::resource("/readyz").get(readyz))
+        .service(web::resource("/metrics").get(metrics));
+}
+
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    responses((status = 200, description = "the process is up")))]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain").body("ok")
+}
+
+#[utoipa::path(get, path = "/readyz", tag = "operations",
+    responses((status = 200, description = "the database answers"),
+        (status = 503, description = "the database does not answer", body = gridwork_shared::Problem)))]
+pub async fn readyz(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    state.ping().await?;
+    Ok(HttpResponse::Ok().content_type("text/plain").body("ready"))
+}
+
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses((status = 200, description = "Prometheus text exposition", content_type = "text/plain")))]
+pub async fn metrics(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let st = state.clone();
+    let grid = state.db(move |c| st.grid.current(c)).await?;
+    let m = &state.metrics;
+    m.grid_cells.set(grid.index.len() as i64);
+    let pool = state.pool.state();
+    m.pool_connections.set(i64::from(pool.connections));
+    m.pool_idle.set(i64::from(pool.idle_connections));
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(m.render()))
+}
+
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations",
+    responses((status = 200, description = "this OpenAPI 3 document", body = Object)))]
+pub async fn openapi() -> HttpResponse {
+    HttpResponse::Ok().json(crate::http::openapi::spec())
+}

@@ -1,0 +1,202 @@
+//! `/persons` (special populations), their visits, `/me/visits/due` and `/visit-intervals`.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use gridwork_shared::api::{Page, Role};
+use gridwork_shared::person::{
+    NewPerson, NewVisit, Person, PersonItem, PersonPatch, Visit, VisitInterval,
+};
+
+use crate::app::state::AppState;
+use crate::flow::caller::CurrentUser;
+use crate::flow::persons::{self as flow, ListQuery, scope_of};
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::extract::{Body, parse_query, path_uuid};
+use crate::http::paging::PageParams;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/persons").post(create).get(list))
+        .service(web::resource("/persons/{id}").get(get).patch(patch))
+        .service(
+            web::resource("/persons/{id}/visits")
+                .post(visit)
+                .get(visits),
+        )
+        .service(web::resource("/me/visits/due").get(due))
+        .service(
+            web::resource("/visit-intervals")
+                .get(intervals)
+                .put(put_interval),
+        );
+}
+
+#[utoipa::path(post, path = "/api/v1/persons", tag = "persons", security(("bearer" = [])),
+    request_body = NewPerson,
+    responses((status = 201, description = "registered (or the same registration replayed); the identity number masked", body = PersonItem),
+        (status = 403, body = gridwork_shared::Problem), (status = 409, description = "id_conflict", body = gridwork_shared::Problem),
+        (status = 422, description = "validation_failed (e.g. a bad GB 11643 check digit) or outside_grid", body = gridwork_shared::Problem)))]
+pub async fn create(
+    user: CurrentUser,
+    body: Body,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Admin, Role::Supervisor])?;
+    let new: NewPerson = body.json()?;
+    let st = state.clone();
+    let item = state
+        .db(move |c| flow::register_item(&st, c, &user, &new))
+        .await?;
+    Ok(HttpResponse::Created().json(item))
+}
+
+#[utoipa::path(get, path = "/api/v1/persons", tag = "persons", security(("bearer" = [])),
+    params(("cell" = Option<String>, Query), ("category" = Option<String>, Query),
+        ("due" = Option<String>, Query, description = "overdue | today | week (China Standard Time day / the 7 days from today)"),
+        ("archived" = Option<bool>, Query, description = "include archived persons"),
+        ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, description = "persons in scope, newest first, identity numbers masked", body = Page<PersonItem>),
+        (status = 403, description = "volunteers", body = gridwork_shared::Problem), (status = 422, body = gridwork_shared::Problem)))]
+pub async fn list(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    scope_of(&user)?;
+    let q: ListQuery = parse_query(&req)?;
+    let page = PageParams {
+        limit: q.limit.clone(),
+        cursor: q.cursor.clone(),
+    }
+    .validate()?;
+    let st = state.clone();
+    let (items, next_cursor) = state
+        .db(move |c| flow::list(&st, c, &user, &q, &page))
+        .await?;
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+}
+
+#[utoipa::path(get, path = "/api/v1/persons/{id}", tag = "persons", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, description = "the full record with the identity number; every read is audited", body = Person),
+        (status = 403, body = gridwork_shared::Problem), (status = 404, body = gridwork_shared::Problem)))]
+pub async fn get(
+    user: CurrentUser,
+    id: web::Path<String>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    scope_of(&user)?;
+    let id = path_uuid(&id)?;
+    let st = state.clone();
+    let p = state
+        .db(move |c| flow::read_full(&st, c, &user, &id))
+        .await?;
+    Ok(HttpResponse::Ok().json(p))
+}
+
+#[utoipa::path(patch, path = "/api/v1/persons/{id}", tag = "persons", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path)), request_body = PersonPatch,
+    responses((status = 200, body = PersonItem), (status = 403, body = gridwork_shared::Problem),
+        (status = 404, body = gridwork_shared::Problem), (status = 409, description = "version_conflict", body = gridwork_shared::Problem),
+        (status = 422, body = gridwork_shared::Problem)))]
+pub async fn patch(
+    user: CurrentUser,
+    id: web::Path<String>,
+    body: Body,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Admin, Role::Supervisor])?;
+    let p: PersonPatch = body.json()?;
+    let id = path_uuid(&id)?;
+    let st = state.clone();
+    let item = state
+        .db(move |c| flow::patch_item(&st, c, &user, &id, &p))
+        .await?;
+    Ok(HttpResponse::Ok().json(item))
+}
+
+#[utoipa::path(post, path = "/api/v1/persons/{id}/visits", tag = "persons", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path)), request_body = NewVisit,
+    responses((status = 201, description = "recorded (or replayed), with distance_m from the registered location and far", body = Visit),
+        (status = 403, body = gridwork_shared::Problem),
+        (status = 404, description = "not a person the caller is responsible for or whose cell it works", body = gridwork_shared::Problem),
+        (status = 409, description = "id_conflict, or invalid_transition for an archived person", body = gridwork_shared::Problem),
+        (status = 422, body = gridwork_shared::Problem)))]
+pub async fn visit(
+    user: CurrentUser,
+    id: web::Path<String>,
+    body: Body,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    scope_of(&user)?;
+    let new: NewVisit = body.json()?;
+    new.validate(state.clock.now())
+        .map_err(ApiError::validation)?;
+    let id = path_uuid(&id)?;
+    let st = state.clone();
+    let v = state
+        .db_write(move |c| flow::record_visit(&st, c, &user, &id, &new))
+        .await?;
+    Ok(HttpResponse::Created().json(flow::visit_to_wire(&v.0)?))
+}
+
+#[utoipa::path(get, path = "/api/v1/persons/{id}/visits", tag = "persons", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path), ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, description = "the person's visits, latest first", body = Page<Visit>),
+        (status = 404, body = gridwork_shared::Problem)))]
+pub async fn visits(
+    req: HttpRequest,
+    user: CurrentUser,
+    id: web::Path<String>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    scope_of(&user)?;
+    let page = parse_query::<PageParams>(&req)?.validate()?;
+    let id = path_uuid(&id)?;
+    let (items, next_cursor) = state
+        .db(move |c| flow::visits(c, &user, &id, &page))
+        .await?;
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+}
+
+#[utoipa::path(get, path = "/api/v1/me/visits/due", tag = "persons", security(("bearer" = [])),
+    params(("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, description = "the caller's persons (a worker's: those it is responsible for) with a visit due, soonest first",
+        body = Page<PersonItem>), (status = 403, body = gridwork_shared::Problem)))]
+pub async fn due(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    scope_of(&user)?;
+    let page = parse_query::<PageParams>(&req)?.validate()?;
+    let st = state.clone();
+    let (items, next_cursor) = state.db(move |c| flow::due(&st, c, &user, &page)).await?;
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+}
+
+#[utoipa::path(get, path = "/api/v1/visit-intervals", tag = "persons", security(("bearer" = [])),
+    responses((status = 200, description = "days between visits per category and risk level", body = Vec<VisitInterval>),
+        (status = 403, body = gridwork_shared::Problem)))]
+pub async fn intervals(user: CurrentUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    scope_of(&user)?;
+    let out = state.db(flow::intervals).await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+#[utoipa::path(put, path = "/api/v1/visit-intervals", tag = "persons", security(("bearer" = [])),
+    request_body = VisitInterval,
+    responses((status = 200, description = "set; the persons concerned are rescheduled", body = VisitInterval),
+        (status = 403, body = gridwork_shared::Problem), (status = 422, body = gridwork_shared::Problem)))]
+pub async fn put_interval(
+    user: CurrentUser,
+    body: Body,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Admin])?;
+    let v: VisitInterval = body.json()?;
+    let st = state.clone();
+    let out = v.clone();
+    state
+        .db(move |c| flow::set_interval(&st, c, &user, v.category, v.risk_level, v.days))
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}

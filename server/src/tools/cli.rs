@@ -1,0 +1,255 @@
+//! The `gridwork` command line.
+
+use std::io::BufRead;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use gridwork_shared::ErrorCode;
+use gridwork_shared::api::{NewUser, Role};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::app::config::{Config, redact_url};
+use crate::app::startup;
+use crate::core::password;
+use crate::flow::error::Error;
+use crate::flow::{import, users};
+use crate::tools::demo;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gridwork",
+    version,
+    about = "Grid management for community governance"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API and the web client (the default).
+    Serve,
+    /// Apply pending database migrations.
+    Migrate,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage grid cells.
+    Cells {
+        #[command(subcommand)]
+        command: CellsCommand,
+    },
+    /// Seed the demo district (idempotent) and print its logins.
+    Demo,
+    /// Print the OpenAPI document of the HTTP API.
+    Openapi,
+    /// Generate synthetic data for benchmarks into an empty database (district: ≈ 3,000
+    /// cells, 1 M incidents; province: ≈ 100,000 cells, 10 M incidents) and write a manifest
+    /// of logins and places for a load generator.
+    Synth {
+        #[arg(long, value_parser = ["district", "province"], default_value = "district")]
+        scale: String,
+        /// Override the number of incidents of the scale.
+        #[arg(long)]
+        incidents: Option<u64>,
+        /// Cells, regions and users only.
+        #[arg(long)]
+        cells_only: bool,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where to write the manifest (JSON).
+        #[arg(long, default_value = "synth-manifest.json")]
+        manifest: PathBuf,
+    },
+    /// Special-population records.
+    Persons {
+        #[command(subcommand)]
+        command: PersonsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PersonsCommand {
+    /// Re-encrypt every sensitive field under the current GRIDWORK_ENCRYPTION_KEY (after a
+    /// key rotation; the old key must be in GRIDWORK_ENCRYPTION_KEYS_OLD).
+    Reencrypt,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user; the password is read from stdin (one line).
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long, value_parser = ["admin", "supervisor", "worker", "volunteer"])]
+        role: String,
+        #[arg(long, default_value = "")]
+        region: String,
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CellsCommand {
+    /// Import a GeoJSON FeatureCollection of cells (all or nothing).
+    Import { file: PathBuf },
+}
+
+/// Prints an API error the way a person at a terminal wants it.
+fn report(e: Error) -> anyhow::Error {
+    match e {
+        Error::Unexpected(e) => e,
+        Error::Invalid(errors) => {
+            let mut msg = format!("the input is invalid ({})", ErrorCode::ValidationFailed);
+            for fe in errors.0 {
+                msg.push_str(&format!("\n  {}: {}", fe.field, fe.message));
+            }
+            anyhow::anyhow!(msg)
+        }
+        other => anyhow::anyhow!("{} ({})", other.detail(), other.code()),
+    }
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::Openapi = command {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&startup::openapi_document())?
+        );
+        return Ok(());
+    }
+    let config = Config::from_env()?;
+    match command {
+        Command::Openapi => unreachable!("handled above"),
+        Command::Serve => {
+            tracing::info!(database = %redact_url(&config.database_url), bind = %config.bind, "starting");
+            let app = startup::Application::build(config.clone()).await?;
+            let host = config
+                .bind
+                .rsplit_once(':')
+                .map(|(h, _)| h)
+                .unwrap_or("127.0.0.1");
+            println!("Gridwork is serving on http://{host}:{}", app.port());
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            let pool = crate::db::connect(&config.database_url, 1)?;
+            let n = crate::db::migrate(&mut *pool.get()?)?;
+            println!("{n} migration(s) applied");
+        }
+        Command::User {
+            command:
+                UserCommand::Create {
+                    username,
+                    role,
+                    region,
+                    display_name,
+                },
+        } => {
+            let mut password = String::new();
+            std::io::stdin().lock().read_line(&mut password)?;
+            let password = password.strip_suffix('\n').unwrap_or(&password);
+            let password = password.strip_suffix('\r').unwrap_or(password).to_string();
+            let new = NewUser {
+                username,
+                password,
+                role: Role::parse(&role).expect("clap checked the role"),
+                region_code: region,
+                display_name,
+            };
+            new.validate().map_err(|e| report(Error::validation(e)))?;
+            let pool = startup::open_database(&config)?;
+            let hash = password::hash(&new.password)?;
+            let row = users::create_user(&mut *pool.get()?, &new, hash, None).map_err(report)?;
+            println!("created {} {} ({})", row.role, row.username, row.id);
+        }
+        Command::Cells {
+            command: CellsCommand::Import { file },
+        } => {
+            let text = std::fs::read(&file)?;
+            let doc: serde_json::Value = crate::flow::decode::json(&text).map_err(report)?;
+            let bar = ProgressBar::new(0);
+            bar.set_style(
+                ProgressStyle::with_template("{msg:>18} [{bar:40}] {pos}/{len}")
+                    .expect("valid template")
+                    .progress_chars("=> "),
+            );
+            let progress = |stage: &str, done: u64, total: u64| {
+                bar.set_message(stage.to_string());
+                bar.set_length(total);
+                bar.set_position(done);
+            };
+            let parsed = import::parse_collection(&doc, &progress);
+            let pool = startup::open_database(&config)?;
+            let result = import::apply(
+                &mut *pool.get()?,
+                parsed,
+                import::Actor { id: None, ip: None },
+                &progress,
+            );
+            bar.finish_and_clear();
+            let result = result.map_err(report)?;
+            println!("{} created, {} updated", result.created, result.updated);
+        }
+        Command::Persons {
+            command: PersonsCommand::Reencrypt,
+        } => {
+            let pool = startup::open_database(&config)?;
+            let state = crate::app::state::AppState::new(std::sync::Arc::new(config), pool.clone());
+            let n =
+                crate::flow::persons::reencrypt_all(&state, &mut *pool.get()?).map_err(report)?;
+            println!(
+                "{n} person record(s) re-encrypted under key {}",
+                state.keyring.current_key_id()
+            );
+        }
+        Command::Synth {
+            scale,
+            incidents,
+            cells_only,
+            seed,
+            manifest,
+        } => {
+            let mut scale =
+                crate::tools::synth::Scale::named(&scale).expect("clap checked the scale");
+            if let Some(n) = incidents {
+                scale.incidents = n;
+            }
+            // One connection: the generator writes in one long stream of transactions.
+            let pool = crate::db::connect(&config.database_url, 1)?;
+            crate::db::migrate(&mut *pool.get()?)?;
+            let opts = crate::tools::synth::Options {
+                scale,
+                seed,
+                cells_only,
+            };
+            let started = std::time::Instant::now();
+            let m = crate::tools::synth::generate(&mut *pool.get()?, &config.keyring(), &opts)?;
+            std::fs::write(&manifest, serde_json::to_vec_pretty(&m)?)?;
+            println!(
+                "generated in {:.0} s; manifest: {} (password: {})",
+                started.elapsed().as_secs_f64(),
+                manifest.display(),
+                crate::tools::synth::PASSWORD
+            );
+        }
+        Command::Demo => {
+            let pool = startup::open_database(&config)?;
+            let state = crate::app::state::AppState::new(std::sync::Arc::new(config), pool.clone());
+            let logins = demo::seed(&state, &mut *pool.get()?).map_err(report)?;
+            println!(
+                "Demo district 500117 (合川区) is ready. Logins (password: {}):",
+                demo::PASSWORD
+            );
+            for (username, role, region) in logins {
+                println!("  {username:<14} {role:<11} {region}");
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,7 @@
+//! Tools apart from the server: the command line, the demo district and the benchmark
+//! data generator. They call `flow` and `db`, never `http`.
+
+pub mod cli;
+pub mod demo;
+pub mod lattice;
+pub mod synth;
