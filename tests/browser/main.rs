@@ -306,6 +306,22 @@ async fn a_worker_reports_offline_and_the_report_syncs_once() {
     })
     .await;
     shot(c, "incident").await;
+
+    // With the server away the steps are still there: the phone works them out from its copy
+    // of the incident and the shared rules, as the server would.
+    proxy.set(false);
+    c.refresh().await.unwrap();
+    until("the incident's steps with no server", 60, || async {
+        text_of(c, "[data-testid=status]").await.contains("已派遣")
+            && text_of(c, "[data-action=start]").await.contains("开始")
+    })
+    .await;
+    let steps = c
+        .find_all(Locator::Css("[data-action]"))
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(steps, 1, "the assigned worker's one step: start");
     let _ = b.client.clone().close().await;
 }
 
