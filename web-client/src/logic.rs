@@ -542,9 +542,13 @@ mod tests {
         // No place: not a number, which the shared validation refuses.
         let nowhere = registered_place(&json!({"name": "x"}));
         assert!(nowhere.lon.is_nan() && nowhere.lat.is_nan());
-        let names = |v: Vec<Value>| -> Vec<Value> { v.into_iter().map(|x| x["n"].clone()).collect() };
+        let names =
+            |v: Vec<Value>| -> Vec<Value> { v.into_iter().map(|x| x["n"].clone()).collect() };
         assert_eq!(
-            names(sorted_by(vec![json!({"n": "b"}), json!({"n": "a"}), json!({})], "n")),
+            names(sorted_by(
+                vec![json!({"n": "b"}), json!({"n": "a"}), json!({})],
+                "n"
+            )),
             [Value::Null, json!("a"), json!("b")]
         );
     }
