@@ -488,6 +488,24 @@ async fn a_supervisor_sees_the_map() {
         scripts.as_str().unwrap().contains("leaflet-"),
         "Leaflet loads on the map screen"
     );
+    // A cell's tooltip: its name and figures, written as text in the interface language.
+    let tip = c
+        .execute(
+            "var map = document.getElementById('map')._gridworkMap; var open = false; \
+             map.eachLayer(function (l) { \
+               if (!open && l.feature && l.getTooltip && l.getTooltip()) { l.openTooltip(); open = true; } \
+             }); \
+             var t = document.querySelector('.leaflet-tooltip'); \
+             return t ? [t.textContent, t.querySelectorAll(':scope > div > div').length] : null;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let text = tip[0].as_str().unwrap_or_default();
+    assert!(
+        text.contains("(500117") && text.contains("走访超期") && tip[1] == 4,
+        "the tooltip: {tip}"
+    );
     shot(c, "map").await;
     let _ = b.client.clone().close().await;
 }
