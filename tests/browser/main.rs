@@ -315,6 +315,22 @@ async fn a_worker_reports_offline_and_the_report_syncs_once() {
     })
     .await;
     shot(c, "incident").await;
+
+    // With the server away the steps are still there: the phone works them out from its copy
+    // of the incident and the shared rules, as the server would.
+    proxy.set(false);
+    c.refresh().await.unwrap();
+    until("the incident's steps with no server", 60, || async {
+        text_of(c, "[data-testid=status]").await.contains("已派遣")
+            && text_of(c, "[data-action=start]").await.contains("开始")
+    })
+    .await;
+    let steps = c
+        .find_all(Locator::Css("[data-action]"))
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(steps, 1, "the assigned worker's one step: start");
     let _ = b.client.clone().close().await;
 }
 
@@ -482,6 +498,24 @@ async fn a_supervisor_sees_the_map() {
     assert!(
         scripts.as_str().unwrap().contains("leaflet-"),
         "Leaflet loads on the map screen"
+    );
+    // A cell's tooltip: its name and figures, written as text in the interface language.
+    let tip = c
+        .execute(
+            "var map = document.getElementById('map')._gridworkMap; var open = false; \
+             map.eachLayer(function (l) { \
+               if (!open && l.feature && l.getTooltip && l.getTooltip()) { l.openTooltip(); open = true; } \
+             }); \
+             var t = document.querySelector('.leaflet-tooltip'); \
+             return t ? [t.textContent, t.querySelectorAll(':scope > div > div').length] : null;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let text = tip[0].as_str().unwrap_or_default();
+    assert!(
+        text.contains("(500117") && text.contains("走访超期") && tip[1] == 4,
+        "the tooltip: {tip}"
     );
     shot(c, "map").await;
     let _ = b.client.clone().close().await;

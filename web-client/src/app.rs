@@ -6,7 +6,7 @@ use gridwork_shared::api::Me;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::i18n::t;
+use crate::i18n::{Text, t};
 use crate::lazy::Lazy;
 use crate::pages::{home::Home, login::Login};
 use crate::services::{api, queue};
@@ -120,7 +120,7 @@ pub fn App() -> Html {
                         if !f.rejected.is_empty() {
                             message.set(Some(f.rejected.join("\n")));
                         } else if f.conflicts > 0 {
-                            message.set(Some(t("conflict").to_string()));
+                            message.set(Some(t(Text::Conflict).to_string()));
                         }
                     }
                     Err(api::ApiError::LoggedOut) => me.set(None),

@@ -20,8 +20,8 @@ use wasm_split_helpers::{SplitLoaderError, wasm_split};
 use yew::prelude::*;
 
 use crate::app::Route;
-use crate::i18n::t;
-use crate::pages::header::Header;
+use crate::components::page::Page;
+use crate::i18n::{Text, t};
 use crate::services::queue::SyncOutcome;
 
 #[derive(Properties, PartialEq)]
@@ -76,19 +76,14 @@ pub fn Lazy(props: &Props) -> Html {
         };
         html! {
             <>
-            <p class="error">{ t("screen_unavailable") }</p>
-            <button class="primary" onclick={retry}>{ t("retry") }</button>
+            <p class="error">{ t(Text::ScreenUnavailable) }</p>
+            <button class="primary" onclick={retry}>{ t(Text::Retry) }</button>
             </>
         }
     } else {
-        html! { <p class="loading" data-testid="screen-loading">{ t("loading") }</p> }
+        html! { <p class="loading" data-testid="screen-loading">{ t(Text::Loading) }</p> }
     };
-    html! {
-        <>
-        <Header />
-        <main class="page">{ body }</main>
-        </>
-    }
+    html! { <Page>{ body }</Page> }
 }
 
 /// The screen of `route`, loading its chunk first.
@@ -131,7 +126,7 @@ fn units() -> Result<Html, SplitLoaderError> {
 
 #[wasm_split(units, fallible)]
 fn inspect(id: String) -> Result<Html, SplitLoaderError> {
-    Ok(html! { <crate::pages::units::Inspect id={id} /> })
+    Ok(html! { <crate::pages::inspect::Inspect id={id} /> })
 }
 
 #[wasm_split(cells, fallible)]

@@ -1,8 +1,10 @@
 //! Client rules with no browser in them (tested on the host with `cargo test -p gridwork-web`):
-//! the supervisor's queue filter, duplicate candidates, the overdue-visit list, what waits in
-//! each of the caller's cells, and where a queued photo goes.
+//! the supervisor's queue filter, duplicate candidates, the steps offered on an incident, the
+//! overdue-visit list, what waits in each of the caller's cells, and where a queued photo goes.
 
-use gridwork_shared::incident::{Level, Status};
+use gridwork_shared::api::Me;
+use gridwork_shared::geometry::Location;
+use gridwork_shared::incident::{Action, Actor, Facts, Level, Status, available};
 use serde_json::Value;
 
 /// The supervisor's filter of the incident queue.
@@ -76,6 +78,67 @@ pub fn merge_candidates<'a>(incident: &Value, all: &'a [Value]) -> Vec<&'a Value
         .collect();
     found.sort_by(|a, b| a["created_at"].as_str().cmp(&b["created_at"].as_str()));
     found
+}
+
+/// The steps `me` may take on `incident` (a record as the phone keeps it, or the server's
+/// answer), by the shared state machine: the same steps the server allows, with or without a
+/// signal. Comments are not offered (the screen has no button for them); a merge is offered
+/// only with an original to merge into (`merge_into`), a dispatch only with a worker to send
+/// (`workers`). Nothing for a record the rules cannot read.
+pub fn incident_steps(incident: &Value, me: &Me, merge_into: bool, workers: bool) -> Vec<Action> {
+    let text = |k: &str| incident[k].as_str();
+    let (Some(status), Some(level)) = (
+        text("status").and_then(Status::parse),
+        text("level").and_then(Level::parse),
+    ) else {
+        return Vec::new();
+    };
+    let facts = Facts {
+        status,
+        level,
+        cell_code: text("cell_code").unwrap_or_default(),
+        reporter_id: text("reporter_id").unwrap_or_default(),
+        assignee_id: text("assignee_id"),
+        resolver_id: text("resolver_id"),
+        conflict: incident["conflict"] == true,
+    };
+    let id = me.id.to_string();
+    let actor = Actor {
+        id: &id,
+        role: me.role,
+        region_code: &me.region_code,
+    };
+    available(&actor, &facts)
+        .into_iter()
+        .filter(|a| match a {
+            Action::Comment => false,
+            Action::Merge => merge_into,
+            Action::Dispatch => workers,
+            _ => true,
+        })
+        .collect()
+}
+
+/// Where a person or a unit is registered: the place a visit or an inspection records (no
+/// coordinate: not a number, which validation refuses).
+pub fn registered_place(record: &Value) -> Location {
+    let coordinate = |k: &str| record["location"][k].as_f64().unwrap_or(f64::NAN);
+    Location {
+        lon: coordinate("lon"),
+        lat: coordinate("lat"),
+    }
+}
+
+/// A list of records ordered by a text field.
+pub fn sorted_by(mut list: Vec<Value>, field: &str) -> Vec<Value> {
+    list.sort_by(|a, b| a[field].as_str().cmp(&b[field].as_str()));
+    list
+}
+
+/// The time now as the records write it (RFC 3339, whole seconds, UTC), for comparing
+/// with their dates.
+pub fn now_rfc3339() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// Active persons with a visit due, soonest first.
@@ -222,6 +285,8 @@ pub fn photo_upload_path(key: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gridwork_shared::api::Role;
+    use gridwork_shared::incident::{Incident, Severity};
     use serde_json::json;
 
     fn incident(id: &str, status: &str, created: &str) -> Value {
@@ -305,6 +370,187 @@ mod tests {
             .map(|i| i["id"].as_str().unwrap())
             .collect();
         assert_eq!(ids, ["oldest", "older"]);
+    }
+
+    fn me(role: Role, region_code: &str) -> Me {
+        Me {
+            id: uuid::Uuid::new_v4(),
+            username: "u".into(),
+            role,
+            region_code: region_code.into(),
+            display_name: "U".into(),
+        }
+    }
+
+    /// An incident as the server sends it (the wire type), in cell 500117001001001.
+    fn wire(status: Status, level: Level, reporter: uuid::Uuid) -> Value {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        serde_json::to_value(Incident {
+            id: uuid::Uuid::new_v4(),
+            category: "0401".into(),
+            title: "t".into(),
+            description: String::new(),
+            location: gridwork_shared::geometry::Location {
+                lon: 106.27,
+                lat: 29.97,
+            },
+            occurred_at: at,
+            severity: Severity::Medium,
+            cell_code: "500117001001001".into(),
+            status,
+            level,
+            due_at: at,
+            overdue: false,
+            reporter_id: reporter,
+            assignee_id: None,
+            resolver_id: None,
+            merged_into: None,
+            conflict: false,
+            version: 3,
+            created_at: at,
+            updated_at: at,
+            closed_at: None,
+            photos: Vec::new(),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn the_steps_on_an_incident_come_from_the_shared_rules() {
+        use Action::*;
+        let worker = me(Role::Worker, "500117001001");
+        let other_worker = me(Role::Worker, "500117001001");
+        let town = me(Role::Supervisor, "500117001");
+        let other_town = me(Role::Supervisor, "500117002");
+        let community = me(Role::Supervisor, "500117001001");
+
+        // Reported by the worker: they may close it on the spot; the town supervisor over
+        // the cell triages it (a merge only with an original, never a comment button).
+        let reported = wire(Status::Reported, Level::Community, worker.id);
+        assert_eq!(incident_steps(&reported, &worker, true, true), [SelfClose]);
+        assert!(incident_steps(&reported, &other_worker, true, true).is_empty());
+        assert_eq!(
+            incident_steps(&reported, &town, false, true),
+            [Accept, Reject, Escalate]
+        );
+        assert_eq!(
+            incident_steps(&reported, &town, true, true),
+            [Accept, Reject, Escalate, Merge]
+        );
+        assert!(incident_steps(&reported, &other_town, true, true).is_empty());
+
+        // Accepted: a dispatch needs a worker to send.
+        let accepted = wire(Status::Accepted, Level::Community, worker.id);
+        assert_eq!(
+            incident_steps(&accepted, &town, false, true),
+            [Dispatch, Escalate]
+        );
+        assert_eq!(incident_steps(&accepted, &town, false, false), [Escalate]);
+
+        // Dispatched to the worker: only they start it.
+        let mut dispatched = wire(Status::Dispatched, Level::Community, worker.id);
+        dispatched["assignee_id"] = json!(worker.id);
+        assert_eq!(incident_steps(&dispatched, &worker, true, true), [Start]);
+        assert!(incident_steps(&dispatched, &other_worker, true, true).is_empty());
+
+        // Resolved by the community supervisor: the town verifies, not the one who fixed it.
+        let mut resolved = wire(Status::Resolved, Level::Community, worker.id);
+        resolved["resolver_id"] = json!(community.id);
+        resolved["conflict"] = json!(true);
+        assert_eq!(
+            incident_steps(&resolved, &town, false, false),
+            [Verify, Rework, Escalate, ClearConflict]
+        );
+        assert_eq!(
+            incident_steps(&resolved, &community, false, false),
+            [Escalate, ClearConflict]
+        );
+
+        // Escalated past the community: the community supervisor no longer handles it.
+        let town_level = wire(Status::Accepted, Level::Town, worker.id);
+        assert!(incident_steps(&town_level, &community, true, true).is_empty());
+        assert_eq!(
+            incident_steps(&town_level, &town, false, true),
+            [Dispatch, Escalate]
+        );
+
+        // Closed: nothing; a record the rules cannot read: nothing.
+        let closed = wire(Status::Closed, Level::Community, worker.id);
+        assert!(incident_steps(&closed, &town, true, true).is_empty());
+        assert!(incident_steps(&json!({"status": "lost"}), &town, true, true).is_empty());
+    }
+
+    #[test]
+    fn the_phone_offers_what_the_server_allows() {
+        // Every status, level and role: the phone's steps are the shared machine's (less
+        // comments), so a step taken offline is one the server will accept.
+        let worker = me(Role::Worker, "500117001001");
+        let people = [
+            worker.clone(),
+            me(Role::Volunteer, "500117001001"),
+            me(Role::Supervisor, "500117001001"),
+            me(Role::Supervisor, "500117001"),
+            me(Role::Supervisor, "500117"),
+            me(Role::Admin, ""),
+        ];
+        for status in Status::ALL {
+            for level in [Level::Community, Level::Town, Level::District] {
+                let mut record = wire(status, level, worker.id);
+                record["assignee_id"] = json!(worker.id);
+                for who in &people {
+                    let (id, reporter, assignee) = (
+                        who.id.to_string(),
+                        worker.id.to_string(),
+                        worker.id.to_string(),
+                    );
+                    let facts = Facts {
+                        status,
+                        level,
+                        cell_code: "500117001001001",
+                        reporter_id: &reporter,
+                        assignee_id: Some(&assignee),
+                        resolver_id: None,
+                        conflict: false,
+                    };
+                    let actor = Actor {
+                        id: &id,
+                        role: who.role,
+                        region_code: &who.region_code,
+                    };
+                    let server: Vec<Action> = available(&actor, &facts)
+                        .into_iter()
+                        .filter(|a| *a != Action::Comment)
+                        .collect();
+                    assert_eq!(
+                        incident_steps(&record, who, true, true),
+                        server,
+                        "{status:?} {level:?} {:?} {}",
+                        who.role,
+                        who.region_code
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_record_is_placed_where_it_is_registered() {
+        let at = registered_place(&json!({"location": {"lon": 106.27, "lat": 29.97}}));
+        assert_eq!((at.lon, at.lat), (106.27, 29.97));
+        // No place: not a number, which the shared validation refuses.
+        let nowhere = registered_place(&json!({"name": "x"}));
+        assert!(nowhere.lon.is_nan() && nowhere.lat.is_nan());
+        let names =
+            |v: Vec<Value>| -> Vec<Value> { v.into_iter().map(|x| x["n"].clone()).collect() };
+        assert_eq!(
+            names(sorted_by(
+                vec![json!({"n": "b"}), json!({"n": "a"}), json!({})],
+                "n"
+            )),
+            [Value::Null, json!("a"), json!("b")]
+        );
     }
 
     #[test]

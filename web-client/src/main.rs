@@ -1,6 +1,8 @@
 //! Gridwork's field client: a Yew progressive web app that works with no signal.
 
 mod app;
+mod components;
+mod hooks;
 mod i18n;
 mod lazy;
 mod logic;

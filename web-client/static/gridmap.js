@@ -1,8 +1,24 @@
 // The maps, loaded only when a map opens (after Leaflet): the supervisor's grid map and the
 // report screen's place picker.
-// gridworkMap(elementId, featureCollectionJson, tileUrlOrEmpty)
-window.gridworkMap = function (id, fcJson, tiles) {
+
+// A tooltip as an element of text lines. Cell names come from users: they are set as text,
+// never parsed as HTML (Leaflet treats a string tooltip as HTML).
+function gridworkTip(lines) {
+  var box = document.createElement('div');
+  lines.forEach(function (line) {
+    var row = document.createElement('div');
+    row.textContent = line;
+    box.appendChild(row);
+  });
+  return box;
+}
+
+// gridworkMap(elementId, featureCollectionJson, tileUrlOrEmpty, labelsJson)
+// labels: the tooltip's words in the interface language
+// {incidents, overdue, visits_overdue, hazards, hazards_overdue}.
+window.gridworkMap = function (id, fcJson, tiles, labelsJson) {
   var fc = JSON.parse(fcJson);
+  var w = JSON.parse(labelsJson);
   var el = document.getElementById(id);
   if (!el) return;
   if (el._gridworkMap) { el._gridworkMap.remove(); }
@@ -24,8 +40,14 @@ window.gridworkMap = function (id, fcJson, tiles) {
         el.setAttribute('data-selected', p.code);
         el.dispatchEvent(new CustomEvent('gridwork-cell', { detail: p.code }));
       });
-      l.bindTooltip(p.name + ' (' + p.code + ')<br>事件 ' + p.open_incidents + '，超期 ' + p.overdue_incidents +
-        '<br>走访超期 ' + p.overdue_visits + '<br>隐患 ' + p.units.hazard + '，整改超期 ' + p.units.overdue);
+      l.bindTooltip(function () {
+        return gridworkTip([
+          p.name + ' (' + p.code + ')',
+          w.incidents + ' ' + p.open_incidents + ' · ' + w.overdue + ' ' + p.overdue_incidents,
+          w.visits_overdue + ' ' + p.overdue_visits,
+          w.hazards + ' ' + p.units.hazard + ' · ' + w.hazards_overdue + ' ' + p.units.overdue
+        ]);
+      });
     }
   }).addTo(map);
   var b = layer.getBounds();
@@ -47,7 +69,10 @@ window.gridworkPick = function (id, fcJson, tiles, lon, lat) {
   if (tiles) { L.tileLayer(tiles, { maxZoom: 19 }).addTo(map); }
   var layer = L.geoJSON(fc, {
     style: function () { return { color: '#0b5cad', weight: 2, fillColor: '#0b5cad', fillOpacity: 0.08 }; },
-    onEachFeature: function (f, l) { l.bindTooltip(f.properties.name + ' (' + f.properties.code + ')'); }
+    onEachFeature: function (f, l) {
+      var p = f.properties;
+      l.bindTooltip(function () { return gridworkTip([p.name + ' (' + p.code + ')']); });
+    }
   }).addTo(map);
   var marker = null;
   function put(ll) {

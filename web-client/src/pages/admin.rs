@@ -1,33 +1,27 @@
 //! Admin screens: users, cell import (every bad feature shown), workers for a cell.
 
+use gridwork_shared::api::Role;
 use serde_json::{Value, json};
 use yew::prelude::*;
 
-use super::{input_value, select_value};
-use crate::i18n::t;
-use crate::pages::assign::{Assign, lines, problem_lines};
-use crate::pages::header::Header;
+use crate::components::assign::Assign;
+use crate::components::form::{chosen_file, input_value, lines, select_value};
+use crate::components::page::Page;
+use crate::hooks::use_users;
+use crate::i18n::{Text, role, t};
 use crate::services::api;
+
+const ROLES: [Role; 4] = [Role::Worker, Role::Supervisor, Role::Volunteer, Role::Admin];
 
 #[component]
 pub fn Admin() -> Html {
-    let users = use_state(Vec::<Value>::new);
     let reload = use_state(|| 0u32);
+    let users = use_users(true, *reload);
     let form = use_state(
         || json!({"username": "", "password": "", "role": "worker", "region_code": "", "display_name": ""}),
     );
     let user_msg = use_state(Vec::<String>::new);
     let import_msg = use_state(Vec::<String>::new);
-    {
-        let users = users.clone();
-        use_effect_with(*reload, move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(page) = api::get::<Value>("/api/v1/users?limit=500").await {
-                    users.set(page["items"].as_array().cloned().unwrap_or_default());
-                }
-            });
-        });
-    }
     let set_field = |key: &'static str| {
         let form = form.clone();
         Callback::from(move |e: InputEvent| {
@@ -54,7 +48,7 @@ pub fn Admin() -> Html {
                         )]);
                         reload.set(*reload + 1);
                     }
-                    Err(e) => user_msg.set(problem_lines(&e)),
+                    Err(e) => user_msg.set(e.lines()),
                 }
             });
         })
@@ -62,7 +56,7 @@ pub fn Admin() -> Html {
     let import = {
         let import_msg = import_msg.clone();
         Callback::from(move |e: Event| {
-            let Some(file) = super::chosen_file(&e) else {
+            let Some(file) = chosen_file(&e) else {
                 return;
             };
             let import_msg = import_msg.clone();
@@ -73,56 +67,57 @@ pub fn Admin() -> Html {
                     .ok()
                     .and_then(|v| v.as_string());
                 let Some(doc) = text.and_then(|t| serde_json::from_str::<Value>(&t).ok()) else {
-                    import_msg.set(vec![t("not_json").to_string()]);
+                    import_msg.set(vec![t(Text::NotJson).to_string()]);
                     return;
                 };
                 match api::post::<Value, Value>("/api/v1/cells/import", &doc).await {
                     Ok(r) => import_msg.set(vec![format!(
                         "✓ {} {}, {} {}",
-                        t("created"),
+                        t(Text::Created),
                         r["created"],
-                        t("updated"),
+                        t(Text::Updated),
                         r["updated"]
                     )]),
-                    Err(e) => import_msg.set(problem_lines(&e)),
+                    Err(e) => import_msg.set(e.lines()),
                 }
             });
         })
     };
+    let role_of = |u: &Value| {
+        let r = u["role"].as_str().unwrap_or_default();
+        Role::parse(r).map(|r| t(role(r))).unwrap_or(r).to_string()
+    };
     html! {
-        <>
-        <Header />
-        <main class="page wide">
+        <Page wide=true>
             <section class="card">
-                <h2>{ t("import") }</h2>
+                <h2>{ t(Text::Import) }</h2>
                 <input type="file" name="geojson" accept=".geojson,.json,application/geo+json,application/json" onchange={import} />
                 <div data-testid="import-result">{ lines(&import_msg[..]) }</div>
             </section>
             <Assign />
             <section class="card">
-                <h2>{ t("users") }</h2>
+                <h2>{ t(Text::Users) }</h2>
                 <form onsubmit={create} class="grid">
-                    <input name="new_username" placeholder={t("username")} oninput={set_field("username")} />
-                    <input name="new_password" type="password" placeholder={t("password")} oninput={set_field("password")} />
+                    <input name="new_username" placeholder={t(Text::Username)} oninput={set_field("username")} />
+                    <input name="new_password" type="password" placeholder={t(Text::Password)} oninput={set_field("password")} />
                     <select name="new_role" onchange={let f = form.clone(); move |e: Event| { let mut v = (*f).clone(); v["role"] = json!(select_value(&e)); f.set(v); }}>
-                        { for ["worker", "supervisor", "volunteer", "admin"].iter().map(|r| html!{ <option value={*r}>{ *r }</option> }) }
+                        { for ROLES.iter().map(|r| html!{ <option value={r.as_str()}>{ t(role(*r)) }</option> }) }
                     </select>
                     <input name="new_region" placeholder="500117001001" oninput={set_field("region_code")} />
-                    <input name="new_display_name" placeholder={t("display_name")} oninput={set_field("display_name")} />
-                    <button class="primary" type="submit">{ t("create") }</button>
+                    <input name="new_display_name" placeholder={t(Text::DisplayName)} oninput={set_field("display_name")} />
+                    <button class="primary" type="submit">{ t(Text::Create) }</button>
                 </form>
                 <div data-testid="user-result">{ lines(&user_msg[..]) }</div>
                 <table class="users">
-                    <tr><th>{ t("username") }</th><th>{ t("display_name") }</th><th>{ "role" }</th><th>{ "region" }</th></tr>
+                    <tr><th>{ t(Text::Username) }</th><th>{ t(Text::DisplayName) }</th><th>{ t(Text::Role) }</th><th>{ t(Text::Region) }</th></tr>
                     { for users.iter().map(|u| html!{ <tr>
                         <td>{ u["username"].as_str().unwrap_or_default() }</td>
                         <td>{ u["display_name"].as_str().unwrap_or_default() }</td>
-                        <td>{ u["role"].as_str().unwrap_or_default() }</td>
+                        <td>{ role_of(u) }</td>
                         <td>{ u["region_code"].as_str().unwrap_or_default() }</td>
                     </tr> }) }
                 </table>
             </section>
-        </main>
-        </>
+        </Page>
     }
 }

@@ -3,56 +3,41 @@
 //! works with no signal. A cell opens to its incidents and the persons to visit.
 
 use yew::prelude::*;
-use yew_router::prelude::*;
 
-use crate::app::{Route, SessionCtx};
-use crate::i18n::t;
-use crate::logic::{CellWork, cell_work};
-use crate::pages::header::Header;
-use crate::pages::home::person_item;
-use crate::pages::queue::incident_item;
+use crate::components::list::{chip, incident_item, person_item};
+use crate::components::page::{Back, Page};
+use crate::hooks::use_local;
+use crate::i18n::{Text, t};
+use crate::logic::{CellWork, cell_work, now_rfc3339};
 use crate::services::queue;
 
 #[component]
 pub fn MyCells() -> Html {
-    let session = use_context::<SessionCtx>().expect("session");
-    let cells = use_state(|| None::<Vec<CellWork>>);
-    {
-        let cells = cells.clone();
-        use_effect_with(session.generation, move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-                cells.set(Some(cell_work(
-                    &queue::records("cell").await,
-                    &queue::records("incident").await,
-                    &queue::records("person").await,
-                    &queue::records("unit").await,
-                    &now,
-                )));
-            });
-        });
-    }
+    let cells = use_local(|| async {
+        cell_work(
+            &queue::records("cell").await,
+            &queue::records("incident").await,
+            &queue::records("person").await,
+            &queue::records("unit").await,
+            &now_rfc3339(),
+        )
+    });
     let body = match &*cells {
-        None => html! { <p class="loading">{ t("loading") }</p> },
-        Some(list) if list.is_empty() => html! { <p class="empty">{ t("no_cells") }</p> },
+        None => html! { <p class="loading">{ t(Text::Loading) }</p> },
+        Some(list) if list.is_empty() => html! { <p class="empty">{ t(Text::NoCells) }</p> },
         Some(list) => html! { <>{ for list.iter().map(cell_card) }</> },
     };
     html! {
-        <>
-        <Header />
-        <main class="page" data-testid="cells">
-            <h2>{ t("my_cells") }</h2>
+        <Page testid="cells">
+            <h2>{ t(Text::MyCells) }</h2>
             { body }
-            <Link<Route> to={Route::Home}>{ t("back") }</Link<Route>>
-        </main>
-        </>
+            <Back />
+        </Page>
     }
 }
 
-fn chip(label: &str, n: usize, late: bool) -> Html {
-    html! {
-        <span class={classes!("chip", (late && n > 0).then_some("late"))}>{ format!("{label} {n}") }</span>
-    }
+fn count(label: Text, n: usize, late: bool) -> Html {
+    chip(format!("{} {n}", t(label)), late && n > 0)
 }
 
 fn cell_card(c: &CellWork) -> Html {
@@ -61,10 +46,10 @@ fn cell_card(c: &CellWork) -> Html {
             <summary>
                 <strong>{ &c.name }</strong>
                 <small>{ &c.code }</small>
-                { chip(t("open_incidents"), c.open_incidents.len(), false) }
-                { chip(t("visits_due"), c.visits_due.len(), false) }
-                { chip(t("overdue"), c.visits_overdue, true) }
-                { chip(t("hazards"), c.hazard_units, true) }
+                { count(Text::OpenIncidents, c.open_incidents.len(), false) }
+                { count(Text::VisitsDue, c.visits_due.len(), false) }
+                { count(Text::Overdue, c.visits_overdue, true) }
+                { count(Text::Hazards, c.hazard_units, true) }
             </summary>
             <ul class="list">
                 { for c.open_incidents.iter().map(incident_item) }

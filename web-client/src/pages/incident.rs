@@ -1,15 +1,18 @@
-//! One incident: its facts, history, and the steps the caller can take (from the server
-//! when online; the step itself goes through the queue).
+//! One incident: its facts, history, and the steps the caller can take — worked out on the
+//! phone by the shared state machine from the incident as last read (the server's answer
+//! when online, the phone's copy otherwise), so they are there with no signal. The step
+//! itself goes through the queue.
 
+use gridwork_shared::incident::Action;
 use serde_json::{Value, json};
 use yew::prelude::*;
-use yew_router::prelude::*;
 
-use super::{input_value, select_value};
-use crate::app::{Route, SessionCtx};
-use crate::i18n::{t, word};
-use crate::logic::merge_candidates;
-use crate::pages::header::Header;
+use crate::app::Route;
+use crate::components::form::{alert, on_input, on_select};
+use crate::components::page::{Back, Page, Waiting};
+use crate::hooks::{use_field_form, use_loaded, use_local, use_session, use_users};
+use crate::i18n::{Text, action, t, word};
+use crate::logic::{incident_steps, merge_candidates};
 use crate::services::{api, queue};
 
 #[derive(Properties, PartialEq)]
@@ -19,156 +22,105 @@ pub struct Props {
 
 #[component]
 pub fn IncidentPage(props: &Props) -> Html {
-    let session = use_context::<SessionCtx>().expect("session");
-    let navigator = use_navigator().expect("router");
-    let detail = use_state(|| None::<Value>);
-    let workers = use_state(Vec::<Value>::new);
+    let session = use_session();
+    // Incidents on the device: this one with no signal, and the duplicate candidates of a merge.
+    let known = use_local(|| queue::records("incident"));
+    let fresh = use_loaded(
+        (props.id.clone(), session.generation),
+        |(id, _)| async move {
+            api::get::<Value>(&format!("/api/v1/incidents/{id}"))
+                .await
+                .ok()
+        },
+    );
     let assignee = use_state(String::new);
     let note = use_state(String::new);
-    // Incidents on the device, for the duplicate candidates of a merge.
-    let known = use_state(Vec::<Value>::new);
     let into = use_state(String::new);
-    {
-        let (detail, workers, assignee, id, known) = (
-            detail.clone(),
-            workers.clone(),
-            assignee.clone(),
-            props.id.clone(),
-            known.clone(),
-        );
-        use_effect_with((props.id.clone(), session.generation), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                let all = queue::records("incident").await;
-                let local = all.iter().find(|i| i["id"] == id.as_str()).cloned();
-                known.set(all);
-                if local.is_some() {
-                    detail.set(local);
-                }
-                if let Ok(fresh) = api::get::<Value>(&format!("/api/v1/incidents/{id}")).await {
-                    let can_dispatch = fresh["available_actions"]
-                        .as_array()
-                        .is_some_and(|a| a.contains(&json!("dispatch")));
-                    detail.set(Some(fresh));
-                    if can_dispatch
-                        && let Ok(page) = api::get::<Value>("/api/v1/users?limit=500").await
-                    {
-                        let list: Vec<Value> = page["items"]
-                            .as_array()
-                            .cloned()
-                            .unwrap_or_default()
-                            .into_iter()
-                            .filter(|u| u["role"] == "worker" && u["active"] == true)
-                            .collect();
-                        if let Some(first) = list.first() {
-                            assignee.set(first["id"].as_str().unwrap_or_default().to_string());
-                        }
-                        workers.set(list);
-                    }
-                }
-            });
-        });
-    }
-    let Some(d) = (*detail).clone() else {
-        return html! { <><Header /><main class="page"><p>{ "…" }</p></main></> };
+    let form = use_field_form();
+    let known: &[Value] = known.as_deref().unwrap_or_default();
+    let detail = (*fresh)
+        .clone()
+        .flatten()
+        .or_else(|| known.iter().find(|i| i["id"] == props.id.as_str()).cloned())
+        .filter(|d| d["id"] == props.id.as_str());
+    let candidates: Vec<Value> = detail
+        .as_ref()
+        .map(|d| merge_candidates(d, known).into_iter().cloned().collect())
+        .unwrap_or_default();
+    // The rules allow a dispatch: the workers to choose from.
+    let may_dispatch = match (&detail, &session.me) {
+        (Some(d), Some(me)) => incident_steps(d, me, false, true).contains(&Action::Dispatch),
+        _ => false,
     };
-    let candidates: Vec<Value> = merge_candidates(&d, &known).into_iter().cloned().collect();
-    let act = |action: &'static str| {
-        let (d, session, navigator, note, assignee) = (
-            d.clone(),
-            session.clone(),
-            navigator.clone(),
-            note.clone(),
-            assignee.clone(),
-        );
-        let into = match (*into).clone() {
-            chosen if !chosen.is_empty() => chosen,
-            _ => candidates
-                .first()
-                .and_then(|c| c["id"].as_str())
-                .unwrap_or_default()
-                .to_string(),
-        };
+    let users = use_users(may_dispatch, session.generation);
+    let workers: Vec<&Value> = users
+        .iter()
+        .filter(|u| u["role"] == "worker" && u["active"] == true)
+        .collect();
+    let (Some(d), Some(me)) = (detail, session.me.as_ref()) else {
+        return html! { <Waiting /> };
+    };
+    let steps = incident_steps(&d, me, !candidates.is_empty(), !workers.is_empty());
+    let chosen = |state: &UseStateHandle<String>, first: Option<&Value>| match (**state).clone() {
+        picked if !picked.is_empty() => picked,
+        _ => first
+            .and_then(|v| v["id"].as_str())
+            .unwrap_or_default()
+            .to_string(),
+    };
+    let assignee_id = chosen(&assignee, workers.first().copied());
+    let into_id = chosen(&into, candidates.first());
+    let act = |step: Action| {
+        let (d, note, form) = (d.clone(), note.clone(), form.clone());
+        let (assignee_id, into_id) = (assignee_id.clone(), into_id.clone());
         Callback::from(move |_| {
             let mut body =
-                json!({"incident_id": d["id"], "action": action, "version": d["version"]});
+                json!({"incident_id": d["id"], "action": step.as_str(), "version": d["version"]});
             if !note.is_empty() {
                 body["note"] = json!(*note);
             }
-            if action == "dispatch" {
-                body["assignee_id"] = json!(*assignee);
+            if step == Action::Dispatch {
+                body["assignee_id"] = json!(assignee_id);
             }
-            if action == "merge" {
-                body["into"] = json!(into);
+            if step == Action::Merge {
+                body["into"] = json!(into_id);
             }
-            let (session, navigator) = (session.clone(), navigator.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                let _ = queue::enqueue("incident.action", body).await;
-                session.sync_now.emit(());
-                navigator.push(&Route::Home);
-            });
+            form.send("incident.action", body, None, Route::Home);
         })
     };
-    let actions: Vec<&'static str> = d["available_actions"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str())
-                .filter_map(|s| {
-                    [
-                        "accept",
-                        "reject",
-                        "dispatch",
-                        "start",
-                        "resolve",
-                        "verify",
-                        "rework",
-                        "escalate",
-                        "self_close",
-                        "merge",
-                        "clear_conflict",
-                    ]
-                    .into_iter()
-                    .find(|k| *k == s)
-                })
-                // A merge needs an original to merge into.
-                .filter(|a| *a != "merge" || !candidates.is_empty())
-                .collect()
-        })
-        .unwrap_or_default();
+    let text = |k: &str| d[k].as_str().unwrap_or_default().to_string();
     html! {
-        <>
-        <Header />
-        <main class="page">
+        <Page>
             <article class="card">
-                <h1>{ d["title"].as_str().unwrap_or_default() }</h1>
-                <p>{ d["description"].as_str().unwrap_or_default() }</p>
+                <h1>{ text("title") }</h1>
+                <p>{ text("description") }</p>
                 <dl>
-                    <dt>{ t("status") }</dt><dd data-testid="status">{ word(d["status"].as_str().unwrap_or_default()) }</dd>
-                    <dt>{ t("level") }</dt><dd>{ word(d["level"].as_str().unwrap_or_default()) }</dd>
-                    <dt>{ t("cell") }</dt><dd>{ d["cell_code"].as_str().unwrap_or_default() }</dd>
-                    <dt>{ t("due") }</dt><dd>{ d["due_at"].as_str().unwrap_or_default() }</dd>
+                    <dt>{ t(Text::Status) }</dt><dd data-testid="status">{ word(&text("status")) }</dd>
+                    <dt>{ t(Text::Level) }</dt><dd>{ word(&text("level")) }</dd>
+                    <dt>{ t(Text::Cell) }</dt><dd>{ text("cell_code") }</dd>
+                    <dt>{ t(Text::Due) }</dt><dd>{ text("due_at") }</dd>
                 </dl>
-                { if d["conflict"] == true { html!{ <p class="notice">{ t("conflict") }</p> } } else { html!{} } }
-                { if actions.is_empty() { html!{} } else { html! {
-                    <div class="actions">
-                        <input name="note" placeholder={t("note")} value={(*note).clone()}
-                            oninput={let n = note.clone(); move |e: InputEvent| n.set(input_value(&e))} />
-                        { if actions.contains(&"dispatch") { html! {
-                            <select name="assignee" onchange={let a = assignee.clone(); move |e: Event| a.set(select_value(&e))}>
+                { if d["conflict"] == true { html!{ <p class="notice">{ t(Text::Conflict) }</p> } } else { html!{} } }
+                { if steps.is_empty() { html!{} } else { html! {
+                    <div class="actions" data-testid="steps">
+                        <input name="note" placeholder={t(Text::Note)} value={(*note).clone()} oninput={on_input(&note)} />
+                        { if steps.contains(&Action::Dispatch) { html! {
+                            <select name="assignee" onchange={on_select(&assignee)}>
                                 { for workers.iter().map(|w| html!{ <option value={w["id"].as_str().unwrap_or_default().to_string()}>{ w["display_name"].as_str().unwrap_or_default() }</option> }) }
                             </select>
                         } } else { html!{} } }
-                        { if actions.contains(&"merge") { html! {
-                            <label>{ t("merge_into") }
-                                <select name="into" onchange={let i = into.clone(); move |e: Event| i.set(select_value(&e))}>
+                        { if steps.contains(&Action::Merge) { html! {
+                            <label>{ t(Text::MergeInto) }
+                                <select name="into" onchange={on_select(&into)}>
                                     { for candidates.iter().map(|c| html!{ <option value={c["id"].as_str().unwrap_or_default().to_string()}>{ format!("{} · {}", c["title"].as_str().unwrap_or_default(), c["created_at"].as_str().unwrap_or_default().get(..10).unwrap_or_default()) }</option> }) }
                                 </select>
                             </label>
                         } } else { html!{} } }
-                        { for actions.iter().map(|a| html!{ <button class="big" data-action={*a} onclick={act(a)}>{ word(a) }</button> }) }
+                        { for steps.iter().map(|s| html!{ <button class="big" data-action={s.as_str()} onclick={act(*s)}>{ t(action(*s)) }</button> }) }
+                        { alert(&form.error) }
                     </div>
                 } } }
-                <h2>{ t("history") }</h2>
+                <h2>{ t(Text::History) }</h2>
                 <ol class="history">
                     { for d["history"].as_array().cloned().unwrap_or_default().iter().map(|h| html! {
                         <li class={classes!((h["conflict"] == true).then_some("late"))}>
@@ -179,9 +131,8 @@ pub fn IncidentPage(props: &Props) -> Html {
                         </li>
                     }) }
                 </ol>
-                <Link<Route> to={Route::Home}>{ t("back") }</Link<Route>>
+                <Back />
             </article>
-        </main>
-        </>
+        </Page>
     }
 }

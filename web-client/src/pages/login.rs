@@ -1,15 +1,18 @@
+//! Log in: username and password; the session is kept on the phone.
+
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::input_value;
-use crate::app::{Route, SessionCtx};
-use crate::i18n::t;
-use crate::pages::header::Header;
+use crate::app::Route;
+use crate::components::form::{alert, on_input};
+use crate::components::page::Page;
+use crate::hooks::use_session;
+use crate::i18n::{Text, t};
 use crate::services::api;
 
 #[component]
 pub fn Login() -> Html {
-    let session = use_context::<SessionCtx>().expect("session");
+    let session = use_session();
     let navigator = use_navigator().expect("router");
     let username = use_state(String::new);
     let password = use_state(String::new);
@@ -45,23 +48,20 @@ pub fn Login() -> Html {
         })
     };
     html! {
-        <>
-        <Header />
-        <main class="page">
+        <Page>
             <form class="card" onsubmit={submit}>
-                <h1>{ t("app") }</h1>
-                <label>{ t("username") }
+                <h1>{ t(Text::App) }</h1>
+                <label>{ t(Text::Username) }
                     <input name="username" autocomplete="username" value={(*username).clone()}
-                        oninput={let s = username.clone(); move |e: InputEvent| s.set(input_value(&e))} />
+                        oninput={on_input(&username)} />
                 </label>
-                <label>{ t("password") }
+                <label>{ t(Text::Password) }
                     <input name="password" type="password" autocomplete="current-password" value={(*password).clone()}
-                        oninput={let s = password.clone(); move |e: InputEvent| s.set(input_value(&e))} />
+                        oninput={on_input(&password)} />
                 </label>
-                { for error.iter().map(|e| html!{ <p class="error" role="alert">{ e }</p> }) }
-                <button class="primary" type="submit" disabled={*busy}>{ t("login") }</button>
+                { alert(&error) }
+                <button class="primary" type="submit" disabled={*busy}>{ t(Text::Login) }</button>
             </form>
-        </main>
-        </>
+        </Page>
     }
 }

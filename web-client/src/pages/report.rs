@@ -1,117 +1,79 @@
-//! Report an incident: category, words, place (GPS or typed), severity. The cell is
-//! resolved on the device from the synced grid; the report goes to the queue first.
+//! Report an incident: category, words, place (GPS, typed, or a tap on a map of the
+//! worker's cells), severity. The cell is resolved on the device from the synced grid; the
+//! report goes to the queue first.
 
 use chrono::Utc;
 use gridwork_shared::geometry::Location;
 use gridwork_shared::incident::{NewIncident, Severity};
-use serde_json::Value;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
-use super::{input_value, select_value};
-use crate::app::{Route, SessionCtx};
-use crate::i18n::t;
-use crate::logic::PhotoOwner;
-use crate::pages::header::Header;
+use crate::app::Route;
+use crate::components::form::{alert, field_errors, on_input, on_select};
+use crate::components::page::Page;
+use crate::components::photo_field::PhotoField;
+use crate::components::place_picker::PlacePicker;
+use crate::hooks::{use_field_form, use_loaded, use_local};
+use crate::i18n::{Text, severity as severity_text, t};
+use crate::logic::{PhotoOwner, sorted_by};
 use crate::services::queue;
 
 /// GPS accuracy (metres) beyond which the map opens for a manual pick.
 const GPS_POOR_M: f64 = 50.0;
 
+const SEVERITIES: [Severity; 4] = [
+    Severity::Low,
+    Severity::Medium,
+    Severity::High,
+    Severity::Urgent,
+];
+
 #[component]
 pub fn Report() -> Html {
-    let session = use_context::<SessionCtx>().expect("session");
-    let navigator = use_navigator().expect("router");
-    let categories = use_state(Vec::<Value>::new);
+    let categories = use_local(|| async { sorted_by(queue::records("category").await, "code") });
     let category = use_state(String::new);
     let title = use_state(String::new);
     let description = use_state(String::new);
     let severity = use_state(|| "medium".to_string());
     let lon = use_state(String::new);
     let lat = use_state(String::new);
-    let cell = use_state(|| None::<String>);
-    let error = use_state(|| None::<String>);
-    let photo = use_state(|| None::<std::rc::Rc<Vec<u8>>>);
+    let form = use_field_form();
     // The place picked on a map of the worker's cells, for when GPS is poor or missing.
     let picking = use_state(|| false);
     let accuracy = use_state(|| None::<f64>);
+    // Until one is chosen, the first category is the one sent.
+    let first_category = categories
+        .iter()
+        .flatten()
+        .next()
+        .and_then(|c| c["code"].as_str())
+        .unwrap_or_default()
+        .to_string();
     {
-        let (categories, category) = (categories.clone(), category.clone());
-        use_effect_with(session.generation, move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                let mut list = queue::records("category").await;
-                list.sort_by(|a, b| a["code"].as_str().cmp(&b["code"].as_str()));
-                if category.is_empty()
-                    && let Some(first) = list.first()
-                {
-                    category.set(first["code"].as_str().unwrap_or_default().to_string());
-                }
-                categories.set(list);
-            });
+        let category = category.clone();
+        use_effect_with(first_category, move |first| {
+            if category.is_empty() && !first.is_empty() {
+                category.set(first.clone());
+            }
         });
     }
     // Resolve the cell on the device whenever the place changes.
-    {
-        let cell = cell.clone();
-        use_effect_with(((*lon).clone(), (*lat).clone()), move |(lon, lat)| {
-            let (lon, lat) = (lon.parse::<f64>().ok(), lat.parse::<f64>().ok());
-            wasm_bindgen_futures::spawn_local(async move {
-                let found = match (lon, lat) {
-                    (Some(x), Some(y)) => queue::grid()
-                        .await
-                        .locate(x, y)
-                        .map(|c| format!("{} {}", c.code, c.name)),
-                    _ => None,
-                };
-                cell.set(found);
-            });
-        });
-    }
-    // The map picker: drawn when opened, from the cells on the phone; a tap sets the place.
-    {
-        let (lon, lat, error) = (lon.clone(), lat.clone(), error.clone());
-        let place = ((*lon).clone(), (*lat).clone());
-        use_effect_with(*picking, move |open| {
-            let cleanup = super::map::on_map_event("pick-map", "gridwork-pick", move |map| {
-                let read = |name: &str| map.get_attribute(name).unwrap_or_default();
-                lon.set(read("data-lon"));
-                lat.set(read("data-lat"));
-            });
-            if *open {
-                wasm_bindgen_futures::spawn_local(async move {
-                    if let Err(e) = super::map::leaflet().await {
-                        error.set(Some(e));
-                        return;
-                    }
-                    let cells = queue::records("cell").await;
-                    let fc = serde_json::json!({"type": "FeatureCollection", "features": cells});
-                    let number = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
-                    let drawn = super::map::call_map_script(
-                        "gridworkPick",
-                        &[
-                            "pick-map".into(),
-                            fc.to_string().into(),
-                            super::map::tiles().into(),
-                            number(&place.0).into(),
-                            number(&place.1).into(),
-                        ],
-                    );
-                    if let Err(e) = drawn {
-                        error.set(Some(e));
-                    }
-                });
-            }
-            cleanup
-        });
-    }
+    let cell = use_loaded(((*lon).clone(), (*lat).clone()), |(lon, lat)| async move {
+        match (lon.parse::<f64>(), lat.parse::<f64>()) {
+            (Ok(x), Ok(y)) => queue::grid()
+                .await
+                .locate(x, y)
+                .map(|c| format!("{} {}", c.code, c.name)),
+            _ => None,
+        }
+    });
     let gps = {
-        let (lon, lat, error) = (lon.clone(), lat.clone(), error.clone());
+        let (lon, lat, form) = (lon.clone(), lat.clone(), form.clone());
         let (picking, accuracy) = (picking.clone(), accuracy.clone());
         Callback::from(move |_| {
             let Some(geo) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) else {
-                error.set(Some("GPS unavailable".into()));
+                form.fail(t(Text::GpsUnavailable).into());
                 picking.set(true);
                 return;
             };
@@ -128,9 +90,9 @@ pub fn Report() -> Html {
                     picking2.set(true);
                 }
             });
-            let (error2, picking3) = (error.clone(), picking.clone());
+            let (form2, picking3) = (form.clone(), picking.clone());
             let fail = Closure::once_into_js(move |e: web_sys::PositionError| {
-                error2.set(Some(e.message()));
+                form2.fail(e.message());
                 picking3.set(true);
             });
             let opts = web_sys::PositionOptions::new();
@@ -143,18 +105,27 @@ pub fn Report() -> Html {
             );
         })
     };
+    let picked = {
+        let (lon, lat) = (lon.clone(), lat.clone());
+        Callback::from(move |(x, y): (String, String)| {
+            lon.set(x);
+            lat.set(y);
+        })
+    };
+    let failed = {
+        let form = form.clone();
+        Callback::from(move |e: String| form.fail(e))
+    };
     let submit = {
-        let photo = photo.clone();
-        let (category, title, description, severity, lon, lat, error) = (
+        let (category, title, description, severity, lon, lat, form) = (
             category.clone(),
             title.clone(),
             description.clone(),
             severity.clone(),
             lon.clone(),
             lat.clone(),
-            error.clone(),
+            form.clone(),
         );
-        let (session, navigator) = (session.clone(), navigator.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let new = NewIncident {
@@ -171,70 +142,59 @@ pub fn Report() -> Html {
             };
             // The same validation as the server, before anything is queued.
             if let Err(errs) = new.validate(Utc::now()) {
-                error.set(Some(super::field_errors(&errs)));
+                form.fail(field_errors(&errs));
                 return;
             }
             let id = new.id.to_string();
             let body = serde_json::to_value(&new).expect("serializes");
-            super::queue_and_go(
-                "incident.create",
-                body,
-                (*photo).clone().map(|j| (PhotoOwner::Incident, id, j)),
-                session.clone(),
-                navigator.clone(),
-                Route::Home,
-                error.clone(),
-            );
+            let owner = (PhotoOwner::Incident, id);
+            form.send("incident.create", body, Some(owner), Route::Home);
         })
     };
-    let on = |s: &UseStateHandle<String>| {
-        let s = s.clone();
-        Callback::from(move |e: InputEvent| s.set(input_value(&e)))
-    };
+    let cell = (*cell).clone().flatten();
     html! {
-        <>
-        <Header />
-        <main class="page">
+        <Page>
             <form class="card" onsubmit={submit}>
-                <h1>{ t("report") }</h1>
-                <label>{ t("category") }
-                    <select name="category" onchange={let c = category.clone(); move |e: Event| c.set(select_value(&e))}>
-                        { for categories.iter().map(|c| {
+                <h1>{ t(Text::Report) }</h1>
+                <label>{ t(Text::Category) }
+                    <select name="category" onchange={on_select(&category)}>
+                        { for categories.iter().flatten().map(|c| {
                             let code = c["code"].as_str().unwrap_or_default().to_string();
                             let name = if crate::i18n::english() { c["name_en"].as_str() } else { c["name"].as_str() };
                             html!{ <option value={code.clone()} selected={*category == code}>{ format!("{code} {}", name.unwrap_or_default()) }</option> }
                         }) }
                     </select>
                 </label>
-                <label>{ t("title") }<input name="title" value={(*title).clone()} oninput={on(&title)} /></label>
-                <label>{ t("description") }<textarea name="description" value={(*description).clone()} oninput={on(&description)} /></label>
-                <label>{ t("severity") }
-                    <select name="severity" onchange={let s = severity.clone(); move |e: Event| s.set(select_value(&e))}>
-                        { for ["low", "medium", "high", "urgent"].iter().map(|s| html!{ <option value={*s} selected={*severity == *s}>{ t(s) }</option> }) }
+                <label>{ t(Text::Title) }<input name="title" value={(*title).clone()} oninput={on_input(&title)} /></label>
+                <label>{ t(Text::Description) }<textarea name="description" value={(*description).clone()} oninput={on_input(&description)} /></label>
+                <label>{ t(Text::Severity) }
+                    <select name="severity" onchange={on_select(&severity)}>
+                        { for SEVERITIES.iter().map(|s| html!{ <option value={s.as_str()} selected={*severity == s.as_str()}>{ t(severity_text(*s)) }</option> }) }
                     </select>
                 </label>
                 <fieldset>
-                    <legend>{ t("location") }</legend>
-                    <button type="button" class="big" onclick={gps}>{ t("use_gps") }</button>
+                    <legend>{ t(Text::Location) }</legend>
+                    <button type="button" class="big" onclick={gps}>{ t(Text::UseGps) }</button>
                     <button type="button" class="big" data-testid="pick-on-map"
-                        onclick={let p = picking.clone(); move |_| p.set(!*p)}>{ t("pick_on_map") }</button>
+                        onclick={let p = picking.clone(); move |_| p.set(!*p)}>{ t(Text::PickOnMap) }</button>
                     { for accuracy.iter().filter(|a| **a > GPS_POOR_M).map(|a| html!{
-                        <p class="notice">{ format!("{} (±{} m)", t("gps_poor"), a.round()) }</p>
+                        <p class="notice">{ format!("{} (±{} m)", t(Text::GpsPoor), a.round()) }</p>
                     }) }
-                    { if *picking { html!{ <div id="pick-map" class="map pick" data-testid="pick-map"></div> } } else { html!{} } }
-                    <input name="lon" inputmode="decimal" placeholder="lon 106.27" value={(*lon).clone()} oninput={on(&lon)} />
-                    <input name="lat" inputmode="decimal" placeholder="lat 29.97" value={(*lat).clone()} oninput={on(&lat)} />
-                    <p class="cell" data-testid="cell">{ match &*cell {
-                        Some(c) => format!("{}: {c}", t("cell")),
+                    { if *picking { html!{
+                        <PlacePicker lon={(*lon).clone()} lat={(*lat).clone()} onpick={picked} onerror={failed} />
+                    } } else { html!{} } }
+                    <input name="lon" inputmode="decimal" placeholder="lon 106.27" value={(*lon).clone()} oninput={on_input(&lon)} />
+                    <input name="lat" inputmode="decimal" placeholder="lat 29.97" value={(*lat).clone()} oninput={on_input(&lat)} />
+                    <p class="cell" data-testid="cell">{ match &cell {
+                        Some(c) => format!("{}: {c}", t(Text::Cell)),
                         None if lon.is_empty() => String::new(),
-                        None => t("outside_grid").to_string(),
+                        None => t(Text::OutsideGrid).to_string(),
                     } }</p>
                 </fieldset>
-                <super::PhotoField photo={photo.clone()} error={error.clone()} />
-                { for error.iter().map(|e| html!{ <p class="error" role="alert">{ e }</p> }) }
-                <button class="primary big" type="submit">{ t("submit") }</button>
+                <PhotoField photo={form.photo.clone()} error={form.error.clone()} />
+                { alert(&form.error) }
+                <button class="primary big" type="submit">{ t(Text::Submit) }</button>
             </form>
-        </main>
-        </>
+        </Page>
     }
 }

@@ -1,132 +1,84 @@
 //! Record a visit to a person (走访): outcome, note, place, and a new risk level if any.
 //! The visit is queued first and pushed when the server answers.
 
-use crate::logic::PhotoOwner;
 use chrono::Utc;
-use gridwork_shared::geometry::Location;
 use gridwork_shared::person::{NewVisit, Outcome, RiskLevel};
-use serde_json::Value;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
-use super::{input_value, select_value};
-use crate::app::{Route, SessionCtx};
-use crate::i18n::{english, t};
-use crate::pages::header::Header;
-use crate::services::queue;
+use crate::app::Route;
+use crate::components::form::{alert, field_errors, on_input, on_select};
+use crate::components::page::{Back, Page, Waiting};
+use crate::components::photo_field::PhotoField;
+use crate::hooks::{use_field_form, use_local_record};
+use crate::i18n::{Text, outcome, risk, t};
+use crate::logic::{PhotoOwner, registered_place};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub id: String,
 }
 
-fn outcome_label(o: Outcome) -> &'static str {
-    let (zh, en) = match o {
-        Outcome::Met => ("见面", "met"),
-        Outcome::NotHome => ("不在家", "not at home"),
-        Outcome::Refused => ("拒绝", "refused"),
-        Outcome::Moved => ("已搬离", "moved"),
-        Outcome::Hospitalized => ("住院", "in hospital"),
-        Outcome::Detained => ("被羁押", "detained"),
-        Outcome::Deceased => ("已去世", "deceased"),
-    };
-    if english() { en } else { zh }
-}
-
 #[component]
 pub fn VisitPage(props: &Props) -> Html {
-    let session = use_context::<SessionCtx>().expect("session");
-    let navigator = use_navigator().expect("router");
-    let person = use_state(|| None::<Value>);
-    let outcome = use_state(|| "met".to_string());
-    let risk = use_state(String::new);
+    let person = use_local_record("person", &props.id);
+    let found = use_state(|| "met".to_string());
+    let risk_level = use_state(String::new);
     let note = use_state(String::new);
-    let error = use_state(|| None::<String>);
-    let photo = use_state(|| None::<std::rc::Rc<Vec<u8>>>);
-    {
-        let (person, id) = (person.clone(), props.id.clone());
-        use_effect_with(props.id.clone(), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                person.set(
-                    queue::records("person")
-                        .await
-                        .into_iter()
-                        .find(|p| p["id"] == id.as_str()),
-                );
-            });
-        });
-    }
-    let Some(p) = (*person).clone() else {
-        return html! { <><Header /><main class="page"><p>{ "…" }</p></main></> };
+    let form = use_field_form();
+    let Some(p) = person else {
+        return html! { <Waiting /> };
     };
     let submit = {
-        let (outcome, risk, note, error, p) = (
-            outcome.clone(),
-            risk.clone(),
+        let (found, risk_level, note, form, p) = (
+            found.clone(),
+            risk_level.clone(),
             note.clone(),
-            error.clone(),
+            form.clone(),
             p.clone(),
         );
-        let (session, navigator, photo) = (session.clone(), navigator.clone(), photo.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            // The registered place stands in when the phone has no fix.
-            let at = Location {
-                lon: p["location"]["lon"].as_f64().unwrap_or(f64::NAN),
-                lat: p["location"]["lat"].as_f64().unwrap_or(f64::NAN),
-            };
             let visit = NewVisit {
                 id: uuid::Uuid::new_v4(),
                 visited_at: Utc::now(),
-                location: at,
-                outcome: Outcome::parse(&outcome).unwrap_or(Outcome::Met),
+                // The registered place stands in when the phone has no fix.
+                location: registered_place(&p),
+                outcome: Outcome::parse(&found).unwrap_or(Outcome::Met),
                 note: (*note).clone(),
-                risk_level: RiskLevel::parse(&risk),
+                risk_level: RiskLevel::parse(&risk_level),
             };
             if let Err(errs) = visit.validate(Utc::now()) {
-                error.set(Some(super::field_errors(&errs)));
+                form.fail(field_errors(&errs));
                 return;
             }
             let mut body = serde_json::to_value(&visit).expect("serializes");
             body["person_id"] = p["id"].clone();
-            super::queue_and_go(
-                "visit.create",
-                body,
-                (*photo)
-                    .clone()
-                    .map(|j| (PhotoOwner::Visit, visit.id.to_string(), j)),
-                session.clone(),
-                navigator.clone(),
-                Route::Home,
-                error.clone(),
-            );
+            let owner = (PhotoOwner::Visit, visit.id.to_string());
+            form.send("visit.create", body, Some(owner), Route::Home);
         })
     };
     html! {
-        <>
-        <Header />
-        <main class="page">
+        <Page>
             <form class="card" onsubmit={submit}>
-                <h1>{ format!("{} · {}", t("visit"), p["name"].as_str().unwrap_or_default()) }</h1>
+                <h1>{ format!("{} · {}", t(Text::Visit), p["name"].as_str().unwrap_or_default()) }</h1>
                 <p>{ p["address"].as_str().unwrap_or_default() }<br/><small>{ p["id_number_masked"].as_str().unwrap_or_default() }</small></p>
-                <label>{ t("outcome") }
-                    <select name="outcome" onchange={let o = outcome.clone(); move |e: Event| o.set(select_value(&e))}>
-                        { for Outcome::ALL.iter().map(|o| html!{ <option value={o.as_str()} selected={*outcome == o.as_str()}>{ outcome_label(*o) }</option> }) }
+                <label>{ t(Text::Outcome) }
+                    <select name="outcome" onchange={on_select(&found)}>
+                        { for Outcome::ALL.iter().map(|o| html!{ <option value={o.as_str()} selected={*found == o.as_str()}>{ t(outcome(*o)) }</option> }) }
                     </select>
                 </label>
-                <label>{ t("risk") }
-                    <select name="risk" onchange={let r = risk.clone(); move |e: Event| r.set(select_value(&e))}>
-                        <option value="" selected={risk.is_empty()}>{ "—" }</option>
-                        { for RiskLevel::ALL.iter().map(|r| html!{ <option value={r.as_str()}>{ t(r.as_str()) }</option> }) }
+                <label>{ t(Text::Risk) }
+                    <select name="risk" onchange={on_select(&risk_level)}>
+                        <option value="" selected={risk_level.is_empty()}>{ "—" }</option>
+                        { for RiskLevel::ALL.iter().map(|r| html!{ <option value={r.as_str()}>{ t(risk(*r)) }</option> }) }
                     </select>
                 </label>
-                <label>{ t("note") }<textarea name="note" value={(*note).clone()} oninput={let n = note.clone(); move |e: InputEvent| n.set(input_value(&e))} /></label>
-                <super::PhotoField photo={photo.clone()} error={error.clone()} />
-                { for error.iter().map(|e| html!{ <p class="error" role="alert">{ e }</p> }) }
-                <button class="primary big" type="submit">{ t("submit") }</button>
-                <Link<Route> to={Route::Home}>{ t("back") }</Link<Route>>
+                <label>{ t(Text::Note) }<textarea name="note" value={(*note).clone()} oninput={on_input(&note)} /></label>
+                <PhotoField photo={form.photo.clone()} error={form.error.clone()} />
+                { alert(&form.error) }
+                <button class="primary big" type="submit">{ t(Text::Submit) }</button>
+                <Back />
             </form>
-        </main>
-        </>
+        </Page>
     }
 }

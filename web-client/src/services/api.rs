@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::store;
+use crate::i18n::{Text, t};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
@@ -29,8 +30,20 @@ impl ApiError {
                 }
                 m
             }
-            ApiError::Offline => crate::i18n::t("offline").to_string(),
-            ApiError::LoggedOut => "session expired".into(),
+            ApiError::Offline => t(Text::Offline).to_string(),
+            ApiError::LoggedOut => t(Text::SessionExpired).to_string(),
+        }
+    }
+
+    /// The error as lines: one per field error, or its message.
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            ApiError::Problem(p) if !p.errors.is_empty() => p
+                .errors
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message))
+                .collect(),
+            other => vec![other.message()],
         }
     }
 }
@@ -143,6 +156,12 @@ async fn send(
 pub async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
     let url = path.to_string();
     read(send(|| Request::get(&url), None).await?).await
+}
+
+/// The users the caller may see (`GET /users`, the first 500).
+pub async fn users() -> ApiResult<Vec<serde_json::Value>> {
+    let page: serde_json::Value = get("/api/v1/users?limit=500").await?;
+    Ok(page["items"].as_array().cloned().unwrap_or_default())
 }
 
 /// Uploads bytes (a photo) to a record.

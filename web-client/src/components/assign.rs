@@ -4,25 +4,10 @@
 use serde_json::{Value, json};
 use yew::prelude::*;
 
-use super::{Superseded, input_value};
-use crate::i18n::t;
-use crate::services::api::{self, ApiError};
-
-/// A problem as lines: one per field error, or its message.
-pub fn problem_lines(e: &ApiError) -> Vec<String> {
-    match e {
-        ApiError::Problem(p) if !p.errors.is_empty() => p
-            .errors
-            .iter()
-            .map(|f| format!("{}: {}", f.field, f.message))
-            .collect(),
-        other => vec![other.message()],
-    }
-}
-
-pub fn lines(v: &[String]) -> Html {
-    html! { <ul class="messages">{ for v.iter().map(|l| html!{ <li>{ l }</li> }) }</ul> }
-}
+use super::form::{lines, on_input};
+use crate::hooks::{use_loaded, use_users};
+use crate::i18n::{Text, t};
+use crate::services::api;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -33,47 +18,41 @@ pub struct Props {
 
 #[component]
 pub fn Assign(props: &Props) -> Html {
-    let workers = use_state(Vec::<Value>::new);
+    let users = use_users(true, 0);
+    let workers: Vec<&Value> = users.iter().filter(|u| u["role"] == "worker").collect();
     let cell = use_state(|| props.cell.to_string());
     let chosen = use_state(Vec::<String>::new);
     let message = use_state(Vec::<String>::new);
-    {
-        let workers = workers.clone();
-        use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(page) = api::get::<Value>("/api/v1/users?limit=500").await {
-                    let list = page["items"].as_array().cloned().unwrap_or_default();
-                    workers.set(list.into_iter().filter(|u| u["role"] == "worker").collect());
-                }
-            });
-        });
-    }
-    // A cell picked on the map: show who looks after it now.
+    // A cell picked on the map: who looks after it now.
+    let current = use_loaded(props.cell.clone(), |picked| async move {
+        if picked.is_empty() {
+            return None;
+        }
+        let r = api::get::<Value>(&format!("/api/v1/cells/{picked}/workers"))
+            .await
+            .ok()?;
+        let ids: Vec<String> = r["workers"]
+            .as_array()
+            .map(|w| {
+                w.iter()
+                    .filter_map(|u| u["id"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Some((picked, ids))
+    });
     {
         let (cell, chosen, message) = (cell.clone(), chosen.clone(), message.clone());
         use_effect_with(props.cell.clone(), move |picked| {
-            let (superseded, cleanup) = Superseded::new();
             if !picked.is_empty() {
                 cell.set(picked.to_string());
                 message.set(Vec::new());
-                let path = format!("/api/v1/cells/{picked}/workers");
-                wasm_bindgen_futures::spawn_local(async move {
-                    if let Ok(r) = api::get::<Value>(&path).await
-                        && !superseded.get()
-                    {
-                        let ids = r["workers"]
-                            .as_array()
-                            .map(|w| {
-                                w.iter()
-                                    .filter_map(|u| u["id"].as_str().map(str::to_string))
-                                    .collect()
-                            })
-                            .unwrap_or_default();
-                        chosen.set(ids);
-                    }
-                });
             }
-            cleanup
+        });
+        use_effect_with((*current).clone(), move |current| {
+            if let Some(Some((_, ids))) = current {
+                chosen.set(ids.clone());
+            }
         });
     }
     let toggle = |id: String| {
@@ -108,19 +87,19 @@ pub fn Assign(props: &Props) -> Html {
                                 .join("、"))
                             .unwrap_or_default()
                     )]),
-                    Err(e) => message.set(problem_lines(&e)),
+                    Err(e) => message.set(e.lines()),
                 }
             });
         })
     };
     html! {
         <section class="card" data-testid="assign">
-            <h2>{ t("assign") }</h2>
+            <h2>{ t(Text::Assign) }</h2>
             <form onsubmit={save}>
                 { if props.cell.is_empty() { html! {
-                    <label>{ t("cell") }<input name="cell" placeholder="500117001001001" value={(*cell).clone()}
-                        oninput={let c = cell.clone(); move |e: InputEvent| c.set(input_value(&e))} /></label>
-                } } else { html! { <p><strong>{ format!("{}: {}", t("cell"), *cell) }</strong></p> } } }
+                    <label>{ t(Text::Cell) }<input name="cell" placeholder="500117001001001" value={(*cell).clone()}
+                        oninput={on_input(&cell)} /></label>
+                } } else { html! { <p><strong>{ format!("{}: {}", t(Text::Cell), *cell) }</strong></p> } } }
                 <div class="checks">
                     { for workers.iter().map(|u| {
                         let id = u["id"].as_str().unwrap_or_default().to_string();
@@ -128,7 +107,7 @@ pub fn Assign(props: &Props) -> Html {
                             { format!("{} ({})", u["display_name"].as_str().unwrap_or_default(), u["region_code"].as_str().unwrap_or_default()) }</label> }
                     }) }
                 </div>
-                <button class="primary" type="submit">{ t("save") }</button>
+                <button class="primary" type="submit">{ t(Text::Save) }</button>
             </form>
             <div data-testid="assign-result">{ lines(&message) }</div>
         </section>

@@ -3,13 +3,14 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::app::{Route, SessionCtx};
-use crate::i18n::{self, t};
+use crate::app::Route;
+use crate::hooks::use_session;
+use crate::i18n::{self, Text, t};
 use crate::services::{api, queue};
 
 #[component]
 pub fn Header() -> Html {
-    let session = use_context::<SessionCtx>().expect("session");
+    let session = use_session();
     let navigator = use_navigator().expect("router");
     let lang = {
         let session = session.clone();
@@ -37,14 +38,14 @@ pub fn Header() -> Html {
     };
     html! {
         <header class="bar">
-            <Link<Route> to={Route::Home} classes="brand">{ t("app") }</Link<Route>>
+            <Link<Route> to={Route::Home} classes="brand">{ t(Text::App) }</Link<Route>>
             <span class="who">{ session.me.as_ref().map(|m| m.display_name.clone()).unwrap_or_default() }</span>
             <button class={classes!("sync", (!session.online).then_some("off"))} onclick={sync} data-testid="pending">
-                { if session.online { "" } else { t("offline") } }
-                { format!(" {} {}", t("pending"), session.pending) }
+                { if session.online { "" } else { t(Text::Offline) } }
+                { format!(" {} {}", t(Text::Pending), session.pending) }
             </button>
-            <button class="link" onclick={lang}>{ t("lang") }</button>
-            { if session.me.is_some() { html!{ <button class="link" onclick={logout}>{ t("logout") }</button> } } else { html!{} } }
+            <button class="link" onclick={lang}>{ t(Text::Lang) }</button>
+            { if session.me.is_some() { html!{ <button class="link" onclick={logout}>{ t(Text::Logout) }</button> } } else { html!{} } }
             { for session.message.iter().map(|m| html!{ <p class="notice">{ m }</p> }) }
         </header>
     }

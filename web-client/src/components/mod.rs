@@ -1,0 +1,10 @@
+//! Pieces that more than one screen shows: the top bar and the page around a screen, form
+//! helpers, list rows and chips, the photo field, the place picker, the worker assignment.
+
+pub mod assign;
+pub mod form;
+pub mod header;
+pub mod list;
+pub mod page;
+pub mod photo_field;
+pub mod place_picker;

@@ -1,0 +1,76 @@
+//! Sending what the user did: to the queue first, then a sync round, then the next screen.
+
+use serde_json::Value;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use super::use_session;
+use crate::app::{Route, SessionCtx};
+use crate::components::photo_field::Photo;
+use crate::logic::PhotoOwner;
+use crate::services::queue;
+
+/// A form that queues a field operation: its error line, its photo (taken on the phone,
+/// compressed, not sent yet) and the sending.
+#[derive(Clone)]
+pub struct FieldForm {
+    /// What went wrong, shown in the form.
+    pub error: UseStateHandle<Option<String>>,
+    pub photo: Photo,
+    session: SessionCtx,
+    navigator: Navigator,
+}
+
+impl FieldForm {
+    /// Shows `message` in the form.
+    pub fn fail(&self, message: String) {
+        self.error.set(Some(message));
+    }
+
+    /// Queues a field operation (then the form's photo, if any, for `owner`: it uploads once
+    /// the operation applied), asks for a sync and goes to `then`; on failure shows the error
+    /// in the form instead.
+    pub fn send(
+        &self,
+        kind: &'static str,
+        body: Value,
+        owner: Option<(PhotoOwner, String)>,
+        then: Route,
+    ) {
+        let photo = owner.zip((*self.photo).clone());
+        let FieldForm {
+            error,
+            session,
+            navigator,
+            ..
+        } = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let queued = match queue::enqueue(kind, body).await {
+                Ok(()) => match photo {
+                    Some(((owner, id), jpeg)) => {
+                        queue::enqueue_photo(owner, &id, jpeg.to_vec()).await
+                    }
+                    None => Ok(()),
+                },
+                Err(e) => Err(e),
+            };
+            match queued {
+                Ok(()) => {
+                    session.sync_now.emit(());
+                    navigator.push(&then);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    }
+}
+
+#[hook]
+pub fn use_field_form() -> FieldForm {
+    FieldForm {
+        error: use_state(|| None),
+        photo: use_state(|| None),
+        session: use_session(),
+        navigator: use_navigator().expect("the router"),
+    }
+}

@@ -1,0 +1,97 @@
+//! Inspect a safety unit: safe, or a hazard with the days given to fix it; a note and a
+//! photo. The inspection is queued first and pushed when the server answers.
+
+use chrono::{Duration, Utc};
+use gridwork_shared::safety::{InspectionResult, NewHazard, NewInspection};
+use yew::prelude::*;
+
+use crate::app::Route;
+use crate::components::form::{alert, field_errors, on_input, on_select};
+use crate::components::list::chip;
+use crate::components::page::{Back, Page, Waiting};
+use crate::components::photo_field::PhotoField;
+use crate::hooks::{use_field_form, use_local_record};
+use crate::i18n::{Text, t, unit_status};
+use crate::logic::{PhotoOwner, registered_place};
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub id: String,
+}
+
+#[component]
+pub fn Inspect(props: &Props) -> Html {
+    let unit = use_local_record("unit", &props.id);
+    let result = use_state(|| "safe".to_string());
+    let hazard = use_state(String::new);
+    let days = use_state(|| "7".to_string());
+    let note = use_state(String::new);
+    let form = use_field_form();
+    let Some(u) = unit else {
+        return html! { <Waiting /> };
+    };
+    let submit = {
+        let (result, hazard, days, note, form, u) = (
+            result.clone(),
+            hazard.clone(),
+            days.clone(),
+            note.clone(),
+            form.clone(),
+            u.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let now = Utc::now();
+            let res = InspectionResult::parse(&result).unwrap_or(InspectionResult::Safe);
+            let hazards = match res {
+                InspectionResult::Hazard => vec![NewHazard {
+                    description: (*hazard).clone(),
+                    deadline: now + Duration::days(days.parse().unwrap_or(7)),
+                }],
+                InspectionResult::Safe => vec![],
+            };
+            let ins = NewInspection {
+                id: uuid::Uuid::new_v4(),
+                inspected_at: now,
+                location: registered_place(&u),
+                result: res,
+                hazards,
+                note: (*note).clone(),
+            };
+            if let Err(errs) = ins.validate(now) {
+                form.fail(field_errors(&errs));
+                return;
+            }
+            let mut body = serde_json::to_value(&ins).expect("serializes");
+            body["unit_id"] = u["id"].clone();
+            let owner = (PhotoOwner::Inspection, ins.id.to_string());
+            form.send("inspection.create", body, Some(owner), Route::Units);
+        })
+    };
+    let status = |s: &str| t(unit_status(s));
+    html! {
+        <Page>
+            <form class="card" onsubmit={submit}>
+                <h1>{ format!("{} · {}", t(Text::Inspect), u["name"].as_str().unwrap_or_default()) }</h1>
+                <p>{ chip(status(u["status"].as_str().unwrap_or_default()), false) }</p>
+                <label>{ t(Text::Result) }
+                    <select name="result" onchange={on_select(&result)}>
+                        <option value="safe" selected={*result == "safe"}>{ status("safe") }</option>
+                        <option value="hazard" selected={*result == "hazard"}>{ status("hazard") }</option>
+                    </select>
+                </label>
+                { if *result == "hazard" { html! {
+                    <>
+                    <label>{ t(Text::Hazard) }<input name="hazard" value={(*hazard).clone()} oninput={on_input(&hazard)} /></label>
+                    <label>{ t(Text::DeadlineDays) }<input name="days" inputmode="numeric" value={(*days).clone()} oninput={on_input(&days)} /></label>
+                    </>
+                } } else { html!{} } }
+                <label>{ t(Text::Note) }<textarea name="note" value={(*note).clone()} oninput={on_input(&note)} /></label>
+                <PhotoField photo={form.photo.clone()} error={form.error.clone()} />
+                { alert(&form.error) }
+                <button class="primary big" type="submit">{ t(Text::Submit) }</button>
+                <Back to={Route::Units} />
+            </form>
+        </Page>
+    }
+}
