@@ -330,3 +330,60 @@ pub struct AuditEntry {
     pub outcome: String,
     pub ip: Option<String>,
 }
+
+/// The `type` of a GeoJSON Feature.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FeatureType {
+    #[default]
+    Feature,
+}
+
+/// The `type` of a GeoJSON FeatureCollection.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CollectionType {
+    #[default]
+    FeatureCollection,
+}
+
+/// A GeoJSON Feature whose `properties` are `P` and `geometry` a `G` (GeoJSON geometry
+/// as a value, or pre-serialized text on the server).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Feature<P, G = serde_json::Value> {
+    #[serde(rename = "type")]
+    pub kind: FeatureType,
+    pub id: String,
+    pub geometry: G,
+    pub properties: P,
+}
+
+/// A GeoJSON FeatureCollection of [`Feature`]s.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeatureCollection<P, G = serde_json::Value> {
+    #[serde(rename = "type")]
+    pub kind: CollectionType,
+    pub features: Vec<Feature<P, G>>,
+}
+
+impl<P, G> FeatureCollection<P, G> {
+    pub fn new(features: Vec<Feature<P, G>>) -> Self {
+        FeatureCollection {
+            kind: CollectionType::FeatureCollection,
+            features,
+        }
+    }
+}
+
+/// The properties of a cell as `GET /cells`, `GET /cells/{code}` and `/sync/pull` give it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CellProperties {
+    pub code: String,
+    pub name: String,
+    pub community_code: String,
+    #[serde(with = "crate::utc")]
+    pub valid_from: DateTime<Utc>,
+    #[serde(default, with = "crate::utc::option")]
+    pub valid_to: Option<DateTime<Utc>>,
+}
+
+/// A cell as a GeoJSON Feature.
+pub type Cell = Feature<CellProperties>;

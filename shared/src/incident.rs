@@ -798,3 +798,26 @@ pub struct IncidentDetail {
     pub mediations: Vec<Mediation>,
     pub available_actions: Vec<Action>,
 }
+
+/// A possible duplicate of a new report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Duplicate {
+    pub id: Uuid,
+    pub title: String,
+    pub status: Status,
+    pub distance_m: f64,
+    #[serde(with = "crate::utc")]
+    pub created_at: DateTime<Utc>,
+}
+
+/// The answer to a report (`POST /incidents`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reported {
+    #[serde(flatten)]
+    pub incident: Incident,
+    /// Open incidents of the same category within 50 m in the last 7 days that the
+    /// reporter may see.
+    pub possible_duplicates: Vec<Duplicate>,
+}

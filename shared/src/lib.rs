@@ -12,6 +12,8 @@ pub mod incident;
 pub mod person;
 pub mod problem;
 pub mod safety;
+pub mod stats;
+pub mod sync;
 pub mod utc;
 pub mod validate;
 

@@ -323,3 +323,61 @@ mod tests {
         );
     }
 }
+
+/// `GET /safety-units/{id}`: the unit with its inspections (newest first).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnitDetail {
+    #[serde(flatten)]
+    pub unit: Unit,
+    pub inspections: Vec<Inspection>,
+}
+
+/// Counts of units by status and certification.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Tally {
+    pub total: u64,
+    pub safe: u64,
+    pub hazard: u64,
+    pub overdue: u64,
+    pub unknown: u64,
+    pub certified_town: u64,
+    pub certified_district: u64,
+}
+
+impl Tally {
+    /// Counts one unit of this status and certification.
+    pub fn add(&mut self, status: UnitStatus, certification: Certification) {
+        self.total += 1;
+        match status {
+            UnitStatus::Safe => self.safe += 1,
+            UnitStatus::Hazard => self.hazard += 1,
+            UnitStatus::Overdue => self.overdue += 1,
+            UnitStatus::Unknown => self.unknown += 1,
+        }
+        match certification {
+            Certification::Town => self.certified_town += 1,
+            Certification::District => self.certified_district += 1,
+            Certification::None => {}
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RollupChild {
+    /// A region code, or a cell code under a community.
+    pub code: String,
+    #[serde(flatten)]
+    pub tally: Tally,
+}
+
+/// `GET /safety-units/rollup`: a region's safety picture and its children's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Rollup {
+    pub region_code: String,
+    pub overall: Tally,
+    pub children: Vec<RollupChild>,
+}

@@ -1,6 +1,7 @@
 //! `cargo xtask …`: project chores that need more than one cargo command.
 //!
 //! - `cargo xtask openapi` regenerates `tests/openapi.json` from the server's spec.
+//! - `cargo xtask layers` checks the server's layer rule from its source (`layers.rs`).
 //! - `cargo xtask test` runs every test (both engines), then fmt and clippy checks and the
 //!   wasm32 build of the shared crate.
 //! - `cargo xtask bench` runs every server benchmark (see `bench.rs`) and prints the tables;
@@ -8,6 +9,7 @@
 //! - `cargo xtask demo` seeds the demo district and serves it on SQLite.
 
 mod bench;
+mod layers;
 
 use std::process::Command;
 
@@ -157,6 +159,7 @@ fn ensure_postgres() -> anyhow::Result<()> {
 fn test() -> anyhow::Result<()> {
     setup()?;
     let r = root();
+    layers::check(&r)?;
     run(cargo()
         .args(["fmt", "--all", "--", "--check"])
         .current_dir(&r))?;
@@ -540,6 +543,7 @@ fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("openapi") => openapi(),
+        Some("layers") => layers::check(&root()),
         Some("test") => test(),
         Some("web") => web(),
         Some("bench") => bench::bench(&args[1..]),
@@ -574,7 +578,9 @@ fn main() -> anyhow::Result<()> {
                 .current_dir(&r))
         }
         _ => {
-            eprintln!("usage: cargo xtask <openapi | test | web | bench | bench-web | demo>");
+            eprintln!(
+                "usage: cargo xtask <openapi | layers | test | web | bench | bench-web | demo>"
+            );
             std::process::exit(2);
         }
     }

@@ -3,9 +3,10 @@
 
 use gridwork_shared::FieldErrors;
 use gridwork_shared::api::{
-    CellAssignment, CellSummary, CellWorkers, ImportResult, LocatedCell, Role,
+    Cell, CellAssignment, CellProperties, CellSummary, CellWorkers, Feature, FeatureCollection,
+    FeatureType, ImportResult, LocatedCell, Role,
 };
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::app::state::AppState;
 use crate::db::cells::{self, BBox, CellScope};
@@ -28,24 +29,19 @@ pub fn cell_scope(user: &CurrentUser) -> CellScope {
 }
 
 /// A cell as a GeoJSON Feature with `{code, name, community_code, valid_from, valid_to}`.
-pub fn cell_feature(row: &CellRow) -> Value {
-    let geometry: Value = serde_json::from_str(&row.geometry).unwrap_or(Value::Null);
-    json!({
-        "type": "Feature",
-        "id": row.code,
-        "geometry": geometry,
-        "properties": {
-            "code": row.code,
-            "name": row.name,
-            "community_code": row.community_code,
-            "valid_from": crate::core::time::fmt(to_utc(row.valid_from)),
-            "valid_to": row.valid_to.map(|t| crate::core::time::fmt(to_utc(t))),
-        }
-    })
-}
-
-pub fn feature_collection(features: Vec<Value>) -> Value {
-    json!({"type": "FeatureCollection", "features": features})
+pub fn cell_feature(row: &CellRow) -> Cell {
+    Feature {
+        kind: FeatureType::Feature,
+        id: row.code.clone(),
+        geometry: serde_json::from_str(&row.geometry).unwrap_or(Value::Null),
+        properties: CellProperties {
+            code: row.code.clone(),
+            name: row.name.clone(),
+            community_code: row.community_code.clone(),
+            valid_from: to_utc(row.valid_from),
+            valid_to: row.valid_to.map(to_utc),
+        },
+    }
 }
 
 /// A `bbox` filter: `minlon,minlat,maxlon,maxlat` in WGS84 with min ≤ max (422 otherwise).
@@ -93,13 +89,15 @@ pub fn list(
     user: &CurrentUser,
     region: Option<&str>,
     bbox: Option<BBox>,
-) -> Result<Value> {
+) -> Result<FeatureCollection<CellProperties>> {
     let rows = cells::list_live(c, &cell_scope(user), region, bbox)?;
-    Ok(feature_collection(rows.iter().map(cell_feature).collect()))
+    Ok(FeatureCollection::new(
+        rows.iter().map(cell_feature).collect(),
+    ))
 }
 
 /// One live cell in the caller's scope, as a GeoJSON Feature.
-pub fn get(c: &mut DbConn, user: &CurrentUser, code: &str) -> Result<Value> {
+pub fn get(c: &mut DbConn, user: &CurrentUser, code: &str) -> Result<Cell> {
     let row = cells::live_in_scope(c, &cell_scope(user), code)?.ok_or_else(Error::not_found)?;
     Ok(cell_feature(&row))
 }

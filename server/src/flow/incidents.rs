@@ -6,8 +6,9 @@ use geo::{Distance, Haversine, Point};
 use gridwork_shared::api::Role;
 use gridwork_shared::geometry::Location;
 use gridwork_shared::incident::{
-    self as rules, Action, ActionRequest, Facts, HistoryEntry, Incident, IncidentDetail, Level,
-    Mediation, NewIncident, NewMediation, Party, PhotoRef, Refusal, Severity, Status,
+    self as rules, Action, ActionRequest, Duplicate, Facts, HistoryEntry, Incident, IncidentDetail,
+    Level, Mediation, NewIncident, NewMediation, Party, PhotoRef, Refusal, Reported, Severity,
+    Status,
 };
 use gridwork_shared::{ErrorCode, FieldErrors};
 use serde::Serialize;
@@ -156,27 +157,6 @@ pub fn due_at(
         state.config.calendar.add_working_hours(from, hours)
     };
     crate::core::time::to_db(due)
-}
-
-/// A possible duplicate of a new report.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Duplicate {
-    pub id: Uuid,
-    pub title: String,
-    pub status: Status,
-    pub distance_m: f64,
-    #[serde(with = "gridwork_shared::utc")]
-    pub created_at: DateTime<Utc>,
-}
-
-/// The answer to a report.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Reported {
-    #[serde(flatten)]
-    pub incident: Incident,
-    /// Open incidents of the same category within 50 m in the last 7 days that the
-    /// reporter may see.
-    pub possible_duplicates: Vec<Duplicate>,
 }
 
 fn history_row(incident: &str, at: NaiveDateTime, actor: Option<&str>, action: &str) -> HistoryRow {

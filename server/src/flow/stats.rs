@@ -4,8 +4,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
 use gridwork_shared::api::Role;
+use gridwork_shared::api::{Feature, FeatureCollection, FeatureType};
 use gridwork_shared::safety::{UnitStatus, unit_status};
-use serde::Serialize;
+use gridwork_shared::stats::{
+    MapCellProperties, MapColor, StatFigures, StatRow, Stats, UnitCounts, WorkerFigures,
+};
 use serde_json::value::RawValue;
 
 use crate::app::state::AppState;
@@ -15,31 +18,6 @@ use crate::db::{self, DbConn, to_utc};
 use crate::flow::caller::CurrentUser;
 use crate::flow::cells::cell_scope;
 use crate::flow::error::{Error, Result};
-
-/// Colour rule: red when any incident, visit or hazard in the cell is overdue; yellow when
-/// any incident is open (not closed or rejected) or any hazard is open; green otherwise.
-pub fn colour(
-    overdue_incidents: i64,
-    overdue_visits: i64,
-    units: &UnitCounts,
-    open_incidents: i64,
-) -> &'static str {
-    if overdue_incidents > 0 || overdue_visits > 0 || units.overdue > 0 {
-        "red"
-    } else if open_incidents > 0 || units.hazard > 0 {
-        "yellow"
-    } else {
-        "green"
-    }
-}
-
-#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
-pub struct UnitCounts {
-    pub safe: i64,
-    pub hazard: i64,
-    pub overdue: i64,
-    pub unknown: i64,
-}
 
 /// `GET /map/cells`: cells in scope with their figures, geometry simplified to about a
 /// thousandth of the view's width (shapes come from the grid's cache; see
@@ -86,127 +64,32 @@ pub fn map_cells(
     let shapes = grid.map_shapes(level, &wanted, |missing| {
         db::cells::live_geometries(c, missing)
     })?;
-    let features: Vec<MapFeature> = rows
+    let features: Vec<Feature<MapCellProperties<&str>, Option<&RawValue>>> = rows
         .iter()
         .map(|r| {
             let o = *open.get(&r.code).unwrap_or(&0);
             let d = *overdue.get(&r.code).unwrap_or(&0);
             let v = *visits.get(&r.code).unwrap_or(&0);
             let u = units.remove(&r.code).unwrap_or_default();
-            MapFeature {
-                kind: "Feature",
-                id: &r.code,
+            Feature {
+                kind: FeatureType::Feature,
+                id: r.code.clone(),
                 geometry: shapes.get(&r.code).map(|s| &***s),
-                properties: MapProperties {
-                    code: &r.code,
-                    name: &r.name,
-                    community_code: &r.community_code,
+                properties: MapCellProperties {
+                    code: r.code.as_str(),
+                    name: r.name.as_str(),
+                    community_code: r.community_code.as_str(),
                     open_incidents: o,
                     overdue_incidents: d,
                     overdue_visits: v,
-                    color: colour(d, v, &u, o),
+                    color: MapColor::of(o, d, v, &u),
                     units: u,
                 },
             }
         })
         .collect();
-    let fc = MapCollection {
-        kind: "FeatureCollection",
-        features,
-    };
+    let fc = FeatureCollection::new(features);
     Ok(serde_json::to_string(&fc).map_err(anyhow::Error::from)?)
-}
-
-#[derive(Serialize)]
-struct MapCollection<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    features: Vec<MapFeature<'a>>,
-}
-
-#[derive(Serialize)]
-struct MapFeature<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    id: &'a str,
-    geometry: Option<&'a RawValue>,
-    properties: MapProperties<'a>,
-}
-
-#[derive(Serialize)]
-struct MapProperties<'a> {
-    code: &'a str,
-    name: &'a str,
-    community_code: &'a str,
-    open_incidents: i64,
-    overdue_incidents: i64,
-    overdue_visits: i64,
-    color: &'static str,
-    units: UnitCounts,
-}
-
-/// The figures of one region (or cell).
-#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
-pub struct StatFigures {
-    pub filed: i64,
-    pub closed: i64,
-    /// Closed at or before `due_at` ÷ closed; null when nothing was closed.
-    pub closed_on_time_rate: Option<f64>,
-    /// Sent to rework at least once ÷ verified; null when nothing was verified.
-    pub rework_rate: Option<f64>,
-    /// Visit periods that came due in the range: answered by a met visit, or missed.
-    pub visits_due: i64,
-    pub visits_on_time_rate: Option<f64>,
-    pub inspections: i64,
-    /// Hazards open at the end of the range.
-    pub hazards_open: i64,
-    #[serde(skip)]
-    closed_on_time: i64,
-    #[serde(skip)]
-    verified: i64,
-    #[serde(skip)]
-    reworked: i64,
-    #[serde(skip)]
-    visits_on_time: i64,
-}
-
-impl StatFigures {
-    fn finish(mut self) -> Self {
-        let rate = |a: i64, b: i64| (b > 0).then(|| a as f64 / b as f64);
-        self.closed_on_time_rate = rate(self.closed_on_time, self.closed);
-        self.rework_rate = rate(self.reworked, self.verified);
-        self.visits_on_time_rate = rate(self.visits_on_time, self.visits_due);
-        self
-    }
-
-    fn add(&mut self, o: &StatFigures) {
-        self.filed += o.filed;
-        self.closed += o.closed;
-        self.closed_on_time += o.closed_on_time;
-        self.verified += o.verified;
-        self.reworked += o.reworked;
-        self.visits_due += o.visits_due;
-        self.visits_on_time += o.visits_on_time;
-        self.inspections += o.inspections;
-        self.hazards_open += o.hazards_open;
-    }
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct StatRow {
-    pub region_code: String,
-    pub name: String,
-    #[serde(flatten)]
-    pub figures: StatFigures,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Stats {
-    pub region_code: String,
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-    pub overall: StatFigures,
-    pub children: Vec<StatRow>,
 }
 
 /// A date range in China Standard Time, `to` inclusive, as UTC instants `[from, to+1d)`.
@@ -412,24 +295,6 @@ pub fn to_xlsx(s: &Stats) -> anyhow::Result<Vec<u8>> {
         put(&c.region_code, &c.name, &c.figures)?;
     }
     Ok(wb.save_to_buffer()?)
-}
-
-/// One worker's figures over a range.
-#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
-pub struct WorkerFigures {
-    pub worker_id: String,
-    pub username: String,
-    pub display_name: String,
-    pub region_code: String,
-    /// Incidents it reported.
-    pub filed: i64,
-    /// Incidents it resolved that were closed in the range.
-    pub closed: i64,
-    pub visits: i64,
-    /// Its met visits that answered a due period ending in the range, and of them on time.
-    pub visits_due_answered: i64,
-    pub visits_on_time: i64,
-    pub inspections: i64,
 }
 
 pub fn worker_stats(c: &mut DbConn, region: &str, range: &Range) -> Result<Vec<WorkerFigures>> {

@@ -6,12 +6,12 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDateTime;
+use gridwork_shared::ErrorCode;
 use gridwork_shared::api::Role;
-use gridwork_shared::incident::{ActionRequest, Category, Incident, NewIncident};
-use gridwork_shared::person::{NewVisit, PersonItem};
-use gridwork_shared::safety::{NewInspection, NewUnit, Unit};
-use gridwork_shared::{ErrorCode, FieldError};
-use serde::{Deserialize, Serialize};
+use gridwork_shared::sync::{
+    Deleted, MAX_OPS, OnIncident, OnPerson, OnUnit, Op, OpResult, OpStatus, Operation,
+    PullResponse, PushRequest,
+};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -22,63 +22,12 @@ use crate::flow::caller::CurrentUser;
 use crate::flow::cells::cell_scope;
 use crate::flow::error::{Error, Result};
 use crate::flow::incidents::body_hash;
+use crate::flow::{incidents, persons, units};
 
-/// At most this many operations in one push.
-pub const MAX_OPS: usize = 500;
-
-#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PushRequest {
-    pub ops: Vec<Op>,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Op {
-    /// The client's id of this operation: replaying it changes nothing.
-    pub op_id: Uuid,
-    /// `incident.create | incident.action | visit.create | inspection.create | unit.create`
-    #[serde(rename = "type")]
-    pub op_type: String,
-    /// The matching endpoint's body, plus `incident_id`, `person_id` or `unit_id` where the
-    /// endpoint has it in its path.
-    #[schema(value_type = Object)]
-    pub body: Value,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OpStatus {
-    Applied,
-    Duplicate,
-    Rejected,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct OpResult {
-    pub op_id: Uuid,
-    pub status: OpStatus,
-    /// The error code of a rejected operation (as the endpoint would answer).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<FieldError>,
-    /// For an `incident.action`: it arrived after the incident moved on.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conflict: Option<bool>,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct PushResponse {
-    pub results: Vec<OpResult>,
-}
-
-fn take_parent(body: &mut Value, key: &str) -> Result<String> {
+/// The record id `key` names in an operation's body, taken out of it.
+fn take_parent(body: &mut Value, key: &str) -> Result<Uuid> {
     let v = body.as_object_mut().and_then(|o| o.remove(key));
     v.and_then(|v| v.as_str().and_then(|s| Uuid::parse_str(s).ok()))
-        .map(|u| u.to_string())
         .ok_or_else(|| Error::invalid(key, "must be the id of the record the operation is about"))
 }
 
@@ -87,18 +36,96 @@ fn parse<T: serde::de::DeserializeOwned>(body: Value) -> Result<T> {
     crate::flow::decode::json(&bytes)
 }
 
+/// Reads an operation as it arrived into a typed [`Operation`]: its record id first (an
+/// operation about a record whose own create was rejected in this push is rejected for
+/// that), then its body, with the endpoint's own errors.
+fn decode(op: &Op, rejected_creates: &HashSet<Uuid>) -> Result<Operation> {
+    let mut body = op.body.clone();
+    let mut parent = |key: &str, what: &str| -> Result<Uuid> {
+        let id = take_parent(&mut body, key)?;
+        if rejected_creates.contains(&id) {
+            return Err(Error::DependsOnRejected(format!(
+                "the {what} was rejected in this batch"
+            )));
+        }
+        Ok(id)
+    };
+    Ok(match op.op_type.as_str() {
+        "incident.create" => Operation::IncidentCreate(parse(body)?),
+        "incident.action" => {
+            let incident_id = parent("incident_id", "incident's create")?;
+            Operation::IncidentAction(OnIncident {
+                incident_id,
+                body: parse(body)?,
+            })
+        }
+        "visit.create" => {
+            let person_id = parent("person_id", "person")?;
+            Operation::VisitCreate(OnPerson {
+                person_id,
+                body: parse(body)?,
+            })
+        }
+        "inspection.create" => {
+            let unit_id = parent("unit_id", "unit's create")?;
+            Operation::InspectionCreate(OnUnit {
+                unit_id,
+                body: parse(body)?,
+            })
+        }
+        "unit.create" => Operation::UnitCreate(parse(body)?),
+        other => {
+            return Err(Error::invalid(
+                "type",
+                format!("unknown operation type {other}"),
+            ));
+        }
+    })
+}
+
 enum Done {
     Created(bool),
     Acted { conflict: bool },
 }
 
-/// Applies one operation in its own transaction.
+/// Applies one operation through the same rules as its endpoint.
+fn apply(state: &AppState, c: &mut DbConn, user: &CurrentUser, op: &Operation) -> Result<Done> {
+    let now = state.clock.now();
+    Ok(match op {
+        Operation::IncidentCreate(new) => {
+            new.validate(now).map_err(Error::validation)?;
+            Done::Created(incidents::report(state, c, user, new)?.1)
+        }
+        Operation::IncidentAction(OnIncident { incident_id, body }) => {
+            body.validate().map_err(Error::validation)?;
+            let id = incident_id.to_string();
+            let (_, conflict) = incidents::act_offline(state, c, user, &id, body)?;
+            Done::Acted { conflict }
+        }
+        Operation::VisitCreate(OnPerson { person_id, body }) => {
+            body.validate(now).map_err(Error::validation)?;
+            let id = person_id.to_string();
+            Done::Created(persons::record_visit(state, c, user, &id, body)?.1)
+        }
+        Operation::InspectionCreate(OnUnit { unit_id, body }) => {
+            body.validate(now).map_err(Error::validation)?;
+            Done::Created(units::inspect(state, c, user, &unit_id.to_string(), body)?.1)
+        }
+        Operation::UnitCreate(new) => {
+            new.validate().map_err(Error::validation)?;
+            Done::Created(units::create(state, c, user, new)?.1)
+        }
+    })
+}
+
+/// Applies one operation in its own transaction, remembered by its `op_id`: a replay
+/// answers `duplicate`, another operation under the same id is `id_conflict`.
 fn apply_op(
     state: &AppState,
     c: &mut DbConn,
     user: &CurrentUser,
     op: &Op,
-    rejected_creates: &HashSet<String>,
+    rejected_creates: &HashSet<Uuid>,
 ) -> Result<(OpStatus, Option<bool>)> {
     let hash = body_hash(&(&op.op_type, &op.body));
     let op_id = op.op_id.to_string();
@@ -113,61 +140,8 @@ fn apply_op(
                 "this op_id was used for another operation",
             ));
         }
-        let mut body = op.body.clone();
-        let now = state.clock.now();
-        let done = match op.op_type.as_str() {
-            "incident.create" => {
-                let new: NewIncident = parse(body)?;
-                new.validate(now).map_err(Error::validation)?;
-                Done::Created(crate::flow::incidents::report(state, c, user, &new)?.1)
-            }
-            "incident.action" => {
-                let id = take_parent(&mut body, "incident_id")?;
-                if rejected_creates.contains(&id) {
-                    return Err(Error::DependsOnRejected(
-                        "the incident's create was rejected in this batch".into(),
-                    ));
-                }
-                let req: ActionRequest = parse(body)?;
-                req.validate().map_err(Error::validation)?;
-                let (_, conflict) = crate::flow::incidents::act_offline(state, c, user, &id, &req)?;
-                Done::Acted { conflict }
-            }
-            "visit.create" => {
-                let id = take_parent(&mut body, "person_id")?;
-                if rejected_creates.contains(&id) {
-                    return Err(Error::DependsOnRejected(
-                        "the person was rejected in this batch".into(),
-                    ));
-                }
-                let new: NewVisit = parse(body)?;
-                new.validate(now).map_err(Error::validation)?;
-                Done::Created(crate::flow::persons::record_visit(state, c, user, &id, &new)?.1)
-            }
-            "inspection.create" => {
-                let id = take_parent(&mut body, "unit_id")?;
-                if rejected_creates.contains(&id) {
-                    return Err(Error::DependsOnRejected(
-                        "the unit's create was rejected in this batch".into(),
-                    ));
-                }
-                let new: NewInspection = parse(body)?;
-                new.validate(now).map_err(Error::validation)?;
-                Done::Created(crate::flow::units::inspect(state, c, user, &id, &new)?.1)
-            }
-            "unit.create" => {
-                let new: NewUnit = parse(body)?;
-                new.validate().map_err(Error::validation)?;
-                Done::Created(crate::flow::units::create(state, c, user, &new)?.1)
-            }
-            other => {
-                return Err(Error::invalid(
-                    "type",
-                    format!("unknown operation type {other}"),
-                ));
-            }
-        };
-        let (status, conflict) = match done {
+        let operation = decode(op, rejected_creates)?;
+        let (status, conflict) = match apply(state, c, user, &operation)? {
             Done::Created(true) => (OpStatus::Applied, None),
             Done::Created(false) => (OpStatus::Duplicate, None),
             Done::Acted { conflict } => (OpStatus::Applied, Some(conflict)),
@@ -179,22 +153,51 @@ fn apply_op(
             &op.op_type,
             &hash,
             conflict.unwrap_or(false),
-            now.naive_utc(),
+            state.clock.now_naive(),
         )?;
         Ok((status, conflict))
     })
 }
 
-/// The id a create operation would create (so later operations can depend on it).
-fn created_id(op: &Op) -> Option<String> {
+/// The id a create operation would create (so later operations can depend on it), even
+/// when the rest of its body is bad.
+fn created_id(op: &Op) -> Option<Uuid> {
     matches!(op.op_type.as_str(), "incident.create" | "unit.create")
-        .then(|| {
-            op.body
-                .get("id")
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        })
+        .then(|| op.body.get("id").and_then(Value::as_str))
         .flatten()
+        .and_then(|s| Uuid::parse_str(s).ok())
+}
+
+/// A rejected operation's result, with the code its endpoint would answer.
+fn rejection(op: &Op, e: Error) -> OpResult {
+    let (code, detail, errors) = match e {
+        Error::DependsOnRejected(detail) => ("depends_on_rejected".to_string(), detail, vec![]),
+        Error::Invalid(errors) => {
+            let detail = Error::Invalid(errors.clone()).detail();
+            (
+                ErrorCode::ValidationFailed.as_str().to_string(),
+                detail,
+                errors.0,
+            )
+        }
+        Error::Unexpected(err) => {
+            tracing::error!(error = ?err, op = %op.op_id, "sync op failed");
+            (
+                "internal_error".into(),
+                "something went wrong on our side; retry later".into(),
+                vec![],
+            )
+        }
+        other => (other.code().as_str().to_string(), other.detail(), vec![]),
+    };
+    OpResult {
+        op_id: op.op_id,
+        status: OpStatus::Rejected,
+        code: Some(code),
+        detail: Some(detail),
+        errors,
+        conflict: None,
+    }
 }
 
 pub fn push(
@@ -212,7 +215,7 @@ pub fn push(
     let mut rejected_creates = HashSet::new();
     let mut results = Vec::with_capacity(req.ops.len());
     for op in &req.ops {
-        let result = match apply_op(state, c, user, op, &rejected_creates) {
+        results.push(match apply_op(state, c, user, op, &rejected_creates) {
             Ok((status, conflict)) => OpResult {
                 op_id: op.op_id,
                 status,
@@ -225,65 +228,11 @@ pub fn push(
                 if let Some(id) = created_id(op) {
                     rejected_creates.insert(id);
                 }
-                let (code, detail, errors) = match e {
-                    Error::DependsOnRejected(detail) => {
-                        ("depends_on_rejected".to_string(), detail, vec![])
-                    }
-                    Error::Invalid(errors) => {
-                        let detail = Error::Invalid(errors.clone()).detail();
-                        (
-                            ErrorCode::ValidationFailed.as_str().to_string(),
-                            detail,
-                            errors.0,
-                        )
-                    }
-                    Error::Unexpected(err) => {
-                        tracing::error!(error = ?err, op = %op.op_id, "sync op failed");
-                        (
-                            "internal_error".into(),
-                            "something went wrong on our side; retry later".into(),
-                            vec![],
-                        )
-                    }
-                    other => (other.code().as_str().to_string(), other.detail(), vec![]),
-                };
-                OpResult {
-                    op_id: op.op_id,
-                    status: OpStatus::Rejected,
-                    code: Some(code),
-                    detail: Some(detail),
-                    errors,
-                    conflict: None,
-                }
+                rejection(op, e)
             }
-        };
-        results.push(result);
+        });
     }
     Ok(results)
-}
-
-/// `GET /sync/pull`.
-#[derive(Debug, Default, Serialize, utoipa::ToSchema)]
-pub struct PullResponse {
-    /// Cells as GeoJSON features (with geometry, so the client resolves cells offline).
-    #[schema(value_type = Vec<Object>)]
-    pub cells: Vec<Value>,
-    pub categories: Vec<Category>,
-    pub incidents: Vec<Incident>,
-    pub persons: Vec<PersonItem>,
-    pub units: Vec<Unit>,
-    /// Records removed or no longer in the caller's scope.
-    pub deleted: Vec<Deleted>,
-    pub cursor: String,
-    /// Pull again at once while true.
-    pub has_more: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
-pub struct Deleted {
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub id: String,
 }
 
 /// Where a pull stands: walking a first snapshot, or following the change log.
@@ -375,7 +324,7 @@ pub fn pull(
 }
 
 fn incident_scope(user: &CurrentUser) -> db::incidents::IncidentScope {
-    crate::flow::incidents::scope_of(user)
+    incidents::scope_of(user)
 }
 
 fn snapshot(
@@ -423,7 +372,7 @@ fn snapshot(
         }
         2 => {
             let rows = db::incidents::snapshot(c, &incident_scope(user), &after, PAGE)?;
-            out.incidents = crate::flow::incidents::rows_to_wire(c, &rows, now.naive_utc())?;
+            out.incidents = incidents::rows_to_wire(c, &rows, now.naive_utc())?;
             match rows.last() {
                 Some(l) if rows.len() as i64 == PAGE => Position::Snapshot {
                     base,
@@ -436,13 +385,13 @@ fn snapshot(
                 _ => next_phase(3),
             }
         }
-        3 => match crate::flow::persons::scope_of(user) {
+        3 => match persons::scope_of(user) {
             Err(_) => next_phase(4),
             Ok(scope) => {
                 let rows = db::persons::snapshot(c, &scope, &after, PAGE)?;
                 out.persons = rows
                     .iter()
-                    .map(|r| crate::flow::persons::item(state, r, now))
+                    .map(|r| persons::item(state, r, now))
                     .collect::<Result<_>>()?;
                 match rows.last() {
                     Some(l) if rows.len() as i64 == PAGE => Position::Snapshot {
@@ -457,7 +406,7 @@ fn snapshot(
                 }
             }
         },
-        _ => match crate::flow::units::scope_of(user) {
+        _ => match units::scope_of(user) {
             Err(_) => Position::Changes {
                 seq: base,
                 id: AFTER_ALL.into(),
@@ -466,7 +415,7 @@ fn snapshot(
                 let rows = db::units::snapshot(c, &scope, &after, PAGE)?;
                 out.units = rows
                     .iter()
-                    .map(|r| crate::flow::units::to_wire(r, now))
+                    .map(|r| units::to_wire(r, now))
                     .collect::<Result<_>>()?;
                 match rows.last() {
                     Some(l) if rows.len() as i64 == PAGE => Position::Snapshot {
@@ -491,6 +440,50 @@ fn snapshot(
     };
     out.cursor = next.encode();
     Ok(out)
+}
+
+/// What a page of the change log touched, for gathering the records of each kind.
+struct Window<'a> {
+    /// Per kind, the ids that changed and the cells each was in.
+    changed: &'a BTreeMap<&'a str, BTreeMap<String, BTreeSet<String>>>,
+    region: &'a str,
+    lost_any: bool,
+    deleted: &'a mut BTreeSet<Deleted>,
+}
+
+impl Window<'_> {
+    /// The changed records of one kind, and every record of the cells the caller gained
+    /// or lost (`in_touched`),
+    /// that the caller may see now, as `wire` writes them; the others it may have held
+    /// are marked deleted.
+    fn records<R, W>(
+        &mut self,
+        c: &mut DbConn,
+        kind: &str,
+        in_touched: Vec<String>,
+        visible: impl FnOnce(&mut DbConn, &[String]) -> Result<Vec<R>>,
+        id_of: impl Fn(&R) -> &String,
+        wire: impl FnOnce(&mut DbConn, &[R]) -> Result<Vec<W>>,
+    ) -> Result<Vec<W>> {
+        let mut ids = self.changed.get(kind).cloned().unwrap_or_default();
+        for id in in_touched {
+            ids.entry(id).or_default();
+        }
+        let list: Vec<String> = ids.keys().cloned().collect();
+        let rows = visible(c, &list)?;
+        let seen: BTreeSet<&String> = rows.iter().map(&id_of).collect();
+        let region = self.region;
+        for (id, cells) in &ids {
+            let was_near = cells.iter().any(|cc| cc.starts_with(region));
+            if !seen.contains(id) && (was_near || self.lost_any) {
+                self.deleted.insert(Deleted {
+                    kind: kind.into(),
+                    id: id.clone(),
+                });
+            }
+        }
+        wire(c, &rows)
+    }
 }
 
 fn changes(
@@ -537,7 +530,6 @@ fn changes(
         lost_cells.clear();
     }
     let mut deleted = BTreeSet::new();
-    let was_near = |cells: &BTreeSet<String>| cells.iter().any(|cc| cc.starts_with(&region));
     // Cells.
     let mut cell_codes: BTreeSet<String> = by_type
         .get("cell")
@@ -578,71 +570,43 @@ fn changes(
         .chain(lost_cells.iter())
         .cloned()
         .collect();
-    // Incidents.
-    {
-        let mut ids: BTreeMap<String, BTreeSet<String>> =
-            by_type.get("incident").cloned().unwrap_or_default();
-        for id in db::incidents::ids_in_cells(c, &touched)? {
-            ids.entry(id).or_default();
-        }
-        let list: Vec<String> = ids.keys().cloned().collect();
-        let visible = db::incidents::by_ids_in_scope(c, &incident_scope(user), &list)?;
-        let seen: BTreeSet<String> = visible.iter().map(|r| r.id.clone()).collect();
-        out.incidents = crate::flow::incidents::rows_to_wire(c, &visible, now.naive_utc())?;
-        for (id, cells) in ids {
-            if !seen.contains(&id) && (was_near(&cells) || !lost_cells.is_empty()) {
-                deleted.insert(Deleted {
-                    kind: "incident".into(),
-                    id,
-                });
-            }
-        }
+    let mut window = Window {
+        changed: &by_type,
+        region: &region,
+        lost_any: !lost_cells.is_empty(),
+        deleted: &mut deleted,
+    };
+    let scope = incident_scope(user);
+    let in_touched = db::incidents::ids_in_cells(c, &touched)?;
+    out.incidents = window.records(
+        c,
+        "incident",
+        in_touched,
+        |c, ids| Ok(db::incidents::by_ids_in_scope(c, &scope, ids)?),
+        |r| &r.id,
+        |c, rows| incidents::rows_to_wire(c, rows, now.naive_utc()),
+    )?;
+    if let Ok(scope) = persons::scope_of(user) {
+        let in_touched = db::persons::ids_in_cells(c, &touched)?;
+        out.persons = window.records(
+            c,
+            "person",
+            in_touched,
+            |c, ids| Ok(db::persons::by_ids_in_scope(c, &scope, ids)?),
+            |r| &r.id,
+            |_, rows| rows.iter().map(|r| persons::item(state, r, now)).collect(),
+        )?;
     }
-    // Persons.
-    if let Ok(scope) = crate::flow::persons::scope_of(user) {
-        let mut ids: BTreeMap<String, BTreeSet<String>> =
-            by_type.get("person").cloned().unwrap_or_default();
-        for id in db::persons::ids_in_cells(c, &touched)? {
-            ids.entry(id).or_default();
-        }
-        let list: Vec<String> = ids.keys().cloned().collect();
-        let visible = db::persons::by_ids_in_scope(c, &scope, &list)?;
-        let seen: BTreeSet<String> = visible.iter().map(|r| r.id.clone()).collect();
-        out.persons = visible
-            .iter()
-            .map(|r| crate::flow::persons::item(state, r, now))
-            .collect::<Result<_>>()?;
-        for (id, cells) in ids {
-            if !seen.contains(&id) && (was_near(&cells) || !lost_cells.is_empty()) {
-                deleted.insert(Deleted {
-                    kind: "person".into(),
-                    id,
-                });
-            }
-        }
-    }
-    // Units.
-    if let Ok(scope) = crate::flow::units::scope_of(user) {
-        let mut ids: BTreeMap<String, BTreeSet<String>> =
-            by_type.get("unit").cloned().unwrap_or_default();
-        for id in db::units::ids_in_cells(c, &touched)? {
-            ids.entry(id).or_default();
-        }
-        let list: Vec<String> = ids.keys().cloned().collect();
-        let visible = db::units::by_ids_in_scope(c, &scope, &list)?;
-        let seen: BTreeSet<String> = visible.iter().map(|r| r.id.clone()).collect();
-        out.units = visible
-            .iter()
-            .map(|r| crate::flow::units::to_wire(r, now))
-            .collect::<Result<_>>()?;
-        for (id, cells) in ids {
-            if !seen.contains(&id) && (was_near(&cells) || !lost_cells.is_empty()) {
-                deleted.insert(Deleted {
-                    kind: "unit".into(),
-                    id,
-                });
-            }
-        }
+    if let Ok(scope) = units::scope_of(user) {
+        let in_touched = db::units::ids_in_cells(c, &touched)?;
+        out.units = window.records(
+            c,
+            "unit",
+            in_touched,
+            |c, ids| Ok(db::units::by_ids_in_scope(c, &scope, ids)?),
+            |r| &r.id,
+            |_, rows| rows.iter().map(|r| units::to_wire(r, now)).collect(),
+        )?;
     }
     out.deleted = deleted.into_iter().collect();
     let next = match rows.last() {

@@ -10,9 +10,8 @@ use gridwork_shared::geometry::Location;
 use gridwork_shared::incident::Level;
 use gridwork_shared::safety::{
     self as rules, Certification, CertificationRequest, Hazard, Inspection, InspectionResult,
-    NewInspection, NewUnit, Unit, UnitKind, UnitStatus,
+    NewInspection, NewUnit, Rollup, RollupChild, Tally, Unit, UnitDetail, UnitKind, UnitStatus,
 };
-use serde::Serialize;
 use uuid::Uuid;
 
 use crate::app::state::AppState;
@@ -108,14 +107,6 @@ pub fn inspection_to_wire(
         note: i.note.clone(),
         created_at: to_utc(i.created_at),
     })
-}
-
-/// `GET /safety-units/{id}`: the unit with its inspections (newest first).
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct UnitDetail {
-    #[serde(flatten)]
-    pub unit: Unit,
-    pub inspections: Vec<Inspection>,
 }
 
 pub fn detail(
@@ -332,49 +323,10 @@ pub fn certify(
     })
 }
 
-/// Counts of units by status and certification.
-#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
-pub struct Tally {
-    pub total: u64,
-    pub safe: u64,
-    pub hazard: u64,
-    pub overdue: u64,
-    pub unknown: u64,
-    pub certified_town: u64,
-    pub certified_district: u64,
-}
-
-impl Tally {
-    fn add(&mut self, row: &UnitRow, now: DateTime<Utc>) {
-        self.total += 1;
-        match status_of(row, now) {
-            UnitStatus::Safe => self.safe += 1,
-            UnitStatus::Hazard => self.hazard += 1,
-            UnitStatus::Overdue => self.overdue += 1,
-            UnitStatus::Unknown => self.unknown += 1,
-        }
-        match row.certification.as_str() {
-            "town" => self.certified_town += 1,
-            "district" => self.certified_district += 1,
-            _ => {}
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct RollupChild {
-    /// A region code, or a cell code under a community.
-    pub code: String,
-    #[serde(flatten)]
-    pub tally: Tally,
-}
-
-/// `GET /safety-units/rollup`: a region's safety picture and its children's.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Rollup {
-    pub region_code: String,
-    pub overall: Tally,
-    pub children: Vec<RollupChild>,
+/// Counts one unit into a tally.
+fn count(tally: &mut Tally, row: &UnitRow, now: DateTime<Utc>) {
+    let certification = Certification::parse(&row.certification).unwrap_or(Certification::None);
+    tally.add(status_of(row, now), certification);
 }
 
 pub fn rollup(
@@ -402,13 +354,13 @@ pub fn rollup(
     let mut overall = Tally::default();
     let mut children: BTreeMap<String, Tally> = BTreeMap::new();
     for r in &rows {
-        overall.add(r, now);
+        count(&mut overall, r, now);
         let key = r
             .cell_code
             .get(..child_len)
             .unwrap_or(&r.cell_code)
             .to_string();
-        children.entry(key).or_default().add(r, now);
+        count(children.entry(key).or_default(), r, now);
     }
     Ok(Rollup {
         region_code: region.to_string(),

@@ -3,12 +3,12 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use gridwork_shared::api::Page;
 use gridwork_shared::incident::{
-    ActionRequest, Incident, IncidentDetail, Mediation, NewIncident, NewMediation,
+    ActionRequest, Incident, IncidentDetail, Mediation, NewIncident, NewMediation, Reported,
 };
 
 use crate::app::state::AppState;
 use crate::flow::caller::CurrentUser;
-use crate::flow::incidents::{self as flow, ListQuery, Reported};
+use crate::flow::incidents::{self as flow, ListQuery};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{Body, parse_query};
 use crate::http::paging::PageParams;

@@ -7,7 +7,9 @@ use serde::Deserialize;
 
 use crate::app::state::AppState;
 use crate::flow::caller::CurrentUser;
-use crate::flow::stats::{self, Stats, WorkerFigures};
+use gridwork_shared::stats::{Stats, WorkerFigures};
+
+use crate::flow::stats;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::parse_query;
 

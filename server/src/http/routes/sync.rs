@@ -5,7 +5,9 @@ use serde::Deserialize;
 
 use crate::app::state::AppState;
 use crate::flow::caller::CurrentUser;
-use crate::flow::sync::{self, PullResponse, PushRequest, PushResponse};
+use gridwork_shared::sync::{PullResponse, PushRequest, PushResponse};
+
+use crate::flow::sync;
 use crate::http::error::ApiResult;
 use crate::http::extract::{Body, parse_query};
 

@@ -2,12 +2,14 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use gridwork_shared::api::{Page, Role};
-use gridwork_shared::safety::{CertificationRequest, Inspection, NewInspection, NewUnit, Unit};
+use gridwork_shared::safety::{
+    CertificationRequest, Inspection, NewInspection, NewUnit, Rollup, Unit, UnitDetail,
+};
 use serde::Deserialize;
 
 use crate::app::state::AppState;
 use crate::flow::caller::CurrentUser;
-use crate::flow::units::{self as flow, ListQuery, Rollup, UnitDetail, scope_of};
+use crate::flow::units::{self as flow, ListQuery, scope_of};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{Body, parse_query, path_uuid};
 use crate::http::paging::PageParams;
