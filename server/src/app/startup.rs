@@ -187,7 +187,7 @@ impl Application {
                         .configure(routes::configure_api)
                         .default_service(web::to(routes::api_not_found)),
                 )
-                .configure(routes::ops::configure_root);
+                .configure(routes::configure_root);
             if has_client {
                 let index = web_dir.join("index.html");
                 let dir = web::Data::new(StaticDir(web_dir.clone()));

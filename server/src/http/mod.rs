@@ -7,4 +7,5 @@ pub mod error;
 pub mod extract;
 pub mod openapi;
 pub mod paging;
+pub mod register;
 pub mod routes;

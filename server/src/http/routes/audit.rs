@@ -8,9 +8,10 @@ use crate::flow::audit::{self, Query};
 use crate::flow::caller::CurrentUser;
 use crate::http::error::ApiResult;
 use crate::http::extract::parse_query;
+use crate::http::register::{Api, resource};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/audit").get(list));
+pub fn configure(api: &mut Api) {
+    api.service(resource("/audit").get(list));
 }
 
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", security(("bearer" = [])),

@@ -7,11 +7,12 @@ use crate::app::state::AppState;
 use crate::flow::auth;
 use crate::http::error::ApiResult;
 use crate::http::extract::{Body, client_ip};
+use crate::http::register::{Api, resource};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/auth/login").post(login))
-        .service(web::resource("/auth/refresh").post(refresh))
-        .service(web::resource("/auth/logout").post(logout));
+pub fn configure(api: &mut Api) {
+    api.service(resource("/auth/login").post(login))
+        .service(resource("/auth/refresh").post(refresh))
+        .service(resource("/auth/logout").post(logout));
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth",

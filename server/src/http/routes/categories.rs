@@ -9,10 +9,11 @@ use crate::flow::caller::CurrentUser;
 use crate::flow::categories;
 use crate::http::error::ApiResult;
 use crate::http::extract::Body;
+use crate::http::register::{Api, resource};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/categories").get(list))
-        .service(web::resource("/categories/{code}").patch(patch));
+pub fn configure(api: &mut Api) {
+    api.service(resource("/categories").get(list))
+        .service(resource("/categories/{code}").patch(patch));
 }
 
 #[utoipa::path(get, path = "/api/v1/categories", tag = "incidents", security(("bearer" = [])),

@@ -12,22 +12,23 @@ use crate::flow::caller::CurrentUser;
 use crate::flow::{cells, regions};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{Body, BodyLimit, parse_query};
+use crate::http::register::{Api, resource};
 
 /// Cell imports may be up to 50 MiB.
 pub const IMPORT_LIMIT: usize = 50 * 1024 * 1024;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/me/cells").get(my_cells))
+pub fn configure(api: &mut Api) {
+    api.service(resource("/me/cells").get(my_cells))
         .service(
-            web::resource("/cells/import")
+            resource("/cells/import")
                 .app_data(BodyLimit(IMPORT_LIMIT))
                 .post(import_cells),
         )
-        .service(web::resource("/cells/locate").get(locate))
-        .service(web::resource("/cells").get(list))
-        .service(web::resource("/cells/{code}").get(get))
+        .service(resource("/cells/locate").get(locate))
+        .service(resource("/cells").get(list))
+        .service(resource("/cells/{code}").get(get))
         .service(
-            web::resource("/cells/{code}/workers")
+            resource("/cells/{code}/workers")
                 .put(put_workers)
                 .get(get_workers),
         );

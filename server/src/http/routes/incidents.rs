@@ -12,12 +12,13 @@ use crate::flow::incidents::{self as flow, ListQuery};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{Body, parse_query};
 use crate::http::paging::PageParams;
+use crate::http::register::{Api, resource};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/incidents").post(create).get(list))
-        .service(web::resource("/incidents/{id}").get(get))
-        .service(web::resource("/incidents/{id}/actions").post(act))
-        .service(web::resource("/incidents/{id}/mediations").post(mediate));
+pub fn configure(api: &mut Api) {
+    api.service(resource("/incidents").post(create).get(list))
+        .service(resource("/incidents/{id}").get(get))
+        .service(resource("/incidents/{id}/actions").post(act))
+        .service(resource("/incidents/{id}/mediations").post(mediate));
 }
 
 #[utoipa::path(post, path = "/api/v1/incidents", tag = "incidents", security(("bearer" = [])),

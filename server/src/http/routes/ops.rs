@@ -4,11 +4,12 @@ use actix_web::{HttpResponse, web};
 
 use crate::app::state::AppState;
 use crate::http::error::ApiResult;
+use crate::http::register::{Api, resource};
 
-pub fn configure_root(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/healthz").get(healthz))
-        .service(web::resource("/readyz").get(readyz))
-        .service(web::resource("/metrics").get(metrics));
+pub fn configure_root(api: &mut Api) {
+    api.service(resource("/healthz").get(healthz))
+        .service(resource("/readyz").get(readyz))
+        .service(resource("/metrics").get(metrics));
 }
 
 #[utoipa::path(get, path = "/healthz", tag = "operations",

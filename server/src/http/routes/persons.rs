@@ -12,18 +12,15 @@ use crate::flow::persons::{self as flow, ListQuery, scope_of};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{Body, parse_query, path_uuid};
 use crate::http::paging::PageParams;
+use crate::http::register::{Api, resource};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/persons").post(create).get(list))
-        .service(web::resource("/persons/{id}").get(get).patch(patch))
+pub fn configure(api: &mut Api) {
+    api.service(resource("/persons").post(create).get(list))
+        .service(resource("/persons/{id}").get(get).patch(patch))
+        .service(resource("/persons/{id}/visits").post(visit).get(visits))
+        .service(resource("/me/visits/due").get(due))
         .service(
-            web::resource("/persons/{id}/visits")
-                .post(visit)
-                .get(visits),
-        )
-        .service(web::resource("/me/visits/due").get(due))
-        .service(
-            web::resource("/visit-intervals")
+            resource("/visit-intervals")
                 .get(intervals)
                 .put(put_interval),
         );

@@ -17,24 +17,25 @@ use crate::flow::caller::CurrentUser;
 use crate::flow::photos;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{Body, BodyLimit, parse_query};
+use crate::http::register::{Api, resource};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/incidents/{id}/photos")
+pub fn configure(api: &mut Api) {
+    api.service(
+        resource("/incidents/{id}/photos")
             .app_data(BodyLimit(PHOTO_LIMIT))
             .post(upload_incident_photo),
     )
     .service(
-        web::resource("/visits/{id}/photos")
+        resource("/visits/{id}/photos")
             .app_data(BodyLimit(PHOTO_LIMIT))
             .post(upload_visit_photo),
     )
     .service(
-        web::resource("/inspections/{id}/photos")
+        resource("/inspections/{id}/photos")
             .app_data(BodyLimit(PHOTO_LIMIT))
             .post(upload_inspection_photo),
     )
-    .service(web::resource("/photos/{id}").get(get));
+    .service(resource("/photos/{id}").get(get));
 }
 
 /// Checks, strips and stores an uploaded photo for a record; answers 201 for a new photo

@@ -8,9 +8,10 @@ use crate::flow::caller::CurrentUser;
 use crate::flow::regions;
 use crate::http::error::ApiResult;
 use crate::http::extract::Body;
+use crate::http::register::{Api, resource};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/regions").get(list).post(create));
+pub fn configure(api: &mut Api) {
+    api.service(resource("/regions").get(list).post(create));
 }
 
 #[utoipa::path(get, path = "/api/v1/regions", tag = "regions", security(("bearer" = [])),

@@ -12,12 +12,13 @@ use gridwork_shared::stats::{Stats, WorkerFigures};
 use crate::flow::stats;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::parse_query;
+use crate::http::register::{Api, resource};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/map/cells").get(map_cells))
-        .service(web::resource("/stats").get(stats))
-        .service(web::resource("/stats/workers").get(workers))
-        .service(web::resource("/stats/export").get(export));
+pub fn configure(api: &mut Api) {
+    api.service(resource("/map/cells").get(map_cells))
+        .service(resource("/stats").get(stats))
+        .service(resource("/stats/workers").get(workers))
+        .service(resource("/stats/export").get(export));
 }
 
 #[derive(Debug, Deserialize)]

@@ -10,10 +10,11 @@ use gridwork_shared::sync::{PullResponse, PushRequest, PushResponse};
 use crate::flow::sync;
 use crate::http::error::ApiResult;
 use crate::http::extract::{Body, parse_query};
+use crate::http::register::{Api, resource};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/sync/push").post(push))
-        .service(web::resource("/sync/pull").get(pull));
+pub fn configure(api: &mut Api) {
+    api.service(resource("/sync/push").post(push))
+        .service(resource("/sync/pull").get(pull));
 }
 
 #[utoipa::path(post, path = "/api/v1/sync/push", tag = "sync", security(("bearer" = [])),

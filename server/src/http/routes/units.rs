@@ -13,13 +13,14 @@ use crate::flow::units::{self as flow, ListQuery, scope_of};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{Body, parse_query, path_uuid};
 use crate::http::paging::PageParams;
+use crate::http::register::{Api, resource};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/safety-units").post(create).get(list))
-        .service(web::resource("/safety-units/rollup").get(rollup))
-        .service(web::resource("/safety-units/{id}").get(get))
-        .service(web::resource("/safety-units/{id}/inspections").post(inspect))
-        .service(web::resource("/safety-units/{id}/certification").put(certify));
+pub fn configure(api: &mut Api) {
+    api.service(resource("/safety-units").post(create).get(list))
+        .service(resource("/safety-units/rollup").get(rollup))
+        .service(resource("/safety-units/{id}").get(get))
+        .service(resource("/safety-units/{id}/inspections").post(inspect))
+        .service(resource("/safety-units/{id}/certification").put(certify));
 }
 
 #[utoipa::path(post, path = "/api/v1/safety-units", tag = "safety", security(("bearer" = [])),

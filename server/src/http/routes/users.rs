@@ -10,13 +10,14 @@ use crate::flow::users;
 use crate::http::error::ApiResult;
 use crate::http::extract::{Body, parse_query};
 use crate::http::paging::PageParams;
+use crate::http::register::{Api, resource};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/me").get(me))
-        .service(web::resource("/me/password").post(change_password))
-        .service(web::resource("/users").post(create).get(list))
-        .service(web::resource("/users/{id}").get(get).patch(patch))
-        .service(web::resource("/users/{id}/unlock").post(unlock));
+pub fn configure(api: &mut Api) {
+    api.service(resource("/me").get(me))
+        .service(resource("/me/password").post(change_password))
+        .service(resource("/users").post(create).get(list))
+        .service(resource("/users/{id}").get(get).patch(patch))
+        .service(resource("/users/{id}/unlock").post(unlock));
 }
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "users", security(("bearer" = [])),
