@@ -126,21 +126,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::from_env()?;
     match command {
         Command::Openapi => unreachable!("handled above"),
-        Command::Serve => {
-            tracing::info!(database = %redact_url(&config.database_url), bind = %config.bind, "starting");
-            let app = startup::Application::build(config.clone()).await?;
-            let host = config
-                .bind
-                .rsplit_once(':')
-                .map(|(h, _)| h)
-                .unwrap_or("127.0.0.1");
-            println!("Gridwork is serving on http://{host}:{}", app.port());
-            app.run_until_stopped().await?;
-        }
+        Command::Serve => serve(config).await,
         Command::Migrate => {
             let pool = crate::db::connect(&config.database_url, 1)?;
             let n = crate::db::migrate(&mut *pool.get()?)?;
             println!("{n} migration(s) applied");
+            Ok(())
         }
         Command::User {
             command:
@@ -150,106 +141,149 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     region,
                     display_name,
                 },
-        } => {
-            let mut password = String::new();
-            std::io::stdin().lock().read_line(&mut password)?;
-            let password = password.strip_suffix('\n').unwrap_or(&password);
-            let password = password.strip_suffix('\r').unwrap_or(password).to_string();
-            let new = NewUser {
-                username,
-                password,
-                role: Role::parse(&role).expect("clap checked the role"),
-                region_code: region,
-                display_name,
-            };
-            new.validate().map_err(|e| report(Error::validation(e)))?;
-            let pool = startup::open_database(&config)?;
-            let hash = password::hash(&new.password)?;
-            let row = users::create_user(&mut *pool.get()?, &new, hash, None).map_err(report)?;
-            println!("created {} {} ({})", row.role, row.username, row.id);
-        }
+        } => create_user(&config, username, &role, region, display_name),
         Command::Cells {
             command: CellsCommand::Import { file },
-        } => {
-            let text = std::fs::read(&file)?;
-            let doc: serde_json::Value = crate::flow::decode::json(&text).map_err(report)?;
-            let bar = ProgressBar::new(0);
-            bar.set_style(
-                ProgressStyle::with_template("{msg:>18} [{bar:40}] {pos}/{len}")
-                    .expect("valid template")
-                    .progress_chars("=> "),
-            );
-            let progress = |stage: &str, done: u64, total: u64| {
-                bar.set_message(stage.to_string());
-                bar.set_length(total);
-                bar.set_position(done);
-            };
-            let parsed = import::parse_collection(&doc, &progress);
-            let pool = startup::open_database(&config)?;
-            let result = import::apply(
-                &mut *pool.get()?,
-                parsed,
-                import::Actor { id: None, ip: None },
-                &progress,
-            );
-            bar.finish_and_clear();
-            let result = result.map_err(report)?;
-            println!("{} created, {} updated", result.created, result.updated);
-        }
+        } => import_cells(&config, &file),
         Command::Persons {
             command: PersonsCommand::Reencrypt,
-        } => {
-            let pool = startup::open_database(&config)?;
-            let state = crate::app::state::AppState::new(std::sync::Arc::new(config), pool.clone());
-            let n =
-                crate::flow::persons::reencrypt_all(&state, &mut *pool.get()?).map_err(report)?;
-            println!(
-                "{n} person record(s) re-encrypted under key {}",
-                state.keyring.current_key_id()
-            );
-        }
+        } => reencrypt(config),
         Command::Synth {
             scale,
             incidents,
             cells_only,
             seed,
             manifest,
-        } => {
-            let mut scale =
-                crate::tools::synth::Scale::named(&scale).expect("clap checked the scale");
-            if let Some(n) = incidents {
-                scale.incidents = n;
-            }
-            // One connection: the generator writes in one long stream of transactions.
-            let pool = crate::db::connect(&config.database_url, 1)?;
-            crate::db::migrate(&mut *pool.get()?)?;
-            let opts = crate::tools::synth::Options {
-                scale,
-                seed,
-                cells_only,
-            };
-            let started = std::time::Instant::now();
-            let m = crate::tools::synth::generate(&mut *pool.get()?, &config.keyring(), &opts)?;
-            std::fs::write(&manifest, serde_json::to_vec_pretty(&m)?)?;
-            println!(
-                "generated in {:.0} s; manifest: {} (password: {})",
-                started.elapsed().as_secs_f64(),
-                manifest.display(),
-                crate::tools::synth::PASSWORD
-            );
-        }
-        Command::Demo => {
-            let pool = startup::open_database(&config)?;
-            let state = crate::app::state::AppState::new(std::sync::Arc::new(config), pool.clone());
-            let logins = demo::seed(&state, &mut *pool.get()?).map_err(report)?;
-            println!(
-                "Demo district 500117 (合川区) is ready. Logins (password: {}):",
-                demo::PASSWORD
-            );
-            for (username, role, region) in logins {
-                println!("  {username:<14} {role:<11} {region}");
-            }
-        }
+        } => synth(&config, &scale, incidents, cells_only, seed, &manifest),
+        Command::Demo => seed_demo(config),
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    tracing::info!(database = %redact_url(&config.database_url), bind = %config.bind, "starting");
+    let app = startup::Application::build(config.clone()).await?;
+    let host = config
+        .bind
+        .rsplit_once(':')
+        .map(|(h, _)| h)
+        .unwrap_or("127.0.0.1");
+    println!("Gridwork is serving on http://{host}:{}", app.port());
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
+/// `user create`: the password is one line of stdin.
+fn create_user(
+    config: &Config,
+    username: String,
+    role: &str,
+    region: String,
+    display_name: Option<String>,
+) -> anyhow::Result<()> {
+    let mut password = String::new();
+    std::io::stdin().lock().read_line(&mut password)?;
+    let password = password.strip_suffix('\n').unwrap_or(&password);
+    let password = password.strip_suffix('\r').unwrap_or(password).to_string();
+    let new = NewUser {
+        username,
+        password,
+        role: Role::parse(role).expect("clap checked the role"),
+        region_code: region,
+        display_name,
+    };
+    new.validate().map_err(|e| report(Error::validation(e)))?;
+    let pool = startup::open_database(config)?;
+    let hash = password::hash(&new.password)?;
+    let row = users::create_user(&mut *pool.get()?, &new, hash, None).map_err(report)?;
+    println!("created {} {} ({})", row.role, row.username, row.id);
+    Ok(())
+}
+
+/// `cells import FILE`, with a progress bar.
+fn import_cells(config: &Config, file: &std::path::Path) -> anyhow::Result<()> {
+    let text = std::fs::read(file)?;
+    let doc: serde_json::Value = crate::flow::decode::json(&text).map_err(report)?;
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>18} [{bar:40}] {pos}/{len}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    let progress = |stage: &str, done: u64, total: u64| {
+        bar.set_message(stage.to_string());
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let parsed = import::parse_collection(&doc, &progress);
+    let pool = startup::open_database(config)?;
+    let result = import::apply(
+        &mut *pool.get()?,
+        parsed,
+        import::Actor { id: None, ip: None },
+        &progress,
+    );
+    bar.finish_and_clear();
+    let result = result.map_err(report)?;
+    println!("{} created, {} updated", result.created, result.updated);
+    Ok(())
+}
+
+/// `persons reencrypt`: every sensitive field under the current key.
+fn reencrypt(config: Config) -> anyhow::Result<()> {
+    let pool = startup::open_database(&config)?;
+    let state = crate::app::state::AppState::new(std::sync::Arc::new(config), pool.clone());
+    let n = crate::flow::persons::reencrypt_all(&state, &mut *pool.get()?).map_err(report)?;
+    println!(
+        "{n} person record(s) re-encrypted under key {}",
+        state.keyring.current_key_id()
+    );
+    Ok(())
+}
+
+/// `synth`: benchmark data into an empty database, and its manifest.
+fn synth(
+    config: &Config,
+    scale: &str,
+    incidents: Option<u64>,
+    cells_only: bool,
+    seed: u64,
+    manifest: &std::path::Path,
+) -> anyhow::Result<()> {
+    let mut scale = crate::tools::synth::Scale::named(scale).expect("clap checked the scale");
+    if let Some(n) = incidents {
+        scale.incidents = n;
+    }
+    // One connection: the generator writes in one long stream of transactions.
+    let pool = crate::db::connect(&config.database_url, 1)?;
+    crate::db::migrate(&mut *pool.get()?)?;
+    let opts = crate::tools::synth::Options {
+        scale,
+        seed,
+        cells_only,
+    };
+    let started = std::time::Instant::now();
+    let m = crate::tools::synth::generate(&mut *pool.get()?, &config.keyring(), &opts)?;
+    std::fs::write(manifest, serde_json::to_vec_pretty(&m)?)?;
+    println!(
+        "generated in {:.0} s; manifest: {} (password: {})",
+        started.elapsed().as_secs_f64(),
+        manifest.display(),
+        crate::tools::synth::PASSWORD
+    );
+    Ok(())
+}
+
+/// `demo`: seeds the demo district and prints its logins.
+fn seed_demo(config: Config) -> anyhow::Result<()> {
+    let pool = startup::open_database(&config)?;
+    let state = crate::app::state::AppState::new(std::sync::Arc::new(config), pool.clone());
+    let logins = demo::seed(&state, &mut *pool.get()?).map_err(report)?;
+    println!(
+        "Demo district 500117 (合川区) is ready. Logins (password: {}):",
+        demo::PASSWORD
+    );
+    for (username, role, region) in logins {
+        println!("  {username:<14} {role:<11} {region}");
     }
     Ok(())
 }

@@ -15,7 +15,7 @@
 
 use std::collections::HashMap;
 
-use chrono::Duration;
+use chrono::{Duration, NaiveDateTime};
 use geo::MultiPolygon;
 use gridwork_shared::geometry::{GridIndex, IndexedCell};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -410,28 +410,65 @@ pub struct Options {
     pub cells_only: bool,
 }
 
-/// Generates everything into an empty database and returns the manifest.
+/// Generates everything into an empty database and returns the manifest. The phases
+/// run in a fixed order from one seeded generator, so a seed always gives the same data.
 pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Result<Manifest> {
     let existing = bulk::cell_count(c)?;
     if existing > 0 {
         anyhow::bail!("the database already holds {existing} cells; generate into an empty one");
     }
     let scale = opts.scale;
-    let mut rng = StdRng::seed_from_u64(opts.seed);
+    let rng = &mut StdRng::seed_from_u64(opts.seed);
     let now = db::now();
     let start = std::time::Instant::now();
+    let valid_from = now - Duration::days(800);
 
-    // Cells and regions.
     let cells = lattice(scale.side, opts.seed);
     let grid = index(&cells);
-    let cell_at: HashMap<&str, usize> = cells
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.code.as_str(), i))
-        .collect();
-    let mut regions: Vec<(String, &str, Option<String>)> = Vec::new();
+    let regions = regions_of(&cells);
+    write_regions(c, &regions, now)?;
+    write_cells(c, rng, &cells, valid_from)?;
+    let people = people(rng, scale, &regions, &cells);
+    write_users(c, rng, &people, valid_from)?;
+    write_assignments(c, &cells, &people, valid_from)?;
+    let manifest = manifest_of(opts, &people, &cells);
+    if opts.cells_only {
+        return Ok(manifest);
+    }
+
+    let settlements = Settlements::new(rng, &cells);
+    let w = World {
+        now,
+        grid: &grid,
+        settlements: &settlements,
+        people: &people,
+        cell_at: cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.code.as_str(), i))
+            .collect(),
+        user_ids: people
+            .users
+            .iter()
+            .map(|(id, name, _, _)| (name.as_str(), id.as_str()))
+            .collect(),
+    };
+    write_incidents(c, rng, &w, scale.incidents)?;
+    write_persons(c, rng, &w, keyring, scale.persons)?;
+    write_units(c, rng, &w, scale.units)?;
+    bulk::analyze(c)?;
+    tracing::info!(secs = start.elapsed().as_secs_f64(), "generated");
+    Ok(manifest)
+}
+
+/// A region: code, level and parent.
+type GenRegion = (String, &'static str, Option<String>);
+
+/// The district, towns and communities the lattice's cells belong to.
+fn regions_of(cells: &[GenCell]) -> Vec<GenRegion> {
+    let mut regions: Vec<GenRegion> = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for cell in &cells {
+    for cell in cells {
         let (d, t, m, _) = codes(cell.col, cell.row);
         for (code, level, parent) in [
             (d.clone(), "district", None),
@@ -443,6 +480,10 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
             }
         }
     }
+    regions
+}
+
+fn write_regions(c: &mut DbConn, regions: &[GenRegion], now: NaiveDateTime) -> anyhow::Result<()> {
     let mut region_ins = Inserter::new(Table::Regions);
     chunked(
         c,
@@ -466,10 +507,16 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
             ]);
             Ok(())
         },
-    )?;
+    )
+}
 
+fn write_cells(
+    c: &mut DbConn,
+    rng: &mut StdRng,
+    cells: &[GenCell],
+    valid_from: NaiveDateTime,
+) -> anyhow::Result<()> {
     let mut cell_ins = Inserter::new(Table::Cells);
-    let valid_from = now - Duration::days(800);
     chunked(
         c,
         cells.len() as u64,
@@ -478,7 +525,7 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
         |k, ins| {
             let cell = &cells[k as usize];
             let env = geo::BoundingRect::bounding_rect(&cell.shape).expect("cells are not empty");
-            let id = uuid(&mut rng);
+            let id = uuid(rng);
             let name = format!("第{}网格", cell.code[12..].trim_start_matches('0'));
             ins[0].row(&[
                 lit(&id),
@@ -496,11 +543,21 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
             ]);
             Ok(())
         },
-    )?;
+    )
+}
 
-    // Users: an admin, a supervisor per district and town and community, volunteers, and
-    // workers for the rest; every cell gets a worker.
-    let hash = crate::core::password::hash(PASSWORD)?;
+/// Who uses the generated district: an admin, a supervisor per district, town and
+/// community, volunteers, and workers for the rest; every cell gets a worker.
+struct People {
+    /// id, username, role, region
+    users: Vec<(String, String, &'static str, String)>,
+    worker_ids: Vec<String>,
+    workers: usize,
+    admin: String,
+    towns: Vec<String>,
+}
+
+fn people(rng: &mut StdRng, scale: Scale, regions: &[GenRegion], cells: &[GenCell]) -> People {
     let districts: Vec<&String> = regions
         .iter()
         .filter(|r| r.1 == "district")
@@ -516,32 +573,17 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
         .filter(|r| r.1 == "community")
         .map(|r| &r.0)
         .collect();
-    let mut users: Vec<(String, String, &str, String)> = Vec::new(); // id, username, role, region
+    let mut users: Vec<(String, String, &'static str, String)> = Vec::new(); // id, username, role, region
     let admin = "admin".to_string();
-    users.push((uuid(&mut rng), admin.clone(), "admin", districts[0].clone()));
+    users.push((uuid(rng), admin.clone(), "admin", districts[0].clone()));
     for d in &districts {
-        users.push((
-            uuid(&mut rng),
-            format!("sup-{d}"),
-            "supervisor",
-            (*d).clone(),
-        ));
+        users.push((uuid(rng), format!("sup-{d}"), "supervisor", (*d).clone()));
     }
     for t in &towns {
-        users.push((
-            uuid(&mut rng),
-            format!("sup-{t}"),
-            "supervisor",
-            (*t).clone(),
-        ));
+        users.push((uuid(rng), format!("sup-{t}"), "supervisor", (*t).clone()));
     }
     for m in &communities {
-        users.push((
-            uuid(&mut rng),
-            format!("sup-{m}"),
-            "supervisor",
-            (*m).clone(),
-        ));
+        users.push((uuid(rng), format!("sup-{m}"), "supervisor", (*m).clone()));
     }
     let volunteers = scale.users / 30;
     let workers = scale
@@ -553,7 +595,7 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
     // its first cell.
     let mut worker_ids = Vec::with_capacity(workers);
     for (w, first) in cells.iter().take(workers).enumerate() {
-        let id = uuid(&mut rng);
+        let id = uuid(rng);
         users.push((
             id.clone(),
             format!("w{:06}", w + 1),
@@ -565,21 +607,37 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
     for v in 0..volunteers {
         let cell = &cells[(v * 7919) % cells.len()];
         users.push((
-            uuid(&mut rng),
+            uuid(rng),
             format!("v{:06}", v + 1),
             "volunteer",
             cell.community_code.clone(),
         ));
     }
+    People {
+        users,
+        worker_ids,
+        workers,
+        admin,
+        towns: towns.into_iter().cloned().collect(),
+    }
+}
+
+fn write_users(
+    c: &mut DbConn,
+    rng: &mut StdRng,
+    people: &People,
+    valid_from: NaiveDateTime,
+) -> anyhow::Result<()> {
+    let hash = crate::core::password::hash(PASSWORD)?;
     let mut user_ins = Inserter::new(Table::Users);
     chunked(
         c,
-        users.len() as u64,
+        people.users.len() as u64,
         "users",
         &mut [&mut user_ins],
         |k, ins| {
-            let (id, username, role, region) = &users[k as usize];
-            let name = chinese_name(&mut rng);
+            let (id, username, role, region) = &people.users[k as usize];
+            let name = chinese_name(rng);
             ins[0].row(&[
                 lit(id),
                 lit(username),
@@ -593,7 +651,16 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
             ]);
             Ok(())
         },
-    )?;
+    )
+}
+
+/// Worker w looks after the cells w, w + workers, …
+fn write_assignments(
+    c: &mut DbConn,
+    cells: &[GenCell],
+    people: &People,
+    valid_from: NaiveDateTime,
+) -> anyhow::Result<()> {
     let mut assign_ins = Inserter::new(Table::CellWorkers);
     chunked(
         c,
@@ -604,16 +671,22 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
             let k = k as usize;
             ins[0].row(&[
                 lit(&cells[k].code),
-                lit(&worker_ids[k % workers]),
+                lit(&people.worker_ids[k % people.workers]),
                 lit(valid_from),
             ]);
             Ok(())
         },
-    )?;
-    let worker_of = |code: &str| -> &str { &worker_ids[cell_at[code] % workers] };
-    let town_supervisor = |code: &str| -> String { format!("sup-{}", &code[..9]) };
+    )
+}
 
-    let manifest = Manifest {
+/// The town supervisor of a cell.
+fn town_supervisor(code: &str) -> String {
+    format!("sup-{}", &code[..9])
+}
+
+fn manifest_of(opts: &Options, people: &People, cells: &[GenCell]) -> Manifest {
+    let scale = opts.scale;
+    Manifest {
         scale,
         seed: opts.seed,
         password: PASSWORD,
@@ -623,15 +696,16 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
             ORIGIN.0 + scale.side as f64 * STEP,
             ORIGIN.1,
         ],
-        admin,
-        towns: towns
+        admin: people.admin.clone(),
+        towns: people
+            .towns
             .iter()
             .map(|t| ManifestTown {
-                code: (*t).clone(),
+                code: t.clone(),
                 supervisor: town_supervisor(t),
             })
             .collect(),
-        workers: (0..workers.min(2_000))
+        workers: (0..people.workers.min(2_000))
             .map(|w| ManifestWorker {
                 username: format!("w{:06}", w + 1),
                 cell: cells[w].code.clone(),
@@ -641,32 +715,47 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
                 },
             })
             .collect(),
-    };
-    if opts.cells_only {
-        return Ok(manifest);
+    }
+}
+
+/// What the phases after the grid and the people share.
+struct World<'a> {
+    now: NaiveDateTime,
+    grid: &'a GridIndex,
+    settlements: &'a Settlements,
+    people: &'a People,
+    cell_at: HashMap<&'a str, usize>,
+    user_ids: HashMap<&'a str, &'a str>,
+}
+
+impl World<'_> {
+    /// The worker of a cell.
+    fn worker_of(&self, code: &str) -> &str {
+        &self.people.worker_ids[self.cell_at[code] % self.people.workers]
     }
 
-    let settlements = Settlements::new(&mut rng, &cells);
-    let user_ids: HashMap<&str, &str> = users
-        .iter()
-        .map(|(id, name, _, _)| (name.as_str(), id.as_str()))
-        .collect();
+    /// The user id of a cell's community supervisor.
+    fn community_sup(&self, code: &str) -> &str {
+        self.user_ids[format!("sup-{}", &code[..12]).as_str()]
+    }
+}
 
-    // Incidents over the last two years, more of them recent; old ones are closed.
+/// Incidents over the last two years, more of them recent; old ones are closed.
+fn write_incidents(c: &mut DbConn, rng: &mut StdRng, w: &World, n: u64) -> anyhow::Result<()> {
     let cat_weights = cumulate(CATEGORIES.iter().map(|c| c.1));
     let mut inc_ins = Inserter::new(Table::Incidents);
     let mut hist_ins = Inserter::new(Table::IncidentHistory);
     chunked(
         c,
-        scale.incidents,
+        n,
         "incidents",
         &mut [&mut inc_ins, &mut hist_ins],
         |_, ins| {
-            let id = uuid(&mut rng);
-            let (lon, lat, cell) = settlements.place(&mut rng, &grid);
-            let (cat, _, cat_name) = CATEGORIES[pick(&mut rng, &cat_weights)];
+            let id = uuid(rng);
+            let (lon, lat, cell) = w.settlements.place(rng, w.grid);
+            let (cat, _, cat_name) = CATEGORIES[pick(rng, &cat_weights)];
             let age_days = 730.0 * rng.r#gen::<f64>().powi(2);
-            let created = now - Duration::seconds((age_days * 86_400.0) as i64);
+            let created = w.now - Duration::seconds((age_days * 86_400.0) as i64);
             let occurred = created - Duration::minutes(rng.gen_range(0..180));
             let severity = match rng.gen_range(0..100) {
                 0..40 => "low",
@@ -703,14 +792,14 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
                 _ => 72,
             };
             let due = created + Duration::hours(hours);
-            let worker = worker_of(&cell.code);
+            let worker = w.worker_of(&cell.code);
             let handled = !matches!(status, "reported" | "accepted" | "rejected");
             let assignee = handled.then_some(worker);
             let resolver = matches!(status, "resolved" | "closed").then_some(worker);
             let closed_at = matches!(status, "closed" | "rejected")
                 .then(|| created + Duration::hours(rng.gen_range(1..hours * 2)));
             let updated = closed_at.unwrap_or_else(|| {
-                (created + Duration::minutes(rng.gen_range(0..60 * 24))).min(now)
+                (created + Duration::minutes(rng.gen_range(0..60 * 24))).min(w.now)
             });
             let row = [
                 lit(&id),
@@ -739,7 +828,7 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
             ];
             ins[0].row(&row);
             ins[1].row(&[
-                lit(uuid(&mut rng)),
+                lit(uuid(rng)),
                 lit(&id),
                 lit(created),
                 lit(worker),
@@ -761,7 +850,7 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
                     _ => "rework",
                 };
                 ins[1].row(&[
-                    lit(uuid(&mut rng)),
+                    lit(uuid(rng)),
                     lit(&id),
                     lit(updated),
                     lit(worker),
@@ -775,44 +864,51 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
             }
             Ok(())
         },
-    )?;
+    )
+}
 
-    // Special-population persons with visit histories over the last half year.
+/// Special-population persons with visit histories over the last half year.
+fn write_persons(
+    c: &mut DbConn,
+    rng: &mut StdRng,
+    w: &World,
+    keyring: &Keyring,
+    n: u64,
+) -> anyhow::Result<()> {
     let pcat = cumulate(PERSON_CATEGORIES.iter().map(|c| c.1));
     let mut person_ins = Inserter::new(Table::Persons);
     let mut visit_ins = Inserter::new(Table::Visits);
-    let community_sup = |code: &str| -> &str { user_ids[format!("sup-{}", &code[..12]).as_str()] };
     chunked(
         c,
-        scale.persons,
+        n,
         "persons",
         &mut [&mut person_ins, &mut visit_ins],
         |_, ins| {
-            let id = uuid(&mut rng);
-            let (lon, lat, cell) = settlements.place(&mut rng, &grid);
-            let category = PERSON_CATEGORIES[pick(&mut rng, &pcat)].0;
+            let id = uuid(rng);
+            let (lon, lat, cell) = w.settlements.place(rng, w.grid);
+            let category = PERSON_CATEGORIES[pick(rng, &pcat)].0;
             let (risk, days) = match rng.gen_range(0..100) {
                 0..15 => ("high", 7),
                 15..50 => ("medium", 14),
                 _ => ("low", 30),
             };
-            let worker = worker_of(&cell.code);
-            let registered = now - Duration::days(rng.gen_range(30..1500));
-            let id_number = identity_number(&mut rng);
+            let worker = w.worker_of(&cell.code);
+            let registered = w.now - Duration::days(rng.gen_range(30..1500));
+            let id_number = identity_number(rng);
             let address = format!(
                 "{}{}号",
                 place_name(rng.gen_range(0..120), "路"),
                 rng.gen_range(1..300)
             );
             // Visits from half a year ago (or registration) at about the interval; a few late.
-            let mut t = registered.max(now - Duration::days(180));
+            let mut t = registered.max(w.now - Duration::days(180));
             let (mut last_visit, mut last_outcome, mut last_met) = (None, None, None);
             let mut due = t + Duration::days(days);
             loop {
                 let late = rng.gen_range(0..100) < 12;
                 let next = due - Duration::days(rng.gen_range(0..3))
                     + Duration::days(if late { rng.gen_range(1..10) } else { 0 });
-                if next >= now {
+                if next >= w.now {
                     break;
                 }
                 t = next;
@@ -824,7 +920,7 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
                 let met = outcome == "met";
                 let distance = rng.gen_range(0.0..120.0_f64).round();
                 ins[1].row(&[
-                    lit(uuid(&mut rng)),
+                    lit(uuid(rng)),
                     lit(&id),
                     lit(worker),
                     lit(t),
@@ -851,7 +947,7 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
             ins[0].row(&[
                 lit(&id),
                 lit(category),
-                lit(keyring.encrypt(&chinese_name(&mut rng), &format!("person:{id}:name"))),
+                lit(keyring.encrypt(&chinese_name(rng), &format!("person:{id}:name"))),
                 lit(keyring.encrypt(&id_number, &format!("person:{id}:id_number"))),
                 lit(gridwork_shared::person::mask_id_number(&id_number)),
                 lit(keyring.encrypt(&address, &format!("person:{id}:address"))),
@@ -867,41 +963,43 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
                 lit(next_due),
                 lit(1_i64),
                 lit("gen"),
-                lit(community_sup(&cell.code)),
+                lit(w.community_sup(&cell.code)),
                 lit(registered),
                 lit(last_visit.unwrap_or(registered)),
             ]);
             Ok(())
         },
-    )?;
+    )
+}
 
-    // Safety units, inspected a few times a year; one in ten has an open hazard.
+/// Safety units, inspected a few times a year; one in ten has an open hazard.
+fn write_units(c: &mut DbConn, rng: &mut StdRng, w: &World, n: u64) -> anyhow::Result<()> {
     let kinds = cumulate(UNIT_KINDS.iter().map(|k| k.1));
     let mut unit_ins = Inserter::new(Table::SafetyUnits);
     let mut insp_ins = Inserter::new(Table::Inspections);
     let mut hazard_ins = Inserter::new(Table::Hazards);
     chunked(
         c,
-        scale.units,
+        n,
         "units",
         &mut [&mut unit_ins, &mut insp_ins, &mut hazard_ins],
         |k, ins| {
-            let id = uuid(&mut rng);
-            let (lon, lat, cell) = settlements.place(&mut rng, &grid);
-            let kind = UNIT_KINDS[pick(&mut rng, &kinds)].0;
-            let worker = worker_of(&cell.code);
-            let created = now - Duration::days(rng.gen_range(60..900));
+            let id = uuid(rng);
+            let (lon, lat, cell) = w.settlements.place(rng, w.grid);
+            let kind = UNIT_KINDS[pick(rng, &kinds)].0;
+            let worker = w.worker_of(&cell.code);
+            let created = w.now - Duration::days(rng.gen_range(60..900));
             let inspections = rng.gen_range(0..5);
-            let mut t = now - Duration::days(365).min(now - created);
+            let mut t = w.now - Duration::days(365).min(w.now - created);
             let mut last = None;
             let (mut open, mut earliest) = (0, None);
             for n in 0..inspections {
                 t += Duration::days(rng.gen_range(20..90));
-                if t >= now {
+                if t >= w.now {
                     break;
                 }
                 let hazard = n + 1 == inspections && rng.gen_range(0..10) == 0;
-                let insp = uuid(&mut rng);
+                let insp = uuid(rng);
                 ins[1].row(&[
                     lit(&insp),
                     lit(&id),
@@ -921,7 +1019,7 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
                 if hazard {
                     let deadline = t + Duration::days(rng.gen_range(3..30));
                     ins[2].row(&[
-                        lit(uuid(&mut rng)),
+                        lit(uuid(rng)),
                         lit(&id),
                         lit(&insp),
                         lit("消防通道堵塞"),
@@ -943,7 +1041,7 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
                 }
                 _ => ("none", None, None),
             };
-            let cert_by = cert_by.map(|u| user_ids[u.as_str()]);
+            let cert_by = cert_by.map(|u| w.user_ids[u.as_str()]);
             ins[0].row(&[
                 lit(&id),
                 lit(kind),
@@ -976,16 +1074,13 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
                 lit(earliest),
                 lit(1_i64),
                 lit("gen"),
-                lit(community_sup(&cell.code)),
+                lit(w.community_sup(&cell.code)),
                 lit(created),
                 lit(last.unwrap_or(created)),
             ]);
             Ok(())
         },
-    )?;
-    bulk::analyze(c)?;
-    tracing::info!(secs = start.elapsed().as_secs_f64(), "generated");
-    Ok(manifest)
+    )
 }
 
 #[cfg(test)]
