@@ -1,63 +1,55 @@
 //! The committed diesel schema (`server/src/db/schema.rs`) must match what the migrations
-//! of each engine produce: the same tables, the same columns, and the two engines must
-//! agree on every column's kind and nullability.
+//! of each engine produce: the same tables, the same columns, and every column of the kind
+//! and nullability `schema.rs` declares, on both engines.
 
 use std::collections::BTreeMap;
 
 use diesel::prelude::*;
 use diesel::sql_types::{Integer, Text};
 use gridwork_server::db::DbConn;
-use gridwork_server::db::schema::*;
 use gridwork_tests::{Engine, TestApp};
 
-/// Column names of each table as diesel knows them, read off a rendered `SELECT`.
-fn diesel_columns() -> BTreeMap<String, Vec<String>> {
-    fn cols(sql: String) -> Vec<String> {
-        let list = &sql[sql.find("SELECT ").unwrap() + 7..sql.find(" FROM").unwrap()];
-        list.split(", ")
-            .map(|c| {
-                c.rsplit('.')
-                    .next()
-                    .unwrap()
-                    .trim_matches(['`', '"'])
-                    .to_string()
-            })
-            .collect()
+/// (table → column → (kind, nullable)) as `schema.rs` declares it, read from its
+/// `table!` blocks: `name -> Type,` or `name -> Nullable<Type>,`.
+fn declared() -> Layout {
+    let text = include_str!("../../server/src/db/schema.rs");
+    let mut out = Layout::new();
+    let mut table: Option<String> = None;
+    for line in text.lines().map(str::trim) {
+        if let Some(head) = line.strip_suffix('{').map(str::trim)
+            && let Some((name, _key)) = head.split_once(' ')
+            && head.ends_with(')')
+        {
+            table = Some(name.to_string());
+            out.entry(name.to_string()).or_default();
+            continue;
+        }
+        if line == "}" {
+            table = None;
+            continue;
+        }
+        let (Some(t), Some((col, ty))) = (&table, line.split_once(" -> ")) else {
+            continue;
+        };
+        let ty = ty.trim_end_matches(',');
+        let (ty, nullable) = match ty.strip_prefix("Nullable<") {
+            Some(inner) => (inner.trim_end_matches('>'), true),
+            None => (ty, false),
+        };
+        let kind = match ty {
+            "Text" => "text",
+            "Integer" => "integer",
+            "BigInt" => "bigint",
+            "Double" => "double",
+            "Bool" => "bool",
+            "Timestamp" => "timestamp",
+            other => panic!("{t}.{col}: a type the two engines do not share: {other}"),
+        };
+        out.get_mut(t)
+            .expect("table seen")
+            .insert(col.trim().to_string(), (kind.to_string(), nullable));
     }
-    macro_rules! tables {
-        ($($t:ident),*) => {{
-            let mut m = BTreeMap::new();
-            $(
-                let q = $t::table.select($t::all_columns);
-                m.insert(stringify!($t).to_string(), cols(diesel::debug_query::<diesel::sqlite::Sqlite, _>(&q).to_string()));
-            )*
-            m
-        }};
-    }
-    tables!(
-        regions,
-        users,
-        refresh_tokens,
-        login_attempts,
-        cells,
-        cell_workers,
-        grid_state,
-        audit_log,
-        categories,
-        incidents,
-        incident_history,
-        mediations,
-        photos,
-        visit_intervals,
-        persons,
-        visits,
-        safety_units,
-        inspections,
-        hazards,
-        sync_state,
-        change_log,
-        sync_ops
-    )
+    out
 }
 
 #[derive(QueryableByName, Debug)]
@@ -128,34 +120,59 @@ async fn layout_of(engine: Engine) -> Layout {
     app.with_db(layout).await
 }
 
+/// SQLite keeps a 64-bit integer key as `INTEGER` (its rowid); PostgreSQL says `bigint`.
+fn same_kind(engine: &str, table: &str, col: &str, declared: &str, have: &str) -> bool {
+    declared == have
+        || (engine == "sqlite"
+            && declared == "bigint"
+            && have == "integer"
+            && (table, col) == ("audit_log", "seq"))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn migrations_match_the_committed_schema_on_both_engines() {
-    let expected = diesel_columns();
+    let expected = declared();
+    assert!(expected.len() > 20, "schema.rs was not read: {expected:?}");
     let sqlite = layout_of(Engine::Sqlite).await;
     let pg = layout_of(Engine::Postgres).await;
+    let mut problems = Vec::new();
     for (name, db) in [("sqlite", &sqlite), ("postgres", &pg)] {
-        let tables: Vec<_> = db.keys().cloned().collect();
-        let want: Vec<_> = expected.keys().cloned().collect();
+        let tables: Vec<_> = db.keys().collect();
+        let want: Vec<_> = expected.keys().collect();
         assert_eq!(tables, want, "{name}: tables differ from schema.rs");
         for (table, cols) in &expected {
-            let mut have: Vec<_> = db[table].keys().cloned().collect();
-            let mut want = cols.clone();
-            have.sort();
-            want.sort();
+            let have: Vec<_> = db[table].keys().collect();
+            let want: Vec<_> = cols.keys().collect();
             assert_eq!(
                 have, want,
                 "{name}: columns of {table} differ from schema.rs"
             );
+            for (col, (kind, nullable)) in cols {
+                let (have_kind, have_null) = &db[table][col];
+                if !same_kind(name, table, col, kind, have_kind) {
+                    problems.push(format!(
+                        "{name}: {table}.{col} is {have_kind}, schema.rs says {kind}"
+                    ));
+                }
+                if have_null != nullable {
+                    problems.push(format!(
+                        "{name}: {table}.{col} nullable {have_null}, schema.rs says {nullable}"
+                    ));
+                }
+            }
         }
     }
-    // The two migration trees agree on each column's kind and nullability, except that
-    // SQLite's rowid key is INTEGER where PostgreSQL has BIGINT.
-    for (table, cols) in &sqlite {
-        for (col, (k, null)) in cols {
-            let (pk, pnull) = &pg[table][col];
-            let same_kind = k == pk || (k == "integer" && pk == "bigint" && table == "audit_log");
-            assert!(same_kind, "{table}.{col}: sqlite {k} vs postgres {pk}");
-            assert_eq!(null, pnull, "{table}.{col}: nullability differs");
-        }
-    }
+    assert!(
+        problems.is_empty(),
+        "schema drift:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn schema_rs_is_read_with_kinds_and_nullability() {
+    let d = declared();
+    assert_eq!(d["regions"]["parent_code"], ("text".to_string(), true));
+    assert_eq!(d["users"]["active"], ("bool".to_string(), false));
+    assert_eq!(d["visits"]["distance_m"].0, "double");
 }

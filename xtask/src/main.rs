@@ -195,26 +195,7 @@ fn test() -> anyhow::Result<()> {
         ])
         .current_dir(&r))?;
     // The shared crate must not pull diesel or actix into the web client.
-    let tree = cargo()
-        .args([
-            "tree",
-            "-p",
-            "gridwork-shared",
-            "--target",
-            "wasm32-unknown-unknown",
-            "-e",
-            "normal",
-            "--prefix",
-            "none",
-        ])
-        .current_dir(&r)
-        .output()?;
-    let tree = String::from_utf8_lossy(&tree.stdout);
-    for banned in ["diesel", "actix", "tokio", "libsqlite3"] {
-        if tree.lines().any(|l| l.starts_with(banned)) {
-            bail!("gridwork-shared depends on {banned}");
-        }
-    }
+    check_wasm_dependencies(&r)?;
     // The browser tests drive the built client.
     web()?;
     run_tests(
@@ -222,6 +203,51 @@ fn test() -> anyhow::Result<()> {
             .args(["test", "--workspace", "--no-fail-fast"])
             .current_dir(&r),
     )
+}
+
+/// Crates the wasm32 build of the shared crate must never depend on.
+const BANNED_IN_WASM: &[&str] = &["diesel", "actix", "tokio", "libsqlite3", "pq-sys", "mio"];
+
+/// Fails when the shared crate, as built for wasm32, depends on I/O or server crates — and
+/// when `cargo tree` cannot say (a check that cannot run must not pass).
+fn check_wasm_dependencies(root: &std::path::Path) -> anyhow::Result<()> {
+    let tree = output(
+        cargo()
+            .args([
+                "tree",
+                "-p",
+                "gridwork-shared",
+                "--target",
+                "wasm32-unknown-unknown",
+                "-e",
+                "normal",
+                "--prefix",
+                "none",
+            ])
+            .current_dir(root),
+    )?;
+    let crates: Vec<&str> = tree.lines().filter(|l| !l.trim().is_empty()).collect();
+    if !crates.iter().any(|l| l.starts_with("gridwork-shared ")) {
+        bail!("cargo tree did not list gridwork-shared; cannot check its dependencies:\n{tree}");
+    }
+    if let Some(bad) = banned_in(&crates) {
+        bail!("gridwork-shared depends on {bad} when built for wasm32");
+    }
+    eprintln!(
+        "wasm32: gridwork-shared pulls {} crates, none of {BANNED_IN_WASM:?}",
+        crates.len()
+    );
+    Ok(())
+}
+
+/// The first line of a `cargo tree --prefix none` listing that names a banned crate.
+fn banned_in<'a>(crates: &[&'a str]) -> Option<&'a str> {
+    crates.iter().copied().find(|l| {
+        let name = l.split(' ').next().unwrap_or("");
+        BANNED_IN_WASM.iter().any(|b| {
+            name == *b || name.starts_with(&format!("{b}-")) || name.starts_with(&format!("{b}_"))
+        })
+    })
 }
 
 /// Runs `cargo test`, passing its output through, and closes with one line that adds up
@@ -544,6 +570,7 @@ fn main() -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("openapi") => openapi(),
         Some("layers") => layers::check(&root()),
+        Some("wasm-deps") => check_wasm_dependencies(&root()),
         Some("test") => test(),
         Some("web") => web(),
         Some("bench") => bench::bench(&args[1..]),
@@ -579,9 +606,32 @@ fn main() -> anyhow::Result<()> {
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask <openapi | layers | test | web | bench | bench-web | demo>"
+                "usage: cargo xtask <openapi | layers | wasm-deps | test | web | bench | bench-web | demo>"
             );
             std::process::exit(2);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn banned_crates_are_found_by_name() {
+        assert_eq!(
+            super::banned_in(&[
+                "gridwork-shared v0.1.0",
+                "serde v1.0.0",
+                "diesel_derives v2.3.0"
+            ]),
+            Some("diesel_derives v2.3.0")
+        );
+        assert_eq!(
+            super::banned_in(&["gridwork-shared v0.1.0", "tokio-util v0.7.0"]),
+            Some("tokio-util v0.7.0")
+        );
+        assert_eq!(
+            super::banned_in(&["gridwork-shared v0.1.0", "geo v0.31.0"]),
+            None
+        );
     }
 }

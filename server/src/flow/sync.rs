@@ -7,6 +7,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDateTime;
 use gridwork_shared::ErrorCode;
+use gridwork_shared::api::Cell;
 use gridwork_shared::api::Role;
 use gridwork_shared::sync::{
     Deleted, MAX_OPS, OnIncident, OnPerson, OnUnit, Op, OpResult, OpStatus, Operation,
@@ -486,22 +487,24 @@ impl Window<'_> {
     }
 }
 
-fn changes(
-    state: &AppState,
+/// What a page of the change log changed: per kind, the ids and the cells each was in;
+/// and the cells the caller (a worker) gained or lost by assignment.
+struct Changed<'a> {
+    by_type: BTreeMap<&'a str, BTreeMap<String, BTreeSet<String>>>,
+    gained_cells: BTreeSet<String>,
+    lost_cells: BTreeSet<String>,
+}
+
+fn what_changed<'a>(
     c: &mut DbConn,
     user: &CurrentUser,
-    seq: i64,
-    id: &str,
-) -> Result<PullResponse> {
-    let now = state.clock.now();
-    let rows = db::sync::changes_after(c, seq, id, CHANGES_PAGE)?;
-    let mut out = PullResponse::default();
-    let region = user.region_scope().to_string();
+    rows: &'a [db::sync::Change],
+) -> Result<Changed<'a>> {
     // The latest change per entity, and the cells each entity was in.
     let mut by_type: BTreeMap<&str, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
     let mut gained_cells = BTreeSet::new();
     let mut lost_cells = BTreeSet::new();
-    for ch in &rows {
+    for ch in rows {
         if ch.entity_type == "assignment" {
             if ch.entity_id == user.id {
                 lost_cells.insert(ch.cell_code.clone());
@@ -529,8 +532,25 @@ fn changes(
     } else {
         lost_cells.clear();
     }
-    let mut deleted = BTreeSet::new();
-    // Cells.
+    Ok(Changed {
+        by_type,
+        gained_cells,
+        lost_cells,
+    })
+}
+
+/// The changed and gained cells the caller may see; the others it may have held are
+/// marked deleted.
+fn changed_cells(
+    c: &mut DbConn,
+    user: &CurrentUser,
+    by_type: &BTreeMap<&str, BTreeMap<String, BTreeSet<String>>>,
+    gained_cells: &BTreeSet<String>,
+    lost_cells: &BTreeSet<String>,
+    deleted: &mut BTreeSet<Deleted>,
+) -> Result<Vec<Cell>> {
+    let region = user.region_scope();
+    let mut out = Vec::new();
     let mut cell_codes: BTreeSet<String> = by_type
         .get("cell")
         .map(|m| m.keys().cloned().collect())
@@ -539,8 +559,8 @@ fn changes(
     let scope = cell_scope(user);
     for code in &cell_codes {
         match db::cells::live_in_scope(c, &scope, code)? {
-            Some(row) => out.cells.push(crate::flow::cells::cell_feature(&row)),
-            None if code.starts_with(&region) || lost_cells.contains(code) => {
+            Some(row) => out.push(crate::flow::cells::cell_feature(&row)),
+            None if code.starts_with(region) || lost_cells.contains(code) => {
                 deleted.insert(Deleted {
                     kind: "cell".into(),
                     id: code.clone(),
@@ -549,7 +569,7 @@ fn changes(
             None => {}
         }
     }
-    for code in &lost_cells {
+    for code in lost_cells {
         if db::cells::live_in_scope(c, &scope, code)?.is_none() {
             deleted.insert(Deleted {
                 kind: "cell".into(),
@@ -557,11 +577,31 @@ fn changes(
             });
         }
     }
-    if by_type.contains_key("category") {
-        let changed: BTreeSet<&String> = by_type["category"].keys().collect();
+    Ok(out)
+}
+
+fn changes(
+    state: &AppState,
+    c: &mut DbConn,
+    user: &CurrentUser,
+    seq: i64,
+    id: &str,
+) -> Result<PullResponse> {
+    let now = state.clock.now();
+    let rows = db::sync::changes_after(c, seq, id, CHANGES_PAGE)?;
+    let mut out = PullResponse::default();
+    let region = user.region_scope().to_string();
+    let Changed {
+        by_type,
+        gained_cells,
+        lost_cells,
+    } = what_changed(c, user, &rows)?;
+    let mut deleted = BTreeSet::new();
+    out.cells = changed_cells(c, user, &by_type, &gained_cells, &lost_cells, &mut deleted)?;
+    if let Some(changed) = by_type.get("category") {
         out.categories = db::incidents::categories(c)?
             .iter()
-            .filter(|r| changed.contains(&r.code))
+            .filter(|r| changed.contains_key(&r.code))
             .map(crate::flow::categories::category_of)
             .collect();
     }
