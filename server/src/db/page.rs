@@ -13,6 +13,13 @@ pub struct Cursor {
 }
 
 impl Cursor {
+    pub fn new(created_at: NaiveDateTime, id: &str) -> Cursor {
+        Cursor {
+            created_at,
+            id: id.to_string(),
+        }
+    }
+
     pub fn encode(&self) -> String {
         let raw = format!(
             "{}|{}",

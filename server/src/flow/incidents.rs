@@ -57,6 +57,28 @@ pub fn level_of(row: &IncidentRow) -> Result<Level> {
     Level::parse(&row.level).ok_or_else(|| bad_row("level", &row.level))
 }
 
+/// What the shared rules need to know of an incident.
+pub fn facts_of(row: &IncidentRow) -> Result<Facts<'_>> {
+    Ok(Facts {
+        status: status_of(row)?,
+        level: level_of(row)?,
+        cell_code: &row.cell_code,
+        reporter_id: &row.reporter_id,
+        assignee_id: row.assignee_id.as_deref(),
+        resolver_id: row.resolver_id.as_deref(),
+        conflict: row.conflict,
+    })
+}
+
+/// The caller as the shared rules see it.
+pub fn actor_of(user: &CurrentUser) -> rules::Actor<'_> {
+    rules::Actor {
+        id: &user.id,
+        role: user.role,
+        region_code: &user.region_code,
+    }
+}
+
 /// Unresolved and past due.
 pub fn is_overdue(row: &IncidentRow, now: NaiveDateTime) -> bool {
     store::UNRESOLVED.contains(&row.status.as_str()) && row.due_at < now
@@ -363,20 +385,8 @@ fn act_with(
     db::write_tx(c, |c| {
         check_references(c, user, req)?;
         let row = store::find_in_scope(c, &scope_of(user), id)?.ok_or_else(Error::not_found)?;
-        let facts = Facts {
-            status: status_of(&row)?,
-            level: level_of(&row)?,
-            cell_code: &row.cell_code,
-            reporter_id: &row.reporter_id,
-            assignee_id: row.assignee_id.as_deref(),
-            resolver_id: row.resolver_id.as_deref(),
-            conflict: row.conflict,
-        };
-        let actor = rules::Actor {
-            id: &user.id,
-            role: user.role,
-            region_code: &user.region_code,
-        };
+        let facts = facts_of(&row)?;
+        let actor = actor_of(user);
         rules::authorize(&actor, req.action, &facts).map_err(refusal)?;
         let stale = req.version != row.version;
         if stale && !offline {
@@ -589,11 +599,7 @@ pub fn sees_parties(user: &CurrentUser, row: &IncidentRow) -> Result<bool> {
         resolver_id: row.resolver_id.as_deref(),
         conflict: row.conflict,
     };
-    let actor = rules::Actor {
-        id: &user.id,
-        role: user.role,
-        region_code: &user.region_code,
-    };
+    let actor = actor_of(user);
     Ok(rules::supervises(&actor, &facts) || row.assignee_id.as_deref() == Some(&user.id))
 }
 
@@ -773,10 +779,7 @@ pub fn list(
     let now = state.clock.now_naive();
     let filter = filter_of(user, q, now)?;
     let rows = store::list(c, &scope_of(user), &filter, page)?;
-    let (rows, next) = page::finish(rows, page.limit, |r| Cursor {
-        created_at: r.created_at,
-        id: r.id.clone(),
-    });
+    let (rows, next) = page::finish(rows, page.limit, |r| Cursor::new(r.created_at, &r.id));
     Ok((rows_to_wire(c, &rows, now)?, next))
 }
 
@@ -797,20 +800,8 @@ pub fn detail(
         .iter()
         .map(|m| mediation_to_wire(m, full))
         .collect();
-    let facts = Facts {
-        status: status_of(&row)?,
-        level: level_of(&row)?,
-        cell_code: &row.cell_code,
-        reporter_id: &row.reporter_id,
-        assignee_id: row.assignee_id.as_deref(),
-        resolver_id: row.resolver_id.as_deref(),
-        conflict: row.conflict,
-    };
-    let actor = rules::Actor {
-        id: &user.id,
-        role: user.role,
-        region_code: &user.region_code,
-    };
+    let facts = facts_of(&row)?;
+    let actor = actor_of(user);
     Ok(IncidentDetail {
         incident,
         history,

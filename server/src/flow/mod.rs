@@ -41,3 +41,15 @@ where
         .await
         .map_err(|e| error::Error::Unexpected(anyhow::anyhow!("blocking task failed: {e}")))?
 }
+
+/// One page of a list: `rows` (fetched one past the page) cut to the page, each written
+/// by `wire`, and the cursor of the next page.
+pub fn page_of<R, W>(
+    rows: Vec<R>,
+    page: &PageRequest,
+    key: impl Fn(&R) -> Cursor,
+    wire: impl FnMut(&R) -> error::Result<W>,
+) -> error::Result<(Vec<W>, Option<String>)> {
+    let (rows, next) = crate::db::page::finish(rows, page.limit, key);
+    Ok((rows.iter().map(wire).collect::<error::Result<_>>()?, next))
+}

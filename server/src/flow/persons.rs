@@ -14,12 +14,13 @@ use uuid::Uuid;
 
 use crate::app::state::AppState;
 use crate::db::models::{PersonRow, VisitRow};
-use crate::db::page::{self, Cursor, PageRequest};
+use crate::db::page::{Cursor, PageRequest};
 use crate::db::persons::{self as store, Filter, PersonScope};
 use crate::db::{self, DbConn, audit, to_utc, users};
 use crate::flow::caller::CurrentUser;
 use crate::flow::error::{Error, Result};
 use crate::flow::incidents::body_hash;
+use crate::flow::page_of;
 
 /// The persons a caller may see; volunteers see none (403).
 pub fn scope_of(user: &CurrentUser) -> Result<PersonScope> {
@@ -546,15 +547,12 @@ pub fn list(
         Some(_) => return Err(Error::invalid("archived", "must be true or false")),
     };
     let rows = store::list(c, &scope, &f, page)?;
-    let (rows, next) = page::finish(rows, page.limit, |r| Cursor {
-        created_at: r.created_at,
-        id: r.id.clone(),
-    });
-    let items = rows
-        .iter()
-        .map(|r| item(state, r, now))
-        .collect::<Result<Vec<_>>>()?;
-    Ok((items, next))
+    page_of(
+        rows,
+        page,
+        |r| Cursor::new(r.created_at, &r.id),
+        |r| item(state, r, now),
+    )
 }
 
 /// A person's visits, latest first, if the person is in the caller's scope.
@@ -567,12 +565,12 @@ pub fn visits(
     let scope = scope_of(user)?;
     store::find_in_scope(c, &scope, id)?.ok_or_else(Error::not_found)?;
     let rows = store::visits_of(c, id, page)?;
-    let (rows, next) = page::finish(rows, page.limit, |r| Cursor {
-        created_at: r.visited_at,
-        id: r.id.clone(),
-    });
-    let items = rows.iter().map(visit_to_wire).collect::<Result<Vec<_>>>()?;
-    Ok((items, next))
+    page_of(
+        rows,
+        page,
+        |r| Cursor::new(r.visited_at, &r.id),
+        visit_to_wire,
+    )
 }
 
 /// The caller's persons with a visit due, soonest first (a worker's: those it is
@@ -587,15 +585,12 @@ pub fn due(
     let now = state.clock.now();
     let responsible = (user.role == Role::Worker).then_some(user.id.as_str());
     let rows = store::due(c, &scope, responsible, page)?;
-    let (rows, next) = page::finish(rows, page.limit, |r| Cursor {
-        created_at: r.next_visit_due.expect("filtered on"),
-        id: r.id.clone(),
-    });
-    let items = rows
-        .iter()
-        .map(|r| item(state, r, now))
-        .collect::<Result<Vec<_>>>()?;
-    Ok((items, next))
+    page_of(
+        rows,
+        page,
+        |r| Cursor::new(r.next_visit_due.expect("filtered on"), &r.id),
+        |r| item(state, r, now),
+    )
 }
 
 /// Days between visits per category and risk level.

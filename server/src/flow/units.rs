@@ -16,13 +16,14 @@ use uuid::Uuid;
 
 use crate::app::state::AppState;
 use crate::db::models::{HazardRow, InspectionRow, UnitRow};
-use crate::db::page::{self, Cursor, PageRequest};
+use crate::db::page::{Cursor, PageRequest};
 use crate::db::units::{self as store, Filter, UnitScope};
 use crate::db::{self, DbConn, audit, to_utc};
 use crate::flow::caller::CurrentUser;
 use crate::flow::cells::parse_cell;
 use crate::flow::error::{Error, Result};
 use crate::flow::incidents::body_hash;
+use crate::flow::page_of;
 use crate::flow::regions::parse_region;
 
 pub fn scope_of(user: &CurrentUser) -> Result<UnitScope> {
@@ -421,15 +422,12 @@ pub fn list(
         f.status = Some((s.clone(), now.naive_utc()));
     }
     let rows = store::list(c, &scope, &f, page)?;
-    let (rows, next) = page::finish(rows, page.limit, |r| Cursor {
-        created_at: r.created_at,
-        id: r.id.clone(),
-    });
-    let items = rows
-        .iter()
-        .map(|r| to_wire(r, now))
-        .collect::<Result<Vec<_>>>()?;
-    Ok((items, next))
+    page_of(
+        rows,
+        page,
+        |r| Cursor::new(r.created_at, &r.id),
+        |r| to_wire(r, now),
+    )
 }
 
 /// Records an inspection and answers it with its hazards.

@@ -7,10 +7,11 @@ use uuid::Uuid;
 use crate::app::state::AppState;
 use crate::core::password;
 use crate::db::models::UserRow;
-use crate::db::page::{self, Cursor, PageRequest};
+use crate::db::page::{Cursor, PageRequest};
 use crate::db::{self, DbConn, audit, regions, to_utc, tokens, users};
 use crate::flow::caller::CurrentUser;
 use crate::flow::error::{Error, Result};
+use crate::flow::page_of;
 use crate::flow::parse_id;
 
 fn role_of(row: &UserRow) -> Result<Role> {
@@ -184,12 +185,7 @@ pub fn list(
     page: &PageRequest,
 ) -> Result<(Vec<User>, Option<String>)> {
     let rows = users::list(c, user.region_scope(), page)?;
-    let (rows, next_cursor) = page::finish(rows, page.limit, |r| Cursor {
-        created_at: r.created_at,
-        id: r.id.clone(),
-    });
-    let items = rows.iter().map(user_of).collect::<Result<Vec<_>>>()?;
-    Ok((items, next_cursor))
+    page_of(rows, page, |r| Cursor::new(r.created_at, &r.id), user_of)
 }
 
 /// One user in the caller's scope.

@@ -22,71 +22,31 @@ pub enum ApiError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
+/// The common refusals, spelled as the rules spell them (`flow::error::Error`).
 impl ApiError {
     pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
-        ApiError::Problem {
-            problem: Problem::new(code, detail),
-            retry_after: None,
-        }
-    }
-
-    /// A code answered with another status than its usual one (e.g. `outside_grid` is
-    /// 404 for a lookup but 422 for a report whose location is off the grid).
-    pub fn with_status(code: ErrorCode, status: u16, detail: impl Into<String>) -> Self {
-        let mut problem = Problem::new(code, detail);
-        problem.status = status;
-        ApiError::Problem {
-            problem,
-            retry_after: None,
-        }
+        Error::new(code, detail).into()
     }
 
     pub fn validation(errors: FieldErrors) -> Self {
-        let detail = match errors.0.as_slice() {
-            [one] => format!("{}: {}", one.field, one.message),
-            many => format!("{} fields are invalid", many.len()),
-        };
-        ApiError::Problem {
-            problem: Problem::new(ErrorCode::ValidationFailed, detail).with_errors(errors.0),
-            retry_after: None,
-        }
+        Error::Invalid(errors).into()
     }
 
     /// A single invalid field.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        let mut e = FieldErrors::new();
-        e.push(field, message);
-        Self::validation(e)
-    }
-
-    /// A client-generated id already names another record (or the same id with another body).
-    pub fn id_conflict() -> Self {
-        Self::new(
-            ErrorCode::IdConflict,
-            "this id is already used by another record",
-        )
+        Error::invalid(field, message).into()
     }
 
     pub fn not_found() -> Self {
-        Self::new(ErrorCode::NotFound, "no such record")
+        Error::not_found().into()
     }
 
     pub fn unauthorized(detail: impl Into<String>) -> Self {
-        Self::new(ErrorCode::Unauthorized, detail)
-    }
-
-    pub fn forbidden(detail: impl Into<String>) -> Self {
-        Self::new(ErrorCode::Forbidden, detail)
+        Error::unauthorized(detail).into()
     }
 
     pub fn too_many_attempts(retry_after_secs: u64) -> Self {
-        ApiError::Problem {
-            problem: Problem::new(
-                ErrorCode::TooManyAttempts,
-                format!("too many failed logins; try again in {retry_after_secs} s"),
-            ),
-            retry_after: Some(retry_after_secs),
-        }
+        Error::too_many_attempts(retry_after_secs).into()
     }
 
     pub fn code(&self) -> ErrorCode {
@@ -122,18 +82,22 @@ impl From<Error> for ApiError {
             Error::DependsOnRejected(_) => 424,
             other => other.code().status(),
         };
+        let retry_after = match &e {
+            Error::Throttled { retry_after, .. } => Some(*retry_after),
+            _ => None,
+        };
+        let mut problem = Problem::new(e.code(), e.detail());
+        problem.status = status;
         match e {
             Error::Unexpected(cause) => ApiError::Unexpected(cause),
-            Error::Invalid(errors) => ApiError::validation(errors),
-            Error::Throttled { retry_after, .. } => ApiError::too_many_attempts(retry_after),
-            other => {
-                let mut problem = Problem::new(other.code(), other.detail());
-                problem.status = status;
-                ApiError::Problem {
-                    problem,
-                    retry_after: None,
-                }
-            }
+            Error::Invalid(errors) => ApiError::Problem {
+                problem: problem.with_errors(errors.0),
+                retry_after,
+            },
+            _ => ApiError::Problem {
+                problem,
+                retry_after,
+            },
         }
     }
 }

@@ -40,3 +40,12 @@ impl PageParams {
         Ok(PageRequest { limit, after })
     }
 }
+
+/// `limit` and `cursor` as a list's own query struct carries them.
+pub fn page(limit: &Option<String>, cursor: &Option<String>) -> ApiResult<PageRequest> {
+    PageParams {
+        limit: limit.clone(),
+        cursor: cursor.clone(),
+    }
+    .validate()
+}

@@ -11,7 +11,7 @@ use crate::flow::caller::CurrentUser;
 use crate::flow::incidents::{self as flow, ListQuery};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{Body, parse_query};
-use crate::http::paging::PageParams;
+use crate::http::paging;
 use crate::http::register::{Api, resource};
 
 pub fn configure(api: &mut Api) {
@@ -62,11 +62,7 @@ pub async fn list(
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let q: ListQuery = parse_query(&req)?;
-    let page = PageParams {
-        limit: q.limit.clone(),
-        cursor: q.cursor.clone(),
-    }
-    .validate()?;
+    let page = paging::page(&q.limit, &q.cursor)?;
     let st = state.clone();
     let (items, next_cursor) = state
         .db(move |c| flow::list(&st, c, &user, &q, &page))

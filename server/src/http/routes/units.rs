@@ -12,7 +12,7 @@ use crate::flow::caller::CurrentUser;
 use crate::flow::units::{self as flow, ListQuery, scope_of};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{Body, parse_query, path_uuid};
-use crate::http::paging::PageParams;
+use crate::http::paging;
 use crate::http::register::{Api, resource};
 
 pub fn configure(api: &mut Api) {
@@ -55,11 +55,7 @@ pub async fn list(
 ) -> ApiResult<HttpResponse> {
     scope_of(&user)?;
     let q: ListQuery = parse_query(&req)?;
-    let page = PageParams {
-        limit: q.limit.clone(),
-        cursor: q.cursor.clone(),
-    }
-    .validate()?;
+    let page = paging::page(&q.limit, &q.cursor)?;
     let st = state.clone();
     let (items, next_cursor) = state
         .db(move |c| flow::list(&st, c, &user, &q, &page))
