@@ -590,15 +590,7 @@ pub fn escalate_overdue(state: &AppState, c: &mut DbConn) -> Result<usize> {
 
 /// May this caller see the parties' names and phones of a dispute? Those who handle it.
 pub fn sees_parties(user: &CurrentUser, row: &IncidentRow) -> Result<bool> {
-    let facts = Facts {
-        status: status_of(row)?,
-        level: level_of(row)?,
-        cell_code: &row.cell_code,
-        reporter_id: &row.reporter_id,
-        assignee_id: row.assignee_id.as_deref(),
-        resolver_id: row.resolver_id.as_deref(),
-        conflict: row.conflict,
-    };
+    let facts = facts_of(row)?;
     let actor = actor_of(user);
     Ok(rules::supervises(&actor, &facts) || row.assignee_id.as_deref() == Some(&user.id))
 }
