@@ -128,143 +128,28 @@ pub fn apply(
     let (positions, features): (Vec<usize>, Vec<CellFeature>) = indexed.into_iter().unzip();
     db::write_tx(c, |c| {
         cells::lock_grid(c)?;
-        let now = db::now();
         let communities: Vec<String> = features
             .iter()
             .map(|f| f.community_code.clone())
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        let known: BTreeSet<String> = regions::existing_communities(c, &communities)?
-            .into_iter()
-            .collect();
         let live = cells::live_in_communities(c, &communities)?;
         let live_by_code: HashMap<&str, &CellRow> =
             live.iter().map(|r| (r.code.as_str(), r)).collect();
-
-        let mut unchanged = vec![false; features.len()];
-        for (k, f) in features.iter().enumerate() {
-            let i = positions[k];
-            if !known.contains(&f.community_code) {
-                errors.push(
-                    format!("features[{i}].properties.code"),
-                    format!(
-                        "community {} does not exist; create the region first",
-                        f.community_code
-                    ),
-                );
-            }
-            if let Some(old) = live_by_code.get(f.code.as_str()) {
-                let same_shape = shape_from_text(&old.geometry).is_some_and(|s| s == f.shape);
-                unchanged[k] = same_shape
-                    && old.name == f.name
-                    && f.valid_from
-                        .is_none_or(|t| crate::core::time::to_db(t) == old.valid_from);
-            }
-        }
-
-        // Overlap: against live cells of the same community that this file does not
-        // replace, and between the file's own features.
-        let importing: BTreeSet<&str> = features.iter().map(|f| f.code.as_str()).collect();
-        let others = GridIndex::new(
-            live.iter()
-                .filter(|r| !importing.contains(r.code.as_str()))
-                .filter_map(|r| {
-                    shape_from_text(&r.geometry).map(|s| {
-                        IndexedCell::new(
-                            r.code.clone(),
-                            r.name.clone(),
-                            r.community_code.clone(),
-                            s,
-                        )
-                    })
-                })
-                .collect(),
-        );
-        let incoming = GridIndex::new(
-            features
-                .iter()
-                .enumerate()
-                .map(|(k, f)| {
-                    // Keyed by the feature's index in the file.
-                    IndexedCell::new(
-                        positions[k].to_string(),
-                        f.code.clone(),
-                        f.community_code.clone(),
-                        f.shape.clone(),
-                    )
-                })
-                .collect(),
-        );
-        let total = features.len() as u64;
-        for (k, f) in features.iter().enumerate() {
-            let i = positions[k];
-            for hit in others
-                .overlapping(&f.shape)
-                .filter(|h| h.community_code == f.community_code)
-            {
-                errors.push(
-                    format!("features[{i}].geometry"),
-                    format!("overlaps live cell {} of the same community", hit.code),
-                );
-            }
-            for hit in incoming.overlapping(&f.shape) {
-                let j: usize = hit.code.parse().expect("index key");
-                if j != i
-                    && hit.community_code == f.community_code
-                    && interiors_overlap(&hit.shape, &f.shape)
-                {
-                    errors.push(
-                        format!("features[{i}].geometry"),
-                        format!(
-                            "overlaps features[{j}] ({}) of the same community",
-                            hit.name
-                        ),
-                    );
-                }
-            }
-            if k % 256 == 0 || k + 1 == features.len() {
-                progress("checking overlaps", k as u64 + 1, total);
-            }
-        }
+        let known: BTreeSet<String> = regions::existing_communities(c, &communities)?
+            .into_iter()
+            .collect();
+        check_communities(&features, &positions, &known, &mut errors);
+        check_overlaps(&features, &positions, &live, progress, &mut errors);
         if !errors.is_empty() {
             sort_by_feature(&mut errors);
             return Err(Error::validation(std::mem::take(&mut errors)));
         }
-
-        let mut result = ImportResult {
-            created: 0,
-            updated: 0,
-        };
-        let mut replaced = Vec::new();
-        let mut rows = Vec::new();
-        for (k, f) in features.iter().enumerate() {
-            if unchanged[k] {
-                continue;
-            }
-            if live_by_code.contains_key(f.code.as_str()) {
-                replaced.push(f.code.clone());
-                result.updated += 1;
-            } else {
-                result.created += 1;
-            }
-            rows.push(row_for(f, now));
-        }
-        cells::retire(c, &replaced, now)?;
-        for (n, chunk) in rows.chunks(256).enumerate() {
-            cells::insert(c, chunk)?;
-            progress(
-                "writing",
-                ((n * 256) + chunk.len()) as u64,
-                rows.len() as u64,
-            );
-        }
-        if !rows.is_empty() {
-            cells::bump_grid_version(c)?;
-        }
+        let result = write(c, &features, &live_by_code, progress)?;
         audit::append(
             c,
-            now,
+            db::now(),
             audit::Entry {
                 actor_id: actor.id,
                 action: "cells_import",
@@ -276,4 +161,141 @@ pub fn apply(
         )?;
         Ok(result)
     })
+}
+
+/// Every feature's community must exist.
+fn check_communities(
+    features: &[CellFeature],
+    positions: &[usize],
+    known: &BTreeSet<String>,
+    errors: &mut FieldErrors,
+) {
+    for (k, f) in features.iter().enumerate() {
+        if !known.contains(&f.community_code) {
+            errors.push(
+                format!("features[{}].properties.code", positions[k]),
+                format!(
+                    "community {} does not exist; create the region first",
+                    f.community_code
+                ),
+            );
+        }
+    }
+}
+
+/// Overlap: against live cells of the same community that this file does not replace,
+/// and between the file's own features.
+fn check_overlaps(
+    features: &[CellFeature],
+    positions: &[usize],
+    live: &[CellRow],
+    progress: Progress,
+    errors: &mut FieldErrors,
+) {
+    let importing: BTreeSet<&str> = features.iter().map(|f| f.code.as_str()).collect();
+    let others = GridIndex::new(
+        live.iter()
+            .filter(|r| !importing.contains(r.code.as_str()))
+            .filter_map(|r| {
+                shape_from_text(&r.geometry).map(|s| {
+                    IndexedCell::new(r.code.clone(), r.name.clone(), r.community_code.clone(), s)
+                })
+            })
+            .collect(),
+    );
+    let incoming = GridIndex::new(
+        features
+            .iter()
+            .enumerate()
+            .map(|(k, f)| {
+                // Keyed by the feature's index in the file.
+                IndexedCell::new(
+                    positions[k].to_string(),
+                    f.code.clone(),
+                    f.community_code.clone(),
+                    f.shape.clone(),
+                )
+            })
+            .collect(),
+    );
+    let total = features.len() as u64;
+    for (k, f) in features.iter().enumerate() {
+        let i = positions[k];
+        for hit in others
+            .overlapping(&f.shape)
+            .filter(|h| h.community_code == f.community_code)
+        {
+            errors.push(
+                format!("features[{i}].geometry"),
+                format!("overlaps live cell {} of the same community", hit.code),
+            );
+        }
+        for hit in incoming.overlapping(&f.shape) {
+            let j: usize = hit.code.parse().expect("index key");
+            if j != i
+                && hit.community_code == f.community_code
+                && interiors_overlap(&hit.shape, &f.shape)
+            {
+                errors.push(
+                    format!("features[{i}].geometry"),
+                    format!(
+                        "overlaps features[{j}] ({}) of the same community",
+                        hit.name
+                    ),
+                );
+            }
+        }
+        if k % 256 == 0 || k + 1 == features.len() {
+            progress("checking overlaps", k as u64 + 1, total);
+        }
+    }
+}
+
+/// Writes the new and changed cells (a changed cell is retired and inserted anew; an
+/// unchanged one is left alone) and bumps the grid version when anything changed.
+fn write(
+    c: &mut DbConn,
+    features: &[CellFeature],
+    live_by_code: &HashMap<&str, &CellRow>,
+    progress: Progress,
+) -> Result<ImportResult> {
+    let now = db::now();
+    let mut result = ImportResult {
+        created: 0,
+        updated: 0,
+    };
+    let mut replaced = Vec::new();
+    let mut rows = Vec::new();
+    for f in features {
+        match live_by_code.get(f.code.as_str()) {
+            Some(old) if unchanged(old, f) => continue,
+            Some(_) => {
+                replaced.push(f.code.clone());
+                result.updated += 1;
+            }
+            None => result.created += 1,
+        }
+        rows.push(row_for(f, now));
+    }
+    cells::retire(c, &replaced, now)?;
+    for (n, chunk) in rows.chunks(256).enumerate() {
+        cells::insert(c, chunk)?;
+        progress(
+            "writing",
+            ((n * 256) + chunk.len()) as u64,
+            rows.len() as u64,
+        );
+    }
+    if !rows.is_empty() {
+        cells::bump_grid_version(c)?;
+    }
+    Ok(result)
+}
+
+/// A live cell the file gives again with the same shape, name and start.
+fn unchanged(old: &CellRow, f: &CellFeature) -> bool {
+    shape_from_text(&old.geometry).is_some_and(|s| s == f.shape)
+        && old.name == f.name
+        && f.valid_from
+            .is_none_or(|t| crate::core::time::to_db(t) == old.valid_from)
 }
