@@ -328,26 +328,19 @@ pub trait Record: Serialize + DeserializeOwned + 'static {
     fn key(&self) -> String;
 }
 
-impl Record for Incident {
-    const KIND: &'static str = "incident";
-    fn key(&self) -> String {
-        self.id.to_string()
-    }
+/// Records kept under their `id`.
+macro_rules! keyed_by_id {
+    ($($record:ty => $kind:literal),*) => {$(
+        impl Record for $record {
+            const KIND: &'static str = $kind;
+            fn key(&self) -> String {
+                self.id.to_string()
+            }
+        }
+    )*};
 }
 
-impl Record for PersonItem {
-    const KIND: &'static str = "person";
-    fn key(&self) -> String {
-        self.id.to_string()
-    }
-}
-
-impl Record for Unit {
-    const KIND: &'static str = "unit";
-    fn key(&self) -> String {
-        self.id.to_string()
-    }
-}
+keyed_by_id!(Incident => "incident", PersonItem => "person", Unit => "unit");
 
 impl Record for Cell {
     const KIND: &'static str = "cell";
