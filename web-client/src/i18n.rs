@@ -11,6 +11,9 @@ use gridwork_shared::api::Role;
 use gridwork_shared::incident::{Action, Level, Severity, Status};
 use gridwork_shared::person::{Outcome, RiskLevel};
 use gridwork_shared::safety::UnitStatus;
+use serde::Deserialize;
+use serde::de::IntoDeserializer;
+use serde::de::value::StrDeserializer;
 
 thread_local! {
     static ENGLISH: Cell<bool> = Cell::new(
@@ -274,13 +277,12 @@ pub fn outcome(o: Outcome) -> Text {
     }
 }
 
-/// A unit's status as its record gives it; anything else reads "not inspected".
-pub fn unit_status(s: &str) -> Text {
-    match UnitStatus::parse(s) {
-        Some(UnitStatus::Safe) => Text::UnitSafe,
-        Some(UnitStatus::Hazard) => Text::UnitHazard,
-        Some(UnitStatus::Overdue) => Text::UnitOverdue,
-        Some(UnitStatus::Unknown) | None => Text::UnitUnknown,
+pub fn unit_status(s: UnitStatus) -> Text {
+    match s {
+        UnitStatus::Safe => Text::UnitSafe,
+        UnitStatus::Hazard => Text::UnitHazard,
+        UnitStatus::Overdue => Text::UnitOverdue,
+        UnitStatus::Unknown => Text::UnitUnknown,
     }
 }
 
@@ -293,7 +295,7 @@ pub fn role(r: Role) -> Text {
     }
 }
 
-/// A word from a record — a status, a level, or the step of a history entry — in the current
+/// A word of a history entry — the step taken, or the status it led to — in the current
 /// language; empty for a word this client does not know.
 pub fn word(s: &str) -> &'static str {
     word_key(s).map(t).unwrap_or_default()
@@ -304,9 +306,8 @@ fn word_key(s: &str) -> Option<Text> {
         .map(status)
         .or_else(|| Level::parse(s).map(level))
         .or_else(|| {
-            serde_json::from_value::<Action>(serde_json::Value::from(s))
-                .ok()
-                .map(action)
+            let word: StrDeserializer<'_, serde::de::value::Error> = s.into_deserializer();
+            Action::deserialize(word).ok().map(action)
         })
         .or(match s {
             "report" => Some(Text::Reporting),
@@ -351,7 +352,6 @@ mod tests {
         // "rework" is both a status and the step that leads to it: one label.
         assert_eq!(word_key("rework"), Some(Text::Rework));
         assert_eq!(word_key("no such word"), None);
-        assert_eq!(unit_status("unknown"), unit_status(""));
     }
 
     /// The `.rs` files of the client, and its map script.

@@ -1,7 +1,8 @@
 //! Which workers look after a cell: the admin screen's form (cell typed in) and the map's
 //! (cell picked by a tap). Shows the cell's current workers and saves the new set.
 
-use serde_json::{Value, json};
+use gridwork_shared::api::{CellAssignment, CellWorkers, Role};
+use uuid::Uuid;
 use yew::prelude::*;
 
 use super::form::{lines, on_input};
@@ -19,26 +20,19 @@ pub struct Props {
 #[component]
 pub fn Assign(props: &Props) -> Html {
     let users = use_users(true, 0);
-    let workers: Vec<&Value> = users.iter().filter(|u| u["role"] == "worker").collect();
+    let workers: Vec<_> = users.iter().filter(|u| u.role == Role::Worker).collect();
     let cell = use_state(|| props.cell.to_string());
-    let chosen = use_state(Vec::<String>::new);
+    let chosen = use_state(Vec::<Uuid>::new);
     let message = use_state(Vec::<String>::new);
     // A cell picked on the map: who looks after it now.
     let current = use_loaded(props.cell.clone(), |picked| async move {
         if picked.is_empty() {
             return None;
         }
-        let r = api::get::<Value>(&format!("/api/v1/cells/{picked}/workers"))
+        let r = api::get::<CellAssignment>(&format!("/api/v1/cells/{picked}/workers"))
             .await
             .ok()?;
-        let ids: Vec<String> = r["workers"]
-            .as_array()
-            .map(|w| {
-                w.iter()
-                    .filter_map(|u| u["id"].as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let ids: Vec<Uuid> = r.workers.iter().map(|u| u.id).collect();
         Some((picked, ids))
     });
     {
@@ -55,14 +49,14 @@ pub fn Assign(props: &Props) -> Html {
             }
         });
     }
-    let toggle = |id: String| {
+    let toggle = |id: Uuid| {
         let chosen = chosen.clone();
         Callback::from(move |_| {
             let mut c = (*chosen).clone();
             if let Some(i) = c.iter().position(|x| *x == id) {
                 c.remove(i);
             } else {
-                c.push(id.clone());
+                c.push(id);
             }
             chosen.set(c);
         })
@@ -71,21 +65,22 @@ pub fn Assign(props: &Props) -> Html {
         let (cell, chosen, message) = (cell.clone(), chosen.clone(), message.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (code, ids, message) = ((*cell).clone(), (*chosen).clone(), message.clone());
+            let code = (*cell).clone();
+            let body = CellWorkers {
+                worker_ids: (*chosen).clone(),
+            };
+            let message = message.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let path = format!("/api/v1/cells/{code}/workers");
-                match api::put::<Value, Value>(&path, &json!({"worker_ids": ids})).await {
+                match api::put::<_, CellAssignment>(&path, &body).await {
                     Ok(r) => message.set(vec![format!(
                         "✓ {}: {}",
-                        r["code"].as_str().unwrap_or_default(),
-                        r["workers"]
-                            .as_array()
-                            .map(|w| w
-                                .iter()
-                                .filter_map(|u| u["display_name"].as_str())
-                                .collect::<Vec<_>>()
-                                .join("、"))
-                            .unwrap_or_default()
+                        r.code,
+                        r.workers
+                            .iter()
+                            .map(|u| u.display_name.as_str())
+                            .collect::<Vec<_>>()
+                            .join("、")
                     )]),
                     Err(e) => message.set(e.lines()),
                 }
@@ -101,10 +96,9 @@ pub fn Assign(props: &Props) -> Html {
                         oninput={on_input(&cell)} /></label>
                 } } else { html! { <p><strong>{ format!("{}: {}", t(Text::Cell), *cell) }</strong></p> } } }
                 <div class="checks">
-                    { for workers.iter().map(|u| {
-                        let id = u["id"].as_str().unwrap_or_default().to_string();
-                        html!{ <label class="check"><input type="checkbox" checked={chosen.contains(&id)} onclick={toggle(id.clone())} />
-                            { format!("{} ({})", u["display_name"].as_str().unwrap_or_default(), u["region_code"].as_str().unwrap_or_default()) }</label> }
+                    { for workers.iter().map(|u| html!{
+                        <label class="check"><input type="checkbox" checked={chosen.contains(&u.id)} onclick={toggle(u.id)} />
+                            { format!("{} ({})", u.display_name, u.region_code) }</label>
                     }) }
                 </div>
                 <button class="primary" type="submit">{ t(Text::Save) }</button>

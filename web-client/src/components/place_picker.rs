@@ -1,6 +1,7 @@
 //! The report's place picker: a map of the caller's cells drawn from the phone's copy (so it
 //! works with no signal), centred on the place so far; a tap sets the place.
 
+use gridwork_shared::api::{Cell, FeatureCollection};
 use yew::prelude::*;
 
 use crate::hooks::use_map_event;
@@ -36,14 +37,13 @@ pub fn PlacePicker(props: &PlacePickerProps) -> Html {
                     onerror.emit(e);
                     return;
                 }
-                let cells = queue::records("cell").await;
-                let fc = serde_json::json!({"type": "FeatureCollection", "features": cells});
+                let cells = FeatureCollection::new(queue::records::<Cell>().await);
                 let number = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
                 let drawn = map::call_map_script(
                     "gridworkPick",
                     &[
                         "pick-map".into(),
-                        fc.to_string().into(),
+                        map::json(&cells).into(),
                         map::tiles().into(),
                         number(&place.0).into(),
                         number(&place.1).into(),

@@ -1,6 +1,6 @@
 //! Sending what the user did: to the queue first, then a sync round, then the next screen.
 
-use serde_json::Value;
+use gridwork_shared::sync::Operation;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -30,13 +30,7 @@ impl FieldForm {
     /// Queues a field operation (then the form's photo, if any, for `owner`: it uploads once
     /// the operation applied), asks for a sync and goes to `then`; on failure shows the error
     /// in the form instead.
-    pub fn send(
-        &self,
-        kind: &'static str,
-        body: Value,
-        owner: Option<(PhotoOwner, String)>,
-        then: Route,
-    ) {
+    pub fn send(&self, operation: Operation, owner: Option<(PhotoOwner, String)>, then: Route) {
         let photo = owner.zip((*self.photo).clone());
         let FieldForm {
             error,
@@ -45,7 +39,7 @@ impl FieldForm {
             ..
         } = self.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            let queued = match queue::enqueue(kind, body).await {
+            let queued = match queue::enqueue(operation).await {
                 Ok(()) => match photo {
                     Some(((owner, id), jpeg)) => {
                         queue::enqueue_photo(owner, &id, jpeg.to_vec()).await

@@ -5,11 +5,12 @@ use std::cell::Cell;
 use std::future::Future;
 use std::rc::Rc;
 
-use serde_json::Value;
+use gridwork_shared::api::User;
 use yew::prelude::*;
 
 use super::use_session;
-use crate::services::{api, queue};
+use crate::services::api;
+use crate::services::queue::{self, Record};
 
 /// Set when the effect that started a task runs again (its inputs changed) or its screen
 /// closes: the task's answer is then out of date and must not overwrite a newer one that
@@ -68,24 +69,24 @@ where
     use_loaded(generation, move |_| load())
 }
 
-/// The local record of `kind` (`person`, `unit`, `incident`) with this id, read again after
-/// every pull; `None` until it is read or when the phone does not have it.
+/// The local record (a person, a unit…) with this id, read again after every pull; `None`
+/// until it is read or when the phone does not have it.
 #[hook]
-pub fn use_local_record(kind: &'static str, id: &str) -> Option<Value> {
+pub fn use_local_record<R: Record + Clone>(id: &str) -> Option<R> {
     let generation = use_session().generation;
     let record = use_loaded((id.to_string(), generation), move |(id, _)| async move {
-        queue::records(kind)
+        queue::records::<R>()
             .await
             .into_iter()
-            .find(|r| r["id"] == id.as_str())
+            .find(|r| r.key() == id)
     });
-    (*record).clone().flatten().filter(|r| r["id"] == id)
+    (*record).clone().flatten().filter(|r| r.key() == id)
 }
 
 /// The users the caller may see (`GET /users`), when `wanted`; loaded again when `reload`
 /// changes. Empty until they come, when not wanted, and with no network.
 #[hook]
-pub fn use_users(wanted: bool, reload: u32) -> Rc<Vec<Value>> {
+pub fn use_users(wanted: bool, reload: u32) -> Rc<Vec<User>> {
     let users = use_loaded((wanted, reload), |(wanted, _)| async move {
         match wanted {
             true => Rc::new(api::users().await.unwrap_or_default()),

@@ -1,7 +1,7 @@
 //! Admin screens: users, cell import (every bad feature shown), workers for a cell.
 
-use gridwork_shared::api::Role;
-use serde_json::{Value, json};
+use gridwork_shared::api::{ImportResult, NewUser, Role, User};
+use serde::de::IgnoredAny;
 use yew::prelude::*;
 
 use crate::components::assign::Assign;
@@ -17,16 +17,28 @@ const ROLES: [Role; 4] = [Role::Worker, Role::Supervisor, Role::Volunteer, Role:
 pub fn Admin() -> Html {
     let reload = use_state(|| 0u32);
     let users = use_users(true, *reload);
-    let form = use_state(
-        || json!({"username": "", "password": "", "role": "worker", "region_code": "", "display_name": ""}),
-    );
+    let form = use_state(|| NewUser {
+        username: String::new(),
+        password: String::new(),
+        role: Role::Worker,
+        region_code: String::new(),
+        display_name: None,
+    });
     let user_msg = use_state(Vec::<String>::new);
     let import_msg = use_state(Vec::<String>::new);
-    let set_field = |key: &'static str| {
+    let set_field = |set: fn(&mut NewUser, String)| {
         let form = form.clone();
         Callback::from(move |e: InputEvent| {
             let mut f = (*form).clone();
-            f[key] = json!(input_value(&e));
+            set(&mut f, input_value(&e));
+            form.set(f);
+        })
+    };
+    let set_role = {
+        let form = form.clone();
+        Callback::from(move |e: Event| {
+            let mut f = (*form).clone();
+            f.role = Role::parse(&select_value(&e)).unwrap_or(f.role);
             form.set(f);
         })
     };
@@ -34,18 +46,12 @@ pub fn Admin() -> Html {
         let (form, user_msg, reload) = (form.clone(), user_msg.clone(), reload.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let mut body = (*form).clone();
-            if body["display_name"] == "" {
-                body.as_object_mut().expect("object").remove("display_name");
-            }
+            let body = (*form).clone();
             let (user_msg, reload) = (user_msg.clone(), reload.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match api::post::<Value, Value>("/api/v1/users", &body).await {
+                match api::post::<NewUser, User>("/api/v1/users", &body).await {
                     Ok(u) => {
-                        user_msg.set(vec![format!(
-                            "✓ {}",
-                            u["username"].as_str().unwrap_or_default()
-                        )]);
+                        user_msg.set(vec![format!("✓ {}", u.username)]);
                         reload.set(*reload + 1);
                     }
                     Err(e) => user_msg.set(e.lines()),
@@ -66,26 +72,25 @@ pub fn Admin() -> Html {
                     .await
                     .ok()
                     .and_then(|v| v.as_string());
-                let Some(doc) = text.and_then(|t| serde_json::from_str::<Value>(&t).ok()) else {
+                // The file goes to the server as it is, which checks every feature in it; only
+                // what is not JSON at all is stopped here.
+                let Some(doc) = text.filter(|t| serde_json::from_str::<IgnoredAny>(t).is_ok())
+                else {
                     import_msg.set(vec![t(Text::NotJson).to_string()]);
                     return;
                 };
-                match api::post::<Value, Value>("/api/v1/cells/import", &doc).await {
+                match api::post_json::<ImportResult>("/api/v1/cells/import", doc).await {
                     Ok(r) => import_msg.set(vec![format!(
                         "✓ {} {}, {} {}",
                         t(Text::Created),
-                        r["created"],
+                        r.created,
                         t(Text::Updated),
-                        r["updated"]
+                        r.updated
                     )]),
                     Err(e) => import_msg.set(e.lines()),
                 }
             });
         })
-    };
-    let role_of = |u: &Value| {
-        let r = u["role"].as_str().unwrap_or_default();
-        Role::parse(r).map(|r| t(role(r))).unwrap_or(r).to_string()
     };
     html! {
         <Page wide=true>
@@ -98,23 +103,23 @@ pub fn Admin() -> Html {
             <section class="card">
                 <h2>{ t(Text::Users) }</h2>
                 <form onsubmit={create} class="grid">
-                    <input name="new_username" placeholder={t(Text::Username)} oninput={set_field("username")} />
-                    <input name="new_password" type="password" placeholder={t(Text::Password)} oninput={set_field("password")} />
-                    <select name="new_role" onchange={let f = form.clone(); move |e: Event| { let mut v = (*f).clone(); v["role"] = json!(select_value(&e)); f.set(v); }}>
+                    <input name="new_username" placeholder={t(Text::Username)} oninput={set_field(|f, v| f.username = v)} />
+                    <input name="new_password" type="password" placeholder={t(Text::Password)} oninput={set_field(|f, v| f.password = v)} />
+                    <select name="new_role" onchange={set_role}>
                         { for ROLES.iter().map(|r| html!{ <option value={r.as_str()}>{ t(role(*r)) }</option> }) }
                     </select>
-                    <input name="new_region" placeholder="500117001001" oninput={set_field("region_code")} />
-                    <input name="new_display_name" placeholder={t(Text::DisplayName)} oninput={set_field("display_name")} />
+                    <input name="new_region" placeholder="500117001001" oninput={set_field(|f, v| f.region_code = v)} />
+                    <input name="new_display_name" placeholder={t(Text::DisplayName)} oninput={set_field(|f, v| f.display_name = Some(v).filter(|v| !v.is_empty()))} />
                     <button class="primary" type="submit">{ t(Text::Create) }</button>
                 </form>
                 <div data-testid="user-result">{ lines(&user_msg[..]) }</div>
                 <table class="users">
                     <tr><th>{ t(Text::Username) }</th><th>{ t(Text::DisplayName) }</th><th>{ t(Text::Role) }</th><th>{ t(Text::Region) }</th></tr>
                     { for users.iter().map(|u| html!{ <tr>
-                        <td>{ u["username"].as_str().unwrap_or_default() }</td>
-                        <td>{ u["display_name"].as_str().unwrap_or_default() }</td>
-                        <td>{ role_of(u) }</td>
-                        <td>{ u["region_code"].as_str().unwrap_or_default() }</td>
+                        <td>{ &u.username }</td>
+                        <td>{ &u.display_name }</td>
+                        <td>{ t(role(u.role)) }</td>
+                        <td>{ &u.region_code }</td>
                     </tr> }) }
                 </table>
             </section>

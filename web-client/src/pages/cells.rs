@@ -8,18 +8,18 @@ use crate::components::list::{chip, incident_item, person_item};
 use crate::components::page::{Back, Page};
 use crate::hooks::use_local;
 use crate::i18n::{Text, t};
-use crate::logic::{CellWork, cell_work, now_rfc3339};
+use crate::logic::{CellWork, cell_work};
 use crate::services::queue;
 
 #[component]
 pub fn MyCells() -> Html {
     let cells = use_local(|| async {
         cell_work(
-            &queue::records("cell").await,
-            &queue::records("incident").await,
-            &queue::records("person").await,
-            &queue::records("unit").await,
-            &now_rfc3339(),
+            &queue::records().await,
+            &queue::records().await,
+            &queue::records().await,
+            &queue::records().await,
+            chrono::Utc::now(),
         )
     });
     let body = match &*cells {

@@ -1,7 +1,7 @@
 //! The assessment figures (考评) of the supervisor's region and of each region under it, for
 //! a date range (default: what the server picks, the current month). Needs the network.
 
-use serde_json::Value;
+use gridwork_shared::stats::{StatFigures, Stats};
 use yew::prelude::*;
 
 use crate::components::form::{alert, on_input};
@@ -11,25 +11,24 @@ use crate::i18n::{Text, t};
 use crate::services::api;
 
 /// A rate as a whole percentage ("—" when there was nothing to measure).
-pub fn percent(v: &Value) -> String {
-    match v.as_f64() {
+pub fn percent(rate: Option<f64>) -> String {
+    match rate {
         Some(r) => format!("{}%", (r * 100.0).round() as i64),
         None => "—".into(),
     }
 }
 
-fn row(name: &str, f: &Value) -> Html {
-    let n = |k: &str| f[k].as_i64().unwrap_or(0).to_string();
+fn row(name: &str, f: &StatFigures) -> Html {
     html! {
         <tr>
             <th scope="row">{ name.to_string() }</th>
-            <td>{ n("filed") }</td>
-            <td>{ n("closed") }</td>
-            <td>{ percent(&f["closed_on_time_rate"]) }</td>
-            <td>{ percent(&f["rework_rate"]) }</td>
-            <td>{ percent(&f["visits_on_time_rate"]) }</td>
-            <td>{ n("inspections") }</td>
-            <td>{ n("hazards_open") }</td>
+            <td>{ f.filed }</td>
+            <td>{ f.closed }</td>
+            <td>{ percent(f.closed_on_time_rate) }</td>
+            <td>{ percent(f.rework_rate) }</td>
+            <td>{ percent(f.visits_on_time_rate) }</td>
+            <td>{ f.inspections }</td>
+            <td>{ f.hazards_open }</td>
         </tr>
     }
 }
@@ -49,7 +48,7 @@ pub fn Figures() -> Html {
             q.push(format!("to={to}"));
         }
         let path = format!("/api/v1/stats?{}", q.join("&"));
-        api::get::<Value>(&path).await.map_err(|e| e.message())
+        api::get::<Stats>(&path).await.map_err(|e| e.message())
     });
     html! {
         <Page>
@@ -63,7 +62,7 @@ pub fn Figures() -> Html {
                 Some(Err(e)) => alert(&Some(e.clone())),
                 Some(Ok(s)) => html! {
                     <div class="scroll">
-                    <p><small>{ format!("{} – {}", s["from"].as_str().unwrap_or_default(), s["to"].as_str().unwrap_or_default()) }</small></p>
+                    <p><small>{ format!("{} – {}", s.from, s.to) }</small></p>
                     <table class="figures" data-testid="figures">
                         <thead><tr>
                             <th>{ t(Text::Region) }</th><th>{ t(Text::Filed) }</th><th>{ t(Text::ClosedCount) }</th>
@@ -71,8 +70,8 @@ pub fn Figures() -> Html {
                             <th>{ t(Text::Inspections) }</th><th>{ t(Text::HazardsOpen) }</th>
                         </tr></thead>
                         <tbody>
-                            { row(t(Text::Overall), &s["overall"]) }
-                            { for s["children"].as_array().cloned().unwrap_or_default().iter().map(|c| row(c["name"].as_str().unwrap_or_default(), c)) }
+                            { row(t(Text::Overall), &s.overall) }
+                            { for s.children.iter().map(|c| row(&c.name, &c.figures)) }
                         </tbody>
                     </table>
                     </div>

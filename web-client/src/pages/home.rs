@@ -1,6 +1,7 @@
 //! The first screen: what to do today — incidents and visits due.
 
 use gridwork_shared::api::Role;
+use gridwork_shared::incident::Incident;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -9,18 +10,14 @@ use crate::components::list::{incident_item, person_item};
 use crate::components::page::Page;
 use crate::hooks::{use_local, use_session};
 use crate::i18n::{Text, t};
-use crate::logic::visits_due;
+use crate::logic::{newest_first, visits_due};
 use crate::services::queue;
 
 #[component]
 pub fn Home() -> Html {
     let session = use_session();
-    let incidents = use_local(|| async {
-        let mut list = queue::records("incident").await;
-        list.sort_by(|a, b| b["created_at"].as_str().cmp(&a["created_at"].as_str()));
-        list
-    });
-    let persons = use_local(|| async { visits_due(queue::records("person").await) });
+    let incidents = use_local(|| async { newest_first(queue::records::<Incident>().await) });
+    let persons = use_local(|| async { visits_due(queue::records().await) });
     let Some(me) = session.me.clone() else {
         return html! { <Redirect<Route> to={Route::Login} /> };
     };

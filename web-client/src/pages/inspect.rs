@@ -2,7 +2,8 @@
 //! photo. The inspection is queued first and pushed when the server answers.
 
 use chrono::{Duration, Utc};
-use gridwork_shared::safety::{InspectionResult, NewHazard, NewInspection};
+use gridwork_shared::safety::{InspectionResult, NewHazard, NewInspection, Unit, UnitStatus};
+use gridwork_shared::sync::{OnUnit, Operation};
 use yew::prelude::*;
 
 use crate::app::Route;
@@ -12,7 +13,7 @@ use crate::components::page::{Back, Page, Waiting};
 use crate::components::photo_field::PhotoField;
 use crate::hooks::{use_field_form, use_local_record};
 use crate::i18n::{Text, t, unit_status};
-use crate::logic::{PhotoOwner, registered_place};
+use crate::logic::PhotoOwner;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -21,7 +22,7 @@ pub struct Props {
 
 #[component]
 pub fn Inspect(props: &Props) -> Html {
-    let unit = use_local_record("unit", &props.id);
+    let unit = use_local_record::<Unit>(&props.id);
     let result = use_state(|| "safe".to_string());
     let hazard = use_state(String::new);
     let days = use_state(|| "7".to_string());
@@ -53,7 +54,7 @@ pub fn Inspect(props: &Props) -> Html {
             let ins = NewInspection {
                 id: uuid::Uuid::new_v4(),
                 inspected_at: now,
-                location: registered_place(&u),
+                location: u.location,
                 result: res,
                 hazards,
                 note: (*note).clone(),
@@ -62,22 +63,24 @@ pub fn Inspect(props: &Props) -> Html {
                 form.fail(field_errors(&errs));
                 return;
             }
-            let mut body = serde_json::to_value(&ins).expect("serializes");
-            body["unit_id"] = u["id"].clone();
             let owner = (PhotoOwner::Inspection, ins.id.to_string());
-            form.send("inspection.create", body, Some(owner), Route::Units);
+            let operation = Operation::InspectionCreate(OnUnit {
+                unit_id: u.id,
+                body: ins,
+            });
+            form.send(operation, Some(owner), Route::Units);
         })
     };
-    let status = |s: &str| t(unit_status(s));
+    let status = |s: UnitStatus| t(unit_status(s));
     html! {
         <Page>
             <form class="card" onsubmit={submit}>
-                <h1>{ format!("{} · {}", t(Text::Inspect), u["name"].as_str().unwrap_or_default()) }</h1>
-                <p>{ chip(status(u["status"].as_str().unwrap_or_default()), false) }</p>
+                <h1>{ format!("{} · {}", t(Text::Inspect), u.name) }</h1>
+                <p>{ chip(status(u.status), false) }</p>
                 <label>{ t(Text::Result) }
                     <select name="result" onchange={on_select(&result)}>
-                        <option value="safe" selected={*result == "safe"}>{ status("safe") }</option>
-                        <option value="hazard" selected={*result == "hazard"}>{ status("hazard") }</option>
+                        <option value="safe" selected={*result == "safe"}>{ status(UnitStatus::Safe) }</option>
+                        <option value="hazard" selected={*result == "hazard"}>{ status(UnitStatus::Hazard) }</option>
                     </select>
                 </label>
                 { if *result == "hazard" { html! {

@@ -3,6 +3,7 @@
 //! workers.
 
 use gridwork_shared::api::Role;
+use gridwork_shared::stats::MapCells;
 use yew::prelude::*;
 
 use crate::components::assign::Assign;
@@ -28,14 +29,14 @@ pub fn MapPage() -> Html {
     // Drawn once: the map script, then the cells; what went wrong, if anything.
     let drawn = use_loaded((), |_| async {
         map::leaflet().await?;
-        let fc = api::get::<serde_json::Value>("/api/v1/map/cells")
+        let cells = api::get::<MapCells>("/api/v1/map/cells")
             .await
             .map_err(|e| e.message())?;
         map::call_map_script(
             "gridworkMap",
             &[
                 "map".into(),
-                fc.to_string().into(),
+                map::json(&cells).into(),
                 map::tiles().into(),
                 map::tooltip_labels().into(),
             ],

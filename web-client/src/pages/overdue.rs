@@ -1,24 +1,26 @@
 //! Overdue visits in the supervisor's area: who, where, since when, and who is responsible.
 //! From the server's masked list when online; from the device otherwise.
 
-use serde_json::Value;
+use gridwork_shared::api::Page as Listed;
+use gridwork_shared::person::PersonItem;
 use yew::prelude::*;
 
 use crate::components::list::overdue_person_item;
 use crate::components::page::{Back, Page};
 use crate::hooks::use_local;
 use crate::i18n::{Text, t};
-use crate::logic::{now_rfc3339, overdue_persons};
+use crate::logic::overdue_persons;
 use crate::services::{api, queue};
 
 #[component]
 pub fn OverdueVisits() -> Html {
     let persons = use_local(|| async {
-        let list = match api::get::<Value>("/api/v1/persons?due=overdue&limit=500").await {
-            Ok(page) => page["items"].as_array().cloned().unwrap_or_default(),
-            Err(_) => queue::records("person").await,
-        };
-        overdue_persons(list, &now_rfc3339())
+        let list =
+            match api::get::<Listed<PersonItem>>("/api/v1/persons?due=overdue&limit=500").await {
+                Ok(page) => page.items,
+                Err(_) => queue::records().await,
+            };
+        overdue_persons(list, chrono::Utc::now())
     });
     html! {
         <Page>

@@ -1,8 +1,8 @@
 //! The supervisor's incident queue: filters by status, level, overdue and offline conflict;
 //! from the server when online, from the device otherwise (the same rule either way).
 
-use gridwork_shared::incident::{Level, Status};
-use serde_json::Value;
+use gridwork_shared::api::Page as Listed;
+use gridwork_shared::incident::{Incident, Level, Status};
 use yew::prelude::*;
 
 use crate::components::form::select_value;
@@ -10,7 +10,7 @@ use crate::components::list::incident_item;
 use crate::components::page::{Back, Page};
 use crate::hooks::{use_loaded, use_session};
 use crate::i18n::{Text, level, status, t};
-use crate::logic::QueueFilter;
+use crate::logic::{QueueFilter, newest_first};
 use crate::services::{api, queue};
 
 /// The statuses to filter by, in the order of the loop.
@@ -38,14 +38,13 @@ pub fn QueuePage() -> Html {
     let items = use_loaded(
         ((*filter).clone(), session.generation),
         |(f, _)| async move {
-            let online = api::get::<Value>(&format!("/api/v1/incidents?{}", f.query())).await;
-            let (mut list, local) = match online {
-                Ok(page) => (page["items"].as_array().cloned().unwrap_or_default(), false),
-                Err(_) => (queue::records("incident").await, true),
+            let path = format!("/api/v1/incidents?{}", f.query());
+            let (mut list, local) = match api::get::<Listed<Incident>>(&path).await {
+                Ok(page) => (page.items, false),
+                Err(_) => (queue::records::<Incident>().await, true),
             };
             list.retain(|i| f.matches(i));
-            list.sort_by(|a, b| b["created_at"].as_str().cmp(&a["created_at"].as_str()));
-            (list, local)
+            (newest_first(list), local)
         },
     );
     let set = |apply: fn(&mut QueueFilter, String)| {

@@ -4,7 +4,8 @@
 
 use chrono::Utc;
 use gridwork_shared::geometry::Location;
-use gridwork_shared::incident::{NewIncident, Severity};
+use gridwork_shared::incident::{Category, NewIncident, Severity};
+use gridwork_shared::sync::Operation;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
@@ -16,7 +17,7 @@ use crate::components::photo_field::PhotoField;
 use crate::components::place_picker::PlacePicker;
 use crate::hooks::{use_field_form, use_loaded, use_local};
 use crate::i18n::{Text, severity as severity_text, t};
-use crate::logic::{PhotoOwner, sorted_by};
+use crate::logic::PhotoOwner;
 use crate::services::queue;
 
 /// GPS accuracy (metres) beyond which the map opens for a manual pick.
@@ -31,7 +32,11 @@ const SEVERITIES: [Severity; 4] = [
 
 #[component]
 pub fn Report() -> Html {
-    let categories = use_local(|| async { sorted_by(queue::records("category").await, "code") });
+    let categories = use_local(|| async {
+        let mut categories = queue::records::<Category>().await;
+        categories.sort_by(|a, b| a.code.cmp(&b.code));
+        categories
+    });
     let category = use_state(String::new);
     let title = use_state(String::new);
     let description = use_state(String::new);
@@ -47,9 +52,8 @@ pub fn Report() -> Html {
         .iter()
         .flatten()
         .next()
-        .and_then(|c| c["code"].as_str())
-        .unwrap_or_default()
-        .to_string();
+        .map(|c| c.code.clone())
+        .unwrap_or_default();
     {
         let category = category.clone();
         use_effect_with(first_category, move |first| {
@@ -145,10 +149,8 @@ pub fn Report() -> Html {
                 form.fail(field_errors(&errs));
                 return;
             }
-            let id = new.id.to_string();
-            let body = serde_json::to_value(&new).expect("serializes");
-            let owner = (PhotoOwner::Incident, id);
-            form.send("incident.create", body, Some(owner), Route::Home);
+            let owner = (PhotoOwner::Incident, new.id.to_string());
+            form.send(Operation::IncidentCreate(new), Some(owner), Route::Home);
         })
     };
     let cell = (*cell).clone().flatten();
@@ -159,9 +161,8 @@ pub fn Report() -> Html {
                 <label>{ t(Text::Category) }
                     <select name="category" onchange={on_select(&category)}>
                         { for categories.iter().flatten().map(|c| {
-                            let code = c["code"].as_str().unwrap_or_default().to_string();
-                            let name = if crate::i18n::english() { c["name_en"].as_str() } else { c["name"].as_str() };
-                            html!{ <option value={code.clone()} selected={*category == code}>{ format!("{code} {}", name.unwrap_or_default()) }</option> }
+                            let name = if crate::i18n::english() { &c.name_en } else { &c.name };
+                            html!{ <option value={c.code.clone()} selected={*category == c.code}>{ format!("{} {name}", c.code) }</option> }
                         }) }
                     </select>
                 </label>

@@ -1,5 +1,6 @@
 //! Safety units (平安细胞) on the phone, by name; each opens its inspection form.
 
+use gridwork_shared::safety::Unit;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -8,26 +9,27 @@ use crate::components::list::chip;
 use crate::components::page::{Back, Page};
 use crate::hooks::use_local;
 use crate::i18n::{Text, t, unit_status};
-use crate::logic::sorted_by;
+use crate::logic::has_hazard;
 use crate::services::queue;
 
 #[component]
 pub fn Units() -> Html {
-    let units = use_local(|| async { sorted_by(queue::records("unit").await, "name") });
+    let units = use_local(|| async {
+        let mut units = queue::records::<Unit>().await;
+        units.sort_by(|a, b| a.name.cmp(&b.name));
+        units
+    });
     html! {
         <Page>
             <h2>{ t(Text::Units) }</h2>
             <ul class="list" data-testid="units">
                 { for units.iter().flatten().map(|u| {
-                    let id = u["id"].as_str().unwrap_or_default().to_string();
-                    let text = |k: &str| u[k].as_str().unwrap_or_default().to_string();
-                    let late = matches!(u["status"].as_str(), Some("overdue") | Some("hazard"));
                     html! {
-                        <li class={classes!("item", late.then_some("late"))}>
-                            <Link<Route> to={Route::Inspect { id }}>
-                                <strong>{ text("name") }</strong>
-                                { chip(t(unit_status(&text("status"))), false) }
-                                <small>{ text("address") }</small>
+                        <li class={classes!("item", has_hazard(u).then_some("late"))}>
+                            <Link<Route> to={Route::Inspect { id: u.id.to_string() }}>
+                                <strong>{ &u.name }</strong>
+                                { chip(t(unit_status(u.status)), false) }
+                                <small>{ &u.address }</small>
                             </Link<Route>>
                         </li>
                     }

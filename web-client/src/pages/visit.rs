@@ -2,7 +2,8 @@
 //! The visit is queued first and pushed when the server answers.
 
 use chrono::Utc;
-use gridwork_shared::person::{NewVisit, Outcome, RiskLevel};
+use gridwork_shared::person::{NewVisit, Outcome, PersonItem, RiskLevel};
+use gridwork_shared::sync::{OnPerson, Operation};
 use yew::prelude::*;
 
 use crate::app::Route;
@@ -11,7 +12,7 @@ use crate::components::page::{Back, Page, Waiting};
 use crate::components::photo_field::PhotoField;
 use crate::hooks::{use_field_form, use_local_record};
 use crate::i18n::{Text, outcome, risk, t};
-use crate::logic::{PhotoOwner, registered_place};
+use crate::logic::PhotoOwner;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -20,7 +21,7 @@ pub struct Props {
 
 #[component]
 pub fn VisitPage(props: &Props) -> Html {
-    let person = use_local_record("person", &props.id);
+    let person = use_local_record::<PersonItem>(&props.id);
     let found = use_state(|| "met".to_string());
     let risk_level = use_state(String::new);
     let note = use_state(String::new);
@@ -42,7 +43,7 @@ pub fn VisitPage(props: &Props) -> Html {
                 id: uuid::Uuid::new_v4(),
                 visited_at: Utc::now(),
                 // The registered place stands in when the phone has no fix.
-                location: registered_place(&p),
+                location: p.location,
                 outcome: Outcome::parse(&found).unwrap_or(Outcome::Met),
                 note: (*note).clone(),
                 risk_level: RiskLevel::parse(&risk_level),
@@ -51,17 +52,19 @@ pub fn VisitPage(props: &Props) -> Html {
                 form.fail(field_errors(&errs));
                 return;
             }
-            let mut body = serde_json::to_value(&visit).expect("serializes");
-            body["person_id"] = p["id"].clone();
             let owner = (PhotoOwner::Visit, visit.id.to_string());
-            form.send("visit.create", body, Some(owner), Route::Home);
+            let operation = Operation::VisitCreate(OnPerson {
+                person_id: p.id,
+                body: visit,
+            });
+            form.send(operation, Some(owner), Route::Home);
         })
     };
     html! {
         <Page>
             <form class="card" onsubmit={submit}>
-                <h1>{ format!("{} · {}", t(Text::Visit), p["name"].as_str().unwrap_or_default()) }</h1>
-                <p>{ p["address"].as_str().unwrap_or_default() }<br/><small>{ p["id_number_masked"].as_str().unwrap_or_default() }</small></p>
+                <h1>{ format!("{} · {}", t(Text::Visit), p.name) }</h1>
+                <p>{ &p.address }<br/><small>{ &p.id_number_masked }</small></p>
                 <label>{ t(Text::Outcome) }
                     <select name="outcome" onchange={on_select(&found)}>
                         { for Outcome::ALL.iter().map(|o| html!{ <option value={o.as_str()} selected={*found == o.as_str()}>{ t(outcome(*o)) }</option> }) }

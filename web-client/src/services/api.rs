@@ -3,7 +3,8 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use gridwork_shared::Problem;
-use gridwork_shared::api::{LoginRequest, Me, RefreshRequest, TokenResponse};
+use gridwork_shared::api::{LoginRequest, Me, Page, RefreshRequest, TokenResponse, User};
+use gridwork_shared::incident::PhotoRef;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -126,17 +127,21 @@ async fn refresh() -> ApiResult<()> {
     Ok(())
 }
 
-async fn send(
-    make: impl Fn() -> RequestBuilder,
-    body: Option<&serde_json::Value>,
-) -> ApiResult<Response> {
+/// Sends a request (with `body`, a JSON document, if any), refreshing the token once on 401.
+async fn send(make: impl Fn() -> RequestBuilder, body: Option<&str>) -> ApiResult<Response> {
     for attempt in 0..2 {
         let mut rb = make();
         if let Some(t) = store::get(ACCESS) {
             rb = rb.header("Authorization", &format!("Bearer {t}"));
         }
         let sent = match body {
-            Some(b) => rb.json(b).map_err(|_| ApiError::Offline)?.send().await,
+            Some(b) => {
+                rb.header("Content-Type", "application/json")
+                    .body(b)
+                    .map_err(|_| ApiError::Offline)?
+                    .send()
+                    .await
+            }
             None => rb.send().await,
         };
         let res = sent.map_err(|_| ApiError::Offline)?;
@@ -159,17 +164,13 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
 }
 
 /// The users the caller may see (`GET /users`, the first 500).
-pub async fn users() -> ApiResult<Vec<serde_json::Value>> {
-    let page: serde_json::Value = get("/api/v1/users?limit=500").await?;
-    Ok(page["items"].as_array().cloned().unwrap_or_default())
+pub async fn users() -> ApiResult<Vec<User>> {
+    let page: Page<User> = get("/api/v1/users?limit=500").await?;
+    Ok(page.items)
 }
 
 /// Uploads bytes (a photo) to a record.
-pub async fn post_bytes(
-    path: &str,
-    content_type: &str,
-    bytes: &[u8],
-) -> ApiResult<serde_json::Value> {
+pub async fn post_bytes(path: &str, content_type: &str, bytes: &[u8]) -> ApiResult<PhotoRef> {
     for attempt in 0..2 {
         let mut rb = Request::post(path).header("Content-Type", content_type);
         if let Some(t) = store::get(ACCESS) {
@@ -193,12 +194,21 @@ pub async fn post_bytes(
 
 pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
     let url = path.to_string();
-    let value = serde_json::to_value(body).map_err(|_| ApiError::Offline)?;
-    read(send(|| Request::put(&url), Some(&value)).await?).await
+    let json = serde_json::to_string(body).map_err(|_| ApiError::Offline)?;
+    read(send(|| Request::put(&url), Some(&json)).await?).await
 }
 
 pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
+    post_json(
+        path,
+        serde_json::to_string(body).map_err(|_| ApiError::Offline)?,
+    )
+    .await
+}
+
+/// Posts a JSON document as it is: a file the server checks whole (a cell import), so that
+/// every fault in it comes back from the server at once.
+pub async fn post_json<T: DeserializeOwned>(path: &str, json: String) -> ApiResult<T> {
     let url = path.to_string();
-    let value = serde_json::to_value(body).map_err(|_| ApiError::Offline)?;
-    read(send(|| Request::post(&url), Some(&value)).await?).await
+    read(send(|| Request::post(&url), Some(&json)).await?).await
 }

@@ -2,6 +2,7 @@
 //! grid map or the report's place picker), and the calls into the map script. The base layer
 //! is optional.
 
+use serde::Serialize;
 use wasm_bindgen::JsCast;
 
 use crate::i18n::{Text, t};
@@ -117,15 +118,30 @@ async fn load(url: &str) -> Result<(), String> {
         .map_err(|_| format!("could not load {url}"))
 }
 
-/// The words of the grid map's tooltips in the current language, as the JSON object
-/// `gridworkMap` takes (it writes them as text, never as HTML).
+/// What the map script draws (cells as GeoJSON, the tooltips' words) as the JSON text it
+/// parses.
+pub fn json(value: &impl Serialize) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// The words of the grid map's tooltips, as `gridworkMap` takes them (it writes them as text,
+/// never as HTML).
+#[derive(Serialize)]
+struct TooltipLabels {
+    incidents: &'static str,
+    overdue: &'static str,
+    visits_overdue: &'static str,
+    hazards: &'static str,
+    hazards_overdue: &'static str,
+}
+
+/// The words of the grid map's tooltips in the current language, as JSON text.
 pub fn tooltip_labels() -> String {
-    serde_json::json!({
-        "incidents": t(Text::MapIncidents),
-        "overdue": t(Text::MapOverdue),
-        "visits_overdue": t(Text::MapVisitsOverdue),
-        "hazards": t(Text::MapHazards),
-        "hazards_overdue": t(Text::MapHazardsOverdue),
+    json(&TooltipLabels {
+        incidents: t(Text::MapIncidents),
+        overdue: t(Text::MapOverdue),
+        visits_overdue: t(Text::MapVisitsOverdue),
+        hazards: t(Text::MapHazards),
+        hazards_overdue: t(Text::MapHazardsOverdue),
     })
-    .to_string()
 }

@@ -1,15 +1,23 @@
 //! The offline queue and the local copy of the caller's data, both in IndexedDB.
 //!
-//! Every write goes to the `ops` store first and is pushed through `/sync/push` when the
-//! server answers; ops leave the queue only once the server has applied them (or said they
-//! were applied before). `/sync/pull` keeps the `records` store fresh.
+//! Every write goes to the `ops` store first, as a typed `Operation`, and is pushed through
+//! `/sync/push` when the server answers; ops leave the queue only once the server has
+//! applied them (or said they were applied before). `/sync/pull` keeps the `records` store
+//! fresh: each record as its wire type's JSON, read back as that type (`records`).
 
 use crate::logic::{PhotoOwner, photo_key, photo_upload_path};
 use std::cell::RefCell;
 
+use gridwork_shared::api::Cell;
 use gridwork_shared::geometry::{GridIndex, IndexedCell};
+use gridwork_shared::incident::{Category, Incident};
+use gridwork_shared::person::PersonItem;
+use gridwork_shared::safety::Unit;
+use gridwork_shared::sync::{Op, OpStatus, Operation, PullResponse, PushRequest, PushResponse};
 use rexie::{ObjectStore, Rexie, TransactionMode};
-use serde_json::{Value, json};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
 use super::api::{self, ApiError};
@@ -39,9 +47,57 @@ fn err(e: rexie::Error) -> String {
     format!("IndexedDB: {e:?}")
 }
 
-/// Queues an operation `{op_id, type, body}`.
-pub async fn enqueue(kind: &str, body: Value) -> Result<(), String> {
-    let op = json!({"op_id": uuid::Uuid::new_v4(), "type": kind, "body": body});
+/// A queued field operation as the `ops` store keeps it: `{op_id, type, body}`, the shape
+/// it travels in (and the shape earlier versions of the client stored, so a phone that
+/// upgrades keeps its queue).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Queued {
+    op_id: Uuid,
+    #[serde(flatten)]
+    operation: Operation,
+}
+
+/// An operation waiting in the queue, ready to push.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pending {
+    pub op: Op,
+    /// The title of a report, to name it if the server refuses it.
+    pub title: Option<String>,
+}
+
+impl Pending {
+    /// Reads a stored operation. One the typed operations do not describe (written by a
+    /// client that got a body wrong) is still sent as it is, so that the server says why
+    /// it refuses it and it leaves the queue.
+    pub fn read(stored: &str) -> Option<Pending> {
+        match serde_json::from_str::<Queued>(stored) {
+            Ok(q) => Some(Pending {
+                op: Op::new(q.op_id, &q.operation),
+                title: match q.operation {
+                    Operation::IncidentCreate(new) => Some(new.title),
+                    _ => None,
+                },
+            }),
+            Err(_) => serde_json::from_str::<Op>(stored)
+                .ok()
+                .map(|op| Pending { op, title: None }),
+        }
+    }
+
+    /// How a refused operation is named to the user: a report by its title, any other by
+    /// its type.
+    fn name(&self) -> &str {
+        self.title.as_deref().unwrap_or(&self.op.op_type)
+    }
+}
+
+/// Queues a field operation under a new `op_id`.
+pub async fn enqueue(operation: Operation) -> Result<(), String> {
+    let queued = Queued {
+        op_id: Uuid::new_v4(),
+        operation,
+    };
+    let json = serde_json::to_string(&queued).map_err(|e| e.to_string())?;
     // Keys sort in the order operations were made.
     let n = SEQ.with(|s| {
         let mut s = s.borrow_mut();
@@ -55,17 +111,14 @@ pub async fn enqueue(kind: &str, body: Value) -> Result<(), String> {
         .map_err(err)?;
     tx.store(OPS)
         .map_err(err)?
-        .put(
-            &JsValue::from_str(&op.to_string()),
-            Some(&JsValue::from_str(&key)),
-        )
+        .put(&JsValue::from_str(&json), Some(&JsValue::from_str(&key)))
         .await
         .map_err(err)?;
     tx.done().await.map_err(err)?;
     Ok(())
 }
 
-async fn pending_ops() -> Result<Vec<(JsValue, Value)>, String> {
+async fn pending_ops() -> Result<Vec<(JsValue, Pending)>, String> {
     let db = db().await?;
     let tx = db
         .transaction(&[OPS], TransactionMode::ReadOnly)
@@ -76,7 +129,7 @@ async fn pending_ops() -> Result<Vec<(JsValue, Value)>, String> {
     Ok(keys
         .into_iter()
         .zip(values)
-        .filter_map(|(k, v)| Some((k, serde_json::from_str(&v.as_string()?).ok()?)))
+        .filter_map(|(k, v)| Some((k, Pending::read(&v.as_string()?)?)))
         .collect())
 }
 
@@ -164,32 +217,29 @@ pub async fn flush() -> Result<Flushed, ApiError> {
         upload_photos().await?;
         return Ok(out);
     }
-    let body = json!({"ops": ops.iter().map(|(_, v)| v.clone()).collect::<Vec<_>>()});
-    let res: Value = api::post("/api/v1/sync/push", &body).await?;
+    let body = PushRequest {
+        ops: ops.iter().map(|(_, p)| p.op.clone()).collect(),
+    };
+    let res: PushResponse = api::post("/api/v1/sync/push", &body).await?;
     let db = db().await.map_err(|_| ApiError::Offline)?;
     let tx = db
         .transaction(&[OPS], TransactionMode::ReadWrite)
         .map_err(|_| ApiError::Offline)?;
     let store = tx.store(OPS).map_err(|_| ApiError::Offline)?;
-    for ((key, op), r) in ops
-        .iter()
-        .zip(res["results"].as_array().cloned().unwrap_or_default())
-    {
-        match r["status"].as_str() {
-            Some("applied") | Some("duplicate") => {
+    for ((key, pending), r) in ops.iter().zip(res.results) {
+        match r.status {
+            OpStatus::Applied | OpStatus::Duplicate => {
                 out.applied += 1;
-                if r["conflict"] == true {
+                if r.conflict == Some(true) {
                     out.conflicts += 1;
                 }
             }
             // An internal error on the server: keep the op and try again later.
-            Some("rejected") if r["code"] == "internal_error" => continue,
-            _ => out.rejected.push(format!(
+            OpStatus::Rejected if r.code.as_deref() == Some("internal_error") => continue,
+            OpStatus::Rejected => out.rejected.push(format!(
                 "{} — {}",
-                op["body"]["title"]
-                    .as_str()
-                    .unwrap_or(op["type"].as_str().unwrap_or("")),
-                r["detail"].as_str().unwrap_or("")
+                pending.name(),
+                r.detail.as_deref().unwrap_or_default()
             )),
         }
         let _ = store.delete(key.clone()).await;
@@ -199,7 +249,7 @@ pub async fn flush() -> Result<Flushed, ApiError> {
     Ok(out)
 }
 
-async fn put_records(items: Vec<(String, Value)>, deleted: Vec<String>) -> Result<(), String> {
+async fn put_records(items: Vec<(String, String)>, deleted: Vec<String>) -> Result<(), String> {
     let db = db().await?;
     let tx = db
         .transaction(&[RECORDS], TransactionMode::ReadWrite)
@@ -207,10 +257,7 @@ async fn put_records(items: Vec<(String, Value)>, deleted: Vec<String>) -> Resul
     let store = tx.store(RECORDS).map_err(err)?;
     for (k, v) in items {
         store
-            .put(
-                &JsValue::from_str(&v.to_string()),
-                Some(&JsValue::from_str(&k)),
-            )
+            .put(&JsValue::from_str(&v), Some(&JsValue::from_str(&k)))
             .await
             .map_err(err)?;
     }
@@ -242,7 +289,7 @@ pub async fn pull() -> Result<usize, ApiError> {
             Some(c) => format!("/api/v1/sync/pull?cursor={c}"),
             None => "/api/v1/sync/pull".into(),
         };
-        let page: Value = match api::get(&path).await {
+        let page: PullResponse = match api::get(&path).await {
             Err(ApiError::Problem(p)) if p.code == gridwork_shared::ErrorCode::ValidationFailed => {
                 store::remove("gridwork.cursor");
                 continue;
@@ -250,49 +297,77 @@ pub async fn pull() -> Result<usize, ApiError> {
             other => other?,
         };
         let mut items = Vec::new();
-        for (kind, field) in [
-            ("cell", "cells"),
-            ("category", "categories"),
-            ("incident", "incidents"),
-            ("person", "persons"),
-            ("unit", "units"),
-        ] {
-            for v in page[field].as_array().cloned().unwrap_or_default() {
-                let id = if kind == "cell" {
-                    v["properties"]["code"].as_str().map(str::to_string)
-                } else if kind == "category" {
-                    v["code"].as_str().map(str::to_string)
-                } else {
-                    v["id"].as_str().map(str::to_string)
-                };
-                if let Some(id) = id {
-                    items.push((format!("{kind}:{id}"), v));
-                }
-            }
-        }
-        let deleted: Vec<String> = page["deleted"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
+        stored(&mut items, &page.cells);
+        stored(&mut items, &page.categories);
+        stored(&mut items, &page.incidents);
+        stored(&mut items, &page.persons);
+        stored(&mut items, &page.units);
+        let deleted: Vec<String> = page
+            .deleted
             .iter()
-            .filter_map(|d| Some(format!("{}:{}", d["type"].as_str()?, d["id"].as_str()?)))
+            .map(|d| format!("{}:{}", d.kind, d.id))
             .collect();
         changed += items.len() + deleted.len();
         put_records(items, deleted)
             .await
             .map_err(|_| ApiError::Offline)?;
-        if let Some(c) = page["cursor"].as_str() {
-            store::set("gridwork.cursor", c);
-        }
-        if page["has_more"] != true {
+        store::set("gridwork.cursor", &page.cursor);
+        if !page.has_more {
             return Ok(changed);
         }
     }
 }
 
-/// Every local record of a kind (`incident`, `person`, `unit`, `cell`, `category`).
-pub async fn records(kind: &str) -> Vec<Value> {
-    async fn all(kind: &str) -> Result<Vec<Value>, String> {
+/// A kind of record the phone keeps a copy of, in the `records` store under
+/// `<KIND>:<key>`, as its wire JSON.
+pub trait Record: Serialize + DeserializeOwned + 'static {
+    /// `incident`, `person`, `unit`, `cell` or `category` (what `/sync/pull` calls it in
+    /// `deleted`).
+    const KIND: &'static str;
+    /// The record's id (a cell's or a category's code).
+    fn key(&self) -> String;
+}
+
+/// Records kept under their `id`.
+macro_rules! keyed_by_id {
+    ($($record:ty => $kind:literal),*) => {$(
+        impl Record for $record {
+            const KIND: &'static str = $kind;
+            fn key(&self) -> String {
+                self.id.to_string()
+            }
+        }
+    )*};
+}
+
+keyed_by_id!(Incident => "incident", PersonItem => "person", Unit => "unit");
+
+impl Record for Cell {
+    const KIND: &'static str = "cell";
+    fn key(&self) -> String {
+        self.properties.code.clone()
+    }
+}
+
+impl Record for Category {
+    const KIND: &'static str = "category";
+    fn key(&self) -> String {
+        self.code.clone()
+    }
+}
+
+/// Adds `records` to what a pull stores, as (store key, JSON).
+fn stored<R: Record>(items: &mut Vec<(String, String)>, records: &[R]) {
+    for r in records {
+        if let Ok(json) = serde_json::to_string(r) {
+            items.push((format!("{}:{}", R::KIND, r.key()), json));
+        }
+    }
+}
+
+/// Every local record of a kind (one that does not read as its type is left out).
+pub async fn records<R: Record>() -> Vec<R> {
+    async fn all(kind: &str) -> Result<Vec<String>, String> {
         let db = db().await?;
         let tx = db
             .transaction(&[RECORDS], TransactionMode::ReadOnly)
@@ -306,30 +381,27 @@ pub async fn records(kind: &str) -> Vec<Value> {
         )
         .map_err(|e| format!("IndexedDB: {e:?}"))?;
         let values = store.get_all(Some(range), None).await.map_err(err)?;
-        Ok(values
-            .into_iter()
-            .filter_map(|v| serde_json::from_str(&v.as_string()?).ok())
-            .collect())
+        Ok(values.into_iter().filter_map(|v| v.as_string()).collect())
     }
-    all(kind).await.unwrap_or_default()
+    all(R::KIND)
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|json| serde_json::from_str(json).ok())
+        .collect()
 }
 
 /// The synced grid as an index, so the device resolves cells with no signal.
 pub async fn grid() -> GridIndex {
-    let cells = records("cell").await;
+    let cells: Vec<Cell> = records().await;
     let mut indexed = Vec::new();
     for f in cells {
         let mut errors = gridwork_shared::FieldErrors::new();
         if let Some(shape) =
-            gridwork_shared::geometry::parse_area_unchecked(&f["geometry"], "geometry", &mut errors)
+            gridwork_shared::geometry::parse_area_unchecked(&f.geometry, "geometry", &mut errors)
         {
-            let p = &f["properties"];
-            indexed.push(IndexedCell::new(
-                p["code"].as_str().unwrap_or_default().to_string(),
-                p["name"].as_str().unwrap_or_default().to_string(),
-                p["community_code"].as_str().unwrap_or_default().to_string(),
-                shape,
-            ));
+            let p = f.properties;
+            indexed.push(IndexedCell::new(p.code, p.name, p.community_code, shape));
         }
     }
     GridIndex::new(indexed)
@@ -344,5 +416,166 @@ pub async fn clear() {
             let _ = s.clear().await;
         }
         let _ = tx.done().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gridwork_shared::incident::{Action, ActionRequest, NewIncident, Severity};
+    use gridwork_shared::person::{NewVisit, Outcome};
+    use gridwork_shared::safety::InspectionResult;
+    use gridwork_shared::sync::{OnIncident, OnPerson, OnUnit};
+
+    fn id(s: &str) -> Uuid {
+        Uuid::parse_str(s).unwrap()
+    }
+
+    /// Operations as the client stored them before the queue was typed: the envelope
+    /// `{op_id, type, body}` around a body built by hand (incident steps) or from the
+    /// request type plus the parent's id.
+    const STORED_BEFORE: [&str; 4] = [
+        r#"{"op_id":"6d1f7f8e-52a4-4c5e-9c61-0a2b6f0f4a01","type":"incident.create","body":{"id":"0b9a6c1e-2f4d-4e8a-9d3b-1c2e3f4a5b6c","category":"0401","title":"Broken lamp","description":"","location":{"lon":106.27,"lat":29.97},"occurred_at":"2026-11-25T02:00:00.639Z","severity":"medium"}}"#,
+        r#"{"op_id":"6d1f7f8e-52a4-4c5e-9c61-0a2b6f0f4a02","type":"incident.action","body":{"incident_id":"0b9a6c1e-2f4d-4e8a-9d3b-1c2e3f4a5b6c","action":"dispatch","version":2,"note":"today","assignee_id":"1a2b3c4d-0000-4000-8000-000000000001"}}"#,
+        r#"{"op_id":"6d1f7f8e-52a4-4c5e-9c61-0a2b6f0f4a03","type":"visit.create","body":{"id":"2a2b3c4d-0000-4000-8000-000000000002","visited_at":"2026-11-25T02:00:00Z","location":{"lon":106.27,"lat":29.97},"outcome":"met","note":"","risk_level":null,"person_id":"3a2b3c4d-0000-4000-8000-000000000003"}}"#,
+        r#"{"op_id":"6d1f7f8e-52a4-4c5e-9c61-0a2b6f0f4a04","type":"inspection.create","body":{"id":"4a2b3c4d-0000-4000-8000-000000000004","inspected_at":"2026-11-25T02:00:00Z","location":{"lon":106.27,"lat":29.97},"result":"hazard","hazards":[{"description":"exit blocked","deadline":"2026-12-02T02:00:00Z"}],"note":"","unit_id":"5a2b3c4d-0000-4000-8000-000000000005"}}"#,
+    ];
+
+    fn time(t: &str) -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::parse_from_rfc3339(t)
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+    }
+
+    #[test]
+    fn a_queue_stored_before_the_upgrade_reads_as_typed_operations() {
+        let read: Vec<Pending> = STORED_BEFORE
+            .iter()
+            .map(|s| Pending::read(s).expect("readable"))
+            .collect();
+        let ops: Vec<Operation> = read.iter().map(|p| p.op.operation().unwrap()).collect();
+        let place = gridwork_shared::geometry::Location {
+            lon: 106.27,
+            lat: 29.97,
+        };
+        let incident = id("0b9a6c1e-2f4d-4e8a-9d3b-1c2e3f4a5b6c");
+        assert_eq!(
+            ops[0],
+            Operation::IncidentCreate(NewIncident {
+                id: incident,
+                category: "0401".into(),
+                title: "Broken lamp".into(),
+                description: String::new(),
+                location: place,
+                occurred_at: time("2026-11-25T02:00:00.639Z"),
+                severity: Severity::Medium,
+            })
+        );
+        assert_eq!(
+            ops[1],
+            Operation::IncidentAction(OnIncident {
+                incident_id: incident,
+                body: ActionRequest {
+                    action: Action::Dispatch,
+                    version: 2,
+                    note: Some("today".into()),
+                    assignee_id: Some(id("1a2b3c4d-0000-4000-8000-000000000001")),
+                    into: None,
+                },
+            })
+        );
+        match &ops[2] {
+            Operation::VisitCreate(OnPerson { person_id, body }) => {
+                assert_eq!(*person_id, id("3a2b3c4d-0000-4000-8000-000000000003"));
+                assert_eq!(
+                    (body.outcome, body.visited_at),
+                    (Outcome::Met, time("2026-11-25T02:00:00Z"))
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        match &ops[3] {
+            Operation::InspectionCreate(OnUnit { unit_id, body }) => {
+                assert_eq!(*unit_id, id("5a2b3c4d-0000-4000-8000-000000000005"));
+                assert_eq!(body.result, InspectionResult::Hazard);
+                assert_eq!(body.hazards[0].description, "exit blocked");
+            }
+            other => panic!("{other:?}"),
+        }
+        // Each keeps its op_id (a replay of one the server already has changes nothing) and
+        // its type; a report is named by its title.
+        for (stored, pending) in STORED_BEFORE.iter().zip(&read) {
+            let before: Op = serde_json::from_str(stored).unwrap();
+            assert_eq!(
+                (pending.op.op_id, &pending.op.op_type),
+                (before.op_id, &before.op_type)
+            );
+        }
+        assert_eq!(read[0].name(), "Broken lamp");
+        assert_eq!(read[1].name(), "incident.action");
+    }
+
+    #[test]
+    fn the_queue_stores_operations_in_the_shape_they_travel_in() {
+        let queued = Queued {
+            op_id: id("6d1f7f8e-52a4-4c5e-9c61-0a2b6f0f4a05"),
+            operation: Operation::VisitCreate(OnPerson {
+                person_id: id("3a2b3c4d-0000-4000-8000-000000000003"),
+                body: NewVisit {
+                    id: id("2a2b3c4d-0000-4000-8000-000000000002"),
+                    visited_at: time("2026-11-25T02:00:00Z"),
+                    location: gridwork_shared::geometry::Location {
+                        lon: 106.27,
+                        lat: 29.97,
+                    },
+                    outcome: Outcome::NotHome,
+                    note: "back at six".into(),
+                    risk_level: None,
+                },
+            }),
+        };
+        let stored = serde_json::to_string(&queued).unwrap();
+        // The envelope the server takes, as earlier clients read it back too.
+        let envelope: Op = serde_json::from_str(&stored).unwrap();
+        assert_eq!(envelope, Op::new(queued.op_id, &queued.operation));
+        assert_eq!(
+            envelope.body["person_id"],
+            "3a2b3c4d-0000-4000-8000-000000000003"
+        );
+        assert_eq!(serde_json::from_str::<Queued>(&stored).unwrap(), queued);
+    }
+
+    #[test]
+    fn a_stored_operation_the_types_do_not_describe_is_still_pushed() {
+        // Pushed as it is, the server says why it refuses it, and it leaves the queue.
+        let odd = r#"{"op_id":"6d1f7f8e-52a4-4c5e-9c61-0a2b6f0f4a06","type":"incident.action","body":{"incident_id":"x","action":"fly"}}"#;
+        let pending = Pending::read(odd).expect("kept");
+        assert_eq!(pending.op.op_type, "incident.action");
+        assert_eq!(pending.op.body["action"], "fly");
+        assert_eq!(pending.name(), "incident.action");
+        assert_eq!(Pending::read("not json"), None);
+    }
+
+    #[test]
+    fn records_stored_before_the_upgrade_read_as_their_types() {
+        // As pulls stored them: the server's JSON of each record.
+        let cell: Cell = serde_json::from_str(
+            r#"{"type":"Feature","id":"500117001001001","geometry":{"type":"Polygon","coordinates":[[[106.26,29.96],[106.28,29.96],[106.28,29.98],[106.26,29.96]]]},"properties":{"code":"500117001001001","name":"One","community_code":"500117001001","valid_from":"2026-01-01T00:00:00Z","valid_to":null}}"#,
+        )
+        .unwrap();
+        assert_eq!(cell.key(), "500117001001001");
+        let unit: Unit = serde_json::from_str(
+            r#"{"id":"5a2b3c4d-0000-4000-8000-000000000005","kind":"shop","name":"Shop","address":"1 Road","location":{"lon":106.27,"lat":29.97},"cell_code":"500117001001001","status":"hazard","open_hazards":1,"certification":"none","certified_at":null,"last_inspected_at":"2026-11-25T02:00:00.639000Z","version":2,"created_at":"2026-11-01T00:00:00Z","updated_at":"2026-11-25T02:00:00.639000Z"}"#,
+        )
+        .unwrap();
+        assert_eq!(unit.key(), "5a2b3c4d-0000-4000-8000-000000000005");
+        // Written back as they were read.
+        let mut items = Vec::new();
+        stored(&mut items, std::slice::from_ref(&cell));
+        stored(&mut items, std::slice::from_ref(&unit));
+        assert_eq!(items[0].0, "cell:500117001001001");
+        assert_eq!(items[1].0, "unit:5a2b3c4d-0000-4000-8000-000000000005");
+        assert_eq!(serde_json::from_str::<Cell>(&items[0].1).unwrap(), cell);
+        assert_eq!(serde_json::from_str::<Unit>(&items[1].1).unwrap(), unit);
     }
 }
