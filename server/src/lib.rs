@@ -8,7 +8,7 @@
 //! - [`tools`]: the command line, the demo district and the benchmark generator.
 //!
 //! Imports point down only: `flow` never imports `http`; `db` and `core` import neither;
-//! `tools` never imports `http` (checked by `tests/api/layers.rs`).
+//! `tools` never imports `http` (checked by `cargo xtask layers` on every test run).
 
 pub mod app;
 pub mod core;

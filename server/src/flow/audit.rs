@@ -8,9 +8,6 @@ use crate::app::state::AppState;
 use crate::db::{audit, to_utc};
 use crate::flow::error::{Error, Result};
 
-/// Entries in a page unless asked otherwise.
-pub const DEFAULT_LIMIT: i64 = 50;
-
 /// The audit list's query: `cursor` is the `seq` of the last entry of the previous page.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -30,18 +27,16 @@ pub async fn list(state: &AppState, q: Query) -> Result<(Vec<AuditEntry>, Option
             .map(|s| {
                 parse_instant(s)
                     .map(crate::core::time::to_db)
-                    .ok_or_else(|| Error::invalid(field, "must be an RFC 3339 time or a date"))
+                    .ok_or_else(|| {
+                        Error::invalid(
+                            field,
+                            "must be an RFC 3339 time or a date, between 1900 and 2199",
+                        )
+                    })
             })
             .transpose()
     };
-    let limit = match q.limit.as_deref() {
-        None | Some("") => DEFAULT_LIMIT,
-        Some(s) => s
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=500).contains(n))
-            .ok_or_else(|| Error::invalid("limit", "must be an integer from 1 to 500"))?,
-    };
+    let limit = crate::flow::page_limit(q.limit.as_deref())?;
     let before_seq = match q.cursor.as_deref() {
         None | Some("") => None,
         Some(s) => Some(

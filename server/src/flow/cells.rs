@@ -1,11 +1,11 @@
 //! Cells: who sees which, listing and locating them, importing a grid and assigning
 //! workers to a cell.
 
-use gridwork_shared::FieldErrors;
 use gridwork_shared::api::{
     Cell, CellAssignment, CellProperties, CellSummary, CellWorkers, Feature, FeatureCollection,
     FeatureType, ImportResult, LocatedCell, Role,
 };
+use gridwork_shared::{ErrorCode, FieldErrors};
 use serde_json::Value;
 
 use crate::app::state::AppState;
@@ -102,29 +102,53 @@ pub fn get(c: &mut DbConn, user: &CurrentUser, code: &str) -> Result<Cell> {
     Ok(cell_feature(&row))
 }
 
+/// A point given as `lon` and `lat` text: both in range (422 naming each one that is not).
+pub fn point(lon: Option<&str>, lat: Option<&str>) -> Result<(f64, f64)> {
+    let read = |v: Option<&str>, limit: f64| {
+        v.and_then(|s| s.parse::<f64>().ok())
+            .filter(|v| (-limit..=limit).contains(v))
+    };
+    let (lon, lat) = (read(lon, 180.0), read(lat, 90.0));
+    let mut e = FieldErrors::new();
+    if lon.is_none() {
+        e.push("lon", "must be a longitude between -180 and 180");
+    }
+    if lat.is_none() {
+        e.push("lat", "must be a latitude between -90 and 90");
+    }
+    e.into_result().map_err(Error::validation)?;
+    Ok((lon.expect("checked"), lat.expect("checked")))
+}
+
 /// The cell holding a point, if the caller may see it (a worker locates within its
-/// region: it reports from anywhere in its area).
+/// region: it reports from anywhere in its area); `outside_grid` otherwise.
 pub fn locate(
     state: &AppState,
     c: &mut DbConn,
     user: &CurrentUser,
     lon: f64,
     lat: f64,
-) -> Result<Option<LocatedCell>> {
+) -> Result<LocatedCell> {
     let grid = state.grid.current(c)?;
-    let Some(cell) = grid.index.locate(lon, lat) else {
-        return Ok(None);
-    };
-    let visible = match cell_scope(user) {
-        CellScope::All => true,
-        CellScope::Region(r) => cell.code.starts_with(&r),
-        CellScope::Assigned(_) => cell.code.starts_with(&user.region_code),
-    };
-    Ok(visible.then(|| LocatedCell {
+    let visible = grid
+        .index
+        .locate(lon, lat)
+        .filter(|cell| match cell_scope(user) {
+            CellScope::All => true,
+            CellScope::Region(r) => cell.code.starts_with(&r),
+            CellScope::Assigned(_) => cell.code.starts_with(&user.region_code),
+        });
+    let cell = visible.ok_or_else(|| {
+        Error::new(
+            ErrorCode::OutsideGrid,
+            "the point is in no cell of the grid",
+        )
+    })?;
+    Ok(LocatedCell {
         code: cell.code.clone(),
         name: cell.name.clone(),
         community_code: cell.community_code.clone(),
-    }))
+    })
 }
 
 fn assignment(c: &mut DbConn, code: &str) -> Result<CellAssignment> {

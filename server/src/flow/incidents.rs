@@ -23,6 +23,7 @@ use crate::db::{self, DbConn, to_utc, users};
 use crate::flow::caller::CurrentUser;
 use crate::flow::cells::parse_cell;
 use crate::flow::error::{Error, Result};
+use crate::flow::parse_id;
 use crate::flow::regions::parse_region;
 
 /// The incidents a caller may see.
@@ -329,7 +330,9 @@ fn check_references(c: &mut DbConn, user: &CurrentUser, req: &ActionRequest) -> 
     let mut e = FieldErrors::new();
     if let (Action::Dispatch, Some(assignee)) = (req.action, req.assignee_id) {
         let ok = users::find_by_id(c, &assignee.to_string())?.is_some_and(|u| {
-            u.role == "worker" && u.active && u.region_code.starts_with(user.region_scope())
+            Role::parse(&u.role) == Some(Role::Worker)
+                && u.active
+                && u.region_code.starts_with(user.region_scope())
         });
         if !ok {
             e.push("assignee_id", "is not an active worker in your region");
@@ -802,7 +805,8 @@ pub fn detail(
     })
 }
 
-/// Takes a step (the request is validated) and answers the incident after it.
+/// Takes a step (the request is validated before the id is looked at) and answers the
+/// incident after it.
 pub fn act_detail(
     state: &AppState,
     c: &mut DbConn,
@@ -811,6 +815,7 @@ pub fn act_detail(
     req: &ActionRequest,
 ) -> Result<IncidentDetail> {
     req.validate().map_err(Error::validation)?;
-    act(state, c, user, id, req)?;
-    detail(state, c, user, id)
+    let id = parse_id(id)?;
+    act(state, c, user, &id, req)?;
+    detail(state, c, user, &id)
 }

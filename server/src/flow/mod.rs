@@ -53,3 +53,19 @@ pub fn page_of<R, W>(
     let (rows, next) = crate::db::page::finish(rows, page.limit, key);
     Ok((rows.iter().map(wire).collect::<error::Result<_>>()?, next))
 }
+
+/// Items in a page of a list unless asked otherwise, and at most.
+pub const DEFAULT_LIMIT: i64 = 50;
+pub const MAX_LIMIT: i64 = 500;
+
+/// A list's `limit`: an integer from 1 to 500, 50 when absent.
+pub fn page_limit(raw: Option<&str>) -> error::Result<i64> {
+    match raw {
+        None | Some("") => Ok(DEFAULT_LIMIT),
+        Some(s) => s
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=MAX_LIMIT).contains(n))
+            .ok_or_else(|| error::Error::invalid("limit", "must be an integer from 1 to 500")),
+    }
+}

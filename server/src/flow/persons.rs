@@ -21,6 +21,7 @@ use crate::flow::caller::CurrentUser;
 use crate::flow::error::{Error, Result};
 use crate::flow::incidents::body_hash;
 use crate::flow::page_of;
+use crate::flow::parse_id;
 
 /// The persons a caller may see; volunteers see none (403).
 pub fn scope_of(user: &CurrentUser) -> Result<PersonScope> {
@@ -131,7 +132,9 @@ pub fn recompute_due(c: &mut DbConn, row: &mut PersonRow) -> Result<()> {
 /// The responsible worker must be an active worker within the caller's region.
 fn check_worker(c: &mut DbConn, user: &CurrentUser, id: &Uuid, e: &mut FieldErrors) -> Result<()> {
     let ok = users::find_by_id(c, &id.to_string())?.is_some_and(|u| {
-        u.role == "worker" && u.active && u.region_code.starts_with(user.region_scope())
+        Role::parse(&u.role) == Some(Role::Worker)
+            && u.active
+            && u.region_code.starts_with(user.region_scope())
     });
     if !ok {
         e.push(
@@ -485,7 +488,8 @@ pub fn register_item(
     item(state, &row, state.clock.now())
 }
 
-/// Changes a person (the patch is validated) and answers it as a list item.
+/// Changes a person (the patch is validated before the id is looked at) and answers it as
+/// a list item.
 pub fn patch_item(
     state: &AppState,
     c: &mut DbConn,
@@ -494,7 +498,7 @@ pub fn patch_item(
     p: &PersonPatch,
 ) -> Result<PersonItem> {
     p.validate().map_err(Error::validation)?;
-    let row = patch(state, c, user, id, p)?;
+    let row = patch(state, c, user, &parse_id(id)?, p)?;
     item(state, &row, state.clock.now())
 }
 

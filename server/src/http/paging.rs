@@ -5,8 +5,7 @@ use serde::Deserialize;
 use crate::flow::{Cursor, PageRequest};
 use crate::http::error::{ApiError, ApiResult};
 
-pub const DEFAULT_LIMIT: i64 = 50;
-pub const MAX_LIMIT: i64 = 500;
+pub use crate::flow::{DEFAULT_LIMIT, MAX_LIMIT};
 
 /// `limit` and `cursor` as a list endpoint receives them.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -19,18 +18,7 @@ pub struct PageParams {
 impl PageParams {
     /// 422 for a limit outside 1–500 or a cursor we did not issue.
     pub fn validate(&self) -> ApiResult<PageRequest> {
-        let limit = match self.limit.as_deref() {
-            None | Some("") => DEFAULT_LIMIT,
-            Some(s) => match s.parse::<i64>() {
-                Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
-                _ => {
-                    return Err(ApiError::invalid(
-                        "limit",
-                        "must be an integer from 1 to 500",
-                    ));
-                }
-            },
-        };
+        let limit = crate::flow::page_limit(self.limit.as_deref())?;
         let after = match self.cursor.as_deref() {
             None | Some("") => None,
             Some(s) => Some(Cursor::decode(s).ok_or_else(|| {

@@ -4,13 +4,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use gridwork_shared::api::{
     CellAssignment, CellSummary, CellWorkers, ImportResult, LocatedCell, Role,
 };
-use gridwork_shared::{ErrorCode, FieldErrors};
 use serde::Deserialize;
 
 use crate::app::state::AppState;
 use crate::flow::caller::CurrentUser;
 use crate::flow::{cells, regions};
-use crate::http::error::{ApiError, ApiResult};
+use crate::http::error::ApiResult;
 use crate::http::extract::{Body, BodyLimit, parse_query};
 use crate::http::register::{Api, resource};
 
@@ -115,36 +114,12 @@ pub async fn locate(
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let q: LocateQuery = parse_query(&req)?;
-    let mut e = FieldErrors::new();
-    let lon = q
-        .lon
-        .as_deref()
-        .and_then(|s| s.parse::<f64>().ok())
-        .filter(|v| (-180.0..=180.0).contains(v));
-    let lat = q
-        .lat
-        .as_deref()
-        .and_then(|s| s.parse::<f64>().ok())
-        .filter(|v| (-90.0..=90.0).contains(v));
-    if lon.is_none() {
-        e.push("lon", "must be a longitude between -180 and 180");
-    }
-    if lat.is_none() {
-        e.push("lat", "must be a latitude between -90 and 90");
-    }
-    e.into_result().map_err(ApiError::validation)?;
-    let (lon, lat) = (lon.expect("checked"), lat.expect("checked"));
+    let (lon, lat) = cells::point(q.lon.as_deref(), q.lat.as_deref())?;
     let st = state.clone();
-    let found = state
+    let cell = state
         .db(move |c| cells::locate(&st, c, &user, lon, lat))
         .await?;
-    match found {
-        Some(cell) => Ok(HttpResponse::Ok().json(cell)),
-        None => Err(ApiError::new(
-            ErrorCode::OutsideGrid,
-            "the point is in no cell of the grid",
-        )),
-    }
+    Ok(HttpResponse::Ok().json(cell))
 }
 
 #[utoipa::path(put, path = "/api/v1/cells/{code}/workers", tag = "cells", security(("bearer" = [])),

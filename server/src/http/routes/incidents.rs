@@ -10,7 +10,7 @@ use crate::app::state::AppState;
 use crate::flow::caller::CurrentUser;
 use crate::flow::incidents::{self as flow, ListQuery};
 use crate::http::error::{ApiError, ApiResult};
-use crate::http::extract::{Body, parse_query};
+use crate::http::extract::{Body, parse_query, path_uuid};
 use crate::http::paging;
 use crate::http::register::{Api, resource};
 
@@ -70,10 +70,6 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }
 
-fn path_id(raw: &str) -> ApiResult<String> {
-    crate::http::extract::path_uuid(raw)
-}
-
 #[utoipa::path(get, path = "/api/v1/incidents/{id}", tag = "incidents", security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = IncidentDetail), (status = 404, body = gridwork_shared::Problem)))]
@@ -82,7 +78,7 @@ pub async fn get(
     id: web::Path<String>,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let id = path_id(&id)?;
+    let id = path_uuid(&id)?;
     let st = state.clone();
     let d = state.db(move |c| flow::detail(&st, c, &user, &id)).await?;
     Ok(HttpResponse::Ok().json(d))
@@ -103,7 +99,6 @@ pub async fn act(
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let req: ActionRequest = body.json()?;
-    let id = path_id(&id)?;
     let st = state.clone();
     let d = state
         .db_write(move |c| flow::act_detail(&st, c, &user, &id, &req))
@@ -128,7 +123,7 @@ pub async fn mediate(
     let new: NewMediation = body.json()?;
     new.validate(state.clock.now())
         .map_err(ApiError::validation)?;
-    let id = path_id(&id)?;
+    let id = path_uuid(&id)?;
     let st = state.clone();
     let m = state
         .db(move |c| flow::record_mediation(&st, c, &user, &id, &new))

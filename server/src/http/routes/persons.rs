@@ -98,7 +98,6 @@ pub async fn patch(
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Admin, Role::Supervisor])?;
     let p: PersonPatch = body.json()?;
-    let id = path_uuid(&id)?;
     let st = state.clone();
     let item = state
         .db(move |c| flow::patch_item(&st, c, &user, &id, &p))
