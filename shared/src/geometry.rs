@@ -182,11 +182,12 @@ pub fn parse_area_unchecked(
 
 /// Parses an RFC 3339 instant or a plain date (taken as midnight UTC).
 pub fn parse_instant(s: &str) -> Option<DateTime<Utc>> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Some(t.with_timezone(&Utc));
+    if let Some(t) = crate::utc::parse(s) {
+        return Some(t);
     }
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .ok()
+        .filter(|d| crate::utc::date_in_range(*d))
         .map(|d| d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc())
 }
 

@@ -100,7 +100,117 @@ async fn times_have_the_contract_format(app: TestApp) {
     assert_eq!(b["occurred_at"], "2026-11-25T01:30:00.500000Z");
 }
 
+/// No query parameter of any list or figure route, however crafted, ends a request
+/// without an answer or with a 5xx: far dates, huge and odd numbers, long and broken text.
+async fn crafted_query_parameters_get_an_answer(app: TestApp) {
+    let w = World::build(&app).await;
+    let spec = app
+        .call(Method::GET, "/api/v1/openapi.json", None, None)
+        .await;
+    let paths = spec.ok(200)["paths"].as_object().unwrap().clone();
+    let long = "9".repeat(5000);
+    let values = [
+        "-262143-01-01",
+        "+262142-12-31",
+        "+262142-12-31T00:00:00Z",
+        "%2B262142-12-31",
+        "%2B262142-12-31T00:00:00Z",
+        "0001-01-01",
+        "9999-12-31T23:59:59Z",
+        "2026-02-30",
+        "99999999999999999999999",
+        "-9223372036854775808",
+        "-1",
+        "0",
+        "1e308",
+        "NaN",
+        "-180,-90,180,90",
+        "1,2,3,4,5",
+        ",,,",
+        "%FF%FE%00",
+        "%00",
+        "me",
+        long.as_str(),
+    ];
+    let mut asked = 0;
+    for (path, item) in &paths {
+        let Some(get) = item.get("get") else { continue };
+        let params: Vec<&str> = get["parameters"]
+            .as_array()
+            .map(|ps| {
+                ps.iter()
+                    .filter(|p| p["in"] == "query")
+                    .filter_map(|p| p["name"].as_str())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let concrete = path
+            .replace("{id}", "00000000-0000-0000-0000-000000000000")
+            .replace("{code}", "500117001001001");
+        for param in params {
+            for value in values {
+                for token in [&w.admin.token, &w.town1.token] {
+                    let url = format!("{concrete}?{param}={value}");
+                    let r = app.call(Method::GET, &url, Some(token), None).await;
+                    assert!(
+                        r.status.as_u16() < 500,
+                        "GET {url} answered {}: {}",
+                        r.status,
+                        r.text
+                    );
+                    asked += 1;
+                }
+            }
+        }
+    }
+    assert!(asked > 300, "only {asked} requests asked");
+}
+
+/// A body that is not one whole JSON document is `malformed_json`, even when a value
+/// before the cut would also be refused.
+async fn a_truncated_body_is_malformed_json(app: TestApp) {
+    let w = World::build(&app).await;
+    for body in [
+        &b"{\"id\": \"abc\", "[..],
+        b"{\"id\": 1",
+        b"[",
+        b"{\"a\":1} {}",
+    ] {
+        app.raw(
+            Method::POST,
+            "/api/v1/incidents",
+            Some(&w.worker1.token),
+            "application/json",
+            body.to_vec(),
+        )
+        .await
+        .problem(400, "malformed_json");
+    }
+    // No text may carry a NUL character (no database keeps one): 422, never a 500.
+    app.raw(
+        Method::POST,
+        "/api/v1/regions",
+        Some(&w.admin.token),
+        "application/json",
+        br#"{"code":"500117009","name":"x\u0000y","level":"town","parent_code":"500117"}"#.to_vec(),
+    )
+    .await
+    .problem(422, "validation_failed");
+    // A whole document with a bad value is still 422.
+    app.raw(
+        Method::POST,
+        "/api/v1/incidents",
+        Some(&w.worker1.token),
+        "application/json",
+        b"{\"id\": \"abc\"}".to_vec(),
+    )
+    .await
+    .problem(422, "validation_failed");
+}
+
 both_engines!(
+    crafted_query_parameters_get_an_answer,
+    a_truncated_body_is_malformed_json,
     times_have_the_contract_format,
     every_authenticated_route_needs_a_token,
     bodies_over_the_limit_are_413,

@@ -1,5 +1,5 @@
 use gridwork_tests::fixtures::World;
-use gridwork_tests::{TestApp, both_engines};
+use gridwork_tests::{Engine, TestApp, both_engines};
 use reqwest::Method;
 
 async fn health_readiness_and_metrics(app: TestApp) {
@@ -37,4 +37,68 @@ async fn openapi_matches_the_snapshot(app: TestApp) {
     );
 }
 
-both_engines!(health_readiness_and_metrics, openapi_matches_the_snapshot);
+/// Made-up request methods all count under one label: they cannot grow `/metrics`.
+async fn made_up_methods_do_not_grow_the_metrics(app: TestApp) {
+    let before = app
+        .call(Method::GET, "/metrics", None, None)
+        .await
+        .text
+        .len();
+    for i in 0..50u8 {
+        let mut name = vec![b'X'; 2000];
+        name[0] = b'A' + (i % 26);
+        name[1] = b'A' + (i / 26);
+        let method = Method::from_bytes(&name).expect("a token");
+        let r = app.call(method, "/api/v1/cells", None, None).await;
+        assert!(r.status.as_u16() >= 400, "{}", r.status);
+    }
+    let m = app.call(Method::GET, "/metrics", None, None).await;
+    assert_eq!(m.status, 200);
+    assert!(m.text.contains("method=\"OTHER\""), "{}", m.text);
+    assert!(
+        m.text.len() < before + 4_000,
+        "/metrics grew from {before} to {} bytes",
+        m.text.len()
+    );
+}
+
+both_engines!(
+    health_readiness_and_metrics,
+    openapi_matches_the_snapshot,
+    made_up_methods_do_not_grow_the_metrics
+);
+
+/// With `GRIDWORK_METRICS_TOKEN` set, `/metrics` answers only that bearer token.
+async fn metrics_need_the_token_when_one_is_set(engine: Engine) {
+    let token = "a-metrics-token-of-some-length";
+    let app = TestApp::spawn_with(engine, |c| c.metrics_token = Some(token.into())).await;
+    app.call(Method::GET, "/metrics", None, None)
+        .await
+        .problem(401, "unauthorized");
+    app.call(
+        Method::GET,
+        "/metrics",
+        Some("a-metrics-token-of-other-length"),
+        None,
+    )
+    .await
+    .problem(401, "unauthorized");
+    let right = app.call(Method::GET, "/metrics", Some(token), None).await;
+    assert_eq!(right.status, 200);
+    assert!(right.text.contains("gridwork_http_requests_total"));
+    // The health probes stay open.
+    assert_eq!(
+        app.call(Method::GET, "/healthz", None, None).await.status,
+        200
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_need_the_token_when_one_is_set_sqlite() {
+    metrics_need_the_token_when_one_is_set(Engine::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_need_the_token_when_one_is_set_postgres() {
+    metrics_need_the_token_when_one_is_set(Engine::Postgres).await
+}

@@ -139,6 +139,11 @@ impl Res {
 
 impl TestApp {
     pub async fn spawn(engine: Engine) -> TestApp {
+        Self::spawn_with(engine, |_| {}).await
+    }
+
+    /// A server whose configuration `configure` adjusts first.
+    pub async fn spawn_with(engine: Engine, configure: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let database_url = match engine {
             Engine::Sqlite => format!("sqlite://{}", dir.path().join("test.db").display()),
@@ -153,7 +158,8 @@ impl TestApp {
                 format!("{url}?options=-csearch_path%3D{schema}")
             }
         };
-        let config = Config::for_database(&database_url, dir.path());
+        let mut config = Config::for_database(&database_url, dir.path());
+        configure(&mut config);
         Self::start(engine, config, dir).await
     }
 

@@ -6,7 +6,7 @@ use anyhow::Context;
 use base64::Engine as _;
 use gridwork_shared::calendar::WorkCalendar;
 use rand::RngCore;
-use secrecy::{ExposeSecret, SecretSlice};
+use secrecy::{ExposeSecret, SecretSlice, SecretString};
 
 /// Everything the server needs to start. Two apps with different configs can run in one
 /// process (the tests do).
@@ -38,6 +38,9 @@ pub struct Config {
     pub encryption_keys_old: Vec<SecretSlice<u8>>,
     /// A visit farther than this from the person's registered location is flagged `far`.
     pub visit_far_m: f64,
+    /// When set, `/metrics` answers only requests bearing this token
+    /// (`GRIDWORK_METRICS_TOKEN`).
+    pub metrics_token: Option<SecretString>,
 }
 
 impl std::fmt::Debug for Config {
@@ -49,6 +52,10 @@ impl std::fmt::Debug for Config {
             .field("web_dir", &self.web_dir)
             .field("jwt_secret", &"[redacted]")
             .field("encryption_key", &"[redacted]")
+            .field(
+                "metrics_token",
+                &self.metrics_token.as_ref().map(|_| "[redacted]"),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -132,6 +139,13 @@ impl Config {
                     .context("GRIDWORK_VISIT_FAR_M must be a positive number of metres")?,
                 None => 500.0,
             },
+            metrics_token: match env("GRIDWORK_METRICS_TOKEN") {
+                Some(t) if t.len() < 16 => {
+                    anyhow::bail!("GRIDWORK_METRICS_TOKEN must be at least 16 characters")
+                }
+                Some(t) => Some(t.into()),
+                None => None,
+            },
         })
     }
 
@@ -158,6 +172,7 @@ impl Config {
             duplicate_radius_m: 50.0,
             encryption_keys_old: Vec::new(),
             visit_far_m: 500.0,
+            metrics_token: None,
         }
     }
 

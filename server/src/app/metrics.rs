@@ -86,3 +86,41 @@ impl Metrics {
         String::from_utf8(buf).expect("prometheus text is UTF-8")
     }
 }
+
+/// A request method as a metrics label: the standard methods by name, anything else
+/// `OTHER`, so that made-up methods cannot grow the label set.
+pub fn method_label(method: &actix_web::http::Method) -> &'static str {
+    use actix_web::http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        Method::CONNECT => "CONNECT",
+        Method::TRACE => "TRACE",
+        _ => "OTHER",
+    }
+}
+
+/// A matched route's pattern as a metrics label; a request no route matched is
+/// `unmatched`, never its raw path.
+pub fn route_label(pattern: Option<String>) -> String {
+    pattern.unwrap_or_else(|| "unmatched".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::http::Method;
+
+    use super::*;
+
+    #[test]
+    fn made_up_methods_share_one_label() {
+        let odd = Method::from_bytes(&[b'X'; 2000]).unwrap();
+        assert_eq!(method_label(&odd), "OTHER");
+        assert_eq!(method_label(&Method::GET), "GET");
+    }
+}

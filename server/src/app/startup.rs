@@ -153,26 +153,24 @@ impl Application {
                 )
                 .wrap_fn(|req, srv| {
                     let start = Instant::now();
-                    let method = req.method().to_string();
+                    let method = crate::app::metrics::method_label(req.method());
                     let state = req.app_data::<web::Data<AppState>>().cloned();
                     let fut = srv.call(req);
                     async move {
                         let res = fut.await?;
                         if let Some(state) = state {
-                            let route = res
-                                .request()
-                                .match_pattern()
-                                .unwrap_or_else(|| "unmatched".into());
+                            let route =
+                                crate::app::metrics::route_label(res.request().match_pattern());
                             let status = res.status().as_u16().to_string();
                             state
                                 .metrics
                                 .requests
-                                .with_label_values(&[&method, &route, &status])
+                                .with_label_values(&[method, &route, &status])
                                 .inc();
                             state
                                 .metrics
                                 .latency
-                                .with_label_values(&[&method, &route])
+                                .with_label_values(&[method, &route])
                                 .observe(start.elapsed().as_secs_f64());
                         }
                         Ok(res)

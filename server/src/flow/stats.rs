@@ -107,7 +107,11 @@ pub fn range(state: &AppState, from: Option<&str>, to: Option<&str>) -> Result<R
         match v {
             None | Some("") => Ok(default),
             Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map_err(|_| Error::invalid(field, "must be a date YYYY-MM-DD")),
+                .ok()
+                .filter(|d| gridwork_shared::utc::date_in_range(*d))
+                .ok_or_else(|| {
+                    Error::invalid(field, "must be a date YYYY-MM-DD between 1900 and 2199")
+                }),
         }
     };
     let to = date("to", to, today)?;

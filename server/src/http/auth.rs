@@ -12,7 +12,8 @@ use crate::app::state::AppState;
 use crate::flow::caller::CurrentUser;
 use crate::http::error::ApiError;
 
-fn bearer(req: &HttpRequest) -> Option<String> {
+/// The bearer token of a request, if it has one.
+pub fn bearer(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme

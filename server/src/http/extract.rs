@@ -134,6 +134,13 @@ impl Body {
 
 /// Parses a query string into `T` (unknown parameters are refused): 422 on failure.
 pub fn parse_query<T: DeserializeOwned>(req: &HttpRequest) -> ApiResult<T> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string())
+        .map_err(|e| ApiError::invalid("query", e.to_string()))?;
+    for (name, value) in &pairs {
+        if value.contains('\0') || name.contains('\0') {
+            return Err(ApiError::invalid(name, "must not contain NUL characters"));
+        }
+    }
     serde_urlencoded::from_str::<T>(req.query_string())
         .map_err(|e| ApiError::invalid("query", e.to_string()))
 }

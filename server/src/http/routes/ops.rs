@@ -1,9 +1,10 @@
 //! `/healthz`, `/readyz`, `/metrics`, `/api/v1/openapi.json`.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
+use secrecy::ExposeSecret;
 
 use crate::app::state::AppState;
-use crate::http::error::ApiResult;
+use crate::http::error::{ApiError, ApiResult};
 use crate::http::register::{Api, resource};
 
 pub fn configure_root(api: &mut Api) {
@@ -27,8 +28,17 @@ pub async fn readyz(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
 }
 
 #[utoipa::path(get, path = "/metrics", tag = "operations",
-    responses((status = 200, description = "Prometheus text exposition", content_type = "text/plain")))]
-pub async fn metrics(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    responses((status = 200, description = "Prometheus text exposition", content_type = "text/plain"),
+        (status = 401, description = "GRIDWORK_METRICS_TOKEN is set and the request does not bear it",
+            body = gridwork_shared::Problem)))]
+pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    if let Some(token) = &state.config.metrics_token
+        && !bears(&req, token.expose_secret())
+    {
+        return Err(ApiError::unauthorized(
+            "the metrics need the bearer token the operator set",
+        ));
+    }
     let st = state.clone();
     let grid = state.db(move |c| st.grid.current(c)).await?;
     let m = &state.metrics;
@@ -39,6 +49,16 @@ pub async fn metrics(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(m.render()))
+}
+
+/// Whether the request's bearer token is `expected` (compared in constant time).
+fn bears(req: &HttpRequest, expected: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    use subtle::ConstantTimeEq;
+    let given = crate::http::auth::bearer(req).unwrap_or_default();
+    Sha256::digest(given.as_bytes())
+        .ct_eq(&Sha256::digest(expected.as_bytes()))
+        .into()
 }
 
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations",
