@@ -131,7 +131,7 @@ impl NewUser {
         validate::password(&mut e, "password", &self.password);
         validate_role_region(&mut e, self.role, &self.region_code);
         if let Some(n) = &self.display_name {
-            validate::text(&mut e, "display_name", n, 1, 100);
+            validate::name(&mut e, "display_name", n, 100);
         }
         e.into_result()
     }
@@ -153,7 +153,7 @@ impl UserPatch {
     pub fn validate(&self, current_role: Role, current_region: &str) -> Result<(), FieldErrors> {
         let mut e = FieldErrors::new();
         if let Some(n) = &self.display_name {
-            validate::text(&mut e, "display_name", n, 1, 100);
+            validate::name(&mut e, "display_name", n, 100);
         }
         if let Some(p) = &self.password {
             validate::password(&mut e, "password", p);
@@ -190,7 +190,7 @@ impl NewRegion {
     /// Checks the code's shape against `level` and `parent_code`.
     pub fn validate(&self) -> Result<RegionCode, FieldErrors> {
         let mut e = FieldErrors::new();
-        validate::text(&mut e, "name", &self.name, 1, 100);
+        validate::name(&mut e, "name", &self.name, 100);
         let code = match RegionCode::parse(&self.code) {
             Ok(c) => Some(c),
             Err(msg) => {

@@ -232,7 +232,7 @@ pub fn parse_cell_feature(
         .get("name")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    crate::validate::text(errors, &format!("{f}.properties.name"), name, 1, 100);
+    crate::validate::name(errors, &format!("{f}.properties.name"), name, 100);
     let valid_from = match props.get("valid_from") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => {

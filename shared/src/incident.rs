@@ -447,10 +447,10 @@ impl CategoryPatch {
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut e = FieldErrors::new();
         if let Some(n) = &self.name {
-            validate::text(&mut e, "name", n, 1, 100);
+            validate::name(&mut e, "name", n, 100);
         }
         if let Some(n) = &self.name_en {
-            validate::text(&mut e, "name_en", n, 1, 100);
+            validate::name(&mut e, "name_en", n, 100);
         }
         if let Some(d) = &self.deadline_hours {
             for (f, v) in [
@@ -567,13 +567,13 @@ pub struct NewMediation {
 impl NewMediation {
     pub fn validate(&self, now: DateTime<Utc>) -> Result<(), FieldErrors> {
         let mut e = FieldErrors::new();
-        validate::text(&mut e, "mediator", &self.mediator, 1, 100);
+        validate::name(&mut e, "mediator", &self.mediator, 100);
         validate::text(&mut e, "outcome", &self.outcome, 1, 2000);
         if self.parties.is_empty() {
             e.push("parties", "a mediation has at least one party");
         }
         for (i, p) in self.parties.iter().enumerate() {
-            validate::text(&mut e, &format!("parties[{i}].name"), &p.name, 1, 100);
+            validate::name(&mut e, &format!("parties[{i}].name"), &p.name, 100);
         }
         if self.held_at > now + chrono::Duration::hours(1) {
             e.push("held_at", "is in the future");

@@ -135,7 +135,7 @@ pub struct NewPerson {
 impl NewPerson {
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut e = FieldErrors::new();
-        validate::text(&mut e, "name", &self.name, 1, 100);
+        validate::name(&mut e, "name", &self.name, 100);
         if !id_number_valid(&self.id_number) {
             e.push(
                 "id_number",
@@ -171,7 +171,7 @@ impl PersonPatch {
             e.push("version", "must be the version you read (1 or more)");
         }
         if let Some(n) = &self.name {
-            validate::text(&mut e, "name", n, 1, 100);
+            validate::name(&mut e, "name", n, 100);
         }
         if self
             .id_number

@@ -177,7 +177,7 @@ pub struct NewUnit {
 impl NewUnit {
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut e = FieldErrors::new();
-        validate::text(&mut e, "name", &self.name, 1, 200);
+        validate::name(&mut e, "name", &self.name, 200);
         validate::text(&mut e, "address", &self.address, 1, 300);
         self.location.validate(&mut e, "location");
         e.into_result()

@@ -36,7 +36,8 @@ impl FieldErrors {
     }
 }
 
-/// Checks a required, trimmed, bounded text field.
+/// Checks a required, trimmed, bounded text field with no control characters (line breaks
+/// and tabs aside).
 pub fn text(errors: &mut FieldErrors, field: &str, value: &str, min: usize, max: usize) {
     let n = value.trim().chars().count();
     if n < min {
@@ -46,6 +47,25 @@ pub fn text(errors: &mut FieldErrors, field: &str, value: &str, min: usize, max:
         );
     } else if value.chars().count() > max {
         errors.push(field, format!("must have at most {max} characters"));
+    } else if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        errors.push(field, "must not contain control characters");
+    }
+}
+
+/// Checks a name (of a cell, region, person, unit…): a one-line [`text`] with no markup
+/// characters (`<`, `>`), since names are shown in lists, maps and tooltips.
+pub fn name(errors: &mut FieldErrors, field: &str, value: &str, max: usize) {
+    let before = errors.len();
+    text(errors, field, value, 1, max);
+    if errors.len() == before
+        && value
+            .chars()
+            .any(|c| matches!(c, '<' | '>' | '\n' | '\r' | '\t'))
+    {
+        errors.push(field, "must be one line without < or >");
     }
 }
 
@@ -93,5 +113,28 @@ mod tests {
         password(&mut e, "password", "correct horse");
         text(&mut e, "name", "合川区", 1, 10);
         assert!(e.is_empty());
+    }
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::*;
+
+    #[test]
+    fn names_refuse_markup_and_control_characters() {
+        let check = |v: &str| {
+            let mut e = FieldErrors::new();
+            name(&mut e, "name", v, 100);
+            e.is_empty()
+        };
+        assert!(check("合阳城街道第1网格"));
+        assert!(!check("<img src=x onerror=alert(1)>"));
+        assert!(!check("a\u{0}b"));
+        assert!(!check("two\nlines"));
+        let mut e = FieldErrors::new();
+        text(&mut e, "note", "line one\nline two", 1, 100);
+        assert!(e.is_empty());
+        text(&mut e, "note", "bell\u{7}", 1, 100);
+        assert_eq!(e.len(), 1);
     }
 }

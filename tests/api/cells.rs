@@ -362,7 +362,41 @@ async fn only_admins_import(app: TestApp) {
     }
 }
 
+/// A cell's name is shown on every map and in every list: markup and control characters
+/// in it are refused at import, and nothing is written.
+async fn names_with_markup_are_refused_at_import(app: TestApp) {
+    let w = World::build(&app).await;
+    let before = live_count(&app, &w.admin.token).await;
+    let bad = square_feature(
+        "500117001002010",
+        "<img src=x onerror=alert(document.cookie)>",
+        106.50,
+        29.50,
+        0.02,
+    );
+    let bell = square_feature("500117001002011", "铃\u{7}声", 106.60, 29.60, 0.02);
+    let r = app
+        .post(
+            "/api/v1/cells/import",
+            &w.admin.token,
+            collection(vec![bad, bell]),
+        )
+        .await;
+    r.problem(422, "validation_failed");
+    let f = r.fields();
+    assert!(
+        f.contains(&"features[0].properties.name".to_string()),
+        "{f:?}"
+    );
+    assert!(
+        f.contains(&"features[1].properties.name".to_string()),
+        "{f:?}"
+    );
+    assert_eq!(live_count(&app, &w.admin.token).await, before);
+}
+
 both_engines!(
+    names_with_markup_are_refused_at_import,
     import_reports_every_bad_feature_and_writes_nothing,
     features_of_one_file_may_not_overlap_or_repeat,
     reimport_retires_and_keeps_history,

@@ -208,7 +208,46 @@ async fn a_truncated_body_is_malformed_json(app: TestApp) {
     .problem(422, "validation_failed");
 }
 
+/// Every answer says not to sniff and not to send a referrer; API answers (personal data
+/// among them) are never stored by a cache.
+async fn answers_carry_the_security_headers(app: TestApp) {
+    let w = World::build(&app).await;
+    let header = |r: &gridwork_tests::Res, name: &str| {
+        r.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    for (path, token) in [
+        ("/api/v1/me", Some(w.worker1.token.as_str())),
+        ("/api/v1/persons", Some(w.town1.token.as_str())),
+        ("/api/v1/users", Some(w.admin.token.as_str())),
+        ("/api/v1/audit", Some(w.admin.token.as_str())),
+        ("/api/v1/sync/pull", Some(w.worker1.token.as_str())),
+        ("/api/v1/me/visits/due", Some(w.worker1.token.as_str())),
+        ("/api/v1/no-such-thing", Some(w.worker1.token.as_str())),
+        ("/api/v1/me", None),
+    ] {
+        let r = app.call(Method::GET, path, token, None).await;
+        assert_eq!(header(&r, "x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(header(&r, "referrer-policy"), "no-referrer", "{path}");
+        assert_eq!(header(&r, "cache-control"), "no-store", "{path}");
+        assert_eq!(header(&r, "strict-transport-security"), "", "{path}");
+    }
+    let h = app.call(Method::GET, "/healthz", None, None).await;
+    assert_eq!(header(&h, "x-content-type-options"), "nosniff");
+    let csp = header(&h, "content-security-policy");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
+        "{csp}"
+    );
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+}
+
 both_engines!(
+    answers_carry_the_security_headers,
     crafted_query_parameters_get_an_answer,
     a_truncated_body_is_malformed_json,
     times_have_the_contract_format,
@@ -216,3 +255,28 @@ both_engines!(
     bodies_over_the_limit_are_413,
     unknown_paths_and_methods_are_problems,
 );
+
+/// Behind TLS, `GRIDWORK_HSTS` adds Strict-Transport-Security, and a configured tile server
+/// may serve the map's images.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hsts_and_the_tile_server_when_configured() {
+    let app = TestApp::spawn_with(gridwork_tests::Engine::Sqlite, |c| {
+        c.hsts = true;
+        c.tile_origin = Some("https://tiles.example.org".into());
+    })
+    .await;
+    let r = app.call(Method::GET, "/healthz", None, None).await;
+    let get = |name: &str| {
+        r.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    };
+    assert!(get("strict-transport-security").starts_with("max-age="));
+    assert!(
+        get("content-security-policy")
+            .contains("img-src 'self' data: blob: https://tiles.example.org"),
+        "{}",
+        get("content-security-policy")
+    );
+}

@@ -745,6 +745,31 @@ async fn duplicates_are_flagged_and_merged(app: TestApp) {
     )
     .await
     .problem(422, "validation_failed");
+    // Only into an original of the same category…
+    let oid = other["id"].as_str().unwrap();
+    step(&app, &w.town1.token, sid, "merge", json!({"into": oid}))
+        .await
+        .problem(422, "validation_failed");
+    // …that the caller may act on: not one raised above its level.
+    let high = report(
+        &app,
+        &w.worker1.token,
+        incident("0401", (IN_CELL_1.0 + 0.0004, IN_CELL_1.1), "low"),
+    )
+    .await;
+    let hid = high["id"].as_str().unwrap();
+    for _ in 0..2 {
+        step(&app, &w.town1.token, hid, "escalate", json!({}))
+            .await
+            .ok(200);
+    }
+    let high = app
+        .get(&format!("/api/v1/incidents/{hid}"), &w.district.token)
+        .await;
+    assert_eq!(high.ok(200)["level"], "district");
+    step(&app, &w.town1.token, sid, "merge", json!({"into": hid}))
+        .await
+        .problem(403, "forbidden");
     let r = step(
         &app,
         &w.town1.token,

@@ -244,6 +244,41 @@ async fn offline_steps_after_the_world_moved_are_kept_as_conflicts(app: TestApp)
         .problem(409, "invalid_transition");
 }
 
+/// A comment queued offline changes nothing of the incident: however stale its version,
+/// it is applied without a conflict.
+async fn a_stale_comment_never_conflicts(app: TestApp) {
+    let w = World::build(&app).await;
+    let inc = report(&app, &w.worker1.token, incident("0401", IN_CELL_1, "low")).await;
+    let id = inc["id"].as_str().unwrap().to_string();
+    step(&app, &w.town1.token, &id, "accept", json!({}))
+        .await
+        .ok(200);
+    let push = app
+        .post(
+            "/api/v1/sync/push",
+            &w.worker1.token,
+            json!({"ops": [op("incident.action",
+                json!({"incident_id": id, "action": "comment", "version": 1, "note": "住户已搬走"}))]}),
+        )
+        .await;
+    let result = &push.ok(200)["results"][0];
+    assert_eq!(result["status"], "applied", "{}", push.text);
+    assert_eq!(result["conflict"], false, "{}", push.text);
+    let d = app
+        .get(&format!("/api/v1/incidents/{id}"), &w.town1.token)
+        .await;
+    let d = d.ok(200);
+    assert_eq!(d["conflict"], false);
+    assert_eq!(d["status"], "accepted");
+    assert!(
+        d["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "comment" && e["note"] == "住户已搬走")
+    );
+}
+
 async fn pull(app: &TestApp, token: &str, cursor: Option<&str>) -> Value {
     let path = match cursor {
         Some(c) => format!("/api/v1/sync/pull?cursor={c}"),
@@ -488,6 +523,7 @@ async fn persons_are_pulled_masked(app: TestApp) {
 }
 
 both_engines!(
+    a_stale_comment_never_conflicts,
     a_day_offline_pushed_twice_lands_once,
     a_rejected_op_blocks_only_what_depends_on_it,
     offline_steps_after_the_world_moved_are_kept_as_conflicts,

@@ -41,6 +41,11 @@ pub struct Config {
     /// When set, `/metrics` answers only requests bearing this token
     /// (`GRIDWORK_METRICS_TOKEN`).
     pub metrics_token: Option<SecretString>,
+    /// Behind a TLS proxy: every answer carries `Strict-Transport-Security` (`GRIDWORK_HSTS`).
+    pub hsts: bool,
+    /// The origin of a base-map tile server the web client may load images from
+    /// (`GRIDWORK_TILE_ORIGIN`, e.g. `https://tiles.example.org`).
+    pub tile_origin: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -69,6 +74,15 @@ pub fn redact_url(url: &str) -> String {
         }
         _ => url.to_string(),
     }
+}
+
+/// An http(s) origin (scheme, host and port only), as a Content-Security-Policy source.
+fn origin(s: &str) -> anyhow::Result<String> {
+    let u = url::Url::parse(s)?;
+    if !matches!(u.scheme(), "https" | "http") || u.host_str().is_none() {
+        anyhow::bail!("must be an http(s) origin such as https://tiles.example.org");
+    }
+    Ok(u.origin().ascii_serialization())
 }
 
 fn env(name: &str) -> Option<String> {
@@ -146,6 +160,15 @@ impl Config {
                 Some(t) => Some(t.into()),
                 None => None,
             },
+            hsts: match env("GRIDWORK_HSTS").as_deref() {
+                None | Some("false") => false,
+                Some("true") => true,
+                Some(_) => anyhow::bail!("GRIDWORK_HSTS must be true or false"),
+            },
+            tile_origin: match env("GRIDWORK_TILE_ORIGIN") {
+                Some(o) => Some(origin(&o).context("GRIDWORK_TILE_ORIGIN")?),
+                None => None,
+            },
         })
     }
 
@@ -173,6 +196,8 @@ impl Config {
             encryption_keys_old: Vec::new(),
             visit_far_m: 500.0,
             metrics_token: None,
+            hsts: false,
+            tile_origin: None,
         }
     }
 

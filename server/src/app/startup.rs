@@ -117,6 +117,63 @@ async fn no_client() -> HttpResponse {
         )
 }
 
+/// The Content-Security-Policy of the web client: its own scripts (and the one inline
+/// module script of `index.html` that starts it, by hash), its own styles, images from
+/// itself, `data:` and `blob:` (and the tile server when one is configured), no framing.
+fn content_security_policy(web_dir: &std::path::Path, tile_origin: Option<&str>) -> String {
+    use base64::Engine as _;
+    use sha2::{Digest, Sha256};
+    let html = std::fs::read_to_string(web_dir.join("index.html")).unwrap_or_default();
+    let mut scripts = String::new();
+    let mut rest = html.as_str();
+    while let Some(start) = rest.find("<script type=\"module\">") {
+        let body = &rest[start + "<script type=\"module\">".len()..];
+        let Some(end) = body.find("</script>") else {
+            break;
+        };
+        let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&body[..end]));
+        scripts.push_str(&format!(" 'sha256-{hash}'"));
+        rest = &body[end..];
+    }
+    let tiles = tile_origin.map(|o| format!(" {o}")).unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{scripts}; \
+         style-src 'self'; img-src 'self' data: blob:{tiles}; connect-src 'self'; \
+         worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Headers every answer carries: no content sniffing, no referrer, HSTS behind TLS when
+/// configured; API answers are never stored by a cache unless their handler said how
+/// (photos are `private`); the web client's pages carry the Content-Security-Policy.
+fn security_headers<B>(res: &mut ServiceResponse<B>, csp: &str, hsts: bool) {
+    use actix_web::http::header::HeaderValue;
+    let is_api = res.request().path().starts_with("/api/");
+    let headers = res.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    if hsts {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    if is_api {
+        if !headers.contains_key(header::CACHE_CONTROL) {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
+    } else if let Ok(v) = HeaderValue::from_str(csp) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+}
+
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Application> {
         let config = Arc::new(config);
@@ -137,7 +194,10 @@ impl Application {
         let web_dir = config.web_dir.clone();
         let has_client = web_dir.join("index.html").is_file();
         let st = state.clone();
+        let csp: Arc<str> = content_security_policy(&web_dir, config.tile_origin.as_deref()).into();
+        let hsts = config.hsts;
         let mut server = HttpServer::new(move || {
+            let csp = csp.clone();
             let app = App::new()
                 .app_data(st.clone())
                 .wrap(
@@ -173,6 +233,15 @@ impl Application {
                                 .with_label_values(&[method, &route])
                                 .observe(start.elapsed().as_secs_f64());
                         }
+                        Ok(res)
+                    }
+                })
+                .wrap_fn(move |req, srv| {
+                    let fut = srv.call(req);
+                    let csp = csp.clone();
+                    async move {
+                        let mut res = fut.await?;
+                        security_headers(&mut res, &csp, hsts);
                         Ok(res)
                     }
                 })

@@ -19,7 +19,10 @@ pub fn json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
     }
     // No database keeps a NUL character in text, and none belongs in a record.
     if has_nul_escape(bytes) {
-        return Err(Error::invalid("", "text must not contain NUL characters (\\u0000)"));
+        return Err(Error::invalid(
+            "",
+            "text must not contain NUL characters (\\u0000)",
+        ));
     }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(de) {

@@ -351,6 +351,37 @@ fn check_references(c: &mut DbConn, user: &CurrentUser, req: &ActionRequest) -> 
     e.into_result().map_err(Error::validation)
 }
 
+/// A merge joins a duplicate to an original of the same category that the caller may act
+/// on too (a town supervisor cannot reach a district-level incident through a merge).
+fn check_merge(
+    c: &mut DbConn,
+    user: &CurrentUser,
+    row: &IncidentRow,
+    req: &ActionRequest,
+) -> Result<()> {
+    let into = req.into.map(|u| u.to_string()).unwrap_or_default();
+    if into == row.id {
+        return Err(Error::invalid(
+            "into",
+            "an incident cannot be merged into itself",
+        ));
+    }
+    let original = store::find_in_scope(c, &scope_of(user), &into)?
+        .ok_or_else(|| Error::invalid("into", "no such incident"))?;
+    if original.category != row.category {
+        return Err(Error::invalid(
+            "into",
+            "must be an incident of the same category",
+        ));
+    }
+    if !rules::supervises(&actor_of(user), &facts_of(&original)?) {
+        return Err(Error::forbidden(
+            "the incident to merge into is above your level",
+        ));
+    }
+    Ok(())
+}
+
 /// Takes one step of the loop. `offline` is for steps queued on a phone (see sync): a
 /// stale version does not refuse them.
 pub fn act(
@@ -401,11 +432,10 @@ fn act_with(
                 ),
             ));
         }
-        if req.action == Action::Merge && req.into.map(|u| u.to_string()).as_deref() == Some(id) {
-            return Err(Error::invalid(
-                "into",
-                "an incident cannot be merged into itself",
-            ));
+        // Offline, a comment changes nothing of the incident: it never conflicts.
+        let stale = stale && req.action != Action::Comment;
+        if req.action == Action::Merge {
+            check_merge(c, user, &row, req)?;
         }
         match rules::transition(&facts, req.action) {
             Ok((status, level)) => {
