@@ -795,6 +795,79 @@ async fn duplicates_are_flagged_and_merged(app: TestApp) {
     assert_eq!(orig["status"], "reported");
 }
 
+/// A PNG whose header declares `w × h` pixels of 16-bit RGBA, with a few bytes of image
+/// data: what a decompression bomb looks like to a server that trusts the header.
+fn png_declaring(w: u32, h: u32) -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend_from_slice(data);
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&crc32(&body).to_be_bytes());
+    }
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&w.to_be_bytes());
+    ihdr.extend_from_slice(&h.to_be_bytes());
+    ihdr.extend_from_slice(&[16, 6, 0, 0, 0]); // 16-bit, RGBA, deflate, adaptive, no interlace
+    chunk(&mut png, b"IHDR", &ihdr);
+    // A zlib stream of a few zero bytes: far too little image data for the header.
+    chunk(
+        &mut png,
+        b"IDAT",
+        &[0x78, 0x9C, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01],
+    );
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+/// Images over 40 megapixels are refused at upload from their header; an image whose
+/// thumbnail cannot be made answers a problem, every time, without decoding it again.
+async fn image_bombs_are_refused(app: TestApp) {
+    let w = World::build(&app).await;
+    let inc = report(&app, &w.worker1.token, incident("0401", IN_CELL_1, "low")).await;
+    let path = format!("/api/v1/incidents/{}/photos", inc["id"].as_str().unwrap());
+    app.raw(
+        Method::POST,
+        &path,
+        Some(&w.worker1.token),
+        "image/png",
+        png_declaring(7000, 7000),
+    )
+    .await
+    .problem(413, "too_large");
+    // Under the limit, but its data ends early: stored, and its thumbnail refused.
+    let r = app
+        .raw(
+            Method::POST,
+            &path,
+            Some(&w.worker1.token),
+            "image/png",
+            png_declaring(3000, 2000),
+        )
+        .await;
+    let url = r.ok(201)["thumbnail_url"].as_str().unwrap().to_string();
+    for _ in 0..3 {
+        app.get(&url, &w.worker1.token)
+            .await
+            .problem(415, "unsupported_media");
+    }
+}
+
 async fn photos_are_checked_stripped_and_scoped(app: TestApp) {
     let w = World::build(&app).await;
     let inc = report(&app, &w.worker1.token, incident("0401", IN_CELL_1, "low")).await;
@@ -1098,6 +1171,7 @@ both_engines!(
     lists_filter_within_scope,
     duplicates_are_flagged_and_merged,
     photos_are_checked_stripped_and_scoped,
+    image_bombs_are_refused,
     disputes_record_mediation,
     categories_are_seeded_and_editable,
 );

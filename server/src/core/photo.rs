@@ -17,6 +17,13 @@ pub const PHOTO_LIMIT: usize = 10 * 1024 * 1024;
 /// Longest side of a thumbnail, in pixels.
 pub const THUMB_SIZE: u32 = 320;
 
+/// The most pixels a photo may have (a phone's camera has fewer): more is refused at
+/// upload, from the header, before anything is decoded.
+pub const MAX_PIXELS: u64 = 40_000_000;
+
+/// The most memory one thumbnail's decoding may take.
+const DECODE_MAX_ALLOC: u64 = 256 * 1024 * 1024;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Jpeg,
@@ -106,11 +113,17 @@ pub fn strip(kind: Kind, bytes: Bytes) -> Option<Bytes> {
     }
 }
 
-/// Whether the bytes decode as an image of `kind` (reads the header only).
-pub fn decodes(kind: Kind, bytes: &[u8]) -> bool {
+/// The width and height the image's header declares, if it reads as an image of `kind`.
+pub fn dimensions(kind: Kind, bytes: &[u8]) -> Option<(u32, u32)> {
     image::ImageReader::with_format(std::io::Cursor::new(bytes), kind.image_format())
         .into_dimensions()
-        .is_ok_and(|(w, h)| w > 0 && h > 0)
+        .ok()
+        .filter(|(w, h)| *w > 0 && *h > 0)
+}
+
+/// Whether the bytes decode as an image of `kind` (reads the header only).
+pub fn decodes(kind: Kind, bytes: &[u8]) -> bool {
+    dimensions(kind, bytes).is_some()
 }
 
 pub fn sha256_hex(b: &[u8]) -> String {
@@ -127,6 +140,21 @@ pub fn path_of(data_dir: &Path, sha: &str, kind: Kind) -> PathBuf {
 
 pub fn thumb_path(data_dir: &Path, sha: &str) -> PathBuf {
     dir_of(data_dir, sha).join(format!("{sha}.thumb.jpg"))
+}
+
+/// Marks a photo no thumbnail could be made of, so that it is not tried again.
+fn thumb_failed_path(data_dir: &Path, sha: &str) -> PathBuf {
+    dir_of(data_dir, sha).join(format!("{sha}.thumb.failed"))
+}
+
+/// Why there is no thumbnail.
+#[derive(Debug, thiserror::Error)]
+pub enum ThumbError {
+    /// The image could not be decoded within the limits (remembered: not tried again).
+    #[error("no thumbnail can be made of this image: {0}")]
+    Undecodable(String),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
 }
 
 fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -149,22 +177,47 @@ pub fn store(data_dir: &Path, sha: &str, kind: Kind, bytes: &[u8]) -> std::io::R
     write_durably(&path, bytes)
 }
 
-/// The thumbnail (JPEG, longest side 320 px), made on first use.
-pub fn thumbnail(data_dir: &Path, sha: &str, kind: Kind) -> anyhow::Result<PathBuf> {
+/// The thumbnail (JPEG, longest side 320 px), made on first use, decoding within limits
+/// of size and memory. An image that cannot be decoded so is remembered and not tried
+/// again.
+pub fn thumbnail(data_dir: &Path, sha: &str, kind: Kind) -> Result<PathBuf, ThumbError> {
     let path = thumb_path(data_dir, sha);
     if path.exists() {
         return Ok(path);
     }
-    let img = image::ImageReader::with_format(
-        std::io::BufReader::new(std::fs::File::open(path_of(data_dir, sha, kind))?),
-        kind.image_format(),
-    )
-    .decode()?;
+    let failed = thumb_failed_path(data_dir, sha);
+    if failed.exists() {
+        return Err(ThumbError::Undecodable(std::fs::read_to_string(&failed)?));
+    }
+    match make_thumbnail(data_dir, sha, kind) {
+        Ok(out) => {
+            write_durably(&path, &out)?;
+            Ok(path)
+        }
+        Err(why) => {
+            write_durably(&failed, why.as_bytes())?;
+            Err(ThumbError::Undecodable(why))
+        }
+    }
+}
+
+fn make_thumbnail(data_dir: &Path, sha: &str, kind: Kind) -> Result<Vec<u8>, String> {
+    let file = std::fs::File::open(path_of(data_dir, sha, kind)).map_err(|e| e.to_string())?;
+    let mut reader =
+        image::ImageReader::with_format(std::io::BufReader::new(file), kind.image_format());
+    let side = (MAX_PIXELS as f64).sqrt() as u32 * 4;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(side);
+    limits.max_image_height = Some(side);
+    limits.max_alloc = Some(DECODE_MAX_ALLOC);
+    reader.limits(limits);
+    let img = reader.decode().map_err(|e| e.to_string())?;
     let thumb = img.thumbnail(THUMB_SIZE, THUMB_SIZE).to_rgb8();
     let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 75).encode_image(&thumb)?;
-    write_durably(&path, &out)?;
-    Ok(path)
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 75)
+        .encode_image(&thumb)
+        .map_err(|e| e.to_string())?;
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -1,14 +1,15 @@
 //! Photos of incidents, visits and inspections: checked, stripped of metadata, stored by
 //! content, visible to exactly those who may see their record.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex, Weak};
 
 use gridwork_shared::ErrorCode;
 use gridwork_shared::incident::PhotoRef;
 use uuid::Uuid;
 
 use crate::app::state::AppState;
-use crate::core::photo::{self, Kind};
+use crate::core::photo::{self, Kind, ThumbError};
 use crate::db::models::PhotoRow;
 use crate::db::{self, DbConn, incidents as store};
 use crate::flow::caller::CurrentUser;
@@ -61,6 +62,21 @@ pub async fn upload(
             format!("the bytes are not {}", declared.mime()),
         ));
     }
+    let (w, h) = photo::dimensions(declared, &raw).ok_or_else(|| {
+        Error::new(
+            ErrorCode::UnsupportedMedia,
+            format!("the bytes are not a readable {}", declared.mime()),
+        )
+    })?;
+    if u64::from(w) * u64::from(h) > photo::MAX_PIXELS {
+        return Err(Error::new(
+            ErrorCode::TooLarge,
+            format!(
+                "the image is {w} × {h} pixels; a photo may have at most {} megapixels",
+                photo::MAX_PIXELS / 1_000_000
+            ),
+        ));
+    }
     let stored = blocking(move || -> Result<_> {
         let stripped = photo::strip(declared, bytes::Bytes::copy_from_slice(&raw))
             .filter(|b| photo::decodes(declared, b))
@@ -109,6 +125,27 @@ pub async fn upload(
     Ok((photo_ref(&row), created))
 }
 
+/// Thumbnails being made at once, at most.
+static THUMBNAILS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// The lock of one photo's thumbnail, shared by the requests that want it now.
+fn photo_lock(sha: &str) -> Arc<tokio::sync::Mutex<()>> {
+    static LOCKS: LazyLock<Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>> =
+        LazyLock::new(Mutex::default);
+    let mut locks = LOCKS.lock().expect("photo locks poisoned");
+    if let Some(lock) = locks.get(sha).and_then(Weak::upgrade) {
+        return lock;
+    }
+    locks.retain(|_, w| w.strong_count() > 0);
+    let lock = Arc::new(tokio::sync::Mutex::new(()));
+    locks.insert(sha.to_string(), Arc::downgrade(&lock));
+    lock
+}
+
+fn read_file(path: &std::path::Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| Error::Unexpected(e.into()))
+}
+
 /// A stored photo's bytes as served.
 pub struct PhotoBytes {
     pub bytes: Vec<u8>,
@@ -138,23 +175,27 @@ pub async fn read(
         .ok_or_else(|| anyhow::anyhow!("stored content type {}", row.content_type))?;
     let dir = state.config.data_dir.clone();
     let sha = row.sha256.clone();
-    let (bytes, content_type) = blocking(move || {
-        let read = || -> anyhow::Result<(Vec<u8>, &'static str)> {
-            if thumb {
-                Ok((
-                    std::fs::read(photo::thumbnail(&dir, &sha, kind)?)?,
-                    "image/jpeg",
-                ))
-            } else {
-                Ok((
-                    std::fs::read(photo::path_of(&dir, &sha, kind))?,
-                    kind.mime(),
-                ))
-            }
-        };
-        Ok(read()?)
-    })
-    .await?;
+    let (bytes, content_type) = if thumb {
+        // One decode per photo at a time, and few at once: the blocking threads that
+        // every database call shares are never all busy decoding.
+        let one = photo_lock(&sha);
+        let _one = one.lock().await;
+        let _permit = THUMBNAILS
+            .acquire()
+            .await
+            .map_err(|e| Error::Unexpected(e.into()))?;
+        blocking(move || match photo::thumbnail(&dir, &sha, kind) {
+            Ok(path) => Ok((read_file(&path)?, "image/jpeg")),
+            Err(ThumbError::Undecodable(why)) => Err(Error::new(
+                ErrorCode::UnsupportedMedia,
+                format!("no thumbnail can be made of this photo ({why}); ask for size=full"),
+            )),
+            Err(ThumbError::Io(e)) => Err(Error::Unexpected(e.into())),
+        })
+        .await?
+    } else {
+        blocking(move || Ok((read_file(&photo::path_of(&dir, &sha, kind))?, kind.mime()))).await?
+    };
     Ok(PhotoBytes {
         bytes,
         content_type,
