@@ -249,7 +249,32 @@ async fn password_change_needs_the_current_one(app: TestApp) {
     app.login_full("root", "a new password").await.ok(200);
 }
 
+/// Thirty wrong passwords for one username sent at once: at most five are checked (401),
+/// every other one is refused by the throttle (429) — the attempt is counted before the
+/// password is verified.
+async fn throttling_holds_under_concurrency(app: TestApp) {
+    let _w = World::build(&app).await;
+    let answers = futures_util::future::join_all(
+        (0..30).map(|_| app.login_full("worker1", "wrong password")),
+    )
+    .await;
+    let checked = answers.iter().filter(|r| r.status.as_u16() == 401).count();
+    let throttled = answers.iter().filter(|r| r.status.as_u16() == 429).count();
+    assert_eq!(
+        checked + throttled,
+        30,
+        "{:?}",
+        answers.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
+    assert!(checked <= 5, "{checked} passwords were checked");
+    assert!(throttled >= 25);
+    app.login_full("worker1", PW)
+        .await
+        .problem(429, "too_many_attempts");
+}
+
 both_engines!(
+    throttling_holds_under_concurrency,
     login_answers_the_contract_shape,
     wrong_credentials_are_401,
     throttles_after_five_failures_until_unlocked,
@@ -258,3 +283,48 @@ both_engines!(
     tokens_are_checked_on_every_request,
     password_change_needs_the_current_one,
 );
+
+/// Behind a trusted proxy, the client's address comes from `X-Forwarded-For` (audit and
+/// per-address throttling); from anyone else, the header is not believed.
+async fn forwarded_for_is_believed_only_from_trusted_proxies(engine: gridwork_tests::Engine) {
+    for (trusted, expected) in [(true, "203.0.113.9"), (false, "127.0.0.1")] {
+        let app = TestApp::spawn_with(engine, |c| {
+            if trusted {
+                c.trusted_proxies =
+                    gridwork_server::app::config::parse_networks("127.0.0.1").unwrap();
+            }
+        })
+        .await;
+        let w = World::build(&app).await;
+        let r = app
+            .http
+            .post(format!("{}/api/v1/auth/login", app.base))
+            .header("x-forwarded-for", "203.0.113.9")
+            .json(&json!({"username": "worker2", "password": "wrong password"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 401);
+        let audit = app
+            .get("/api/v1/audit?entity=user&limit=500", &w.admin.token)
+            .await;
+        let failure = audit.ok(200)["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["action"] == "login" && e["outcome"] == "failure")
+            .cloned()
+            .expect("the failed login is audited");
+        assert_eq!(failure["ip"], expected, "trusted: {trusted}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarded_for_is_believed_only_from_trusted_proxies_sqlite() {
+    forwarded_for_is_believed_only_from_trusted_proxies(gridwork_tests::Engine::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarded_for_is_believed_only_from_trusted_proxies_postgres() {
+    forwarded_for_is_believed_only_from_trusted_proxies(gridwork_tests::Engine::Postgres).await
+}

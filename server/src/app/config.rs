@@ -46,6 +46,9 @@ pub struct Config {
     /// The origin of a base-map tile server the web client may load images from
     /// (`GRIDWORK_TILE_ORIGIN`, e.g. `https://tiles.example.org`).
     pub tile_origin: Option<String>,
+    /// Proxies whose `X-Forwarded-For` is believed (`GRIDWORK_TRUSTED_PROXIES`: addresses or
+    /// networks, comma-separated). None by default: the peer's address is the client's.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl std::fmt::Debug for Config {
@@ -74,6 +77,19 @@ pub fn redact_url(url: &str) -> String {
         }
         _ => url.to_string(),
     }
+}
+
+/// Addresses (`10.0.0.5`) or networks (`10.0.0.0/8`), comma-separated.
+pub fn parse_networks(list: &str) -> anyhow::Result<Vec<ipnet::IpNet>> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<ipnet::IpNet>()
+                .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| anyhow::anyhow!("{s} is not an address or a network"))
+        })
+        .collect()
 }
 
 /// An http(s) origin (scheme, host and port only), as a Content-Security-Policy source.
@@ -169,6 +185,10 @@ impl Config {
                 Some(o) => Some(origin(&o).context("GRIDWORK_TILE_ORIGIN")?),
                 None => None,
             },
+            trusted_proxies: match env("GRIDWORK_TRUSTED_PROXIES") {
+                Some(list) => parse_networks(&list).context("GRIDWORK_TRUSTED_PROXIES")?,
+                None => Vec::new(),
+            },
         })
     }
 
@@ -198,6 +218,7 @@ impl Config {
             metrics_token: None,
             hsts: false,
             tile_origin: None,
+            trusted_proxies: Vec::new(),
         }
     }
 

@@ -113,6 +113,49 @@ pub fn revoke_user(c: &mut DbConn, user_id: &str, now: NaiveDateTime) -> QueryRe
     .execute(c)
 }
 
+/// Serializes logins of one username until the transaction ends (PostgreSQL: an advisory
+/// lock on the name's hash; SQLite's `BEGIN IMMEDIATE` already serializes every writer).
+pub fn lock_username(c: &mut DbConn, username: &str) -> QueryResult<()> {
+    match c {
+        DbConn::Pg(pg) => {
+            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))::text AS locked")
+                .bind::<diesel::sql_types::Text, _>(username)
+                .execute(pg)
+                .map(|_| ())
+        }
+        DbConn::Sqlite(_) => Ok(()),
+    }
+}
+
+/// Counts an attempt as failed before its password is checked (so that concurrent
+/// attempts see it); `succeeded` turns it around. Returns its id.
+pub fn reserve_attempt(
+    c: &mut DbConn,
+    username: &str,
+    ip: &str,
+    now: NaiveDateTime,
+) -> QueryResult<String> {
+    let row = LoginAttemptRow {
+        id: Uuid::now_v7().to_string(),
+        username: username.to_string(),
+        ip: ip.to_string(),
+        at: now,
+        success: false,
+    };
+    diesel::insert_into(la::login_attempts)
+        .values(&row)
+        .execute(c)
+        .map(|_| row.id)
+}
+
+/// Marks a reserved attempt as a success.
+pub fn succeeded(c: &mut DbConn, id: &str) -> QueryResult<()> {
+    diesel::update(la::login_attempts.find(id))
+        .set(la::success.eq(true))
+        .execute(c)
+        .map(|_| ())
+}
+
 pub fn record_attempt(
     c: &mut DbConn,
     username: &str,

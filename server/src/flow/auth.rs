@@ -12,6 +12,7 @@ use crate::core::{password, throttle};
 use crate::db::{self, audit, tokens, users};
 use crate::flow::caller::CurrentUser;
 use crate::flow::error::{Error, Result};
+use crate::flow::hashing;
 use crate::flow::users::me_of;
 
 /// Issues an access token and a new refresh chain (or continues `chain`).
@@ -49,49 +50,53 @@ pub async fn login(
 ) -> Result<TokenResponse> {
     let username = creds.username.trim().to_string();
 
-    // 1. Throttle check and user lookup.
+    // 1. The throttle, and the attempt counted as failed before the password is checked,
+    //    under a lock on the username: however many attempts arrive at once, at most
+    //    MAX_FAILURES_PER_USERNAME passwords are verified in a window.
     let (u, ip2) = (username.clone(), ip.clone());
-    let user = state
-        .db(move |c| -> Result<_> {
-            let now = db::now();
-            let since = now - throttle::window();
-            let by_name = tokens::failures_for_username(c, &u, since)?;
-            if let Some(secs) =
-                throttle::retry_after(&by_name, throttle::MAX_FAILURES_PER_USERNAME, now)
-            {
-                return Err(Error::too_many_attempts(secs));
-            }
-            let by_ip = tokens::failures_for_ip(c, &ip2, since)?;
-            if let Some(secs) =
-                throttle::retry_after(&by_ip, throttle::MAX_FAILURES_PER_ADDRESS, now)
-            {
-                return Err(Error::too_many_attempts(secs));
-            }
-            Ok(users::find_by_username(c, &u)?)
+    let (user, attempt) = state
+        .db(move |c| {
+            db::write_tx(c, |c| -> Result<_> {
+                tokens::lock_username(c, &u)?;
+                let now = db::now();
+                let since = now - throttle::window();
+                let by_name = tokens::failures_for_username(c, &u, since)?;
+                if let Some(secs) =
+                    throttle::retry_after(&by_name, throttle::MAX_FAILURES_PER_USERNAME, now)
+                {
+                    return Err(Error::too_many_attempts(secs));
+                }
+                let by_ip = tokens::failures_for_ip(c, &ip2, since)?;
+                if let Some(secs) =
+                    throttle::retry_after(&by_ip, throttle::MAX_FAILURES_PER_ADDRESS, now)
+                {
+                    return Err(Error::too_many_attempts(secs));
+                }
+                let attempt = tokens::reserve_attempt(c, &u, &ip2, now)?;
+                Ok((users::find_by_username(c, &u)?, attempt))
+            })
         })
         .await?;
 
-    // 2. Verify the password off the async workers (argon2 is deliberately slow).
+    // 2. Verify the password on the bounded hashing pool (argon2 is deliberately slow).
     let pw = creds.password;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
-    let ok = tokio::task::spawn_blocking(move || match stored {
+    let ok = hashing(move || match stored {
         Some(h) => password::verify(&pw, &h),
         None => {
             password::burn_time(&pw);
             false
         }
     })
-    .await
-    .map_err(|e| Error::Unexpected(anyhow::anyhow!("blocking task failed: {e}")))?;
+    .await?;
     let ok = ok && user.as_ref().is_some_and(|u| u.active);
 
-    // 3. Record the attempt; issue tokens on success.
+    // 3. Audit the attempt; on success, turn it around and issue tokens.
     let st = Arc::clone(state);
     state
         .db(move |c| {
             db::write_tx(c, |c| -> Result<_> {
                 let now = db::now();
-                tokens::record_attempt(c, &username, &ip, now, ok)?;
                 let user_id = user.as_ref().map(|u| u.id.clone()).unwrap_or_default();
                 audit::append(
                     c,
@@ -108,6 +113,7 @@ pub async fn login(
                 match (ok, user) {
                     (true, Some(user)) => {
                         tokens::clear_failures(c, &username)?;
+                        tokens::succeeded(c, &attempt)?;
                         Ok(Some(issue_pair(&st, c, &user, None)?))
                     }
                     _ => Ok(None),

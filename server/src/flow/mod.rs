@@ -69,3 +69,21 @@ pub fn page_limit(raw: Option<&str>) -> error::Result<i64> {
             .ok_or_else(|| error::Error::invalid("limit", "must be an integer from 1 to 500")),
     }
 }
+
+/// Password hashing and verification at once, at most: argon2 takes tens of milliseconds
+/// and 19 MiB each, so a flood of logins waits here instead of taking every blocking
+/// thread the database calls share.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// Runs password work on the bounded hashing pool.
+pub async fn hashing<T, F>(f: F) -> error::Result<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    let _permit = HASHING
+        .acquire()
+        .await
+        .map_err(|e| error::Error::Unexpected(e.into()))?;
+    blocking(move || Ok(f())).await
+}

@@ -54,9 +54,8 @@ pub fn user_of(row: &UserRow) -> Result<User> {
 
 /// Hashes a password on a blocking thread (argon2id takes tens of milliseconds).
 pub async fn hash_password(pw: String) -> Result<String> {
-    tokio::task::spawn_blocking(move || password::hash(&pw))
-        .await
-        .map_err(|e| Error::Unexpected(anyhow::anyhow!("blocking task failed: {e}")))?
+    crate::flow::hashing(move || password::hash(&pw))
+        .await?
         .map_err(Error::from)
 }
 
@@ -93,14 +92,13 @@ pub async fn change_password(
         .await?
         .ok_or_else(Error::not_found)?;
     let (current, stored, new) = (change.current, row.password_hash.clone(), change.new);
-    let new_hash = tokio::task::spawn_blocking(move || -> Result<String> {
+    let new_hash = crate::flow::hashing(move || -> Result<String> {
         if !password::verify(&current, &stored) {
             return Err(Error::invalid("current", "is not the current password"));
         }
         Ok(password::hash(&new)?)
     })
-    .await
-    .map_err(|e| Error::Unexpected(anyhow::anyhow!("blocking task failed: {e}")))??;
+    .await??;
     let user = user.clone();
     state
         .db(move |c| {

@@ -145,14 +145,70 @@ pub fn parse_query<T: DeserializeOwned>(req: &HttpRequest) -> ApiResult<T> {
         .map_err(|e| ApiError::invalid("query", e.to_string()))
 }
 
-/// The caller's address for throttling and the audit log.
-pub fn client_ip(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_string())
-}
-
 /// A path id that is not a UUID names nothing: 404.
 pub fn path_uuid(raw: &str) -> ApiResult<String> {
     Ok(crate::flow::parse_id(raw)?)
+}
+
+/// The caller's address for throttling and the audit log: the peer's, or — when the peer
+/// is a trusted proxy (`GRIDWORK_TRUSTED_PROXIES`) — the nearest address in
+/// `X-Forwarded-For` that is not one of the trusted proxies.
+pub fn client_ip(req: &HttpRequest) -> String {
+    let Some(peer) = req.peer_addr().map(|a| a.ip()) else {
+        return "unknown".to_string();
+    };
+    let trusted = req
+        .app_data::<web::Data<crate::app::state::AppState>>()
+        .map(|s| s.config.trusted_proxies.as_slice())
+        .unwrap_or_default();
+    let forwarded: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .collect();
+    real_client(peer, &forwarded, trusted).to_string()
+}
+
+/// Walks `X-Forwarded-For` from the nearest hop while the hop is a trusted proxy.
+fn real_client(
+    peer: std::net::IpAddr,
+    forwarded: &[&str],
+    trusted: &[ipnet::IpNet],
+) -> std::net::IpAddr {
+    let is_trusted = |ip: &std::net::IpAddr| trusted.iter().any(|n| n.contains(ip));
+    let mut client = peer;
+    for hop in forwarded.iter().rev() {
+        if !is_trusted(&client) {
+            break;
+        }
+        match hop.trim().parse::<std::net::IpAddr>() {
+            Ok(ip) => client = ip,
+            Err(_) => break,
+        }
+    }
+    client
+}
+
+#[cfg(test)]
+mod tests {
+    use super::real_client;
+
+    #[test]
+    fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
+        let proxy = "10.0.0.5".parse().unwrap();
+        let trusted = crate::app::config::parse_networks("10.0.0.0/8").unwrap();
+        let client = "203.0.113.7".parse().unwrap();
+        // No trusted proxy: the peer, whatever the header says.
+        assert_eq!(real_client(client, &["198.51.100.1"], &[]), client);
+        assert_eq!(real_client(proxy, &["203.0.113.7"], &[]), proxy);
+        // Through the proxy: the address it saw.
+        assert_eq!(real_client(proxy, &["203.0.113.7"], &trusted), client);
+        // A client cannot put itself behind a forged hop.
+        assert_eq!(
+            real_client(proxy, &["198.51.100.1", "203.0.113.7"], &trusted),
+            client
+        );
+        assert_eq!(real_client(proxy, &["not an address"], &trusted), proxy);
+    }
 }
