@@ -329,6 +329,10 @@ pub struct AuditEntry {
     pub entity_id: String,
     pub outcome: String,
     pub ip: Option<String>,
+    /// What was read or changed: `count=N` for a bulk read of persons, `field: old → new`
+    /// for a change of a user, the username a failed login tried.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 /// The `type` of a GeoJSON Feature.

@@ -1,5 +1,6 @@
-use gridwork_tests::fixtures::{PW, World};
+use gridwork_tests::fixtures::{IN_CELL_1, PW, World};
 use gridwork_tests::{TestApp, both_engines};
+use serde_json::{Value, json};
 
 async fn admins_read_the_audit_log(app: TestApp) {
     let w = World::build(&app).await;
@@ -50,4 +51,102 @@ async fn admins_read_the_audit_log(app: TestApp) {
     assert!(refused);
 }
 
-both_engines!(admins_read_the_audit_log);
+async fn entries(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
+    let r = app
+        .get(&format!("/api/v1/audit?{query}&limit=500"), token)
+        .await;
+    r.ok(200)["items"].as_array().unwrap().clone()
+}
+
+/// Reads of special-population data are audited in bulk with their count, a refused read
+/// whatever the role, a change of a user with what changed, and a failed login of an
+/// unknown username with the name tried.
+async fn the_audit_says_what_was_read_and_changed(app: TestApp) {
+    let w = World::build(&app).await;
+    let person = app
+        .post(
+            "/api/v1/persons",
+            &w.town1.token,
+            json!({
+                "id": uuid::Uuid::new_v4(), "category": "drug_user", "name": "李强",
+                "id_number": "11010519491231002X", "address": "文峰路1号",
+                "location": {"lon": IN_CELL_1.0, "lat": IN_CELL_1.1}, "risk_level": "high",
+                "responsible_worker_id": w.worker1.id,
+            }),
+        )
+        .await
+        .ok(201)
+        .clone();
+    let pid = person["id"].as_str().unwrap();
+    app.get("/api/v1/persons", &w.town1.token).await.ok(200);
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/sync/pull?cursor={c}"),
+            None => "/api/v1/sync/pull".to_string(),
+        };
+        let page = app.get(&path, &w.worker1.token).await.ok(200).clone();
+        cursor = page["cursor"].as_str().map(str::to_string);
+        if page["has_more"] != true {
+            break;
+        }
+    }
+    app.get(&format!("/api/v1/persons/{pid}"), &w.volunteer.token)
+        .await
+        .problem(403, "forbidden");
+    let town1 = entries(&app, &w.admin.token, &format!("actor={}", w.town1.id)).await;
+    let list = town1
+        .iter()
+        .find(|e| e["action"] == "persons_list")
+        .expect("the list read is audited");
+    assert_eq!(list["detail"], "count=1");
+    let worker1 = entries(&app, &w.admin.token, &format!("actor={}", w.worker1.id)).await;
+    let pulled = worker1
+        .iter()
+        .find(|e| e["action"] == "persons_pull")
+        .expect("the pull is audited");
+    assert_eq!(pulled["detail"], "count=1");
+    let refused = entries(&app, &w.admin.token, &format!("entity={pid}")).await;
+    assert!(
+        refused
+            .iter()
+            .any(|e| e["actor_id"] == w.volunteer.id.as_str() && e["outcome"] == "refused"),
+        "{refused:?}"
+    );
+    // A change of a user says what changed.
+    app.call(
+        reqwest::Method::PATCH,
+        &format!("/api/v1/users/{}", w.worker2.id),
+        Some(&w.admin.token),
+        Some(&json!({"role": "supervisor", "region_code": "500117002"})),
+    )
+    .await
+    .ok(200);
+    let changed = entries(&app, &w.admin.token, &format!("entity={}", w.worker2.id)).await;
+    let update = changed
+        .iter()
+        .find(|e| e["action"] == "user_update")
+        .unwrap();
+    let detail = update["detail"].as_str().unwrap();
+    assert!(detail.contains("role: worker → supervisor"), "{detail}");
+    assert!(
+        detail.contains("region_code: 500117002001 → 500117002"),
+        "{detail}"
+    );
+    // A failed login of an unknown username records the name tried.
+    app.login_full("nobody-here", "wrong password")
+        .await
+        .problem(401, "invalid_credentials");
+    let logins = entries(&app, &w.admin.token, "entity=user").await;
+    assert!(
+        logins
+            .iter()
+            .any(|e| e["action"] == "login" && e["detail"] == "username=nobody-here"),
+        "{logins:?}"
+    );
+}
+
+both_engines!(
+    admins_read_the_audit_log,
+    the_audit_says_what_was_read_and_changed
+);

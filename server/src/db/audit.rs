@@ -14,6 +14,8 @@ pub struct Entry<'a> {
     pub entity_id: &'a str,
     pub outcome: &'a str,
     pub ip: Option<&'a str>,
+    /// What was read or changed, when the action alone does not say.
+    pub detail: Option<&'a str>,
 }
 
 pub fn append(c: &mut DbConn, at: NaiveDateTime, e: Entry<'_>) -> QueryResult<()> {
@@ -26,6 +28,7 @@ pub fn append(c: &mut DbConn, at: NaiveDateTime, e: Entry<'_>) -> QueryResult<()
             entity_id: e.entity_id,
             outcome: e.outcome,
             ip: e.ip,
+            detail: e.detail,
         })
         .execute(c)
         .map(|_| ())

@@ -80,6 +80,7 @@ pub struct AuditRow {
     pub entity_id: String,
     pub outcome: String,
     pub ip: Option<String>,
+    pub detail: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -92,6 +93,7 @@ pub struct NewAuditRow<'a> {
     pub entity_id: &'a str,
     pub outcome: &'a str,
     pub ip: Option<&'a str>,
+    pub detail: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

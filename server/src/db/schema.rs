@@ -90,6 +90,7 @@ diesel::table! {
         entity_id -> Text,
         outcome -> Text,
         ip -> Nullable<Text>,
+        detail -> Nullable<Text>,
     }
 }
 

@@ -70,6 +70,7 @@ pub async fn list(state: &AppState, q: Query) -> Result<(Vec<AuditEntry>, Option
             entity_id: r.entity_id,
             outcome: r.outcome,
             ip: r.ip,
+            detail: r.detail,
         })
         .collect();
     Ok((items, next_cursor))

@@ -98,6 +98,10 @@ pub async fn login(
             db::write_tx(c, |c| -> Result<_> {
                 let now = db::now();
                 let user_id = user.as_ref().map(|u| u.id.clone()).unwrap_or_default();
+                // An unknown username is recorded as tried (cut to a sane length).
+                let tried = user
+                    .is_none()
+                    .then(|| format!("username={}", username.chars().take(64).collect::<String>()));
                 audit::append(
                     c,
                     now,
@@ -108,6 +112,7 @@ pub async fn login(
                         entity_id: &user_id,
                         outcome: if ok { "success" } else { "failure" },
                         ip: Some(&ip),
+                        detail: tried.as_deref(),
                     },
                 )?;
                 match (ok, user) {

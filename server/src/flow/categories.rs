@@ -58,6 +58,7 @@ pub fn update(
                 entity_id: &row.code,
                 outcome: "success",
                 ip: Some(&actor.ip),
+                detail: None,
             },
         )?;
         Ok(row)

@@ -199,6 +199,7 @@ pub fn set_workers(
                 entity_id: code,
                 outcome: "success",
                 ip: Some(&actor.ip),
+                detail: None,
             },
         )?;
         assignment(c, code)

@@ -157,6 +157,7 @@ pub fn apply(
                 entity_id: &format!("created={},updated={}", result.created, result.updated),
                 outcome: "success",
                 ip: actor.ip,
+                detail: None,
             },
         )?;
         Ok(result)

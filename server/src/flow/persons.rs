@@ -1,6 +1,8 @@
 //! Special populations: registration, edits, visits and the visit schedule. Names,
 //! identity numbers and addresses are encrypted in the database (see `crypto`).
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use geo::{Distance, Haversine, Point};
 use gridwork_shared::api::Role;
@@ -215,6 +217,7 @@ pub fn register(
                 entity_id: &row.id,
                 outcome: "success",
                 ip: Some(&user.ip),
+                detail: None,
             },
         )?;
         Ok((row, true))
@@ -299,32 +302,86 @@ pub fn patch(
                 entity_id: id,
                 outcome: "success",
                 ip: Some(&user.ip),
+                detail: None,
             },
         )?;
         Ok(row)
     })
 }
 
-/// Reads a person in full and writes the read to the audit log — also a refused read.
-pub fn read_full(state: &AppState, c: &mut DbConn, user: &CurrentUser, id: &str) -> Result<Person> {
-    let scope = scope_of(user)?;
-    let found = store::find_in_scope(c, &scope, id)?;
+/// An audit entry of a read of special-population records by `user`.
+fn audit_read(
+    c: &mut DbConn,
+    state: &AppState,
+    user: &CurrentUser,
+    action: &str,
+    entity_id: &str,
+    outcome: &str,
+    detail: Option<&str>,
+) -> Result<()> {
     audit::append(
         c,
         state.clock.now_naive(),
         audit::Entry {
             actor_id: Some(&user.id),
-            action: "person_view",
+            action,
             entity_type: "person",
-            entity_id: id,
-            outcome: if found.is_some() {
-                "success"
-            } else {
-                "not_found"
-            },
+            entity_id,
+            outcome,
             ip: Some(&user.ip),
+            detail,
         },
     )?;
+    Ok(())
+}
+
+/// An audit entry of a bulk read: how many persons `user` was sent.
+pub fn audit_bulk_read(
+    c: &mut DbConn,
+    state: &AppState,
+    user: &CurrentUser,
+    action: &str,
+    count: usize,
+) -> Result<()> {
+    if count == 0 {
+        return Ok(());
+    }
+    audit_read(
+        c,
+        state,
+        user,
+        action,
+        "",
+        "success",
+        Some(&format!("count={count}")),
+    )
+}
+
+/// Reads a person in full and writes the read to the audit log — a refused or missed
+/// read too, whatever the caller's role.
+pub async fn read(state: &Arc<AppState>, user: &CurrentUser, raw_id: &str) -> Result<Person> {
+    if let Err(refused) = scope_of(user) {
+        let (st, u, id) = (Arc::clone(state), user.clone(), raw_id.to_string());
+        state
+            .db(move |c| audit_read(c, &st, &u, "person_view", &id, "refused", None))
+            .await?;
+        return Err(refused);
+    }
+    let id = parse_id(raw_id)?;
+    let (st, u) = (Arc::clone(state), user.clone());
+    state.db(move |c| read_full(&st, c, &u, &id)).await
+}
+
+/// Reads a person in scope in full, audited.
+pub fn read_full(state: &AppState, c: &mut DbConn, user: &CurrentUser, id: &str) -> Result<Person> {
+    let scope = scope_of(user)?;
+    let found = store::find_in_scope(c, &scope, id)?;
+    let outcome = if found.is_some() {
+        "success"
+    } else {
+        "not_found"
+    };
+    audit_read(c, state, user, "person_view", id, outcome, None)?;
     full(
         state,
         &found.ok_or_else(Error::not_found)?,
@@ -439,6 +496,7 @@ pub fn set_interval(
                 entity_id: &format!("{}/{}", category.as_str(), risk.as_str()),
                 outcome: "success",
                 ip: Some(&user.ip),
+                detail: Some(&format!("days={days}")),
             },
         )?;
         Ok(())
@@ -551,12 +609,14 @@ pub fn list(
         Some(_) => return Err(Error::invalid("archived", "must be true or false")),
     };
     let rows = store::list(c, &scope, &f, page)?;
-    page_of(
+    let out = page_of(
         rows,
         page,
         |r| Cursor::new(r.created_at, &r.id),
         |r| item(state, r, now),
-    )
+    )?;
+    audit_bulk_read(c, state, user, "persons_list", out.0.len())?;
+    Ok(out)
 }
 
 /// A person's visits, latest first, if the person is in the caller's scope.
@@ -589,12 +649,14 @@ pub fn due(
     let now = state.clock.now();
     let responsible = (user.role == Role::Worker).then_some(user.id.as_str());
     let rows = store::due(c, &scope, responsible, page)?;
-    page_of(
+    let out = page_of(
         rows,
         page,
         |r| Cursor::new(r.next_visit_due.expect("filtered on"), &r.id),
         |r| item(state, r, now),
-    )
+    )?;
+    audit_bulk_read(c, state, user, "persons_due", out.0.len())?;
+    Ok(out)
 }
 
 /// Days between visits per category and risk level.

@@ -92,6 +92,7 @@ pub fn create(c: &mut DbConn, new: &NewRegion, actor: Option<&CurrentUser>) -> R
                 entity_id: code,
                 outcome: "success",
                 ip: actor.map(|a| a.ip.as_str()),
+                detail: None,
             },
         )?;
         Ok(row)

@@ -318,10 +318,12 @@ pub fn pull(
         Some(s) => Position::decode(s)
             .ok_or_else(|| Error::invalid("cursor", "is not a cursor this server issued"))?,
     };
-    match pos {
-        Position::Snapshot { base, phase, after } => snapshot(state, c, user, base, phase, after),
-        Position::Changes { seq, id } => changes(state, c, user, seq, &id),
-    }
+    let out = match pos {
+        Position::Snapshot { base, phase, after } => snapshot(state, c, user, base, phase, after)?,
+        Position::Changes { seq, id } => changes(state, c, user, seq, &id)?,
+    };
+    persons::audit_bulk_read(c, state, user, "persons_pull", out.persons.len())?;
+    Ok(out)
 }
 
 fn incident_scope(user: &CurrentUser) -> db::incidents::IncidentScope {

@@ -318,6 +318,7 @@ pub fn certify(
                 entity_id: &row.id,
                 outcome: req.level.as_str(),
                 ip: Some(&user.ip),
+                detail: None,
             },
         )?;
         Ok(row)

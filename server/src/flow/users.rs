@@ -61,6 +61,17 @@ pub async fn hash_password(pw: String) -> Result<String> {
 
 /// An audit entry of `actor` on the user `id`.
 fn audit_user(c: &mut DbConn, actor: Option<&CurrentUser>, action: &str, id: &str) -> Result<()> {
+    audit_user_detail(c, actor, action, id, None)
+}
+
+/// An audit entry of `actor` on the user `id`, saying what changed.
+fn audit_user_detail(
+    c: &mut DbConn,
+    actor: Option<&CurrentUser>,
+    action: &str,
+    id: &str,
+    detail: Option<&str>,
+) -> Result<()> {
     audit::append(
         c,
         db::now(),
@@ -71,6 +82,7 @@ fn audit_user(c: &mut DbConn, actor: Option<&CurrentUser>, action: &str, id: &st
             entity_id: id,
             outcome: "success",
             ip: actor.map(|a| a.ip.as_str()),
+            detail,
         },
     )?;
     Ok(())
@@ -228,6 +240,7 @@ pub async fn update(
             db::write_tx(c, |c| -> Result<UserRow> {
                 let now = db::now();
                 let mut row = users::find_by_id(c, &id)?.ok_or_else(Error::not_found)?;
+                let before = row.clone();
                 let mut revoke = false;
                 if let Some(n) = &patch.display_name {
                     row.display_name = n.trim().to_string();
@@ -243,6 +256,7 @@ pub async fn update(
                     revoke |= row.active && !a;
                     row.active = a;
                 }
+                let new_hash_set = new_hash.is_some();
                 if let Some(h) = new_hash {
                     row.password_hash = h;
                     revoke = true;
@@ -252,12 +266,38 @@ pub async fn update(
                 if revoke {
                     tokens::revoke_user(c, &row.id, now)?;
                 }
-                audit_user(c, Some(&actor), "user_update", &row.id)?;
+                let changes = changes_of(&before, &row, new_hash_set);
+                audit_user_detail(c, Some(&actor), "user_update", &row.id, Some(&changes))?;
                 Ok(row)
             })
         })
         .await?;
     user_of(&row)
+}
+
+/// What a change of a user changed, as `field: old → new` parts.
+fn changes_of(before: &UserRow, after: &UserRow, password: bool) -> String {
+    let mut parts = Vec::new();
+    for (field, old, new) in [
+        ("display_name", &before.display_name, &after.display_name),
+        ("role", &before.role, &after.role),
+        ("region_code", &before.region_code, &after.region_code),
+    ] {
+        if old != new {
+            parts.push(format!("{field}: {old} → {new}"));
+        }
+    }
+    if before.active != after.active {
+        parts.push(format!("active: {} → {}", before.active, after.active));
+    }
+    if password {
+        parts.push("password: set".to_string());
+    }
+    if parts.is_empty() {
+        "nothing".to_string()
+    } else {
+        parts.join("; ")
+    }
 }
 
 /// Forgets a user's failed logins (admins).

@@ -76,12 +76,7 @@ pub async fn get(
     id: web::Path<String>,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    scope_of(&user)?;
-    let id = path_uuid(&id)?;
-    let st = state.clone();
-    let p = state
-        .db(move |c| flow::read_full(&st, c, &user, &id))
-        .await?;
+    let p = flow::read(&state.into_inner(), &user, &id).await?;
     Ok(HttpResponse::Ok().json(p))
 }
 
