@@ -146,7 +146,71 @@ async fn the_audit_says_what_was_read_and_changed(app: TestApp) {
     );
 }
 
+/// The log is a hash chain: intact, it verifies with its head hash; one entry edited
+/// directly in the database (its triggers set aside, as an intruder with the database's
+/// keys would) and verification names that entry.
+async fn an_edited_entry_breaks_the_chain(app: TestApp) {
+    use diesel::connection::SimpleConnection;
+    use gridwork_server::db::DbConn;
+    let _w = World::build(&app).await;
+    for _ in 0..3 {
+        app.login_full("worker1", "wrong password").await;
+    }
+    let ok = app
+        .with_db(|c| gridwork_server::flow::audit::verify(c).map_err(|e| e.to_string()))
+        .await
+        .unwrap();
+    let intact = ok.expect("an intact chain verifies");
+    assert!(intact.entries >= 10, "{intact:?}");
+    assert_eq!(intact.before_chain, 0);
+    assert_eq!(intact.head.len(), 64);
+    // Turn one failed login into a success behind the log's back.
+    let seq: i64 = app
+        .with_db(|c| {
+            use diesel::prelude::*;
+            use gridwork_server::db::schema::audit_log::dsl as a;
+            a::audit_log
+                .filter(a::action.eq("login"))
+                .filter(a::outcome.eq("failure"))
+                .select(a::seq)
+                .order(a::seq.asc())
+                .first::<i64>(c)
+                .unwrap()
+        })
+        .await;
+    app.with_db(move |c| {
+        let sql = match c {
+            DbConn::Sqlite(_) => format!(
+                "DROP TRIGGER audit_log_no_update; \
+                 UPDATE audit_log SET outcome = 'success' WHERE seq = {seq};"
+            ),
+            DbConn::Pg(_) => format!(
+                "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change; \
+                 UPDATE audit_log SET outcome = 'success' WHERE seq = {seq}; \
+                 ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_change;"
+            ),
+        };
+        c.batch_execute(&sql).unwrap();
+    })
+    .await;
+    let broken = app
+        .with_db(|c| gridwork_server::flow::audit::verify(c).map_err(|e| e.to_string()))
+        .await
+        .unwrap()
+        .expect_err("an edited entry breaks the chain");
+    assert_eq!(broken.seq, seq);
+    assert!(broken.why.contains("edited"), "{}", broken.why);
+    // On PostgreSQL the table also refuses TRUNCATE.
+    if app.engine == gridwork_tests::Engine::Postgres {
+        let refused = app
+            .with_db(|c| c.batch_execute("TRUNCATE audit_log").is_err())
+            .await;
+        assert!(refused, "TRUNCATE of the audit log must be refused");
+    }
+}
+
 both_engines!(
+    an_edited_entry_breaks_the_chain,
     admins_read_the_audit_log,
     the_audit_says_what_was_read_and_changed
 );

@@ -2,6 +2,7 @@
 //! domain clock, time formats, passwords, tokens, login throttling arithmetic, stored
 //! geometry text, and the photo codec with its content-addressed files.
 
+pub mod audit_chain;
 pub mod clock;
 pub mod crypto;
 pub mod geo_json;

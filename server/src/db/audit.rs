@@ -1,4 +1,5 @@
-//! The append-only audit log (the database refuses updates and deletes of it).
+//! The append-only audit log (the database refuses updates and deletes of it), kept as a
+//! hash chain (`core::audit_chain`).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -6,6 +7,7 @@ use diesel::prelude::*;
 use super::DbConn;
 use super::models::{AuditRow, NewAuditRow};
 use super::schema::audit_log::dsl as a;
+use crate::core::audit_chain::{Content, GENESIS, entry_hash};
 
 pub struct Entry<'a> {
     pub actor_id: Option<&'a str>,
@@ -18,20 +20,62 @@ pub struct Entry<'a> {
     pub detail: Option<&'a str>,
 }
 
+/// Appends an entry linked to the one before it. Appends are serialized (SQLite's
+/// immediate transactions; on PostgreSQL a transaction-long advisory lock), so the chain
+/// never forks.
 pub fn append(c: &mut DbConn, at: NaiveDateTime, e: Entry<'_>) -> QueryResult<()> {
-    diesel::insert_into(a::audit_log)
-        .values(NewAuditRow {
-            at,
-            actor_id: e.actor_id,
-            action: e.action,
-            entity_type: e.entity_type,
-            entity_id: e.entity_id,
-            outcome: e.outcome,
-            ip: e.ip,
-            detail: e.detail,
-        })
-        .execute(c)
-        .map(|_| ())
+    super::write_tx(c, |c| {
+        if let DbConn::Pg(pg) = c {
+            use diesel::connection::SimpleConnection;
+            pg.batch_execute("SELECT pg_advisory_xact_lock(7235400551530869349)")?;
+        }
+        let prev: Option<String> = a::audit_log
+            .filter(a::hash.is_not_null())
+            .select(a::hash)
+            .order(a::seq.desc())
+            .first::<Option<String>>(c)
+            .optional()?
+            .flatten();
+        let prev = prev.as_deref().unwrap_or(GENESIS);
+        let hash = entry_hash(
+            &Content {
+                at_micros: at.and_utc().timestamp_micros(),
+                actor_id: e.actor_id,
+                action: e.action,
+                entity_type: e.entity_type,
+                entity_id: e.entity_id,
+                outcome: e.outcome,
+                ip: e.ip,
+                detail: e.detail,
+            },
+            prev,
+        );
+        diesel::insert_into(a::audit_log)
+            .values(NewAuditRow {
+                at,
+                actor_id: e.actor_id,
+                action: e.action,
+                entity_type: e.entity_type,
+                entity_id: e.entity_id,
+                outcome: e.outcome,
+                ip: e.ip,
+                detail: e.detail,
+                prev_hash: Some(prev),
+                hash: Some(&hash),
+            })
+            .execute(c)
+            .map(|_| ())
+    })
+}
+
+/// Entries after `seq`, oldest first (to walk the chain).
+pub fn after(c: &mut DbConn, seq: i64, limit: i64) -> QueryResult<Vec<AuditRow>> {
+    a::audit_log
+        .select(AuditRow::as_select())
+        .filter(a::seq.gt(seq))
+        .order(a::seq.asc())
+        .limit(limit)
+        .load(c)
 }
 
 #[derive(Debug, Default, Clone)]

@@ -81,6 +81,8 @@ pub struct AuditRow {
     pub outcome: String,
     pub ip: Option<String>,
     pub detail: Option<String>,
+    pub prev_hash: Option<String>,
+    pub hash: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -94,6 +96,8 @@ pub struct NewAuditRow<'a> {
     pub outcome: &'a str,
     pub ip: Option<&'a str>,
     pub detail: Option<&'a str>,
+    pub prev_hash: Option<&'a str>,
+    pub hash: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

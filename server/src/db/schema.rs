@@ -91,6 +91,8 @@ diesel::table! {
         outcome -> Text,
         ip -> Nullable<Text>,
         detail -> Nullable<Text>,
+        prev_hash -> Nullable<Text>,
+        hash -> Nullable<Text>,
     }
 }
 

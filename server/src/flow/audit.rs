@@ -5,7 +5,7 @@ use gridwork_shared::geometry::parse_instant;
 use serde::Deserialize;
 
 use crate::app::state::AppState;
-use crate::db::{audit, to_utc};
+use crate::db::{DbConn, audit, to_utc};
 use crate::flow::error::{Error, Result};
 
 /// The audit list's query: `cursor` is the `seq` of the last entry of the previous page.
@@ -74,4 +74,75 @@ pub async fn list(state: &AppState, q: Query) -> Result<(Vec<AuditEntry>, Option
         })
         .collect();
     Ok((items, next_cursor))
+}
+
+/// A chain that holds: how many entries, how many came before the chain began, and the hash
+/// of the last (keep it: an entry removed from the end shows only against it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub entries: u64,
+    pub before_chain: u64,
+    pub head: String,
+}
+
+/// The first entry where the chain breaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broken {
+    pub seq: i64,
+    pub why: String,
+}
+
+/// Walks the whole log in order, checking each entry's link and hash.
+pub fn verify(c: &mut DbConn) -> Result<std::result::Result<Verified, Broken>> {
+    use crate::core::audit_chain::{Content, GENESIS, entry_hash};
+    let mut v = Verified {
+        entries: 0,
+        before_chain: 0,
+        head: GENESIS.to_string(),
+    };
+    let mut last = 0;
+    loop {
+        let rows = audit::after(c, last, 5000)?;
+        let Some(tail) = rows.last() else {
+            return Ok(Ok(v));
+        };
+        last = tail.seq;
+        for r in rows {
+            v.entries += 1;
+            let (Some(prev), Some(hash)) = (&r.prev_hash, &r.hash) else {
+                if v.head == GENESIS && v.entries == v.before_chain + 1 {
+                    v.before_chain += 1;
+                    continue;
+                }
+                return Ok(Err(Broken {
+                    seq: r.seq,
+                    why: "has no hash, after the chain began".into(),
+                }));
+            };
+            if *prev != v.head {
+                return Ok(Err(Broken {
+                    seq: r.seq,
+                    why: "does not follow the entry before it (one was removed or slipped in)"
+                        .into(),
+                }));
+            }
+            let content = Content {
+                at_micros: r.at.and_utc().timestamp_micros(),
+                actor_id: r.actor_id.as_deref(),
+                action: &r.action,
+                entity_type: &r.entity_type,
+                entity_id: &r.entity_id,
+                outcome: &r.outcome,
+                ip: r.ip.as_deref(),
+                detail: r.detail.as_deref(),
+            };
+            if entry_hash(&content, prev) != *hash {
+                return Ok(Err(Broken {
+                    seq: r.seq,
+                    why: "its content does not match its hash (it was edited)".into(),
+                }));
+            }
+            v.head = hash.clone();
+        }
+    }
 }

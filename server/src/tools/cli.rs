@@ -69,6 +69,18 @@ pub enum Command {
         #[command(subcommand)]
         command: PersonsCommand,
     },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the audit log's hash chain: print the number of entries and the head hash (keep
+    /// it to compare later), or name the first entry that does not match and exit 1.
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]
@@ -156,6 +168,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             manifest,
         } => synth(&config, &scale, incidents, cells_only, seed, &manifest),
         Command::Demo => seed_demo(config),
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => verify_audit(&config),
     }
 }
 
@@ -286,4 +301,19 @@ fn seed_demo(config: Config) -> anyhow::Result<()> {
         println!("  {username:<14} {role:<11} {region}");
     }
     Ok(())
+}
+
+/// `audit verify`: the chain holds (exit 0) or the first entry where it breaks (exit 1).
+fn verify_audit(config: &Config) -> anyhow::Result<()> {
+    let pool = startup::open_database(config)?;
+    match crate::flow::audit::verify(&mut *pool.get()?).map_err(report)? {
+        Ok(v) => {
+            println!(
+                "{} audit entries verified ({} from before the chain began); head hash {}",
+                v.entries, v.before_chain, v.head
+            );
+            Ok(())
+        }
+        Err(broken) => anyhow::bail!("audit entry {}: {}", broken.seq, broken.why),
+    }
 }

@@ -1,0 +1,8 @@
+-- The audit log as a hash chain: each entry keeps the SHA-256 of the entry before it and of
+-- its own content with that (`gridwork audit verify` walks it). Entries written before this
+-- migration have neither and come before the chain. TRUNCATE is refused like UPDATE and
+-- DELETE.
+ALTER TABLE audit_log ADD COLUMN prev_hash TEXT;
+ALTER TABLE audit_log ADD COLUMN hash TEXT;
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
