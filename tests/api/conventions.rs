@@ -246,7 +246,31 @@ async fn answers_carry_the_security_headers(app: TestApp) {
     assert!(!csp.contains("unsafe-inline"), "{csp}");
 }
 
+/// A role that may not use an endpoint is refused before its body is received: a
+/// volunteer announcing a 50 MB cell import gets 403 at once, with the body never sent.
+async fn refused_roles_do_not_cost_an_upload(app: TestApp) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let w = World::build(&app).await;
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /api/v1/cells/import HTTP/1.1\r\nHost: {addr}\r\n\
+         Authorization: Bearer {}\r\nContent-Type: application/json\r\n\
+         Content-Length: 50000000\r\n\r\n{{\"type\":",
+        w.volunteer.token
+    );
+    s.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = vec![0u8; 4096];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(10), s.read(&mut answer))
+        .await
+        .expect("the server answers without waiting for the body")
+        .unwrap();
+    let text = String::from_utf8_lossy(&answer[..n]);
+    assert!(text.starts_with("HTTP/1.1 403"), "{text}");
+}
+
 both_engines!(
+    refused_roles_do_not_cost_an_upload,
     answers_carry_the_security_headers,
     crafted_query_parameters_get_an_answer,
     a_truncated_body_is_malformed_json,

@@ -1,13 +1,10 @@
 //! Request extractors that keep the contract's order of checks:
 //! 401 → 403 (role) → 400 / 413 / 415 → 422 → 404.
 //!
-//! Only [`crate::flow::caller::CurrentUser`] rejects while extracting. [`Body`] never rejects: it
-//! buffers the payload up to the route's limit and keeps any failure as a value, so a
-//! handler checks the caller and the role first and the body afterwards. Query strings
-//! are parsed inside handlers for the same reason.
-
-use std::future::Future;
-use std::pin::Pin;
+//! Only [`crate::flow::caller::CurrentUser`] rejects while extracting. [`Body`] does not even
+//! read the payload: a handler checks the caller and the role first and reads the body
+//! afterwards, so a refused caller costs no upload. Query strings are parsed inside
+//! handlers for the same reason.
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
@@ -24,21 +21,19 @@ pub struct BodyLimit(pub usize);
 
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
-enum BodyState {
-    Ok(web::Bytes),
-    TooLarge(usize),
-    Broken(String),
-}
-
-/// A request body, buffered, with its content type.
+/// A request body, not yet read: a handler checks the caller and its role first and reads
+/// the body only then, so a caller who may not use the endpoint is refused at once, before
+/// any of a large body is received.
 pub struct Body {
-    state: BodyState,
+    payload: Payload,
+    limit: usize,
+    declared: Option<usize>,
     content_type: Option<String>,
 }
 
 impl FromRequest for Body {
     type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Body, ApiError>>>>;
+    type Future = std::future::Ready<Result<Body, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let limit = req
@@ -55,64 +50,50 @@ impl FromRequest for Body {
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok());
-        let mut payload = payload.take();
-        Box::pin(async move {
-            if declared.is_some_and(|n| n > limit) {
-                return Ok(Body {
-                    state: BodyState::TooLarge(limit),
-                    content_type,
-                });
-            }
-            let mut buf = web::BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                match chunk {
-                    Ok(c) => {
-                        if buf.len() + c.len() > limit {
-                            return Ok(Body {
-                                state: BodyState::TooLarge(limit),
-                                content_type,
-                            });
-                        }
-                        buf.extend_from_slice(&c);
-                    }
-                    Err(e) => {
-                        return Ok(Body {
-                            state: BodyState::Broken(e.to_string()),
-                            content_type,
-                        });
-                    }
-                }
-            }
-            Ok(Body {
-                state: BodyState::Ok(buf.freeze()),
-                content_type,
-            })
-        })
+        std::future::ready(Ok(Body {
+            payload: payload.take(),
+            limit,
+            declared,
+            content_type,
+        }))
     }
 }
 
 impl Body {
-    /// The raw bytes, or 413 / 400.
-    pub fn bytes(&self) -> ApiResult<&web::Bytes> {
-        match &self.state {
-            BodyState::Ok(b) => Ok(b),
-            BodyState::TooLarge(limit) => Err(ApiError::new(
+    /// Reads the body: 413 beyond the route's limit (at once when the declared length says
+    /// so), 400 when it breaks off.
+    pub async fn bytes(mut self) -> ApiResult<web::Bytes> {
+        let too_large = |limit: usize| {
+            ApiError::new(
                 ErrorCode::TooLarge,
                 format!("the request body exceeds {limit} bytes"),
-            )),
-            BodyState::Broken(e) => Err(ApiError::new(
-                ErrorCode::BadRequest,
-                format!("the body could not be read: {e}"),
-            )),
+            )
+        };
+        if self.declared.is_some_and(|n| n > self.limit) {
+            return Err(too_large(self.limit));
         }
+        let mut buf = web::BytesMut::new();
+        while let Some(chunk) = self.payload.next().await {
+            let c = chunk.map_err(|e| {
+                ApiError::new(
+                    ErrorCode::BadRequest,
+                    format!("the body could not be read: {e}"),
+                )
+            })?;
+            if buf.len() + c.len() > self.limit {
+                return Err(too_large(self.limit));
+            }
+            buf.extend_from_slice(&c);
+        }
+        Ok(buf.freeze())
     }
 
     pub fn content_type(&self) -> Option<&str> {
         self.content_type.as_deref()
     }
 
-    /// Checks that the body is JSON (415 otherwise) and within the limit (413).
-    pub fn json_bytes(&self) -> ApiResult<&web::Bytes> {
+    /// Checks that the body is JSON (415 otherwise), then reads it (413).
+    pub async fn json_bytes(self) -> ApiResult<web::Bytes> {
         let ct = self.content_type.as_deref().unwrap_or("");
         let mime = ct.split(';').next().unwrap_or("").trim();
         let is_json = mime == "application/json"
@@ -123,12 +104,13 @@ impl Body {
                 "the body must be application/json",
             ));
         }
-        self.bytes()
+        self.bytes().await
     }
 
-    /// Parses the JSON body into `T`: 400 `malformed_json` for syntax, 422 for values.
-    pub fn json<T: DeserializeOwned>(&self) -> ApiResult<T> {
-        Ok(crate::flow::decode::json(self.json_bytes()?)?)
+    /// Reads and parses the JSON body into `T`: 400 `malformed_json` for syntax, 422 for
+    /// values.
+    pub async fn json<T: DeserializeOwned>(self) -> ApiResult<T> {
+        Ok(crate::flow::decode::json(&self.json_bytes().await?)?)
     }
 }
 

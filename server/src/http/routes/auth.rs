@@ -27,7 +27,7 @@ pub async fn login(
     body: Body,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let creds: LoginRequest = body.json()?;
+    let creds: LoginRequest = body.json().await?;
     let pair = auth::login(&state.into_inner(), creds, client_ip(&req)).await?;
     Ok(HttpResponse::Ok().json(pair))
 }
@@ -38,7 +38,7 @@ pub async fn login(
         (status = 200, description = "a new pair; the old refresh token is spent", body = TokenResponse),
         (status = 401, description = "unknown, expired, revoked or reused token (reuse revokes the whole chain)", body = gridwork_shared::Problem)))]
 pub async fn refresh(body: Body, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let r: RefreshRequest = body.json()?;
+    let r: RefreshRequest = body.json().await?;
     let pair = auth::refresh(&state.into_inner(), r).await?;
     Ok(HttpResponse::Ok().json(pair))
 }
@@ -47,7 +47,7 @@ pub async fn refresh(body: Body, state: web::Data<AppState>) -> ApiResult<HttpRe
     request_body = RefreshRequest,
     responses((status = 204, description = "the refresh token's session is revoked")))]
 pub async fn logout(body: Body, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let r: RefreshRequest = body.json()?;
+    let r: RefreshRequest = body.json().await?;
     auth::logout(&state, r).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -36,7 +36,7 @@ pub async fn patch(
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Admin])?;
-    let p: CategoryPatch = body.json()?;
+    let p: CategoryPatch = body.json().await?;
     let code = code.into_inner();
     let category = state
         .db(move |c| categories::update(c, &user, &code, &p))

@@ -47,7 +47,7 @@ pub async fn import_cells(
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Admin])?;
-    let doc: serde_json::Value = crate::flow::decode::json(body.json_bytes()?)?;
+    let doc: serde_json::Value = crate::flow::decode::json(&body.json_bytes().await?)?;
     let result = state.db(move |c| cells::import(c, &user, &doc)).await?;
     Ok(HttpResponse::Ok().json(result))
 }
@@ -134,7 +134,7 @@ pub async fn put_workers(
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Admin])?;
-    let req: CellWorkers = body.json()?;
+    let req: CellWorkers = body.json().await?;
     let out = state
         .db(move |c| cells::set_workers(c, &user, &code, &req))
         .await?;

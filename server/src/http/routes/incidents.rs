@@ -35,7 +35,7 @@ pub async fn create(
     body: Body,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let new: NewIncident = body.json()?;
+    let new: NewIncident = body.json().await?;
     new.validate(state.clock.now())
         .map_err(ApiError::validation)?;
     let st = state.clone();
@@ -98,7 +98,7 @@ pub async fn act(
     body: Body,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let req: ActionRequest = body.json()?;
+    let req: ActionRequest = body.json().await?;
     let st = state.clone();
     let d = state
         .db_write(move |c| flow::act_detail(&st, c, &user, &id, &req))
@@ -120,7 +120,7 @@ pub async fn mediate(
     body: Body,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let new: NewMediation = body.json()?;
+    let new: NewMediation = body.json().await?;
     new.validate(state.clock.now())
         .map_err(ApiError::validation)?;
     let id = path_uuid(&id)?;

@@ -37,7 +37,7 @@ pub async fn create(
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Admin, Role::Supervisor])?;
-    let new: NewPerson = body.json()?;
+    let new: NewPerson = body.json().await?;
     let st = state.clone();
     let item = state
         .db(move |c| flow::register_item(&st, c, &user, &new))
@@ -92,7 +92,7 @@ pub async fn patch(
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Admin, Role::Supervisor])?;
-    let p: PersonPatch = body.json()?;
+    let p: PersonPatch = body.json().await?;
     let st = state.clone();
     let item = state
         .db(move |c| flow::patch_item(&st, c, &user, &id, &p))
@@ -114,7 +114,7 @@ pub async fn visit(
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     scope_of(&user)?;
-    let new: NewVisit = body.json()?;
+    let new: NewVisit = body.json().await?;
     new.validate(state.clock.now())
         .map_err(ApiError::validation)?;
     let id = path_uuid(&id)?;
@@ -179,7 +179,7 @@ pub async fn put_interval(
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Admin])?;
-    let v: VisitInterval = body.json()?;
+    let v: VisitInterval = body.json().await?;
     let st = state.clone();
     let out = v.clone();
     state

@@ -45,7 +45,7 @@ pub async fn upload(
     user: CurrentUser,
     owner_type: &'static str,
     owner_id: &str,
-    body: &Body,
+    body: Body,
 ) -> ApiResult<HttpResponse> {
     let declared = body
         .content_type()
@@ -56,7 +56,7 @@ pub async fn upload(
                 "send image/jpeg, image/png or image/webp",
             )
         })?;
-    let raw = body.bytes()?.clone();
+    let raw = body.bytes().await?;
     let (out, created) = photos::upload(
         &state.clone().into_inner(),
         user,
@@ -87,7 +87,7 @@ pub async fn upload_incident_photo(
     body: Body,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    upload(&state, user, "incident", &id, &body).await
+    upload(&state, user, "incident", &id, body).await
 }
 
 #[utoipa::path(post, path = "/api/v1/visits/{id}/photos", tag = "photos", security(("bearer" = [])),
@@ -102,7 +102,7 @@ pub async fn upload_visit_photo(
     body: Body,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    upload(&state, user, "visit", &id, &body).await
+    upload(&state, user, "visit", &id, body).await
 }
 
 #[utoipa::path(post, path = "/api/v1/inspections/{id}/photos", tag = "photos", security(("bearer" = [])),
@@ -117,7 +117,7 @@ pub async fn upload_inspection_photo(
     body: Body,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    upload(&state, user, "inspection", &id, &body).await
+    upload(&state, user, "inspection", &id, body).await
 }
 
 #[derive(Debug, Deserialize)]

@@ -34,7 +34,7 @@ pub async fn create(
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Admin])?;
-    let new: NewRegion = body.json()?;
+    let new: NewRegion = body.json().await?;
     let region = state
         .db(move |c| regions::create(c, &new, Some(&user)))
         .await?;

@@ -29,7 +29,7 @@ pub async fn push(
     body: Body,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let req: PushRequest = body.json()?;
+    let req: PushRequest = body.json().await?;
     let st = state.clone();
     let results = state.db(move |c| sync::push(&st, c, &user, &req)).await?;
     Ok(HttpResponse::Ok().json(PushResponse { results }))

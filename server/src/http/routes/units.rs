@@ -34,7 +34,7 @@ pub async fn create(
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     scope_of(&user)?;
-    let new: NewUnit = body.json()?;
+    let new: NewUnit = body.json().await?;
     let st = state.clone();
     let unit = state
         .db(move |c| flow::create_unit(&st, c, &user, &new))
@@ -92,7 +92,7 @@ pub async fn inspect(
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     scope_of(&user)?;
-    let new: NewInspection = body.json()?;
+    let new: NewInspection = body.json().await?;
     new.validate(state.clock.now())
         .map_err(ApiError::validation)?;
     let id = path_uuid(&id)?;
@@ -116,7 +116,7 @@ pub async fn certify(
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Admin, Role::Supervisor])?;
-    let req: CertificationRequest = body.json()?;
+    let req: CertificationRequest = body.json().await?;
     let id = path_uuid(&id)?;
     let st = state.clone();
     let unit = state

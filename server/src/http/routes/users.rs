@@ -35,7 +35,7 @@ pub async fn change_password(
     body: Body,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let change: PasswordChange = body.json()?;
+    let change: PasswordChange = body.json().await?;
     users::change_password(&state, &user, change).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -51,7 +51,7 @@ pub async fn create(
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Admin])?;
-    let new: NewUser = body.json()?;
+    let new: NewUser = body.json().await?;
     let created = users::create(&state, &user, new).await?;
     Ok(HttpResponse::Created().json(created))
 }
@@ -96,7 +96,7 @@ pub async fn patch(
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Admin])?;
-    let patch: UserPatch = body.json()?;
+    let patch: UserPatch = body.json().await?;
     let updated = users::update(&state, &user, &id, patch).await?;
     Ok(HttpResponse::Ok().json(updated))
 }
