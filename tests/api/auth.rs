@@ -249,6 +249,33 @@ async fn password_change_needs_the_current_one(app: TestApp) {
     app.login_full("root", "a new password").await.ok(200);
 }
 
+/// Guessing the current password through `/me/password` is throttled like logins: five
+/// wrong guesses lock the account's password checks, the right one included.
+async fn password_changes_are_throttled_like_logins(app: TestApp) {
+    let admin = bootstrap_admin(&app, "root").await;
+    for _ in 0..5 {
+        app.post(
+            "/api/v1/me/password",
+            &admin.token,
+            json!({"current": "a wrong guess", "new": "a new password"}),
+        )
+        .await
+        .problem(422, "validation_failed");
+    }
+    let r = app
+        .post(
+            "/api/v1/me/password",
+            &admin.token,
+            json!({"current": PW, "new": "a new password"}),
+        )
+        .await;
+    r.problem(429, "too_many_attempts");
+    assert!(r.headers.contains_key("retry-after"));
+    app.login_full("root", PW)
+        .await
+        .problem(429, "too_many_attempts");
+}
+
 /// Thirty wrong passwords for one username sent at once: at most five are checked (401),
 /// every other one is refused by the throttle (429) — the attempt is counted before the
 /// password is verified.
@@ -282,6 +309,7 @@ both_engines!(
     logout_spends_the_session,
     tokens_are_checked_on_every_request,
     password_change_needs_the_current_one,
+    password_changes_are_throttled_like_logins,
 );
 
 /// Behind a trusted proxy, the client's address comes from `X-Forwarded-For` (audit and

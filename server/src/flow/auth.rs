@@ -41,6 +41,26 @@ pub fn issue_pair(
     })
 }
 
+/// The login throttle for one password guess against `username` from `ip`: refused (429)
+/// when the username or the address is locked; else the guess is counted as failed before
+/// its password is checked (under a lock on the username, so that concurrent guesses see
+/// each other), and the attempt's id returned for `tokens::succeeded`. Must run in a write
+/// transaction.
+pub fn reserve_attempt(c: &mut db::DbConn, username: &str, ip: &str) -> Result<String> {
+    tokens::lock_username(c, username)?;
+    let now = db::now();
+    let since = now - throttle::window();
+    let by_name = tokens::failures_for_username(c, username, since)?;
+    if let Some(secs) = throttle::retry_after(&by_name, throttle::MAX_FAILURES_PER_USERNAME, now) {
+        return Err(Error::too_many_attempts(secs));
+    }
+    let by_ip = tokens::failures_for_ip(c, ip, since)?;
+    if let Some(secs) = throttle::retry_after(&by_ip, throttle::MAX_FAILURES_PER_ADDRESS, now) {
+        return Err(Error::too_many_attempts(secs));
+    }
+    Ok(tokens::reserve_attempt(c, username, ip, now)?)
+}
+
 /// Checks a username and password: the throttle first (429), then the password on a
 /// blocking thread, then the attempt is recorded and audited; tokens on success.
 pub async fn login(
@@ -57,22 +77,7 @@ pub async fn login(
     let (user, attempt) = state
         .db(move |c| {
             db::write_tx(c, |c| -> Result<_> {
-                tokens::lock_username(c, &u)?;
-                let now = db::now();
-                let since = now - throttle::window();
-                let by_name = tokens::failures_for_username(c, &u, since)?;
-                if let Some(secs) =
-                    throttle::retry_after(&by_name, throttle::MAX_FAILURES_PER_USERNAME, now)
-                {
-                    return Err(Error::too_many_attempts(secs));
-                }
-                let by_ip = tokens::failures_for_ip(c, &ip2, since)?;
-                if let Some(secs) =
-                    throttle::retry_after(&by_ip, throttle::MAX_FAILURES_PER_ADDRESS, now)
-                {
-                    return Err(Error::too_many_attempts(secs));
-                }
-                let attempt = tokens::reserve_attempt(c, &u, &ip2, now)?;
+                let attempt = reserve_attempt(c, &u, &ip2)?;
                 Ok((users::find_by_username(c, &u)?, attempt))
             })
         })

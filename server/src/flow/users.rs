@@ -98,11 +98,17 @@ pub async fn change_password(
     let mut e = FieldErrors::new();
     validate::password(&mut e, "new", &change.new);
     e.into_result().map_err(Error::validation)?;
-    let id = user.id.clone();
-    let row = state
-        .db(move |c| users::find_by_id(c, &id))
-        .await?
-        .ok_or_else(Error::not_found)?;
+    // A wrong `current` is a password guess like a failed login, and throttled with them.
+    let (id, name, ip) = (user.id.clone(), user.username.clone(), user.ip.clone());
+    let (row, attempt) = state
+        .db(move |c| {
+            db::write_tx(c, |c| -> Result<_> {
+                let attempt = crate::flow::auth::reserve_attempt(c, &name, &ip)?;
+                Ok((users::find_by_id(c, &id)?, attempt))
+            })
+        })
+        .await?;
+    let row = row.ok_or_else(Error::not_found)?;
     let (current, stored, new) = (change.current, row.password_hash.clone(), change.new);
     let new_hash = crate::flow::hashing(move || -> Result<String> {
         if !password::verify(&current, &stored) {
@@ -121,6 +127,7 @@ pub async fn change_password(
                 row.updated_at = now;
                 users::update(c, &row)?;
                 tokens::revoke_user(c, &row.id, now)?;
+                tokens::succeeded(c, &attempt)?;
                 audit_user(c, Some(&user), "password_change", &row.id)
             })
         })
