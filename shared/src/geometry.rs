@@ -129,8 +129,23 @@ fn parse_polygon(v: &Value, field: &str, errors: &mut FieldErrors) -> Option<Pol
 }
 
 /// Parses a GeoJSON Polygon or MultiPolygon geometry object, reporting problems under `field`.
+/// The most vertices one cell's outline may have (a real cell has tens to hundreds); more
+/// is refused before the outline is checked, which costs more the more vertices it has.
+pub const MAX_VERTICES_PER_AREA: usize = 20_000;
+
+/// The most vertices one import may carry in all.
+pub const MAX_VERTICES_PER_IMPORT: usize = 2_000_000;
+
 pub fn parse_area(v: &Value, field: &str, errors: &mut FieldErrors) -> Option<MultiPolygon<f64>> {
     let shape = parse_area_unchecked(v, field, errors)?;
+    let vertices = geo::CoordsIter::coords_count(&shape);
+    if vertices > MAX_VERTICES_PER_AREA {
+        errors.push(
+            field,
+            format!("has {vertices} vertices; a cell may have at most {MAX_VERTICES_PER_AREA}"),
+        );
+        return None;
+    }
     let problems = shape.validation_errors();
     if !problems.is_empty() {
         for p in problems {

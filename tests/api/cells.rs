@@ -395,7 +395,40 @@ async fn names_with_markup_are_refused_at_import(app: TestApp) {
     assert_eq!(live_count(&app, &w.admin.token).await, before);
 }
 
+/// An outline with more vertices than any cell has is refused, naming the feature, before
+/// the costly geometry checks.
+async fn outlines_with_too_many_vertices_are_refused(app: TestApp) {
+    let w = World::build(&app).await;
+    let n = 25_000;
+    let mut ring: Vec<[f64; 2]> = (0..n)
+        .map(|k| {
+            let a = std::f64::consts::TAU * k as f64 / n as f64;
+            [106.5 + 0.01 * a.cos(), 29.5 + 0.01 * a.sin()]
+        })
+        .collect();
+    ring.push(ring[0]);
+    let feature = serde_json::json!({
+        "type": "Feature",
+        "properties": {"code": "500117001002010", "name": "多边形"},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    });
+    let r = app
+        .post(
+            "/api/v1/cells/import",
+            &w.admin.token,
+            collection(vec![feature]),
+        )
+        .await;
+    r.problem(422, "validation_failed");
+    assert!(
+        r.fields().contains(&"features[0].geometry".to_string()),
+        "{:?}",
+        r.fields()
+    );
+}
+
 both_engines!(
+    outlines_with_too_many_vertices_are_refused,
     names_with_markup_are_refused_at_import,
     import_reports_every_bad_feature_and_writes_nothing,
     features_of_one_file_may_not_overlap_or_repeat,

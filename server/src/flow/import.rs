@@ -13,7 +13,8 @@ use geo::BoundingRect;
 use gridwork_shared::FieldErrors;
 use gridwork_shared::api::ImportResult;
 use gridwork_shared::geometry::{
-    CellFeature, GridIndex, IndexedCell, interiors_overlap, parse_cell_feature,
+    CellFeature, GridIndex, IndexedCell, MAX_VERTICES_PER_IMPORT, interiors_overlap,
+    parse_cell_feature,
 };
 use serde_json::Value;
 use uuid::Uuid;
@@ -40,6 +41,16 @@ pub struct Parsed {
 }
 
 /// Checks each feature on its own (no database). Errors name `features[N]`.
+/// Positions (`[lon, lat]` arrays) in a GeoJSON coordinates value, counted without
+/// building anything.
+fn count_positions(v: &Value) -> usize {
+    match v.as_array() {
+        Some(items) if items.first().is_some_and(Value::is_number) => 1,
+        Some(items) => items.iter().map(count_positions).sum(),
+        None => 0,
+    }
+}
+
 pub fn parse_collection(doc: &Value, progress: Progress) -> Parsed {
     let mut errors = FieldErrors::new();
     if doc.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
@@ -56,6 +67,23 @@ pub fn parse_collection(doc: &Value, progress: Progress) -> Parsed {
         errors.push("features", "the collection has no features");
     }
     let total = features.len() as u64;
+    let vertices: usize = features
+        .iter()
+        .map(|f| count_positions(&f["geometry"]["coordinates"]))
+        .sum();
+    if vertices > MAX_VERTICES_PER_IMPORT {
+        errors.push(
+            "features",
+            format!(
+                "the file has {vertices} vertices; one import may have at most \
+                 {MAX_VERTICES_PER_IMPORT} (import it in parts)"
+            ),
+        );
+        return Parsed {
+            features: Vec::new(),
+            errors,
+        };
+    }
     let mut parsed = Vec::with_capacity(features.len());
     let mut first_index: HashMap<String, usize> = HashMap::new();
     for (i, f) in features.iter().enumerate() {
@@ -299,4 +327,16 @@ fn unchanged(old: &CellRow, f: &CellFeature) -> bool {
         && old.name == f.name
         && f.valid_from
             .is_none_or(|t| crate::core::time::to_db(t) == old.valid_from)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn positions_are_counted_at_any_depth() {
+        let polygon = serde_json::json!([[[0, 0], [1, 0], [1, 1], [0, 0]]]);
+        assert_eq!(super::count_positions(&polygon), 4);
+        let multi = serde_json::json!([[[[0, 0], [1, 0], [0, 0]]], [[[2, 2], [3, 2], [2, 2]]]]);
+        assert_eq!(super::count_positions(&multi), 6);
+        assert_eq!(super::count_positions(&serde_json::Value::Null), 0);
+    }
 }
