@@ -868,6 +868,49 @@ async fn image_bombs_are_refused(app: TestApp) {
     }
 }
 
+/// A record takes at most 20 photos (the same bytes again still answer the same photo), an
+/// incident at most 200 comments.
+async fn photos_and_comments_are_capped(app: TestApp) {
+    let w = World::build(&app).await;
+    let inc = report(&app, &w.worker1.token, incident("0401", IN_CELL_1, "low")).await;
+    let id = inc["id"].as_str().unwrap();
+    let path = format!("/api/v1/incidents/{id}/photos");
+    let upload = |i: u32| {
+        app.raw(
+            Method::POST,
+            &path,
+            Some(&w.worker1.token),
+            "image/png",
+            png_declaring(10 + i, 10),
+        )
+    };
+    for i in 0..20 {
+        upload(i).await.ok(201);
+    }
+    upload(20).await.problem(422, "validation_failed");
+    upload(0).await.ok(200);
+    for _ in 0..200 {
+        step(
+            &app,
+            &w.worker1.token,
+            id,
+            "comment",
+            json!({"note": "进展"}),
+        )
+        .await
+        .ok(200);
+    }
+    step(
+        &app,
+        &w.worker1.token,
+        id,
+        "comment",
+        json!({"note": "还有"}),
+    )
+    .await
+    .problem(422, "validation_failed");
+}
+
 async fn photos_are_checked_stripped_and_scoped(app: TestApp) {
     let w = World::build(&app).await;
     let inc = report(&app, &w.worker1.token, incident("0401", IN_CELL_1, "low")).await;
@@ -1172,6 +1215,7 @@ both_engines!(
     duplicates_are_flagged_and_merged,
     photos_are_checked_stripped_and_scoped,
     image_bombs_are_refused,
+    photos_and_comments_are_capped,
     disputes_record_mediation,
     categories_are_seeded_and_editable,
 );

@@ -275,6 +275,24 @@ pub fn photo(c: &mut DbConn, id: &str) -> QueryResult<Option<PhotoRow>> {
         .optional()
 }
 
+/// How many photos a record has.
+pub fn photo_count(c: &mut DbConn, owner_type: &str, owner_id: &str) -> QueryResult<i64> {
+    ph::photos
+        .filter(ph::owner_type.eq(owner_type))
+        .filter(ph::owner_id.eq(owner_id))
+        .count()
+        .get_result(c)
+}
+
+/// How many history entries of one action an incident has.
+pub fn history_count(c: &mut DbConn, incident: &str, action: &str) -> QueryResult<i64> {
+    h::incident_history
+        .filter(h::incident_id.eq(incident))
+        .filter(h::action.eq(action))
+        .count()
+        .get_result(c)
+}
+
 pub fn photo_by_sha(
     c: &mut DbConn,
     owner_type: &str,

@@ -351,6 +351,9 @@ fn check_references(c: &mut DbConn, user: &CurrentUser, req: &ActionRequest) -> 
     e.into_result().map_err(Error::validation)
 }
 
+/// Comments one incident may have.
+pub const MAX_COMMENTS: i64 = 200;
+
 /// A merge joins a duplicate to an original of the same category that the caller may act
 /// on too (a town supervisor cannot reach a district-level incident through a merge).
 fn check_merge(
@@ -436,6 +439,14 @@ fn act_with(
         let stale = stale && req.action != Action::Comment;
         if req.action == Action::Merge {
             check_merge(c, user, &row, req)?;
+        }
+        if req.action == Action::Comment
+            && store::history_count(c, &row.id, Action::Comment.as_str())? >= MAX_COMMENTS
+        {
+            return Err(Error::invalid(
+                "action",
+                format!("an incident has at most {MAX_COMMENTS} comments"),
+            ));
         }
         match rules::transition(&facts, req.action) {
             Ok((status, level)) => {

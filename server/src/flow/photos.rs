@@ -100,6 +100,12 @@ pub async fn upload(
                 if let Some(existing) = store::photo_by_sha(c, owner_type, &owner_id, &sha)? {
                     return Ok((existing, false));
                 }
+                if store::photo_count(c, owner_type, &owner_id)? >= MAX_PHOTOS_PER_RECORD {
+                    return Err(Error::invalid(
+                        "photo",
+                        format!("a record has at most {MAX_PHOTOS_PER_RECORD} photos"),
+                    ));
+                }
                 photo::store(&st.config.data_dir, &sha, declared, &stored)
                     .map_err(|e| Error::Unexpected(anyhow::anyhow!("storing a photo: {e}")))?;
                 let row = PhotoRow {
@@ -124,6 +130,9 @@ pub async fn upload(
         .await?;
     Ok((photo_ref(&row), created))
 }
+
+/// Photos one incident, visit or inspection may have.
+pub const MAX_PHOTOS_PER_RECORD: i64 = 20;
 
 /// Thumbnails being made at once, at most.
 static THUMBNAILS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
