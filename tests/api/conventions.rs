@@ -304,3 +304,49 @@ async fn hsts_and_the_tile_server_when_configured() {
         get("content-security-policy")
     );
 }
+
+/// One user's writes are limited (`GRIDWORK_WRITE_LIMIT`): past its allowance a write is
+/// `429 rate_limited` with `Retry-After`; reads and other users go on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_past_the_allowance_are_rate_limited() {
+    let app = TestApp::spawn_with(gridwork_tests::Engine::Sqlite, |c| {
+        c.write_limit = gridwork_server::flow::limits::WriteLimit {
+            burst: 40,
+            per_minute: 1,
+        };
+    })
+    .await;
+    let w = World::build(&app).await;
+    let mut limited = None;
+    for i in 0..60 {
+        let r = app
+            .post(
+                "/api/v1/incidents",
+                &w.worker1.token,
+                gridwork_tests::fixtures::incident(
+                    "0401",
+                    gridwork_tests::fixtures::IN_CELL_1,
+                    "low",
+                ),
+            )
+            .await;
+        if r.status.as_u16() == 429 {
+            limited = Some((i, r));
+            break;
+        }
+        r.ok(201);
+    }
+    let (at, r) = limited.expect("the allowance runs out");
+    assert!(at <= 40, "{at}");
+    r.problem(429, "rate_limited");
+    assert!(r.headers.contains_key("retry-after"));
+    app.get("/api/v1/incidents", &w.worker1.token).await.ok(200);
+    let other = app
+        .post(
+            "/api/v1/incidents",
+            &w.worker2.token,
+            gridwork_tests::fixtures::incident("0401", gridwork_tests::fixtures::IN_CELL_1, "low"),
+        )
+        .await;
+    assert_ne!(other.status.as_u16(), 429, "another user is not limited");
+}

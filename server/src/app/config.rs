@@ -49,6 +49,9 @@ pub struct Config {
     /// Proxies whose `X-Forwarded-For` is believed (`GRIDWORK_TRUSTED_PROXIES`: addresses or
     /// networks, comma-separated). None by default: the peer's address is the client's.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Writes one user may make at once and per minute after (`GRIDWORK_WRITE_LIMIT`,
+    /// `BURST/PER_MINUTE`, default `300/120`).
+    pub write_limit: crate::flow::limits::WriteLimit,
 }
 
 impl std::fmt::Debug for Config {
@@ -189,6 +192,18 @@ impl Config {
                 Some(list) => parse_networks(&list).context("GRIDWORK_TRUSTED_PROXIES")?,
                 None => Vec::new(),
             },
+            write_limit: match env("GRIDWORK_WRITE_LIMIT") {
+                Some(s) => s
+                    .split_once('/')
+                    .and_then(|(b, m)| {
+                        Some(crate::flow::limits::WriteLimit {
+                            burst: b.trim().parse().ok().filter(|n| *n > 0)?,
+                            per_minute: m.trim().parse().ok().filter(|n| *n > 0)?,
+                        })
+                    })
+                    .context("GRIDWORK_WRITE_LIMIT must be BURST/PER_MINUTE, e.g. 300/120")?,
+                None => crate::flow::limits::WriteLimit::default(),
+            },
         })
     }
 
@@ -219,6 +234,7 @@ impl Config {
             hsts: false,
             tile_origin: None,
             trusted_proxies: Vec::new(),
+            write_limit: crate::flow::limits::WriteLimit::default(),
         }
     }
 

@@ -16,6 +16,8 @@ pub struct AppState {
     pub jwt: JwtKeys,
     pub grid: GridCache,
     pub metrics: Metrics,
+    /// Per-user write limits (`flow::limits`).
+    pub writes: crate::flow::limits::WriteLimiter,
     pub clock: Clock,
     pub keyring: crate::core::crypto::Keyring,
     /// Group commit of writes on SQLite (see `db::batch`); none on PostgreSQL.
@@ -28,6 +30,7 @@ impl AppState {
             jwt: JwtKeys::new(config.jwt_secret_bytes()),
             grid: GridCache::default(),
             metrics: Metrics::new(),
+            writes: crate::flow::limits::WriteLimiter::new(config.write_limit),
             clock: Clock::default(),
             keyring: config.keyring(),
             batcher: (crate::db::Engine::of_url(&config.database_url)

@@ -15,6 +15,8 @@ pub enum Error {
     OffGrid,
     /// Too many failed attempts; they may be tried again after `retry_after` seconds.
     Throttled { detail: String, retry_after: u64 },
+    /// Too many writes by one user in a short time; more after `retry_after` seconds.
+    RateLimited { retry_after: u64 },
     /// A field operation needs a record whose own operation was rejected in the same push.
     DependsOnRejected(String),
     /// The database does not answer.
@@ -78,6 +80,7 @@ impl Error {
             Error::Invalid(_) => ErrorCode::ValidationFailed,
             Error::OffGrid => ErrorCode::OutsideGrid,
             Error::Throttled { .. } => ErrorCode::TooManyAttempts,
+            Error::RateLimited { .. } => ErrorCode::RateLimited,
             Error::DependsOnRejected(_) => ErrorCode::NotFound,
             Error::Unavailable => ErrorCode::Unavailable,
             Error::Unexpected(_) => ErrorCode::InternalError,
@@ -93,6 +96,9 @@ impl Error {
                 many => format!("{} fields are invalid", many.len()),
             },
             Error::OffGrid => "the location is in no cell of the grid".into(),
+            Error::RateLimited { retry_after } => {
+                format!("too many writes in a short time; try again in {retry_after} s")
+            }
             Error::DependsOnRejected(detail) => detail.clone(),
             Error::Unavailable => "the database is not answering; try again".into(),
             Error::Unexpected(_) => "something went wrong on our side".into(),

@@ -12,6 +12,7 @@ pub mod error;
 pub mod grid;
 pub mod import;
 pub mod incidents;
+pub mod limits;
 pub mod persons;
 pub mod photos;
 pub mod regions;

@@ -29,6 +29,12 @@ impl FromRequest for CurrentUser {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer(req);
         let ip = crate::http::extract::client_ip(req);
+        let writes = !matches!(
+            *req.method(),
+            actix_web::http::Method::GET
+                | actix_web::http::Method::HEAD
+                | actix_web::http::Method::OPTIONS
+        );
         Box::pin(async move {
             let state = state.ok_or_else(|| anyhow::anyhow!("AppState missing"))?;
             let token =
@@ -41,6 +47,9 @@ impl FromRequest for CurrentUser {
                 .db(move |c| crate::flow::auth::caller(c, &claims.sub, ip))
                 .await?
                 .ok_or_else(|| ApiError::unauthorized("the account is unknown or deactivated"))?;
+            if writes {
+                state.writes.take(&user.id)?;
+            }
             Ok(user)
         })
     }

@@ -83,7 +83,9 @@ impl From<Error> for ApiError {
             other => other.code().status(),
         };
         let retry_after = match &e {
-            Error::Throttled { retry_after, .. } => Some(*retry_after),
+            Error::Throttled { retry_after, .. } | Error::RateLimited { retry_after } => {
+                Some(*retry_after)
+            }
             _ => None,
         };
         let mut problem = Problem::new(e.code(), e.detail());
