@@ -156,26 +156,6 @@ pub fn succeeded(c: &mut DbConn, id: &str) -> QueryResult<()> {
         .map(|_| ())
 }
 
-pub fn record_attempt(
-    c: &mut DbConn,
-    username: &str,
-    ip: &str,
-    now: NaiveDateTime,
-    success: bool,
-) -> QueryResult<()> {
-    let row = LoginAttemptRow {
-        id: Uuid::now_v7().to_string(),
-        username: username.to_string(),
-        ip: ip.to_string(),
-        at: now,
-        success,
-    };
-    diesel::insert_into(la::login_attempts)
-        .values(&row)
-        .execute(c)
-        .map(|_| ())
-}
-
 /// Failed attempts for a username since `since`, oldest first.
 pub fn failures_for_username(
     c: &mut DbConn,

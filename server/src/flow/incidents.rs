@@ -325,8 +325,13 @@ fn refusal(r: Refusal) -> Error {
     }
 }
 
-/// Checks the parts of an action that name other records (422 before any 404).
-fn check_references(c: &mut DbConn, user: &CurrentUser, req: &ActionRequest) -> Result<()> {
+/// Checks the parts of an action that name other records (422 before any 404); answers
+/// the incident a merge goes into, read once for `check_merge`.
+fn check_references(
+    c: &mut DbConn,
+    user: &CurrentUser,
+    req: &ActionRequest,
+) -> Result<Option<IncidentRow>> {
     let mut e = FieldErrors::new();
     if let (Action::Dispatch, Some(assignee)) = (req.action, req.assignee_id) {
         let ok = users::find_by_id(c, &assignee.to_string())?.is_some_and(|u| {
@@ -338,17 +343,18 @@ fn check_references(c: &mut DbConn, user: &CurrentUser, req: &ActionRequest) -> 
             e.push("assignee_id", "is not an active worker in your region");
         }
     }
+    let mut original = None;
     if let (Action::Merge, Some(into)) = (req.action, req.into) {
-        let found = store::find_in_scope(c, &scope_of(user), &into.to_string())?;
-        match found {
+        match store::find_in_scope(c, &scope_of(user), &into.to_string())? {
             None => e.push("into", "no such incident"),
             Some(o) if o.merged_into.is_some() => {
                 e.push("into", "is itself merged into another incident")
             }
-            Some(_) => {}
+            Some(o) => original = Some(o),
         }
     }
-    e.into_result().map_err(Error::validation)
+    e.into_result().map_err(Error::validation)?;
+    Ok(original)
 }
 
 /// Comments one incident may have.
@@ -356,28 +362,20 @@ pub const MAX_COMMENTS: i64 = 200;
 
 /// A merge joins a duplicate to an original of the same category that the caller may act
 /// on too (a town supervisor cannot reach a district-level incident through a merge).
-fn check_merge(
-    c: &mut DbConn,
-    user: &CurrentUser,
-    row: &IncidentRow,
-    req: &ActionRequest,
-) -> Result<()> {
-    let into = req.into.map(|u| u.to_string()).unwrap_or_default();
-    if into == row.id {
+fn check_merge(user: &CurrentUser, row: &IncidentRow, original: &IncidentRow) -> Result<()> {
+    if original.id == row.id {
         return Err(Error::invalid(
             "into",
             "an incident cannot be merged into itself",
         ));
     }
-    let original = store::find_in_scope(c, &scope_of(user), &into)?
-        .ok_or_else(|| Error::invalid("into", "no such incident"))?;
     if original.category != row.category {
         return Err(Error::invalid(
             "into",
             "must be an incident of the same category",
         ));
     }
-    if !rules::supervises(&actor_of(user), &facts_of(&original)?) {
+    if !rules::supervises(&actor_of(user), &facts_of(original)?) {
         return Err(Error::forbidden(
             "the incident to merge into is above your level",
         ));
@@ -420,7 +418,7 @@ fn act_with(
     offline: bool,
 ) -> Result<(IncidentRow, bool)> {
     db::write_tx(c, |c| {
-        check_references(c, user, req)?;
+        let original = check_references(c, user, req)?;
         let row = store::find_in_scope(c, &scope_of(user), id)?.ok_or_else(Error::not_found)?;
         let facts = facts_of(&row)?;
         let actor = actor_of(user);
@@ -437,8 +435,8 @@ fn act_with(
         }
         // Offline, a comment changes nothing of the incident: it never conflicts.
         let stale = stale && req.action != Action::Comment;
-        if req.action == Action::Merge {
-            check_merge(c, user, &row, req)?;
+        if let Some(original) = &original {
+            check_merge(user, &row, original)?;
         }
         if req.action == Action::Comment
             && store::history_count(c, &row.id, Action::Comment.as_str())? >= MAX_COMMENTS

@@ -171,25 +171,21 @@ fn created_id(op: &Op) -> Option<Uuid> {
 
 /// A rejected operation's result, with the code its endpoint would answer.
 fn rejection(op: &Op, e: Error) -> OpResult {
-    let (code, detail, errors) = match e {
-        Error::DependsOnRejected(detail) => ("depends_on_rejected".to_string(), detail, vec![]),
-        Error::Invalid(errors) => {
-            let detail = Error::Invalid(errors.clone()).detail();
-            (
-                ErrorCode::ValidationFailed.as_str().to_string(),
-                detail,
-                errors.0,
-            )
-        }
+    let code = match &e {
+        Error::DependsOnRejected(_) => "depends_on_rejected".to_string(),
         Error::Unexpected(err) => {
             tracing::error!(error = ?err, op = %op.op_id, "sync op failed");
-            (
-                "internal_error".into(),
-                "something went wrong on our side; retry later".into(),
-                vec![],
-            )
+            "internal_error".to_string()
         }
-        other => (other.code().as_str().to_string(), other.detail(), vec![]),
+        other => other.code().as_str().to_string(),
+    };
+    let detail = match &e {
+        Error::Unexpected(_) => "something went wrong on our side; retry later".to_string(),
+        other => other.detail(),
+    };
+    let errors = match e {
+        Error::Invalid(errors) => errors.0,
+        _ => vec![],
     };
     OpResult {
         op_id: op.op_id,

@@ -45,10 +45,6 @@ impl ApiError {
         Error::unauthorized(detail).into()
     }
 
-    pub fn too_many_attempts(retry_after_secs: u64) -> Self {
-        Error::too_many_attempts(retry_after_secs).into()
-    }
-
     pub fn code(&self) -> ErrorCode {
         match self {
             ApiError::Problem { problem, .. } => problem.code,
