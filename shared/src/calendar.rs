@@ -1,7 +1,7 @@
 //! Working-time deadlines: "24 working hours" on a Monday–Friday 09:00–17:00 calendar in
 //! China Standard Time, the default. Server and client compute `due_at` with this one rule.
 
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 
 /// A weekly working calendar in a fixed UTC offset.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,6 +87,20 @@ impl WorkCalendar {
 
     fn tz(&self) -> FixedOffset {
         FixedOffset::east_opt(self.utc_offset_secs).expect("offset within a day")
+    }
+
+    /// The calendar day `t` falls on in this calendar's zone.
+    pub fn local_date(&self, t: DateTime<Utc>) -> NaiveDate {
+        t.with_timezone(&self.tz()).date_naive()
+    }
+
+    /// The instant calendar day `d` begins in this calendar's zone.
+    pub fn day_start(&self, d: NaiveDate) -> DateTime<Utc> {
+        self.tz()
+            .from_local_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight exists"))
+            .single()
+            .expect("a fixed offset has one local time")
+            .with_timezone(&Utc)
     }
 
     /// The first instant at which `hours` of working time have elapsed after `start`.

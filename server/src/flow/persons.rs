@@ -595,7 +595,8 @@ pub fn list(
         PersonCategory::parse(cat).ok_or_else(|| Error::invalid("category", "unknown category"))?;
         f.category = Some(cat.clone());
     }
-    let today = crate::core::time::local_midnight(now, state.config.calendar.utc_offset_secs);
+    let calendar = &state.config.calendar;
+    let today = calendar.day_start(calendar.local_date(now)).naive_utc();
     match q.due.as_deref() {
         None => {}
         Some("overdue") => f.due_to = Some(now.naive_utc()),

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
 use gridwork_shared::api::Role;
 use gridwork_shared::api::{Feature, FeatureCollection, FeatureType};
 use gridwork_shared::safety::{UnitStatus, unit_status};
@@ -101,8 +101,8 @@ pub struct Range {
 }
 
 pub fn range(state: &AppState, from: Option<&str>, to: Option<&str>) -> Result<Range> {
-    let tz = FixedOffset::east_opt(state.config.calendar.utc_offset_secs).expect("valid offset");
-    let today = state.clock.now().with_timezone(&tz).date_naive();
+    let calendar = &state.config.calendar;
+    let today = calendar.local_date(state.clock.now());
     let date = |field: &str, v: Option<&str>, default: NaiveDate| -> Result<NaiveDate> {
         match v {
             None | Some("") => Ok(default),
@@ -122,12 +122,7 @@ pub fn range(state: &AppState, from: Option<&str>, to: Option<&str>) -> Result<R
     if (to - from).num_days() > 3660 {
         return Err(Error::invalid("from", "a range is at most ten years"));
     }
-    let utc = |d: NaiveDate| {
-        tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight"))
-            .single()
-            .expect("fixed")
-            .naive_utc()
-    };
+    let utc = |d: NaiveDate| calendar.day_start(d).naive_utc();
     Ok(Range {
         from,
         to,
