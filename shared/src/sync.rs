@@ -186,6 +186,10 @@ pub struct PullResponse {
     pub cursor: String,
     /// Pull again at once while true.
     pub has_more: bool,
+    /// This answer starts again from nothing (no cursor, or what the caller may see
+    /// changed since its cursor was issued): forget every record held before applying it.
+    #[serde(default)]
+    pub reset: bool,
 }
 
 /// A record the phone must forget.

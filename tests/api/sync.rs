@@ -1,7 +1,9 @@
 use std::collections::BTreeSet;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{Duration, Utc};
-use gridwork_tests::fixtures::{IN_CELL_1, IN_TOWN_2, World, incident, report, step};
+use gridwork_tests::fixtures::{IN_CELL_1, IN_TOWN_2, World, create_user, incident, report, step};
 use gridwork_tests::{TestApp, both_engines};
 use serde_json::{Value, json};
 
@@ -301,6 +303,27 @@ async fn pull_all(app: &TestApp, token: &str, mut cursor: Option<String>) -> (Ve
     }
 }
 
+fn cell_count(pages: &[Value]) -> usize {
+    pages
+        .iter()
+        .map(|p| p["cells"].as_array().unwrap().len())
+        .sum()
+}
+
+fn deleted(pages: &[Value]) -> BTreeSet<(String, String)> {
+    pages
+        .iter()
+        .flat_map(|p| {
+            p["deleted"].as_array().unwrap().iter().map(|d| {
+                (
+                    d["type"].as_str().unwrap().to_string(),
+                    d["id"].as_str().unwrap().to_string(),
+                )
+            })
+        })
+        .collect()
+}
+
 fn ids(pages: &[Value], kind: &str) -> BTreeSet<String> {
     pages
         .iter()
@@ -382,7 +405,8 @@ async fn pulls_follow_the_scope(app: TestApp) {
         .collect();
     assert_eq!(changed.len(), 1);
     assert_eq!(changed[0]["status"], "accepted");
-    // Reassigned away from its cell: the cell and what it saw only through it are removed.
+    // Reassigned away from its cell: what it may see changed, so the next pull starts
+    // again from nothing, without the cell and what it saw only through it.
     app.put(
         "/api/v1/cells/500117001001001/workers",
         &w.admin.token,
@@ -391,33 +415,16 @@ async fn pulls_follow_the_scope(app: TestApp) {
     .await
     .ok(200);
     let (pages, cursor) = pull_all(&app, &w.worker1.token, Some(cursor)).await;
-    let deleted: BTreeSet<(String, String)> = pages
-        .iter()
-        .flat_map(|p| {
-            p["deleted"].as_array().unwrap().iter().map(|d| {
-                (
-                    d["type"].as_str().unwrap().to_string(),
-                    d["id"].as_str().unwrap().to_string(),
-                )
-            })
-        })
-        .collect();
+    assert_eq!(pages[0]["reset"], true, "{}", pages[0]);
+    assert!(pages[1..].iter().all(|p| p["reset"] == false));
+    assert_eq!(cell_count(&pages), 0);
+    let inc = ids(&pages, "incidents");
+    assert!(!inc.contains(by_volunteer["id"].as_str().unwrap()));
     assert!(
-        deleted.contains(&("cell".into(), "500117001001001".into())),
-        "{deleted:?}"
-    );
-    assert!(
-        deleted.contains(&(
-            "incident".into(),
-            by_volunteer["id"].as_str().unwrap().into()
-        )),
-        "{deleted:?}"
-    );
-    assert!(
-        !deleted.contains(&("incident".into(), mine["id"].as_str().unwrap().into())),
+        inc.contains(mine["id"].as_str().unwrap()),
         "it reported that one"
     );
-    // Given the cell back, it receives the cell and its records again.
+    // Given the cell back, it starts again and receives the cell and its records.
     app.put(
         "/api/v1/cells/500117001001001/workers",
         &w.admin.token,
@@ -425,15 +432,13 @@ async fn pulls_follow_the_scope(app: TestApp) {
     )
     .await
     .ok(200);
-    let (pages, _) = pull_all(&app, &w.worker1.token, Some(cursor)).await;
+    let (pages, cursor) = pull_all(&app, &w.worker1.token, Some(cursor)).await;
+    assert_eq!(pages[0]["reset"], true);
     assert!(ids(&pages, "incidents").contains(by_volunteer["id"].as_str().unwrap()));
-    assert_eq!(
-        pages
-            .iter()
-            .map(|p| p["cells"].as_array().unwrap().len())
-            .sum::<usize>(),
-        1
-    );
+    assert_eq!(cell_count(&pages), 1);
+    // Nothing changed since: no reset.
+    let quiet = pull(&app, &w.worker1.token, Some(&cursor)).await;
+    assert_eq!(quiet["reset"], false);
     app.get("/api/v1/sync/pull?cursor=bogus", &w.worker1.token)
         .await
         .problem(422, "validation_failed");
@@ -530,4 +535,172 @@ both_engines!(
     pulls_follow_the_scope,
     no_change_is_skipped_under_concurrent_writes,
     persons_are_pulled_masked,
+    cursors_are_signed_and_personal,
+    deleted_never_names_what_the_caller_never_saw,
+    a_reassigned_incident_leaves_its_former_assignee,
+    a_changed_role_or_region_starts_the_pull_again,
 );
+
+/// A cursor is the server's, signed, and its caller's: an edited, forged, unsigned or
+/// borrowed one is refused.
+async fn cursors_are_signed_and_personal(app: TestApp) {
+    let w = World::build(&app).await;
+    let (_, cursor) = pull_all(&app, &w.worker1.token, None).await;
+    pull(&app, &w.worker1.token, Some(&cursor)).await;
+    let (text, tag) = cursor.split_once('.').expect("a signed cursor");
+    let raw = String::from_utf8(URL_SAFE_NO_PAD.decode(text).unwrap()).unwrap();
+    // Walking back the change log by hand (the old way to list a community's changes).
+    let edited = raw
+        .rsplit_once("|c|")
+        .map(|(who, _)| format!("{who}|c|0|"))
+        .unwrap();
+    let forged = [
+        format!("{}.{tag}", URL_SAFE_NO_PAD.encode(&edited)),
+        text.to_string(),
+        URL_SAFE_NO_PAD.encode("c|0|"),
+        format!("{text}.{}", URL_SAFE_NO_PAD.encode([0u8; 16])),
+    ];
+    for f in &forged {
+        app.get(&format!("/api/v1/sync/pull?cursor={f}"), &w.worker1.token)
+            .await
+            .problem(422, "validation_failed");
+    }
+    // Another user's cursor, on a shared phone.
+    app.get(
+        &format!("/api/v1/sync/pull?cursor={cursor}"),
+        &w.volunteer.token,
+    )
+    .await
+    .problem(422, "validation_failed");
+}
+
+/// `deleted` names only records the caller could have held: a volunteer hears nothing of
+/// its community's other incidents, a worker nothing of a neighbour's.
+async fn deleted_never_names_what_the_caller_never_saw(app: TestApp) {
+    let w = World::build(&app).await;
+    let (_, vcursor) = pull_all(&app, &w.volunteer.token, None).await;
+    let (_, wcursor) = pull_all(&app, &w.worker1.token, None).await;
+    let own = report(&app, &w.volunteer.token, incident("0501", IN_CELL_1, "low")).await;
+    // Others' incidents in the volunteer's community and cell, taken through steps.
+    let a = report(&app, &w.worker1.token, incident("0401", IN_CELL_1, "low")).await;
+    let b = report(&app, &w.town1.token, incident("0401", IN_CELL_1, "low")).await;
+    let c = report(&app, &w.worker2.token, incident("0401", IN_TOWN_2, "low")).await;
+    for id in [&a, &b] {
+        step(
+            &app,
+            &w.town1.token,
+            id["id"].as_str().unwrap(),
+            "accept",
+            json!({}),
+        )
+        .await
+        .ok(200);
+    }
+    step(
+        &app,
+        &w.town2.token,
+        c["id"].as_str().unwrap(),
+        "accept",
+        json!({}),
+    )
+    .await
+    .ok(200);
+    let (pages, _) = pull_all(&app, &w.volunteer.token, Some(vcursor)).await;
+    assert_eq!(
+        ids(&pages, "incidents"),
+        BTreeSet::from([own["id"].as_str().unwrap().to_string()])
+    );
+    assert_eq!(deleted(&pages), BTreeSet::new());
+    let (pages, _) = pull_all(&app, &w.worker1.token, Some(wcursor)).await;
+    assert!(!ids(&pages, "incidents").contains(c["id"].as_str().unwrap()));
+    assert_eq!(deleted(&pages), BTreeSet::new());
+}
+
+/// An incident dispatched away from a worker who holds no cell of it leaves that worker's
+/// phone, and only that worker is told.
+async fn a_reassigned_incident_leaves_its_former_assignee(app: TestApp) {
+    let w = World::build(&app).await;
+    let helper = create_user(&app, &w.admin.token, "helper", "worker", "500117001002").await;
+    let inc = report(&app, &w.volunteer.token, incident("0501", IN_CELL_1, "low")).await;
+    let id = inc["id"].as_str().unwrap();
+    step(&app, &w.town1.token, id, "accept", json!({}))
+        .await
+        .ok(200);
+    step(
+        &app,
+        &w.town1.token,
+        id,
+        "dispatch",
+        json!({"assignee_id": helper.id}),
+    )
+    .await
+    .ok(200);
+    let (pages, hcursor) = pull_all(&app, &helper.token, None).await;
+    assert!(ids(&pages, "incidents").contains(id));
+    let (_, vcursor) = pull_all(&app, &w.volunteer.token, None).await;
+    step(
+        &app,
+        &w.town1.token,
+        id,
+        "dispatch",
+        json!({"assignee_id": w.worker1.id}),
+    )
+    .await
+    .ok(200);
+    let (pages, _) = pull_all(&app, &helper.token, Some(hcursor)).await;
+    assert_eq!(
+        deleted(&pages),
+        BTreeSet::from([("incident".to_string(), id.to_string())])
+    );
+    assert!(!ids(&pages, "incidents").contains(id));
+    // The reporter still sees it change; nobody tells it to forget it.
+    let (pages, _) = pull_all(&app, &w.volunteer.token, Some(vcursor)).await;
+    assert!(ids(&pages, "incidents").contains(id));
+    assert_eq!(deleted(&pages), BTreeSet::new());
+}
+
+/// A supervisor moved to another town, or a worker made a supervisor, starts again from
+/// nothing: nothing of the old scope stays.
+async fn a_changed_role_or_region_starts_the_pull_again(app: TestApp) {
+    let w = World::build(&app).await;
+    let in_town1 = report(&app, &w.worker1.token, incident("0401", IN_CELL_1, "low")).await;
+    let (pages, cursor) = pull_all(&app, &w.town1.token, None).await;
+    assert!(ids(&pages, "incidents").contains(in_town1["id"].as_str().unwrap()));
+    app.patch(
+        &format!("/api/v1/users/{}", w.town1.id),
+        &w.admin.token,
+        json!({"region_code": "500117002"}),
+    )
+    .await
+    .ok(200);
+    let (pages, cursor) = pull_all(&app, &w.town1.token, Some(cursor)).await;
+    assert_eq!(pages[0]["reset"], true);
+    assert!(!ids(&pages, "incidents").contains(in_town1["id"].as_str().unwrap()));
+    let codes: BTreeSet<String> = pages
+        .iter()
+        .flat_map(|p| p["cells"].as_array().unwrap().clone())
+        .map(|c| c["properties"]["code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(codes, BTreeSet::from(["500117002001001".to_string()]));
+    // A change of display name alone keeps the cursor.
+    app.patch(
+        &format!("/api/v1/users/{}", w.town1.id),
+        &w.admin.token,
+        json!({"display_name": "钓鱼城街道督办"}),
+    )
+    .await
+    .ok(200);
+    let quiet = pull(&app, &w.town1.token, Some(&cursor)).await;
+    assert_eq!(quiet["reset"], false);
+    // A worker made a supervisor of its town.
+    let (_, cursor) = pull_all(&app, &w.worker1.token, None).await;
+    app.patch(
+        &format!("/api/v1/users/{}", w.worker1.id),
+        &w.admin.token,
+        json!({"role": "supervisor", "region_code": "500117001"}),
+    )
+    .await
+    .ok(200);
+    let first = pull(&app, &w.worker1.token, Some(&cursor)).await;
+    assert_eq!(first["reset"], true);
+}

@@ -20,6 +20,8 @@ pub struct AppState {
     pub writes: crate::flow::limits::WriteLimiter,
     pub clock: Clock,
     pub keyring: crate::core::crypto::Keyring,
+    /// Signs sync cursors, so a forged or edited one is refused.
+    pub cursors: crate::core::signed::Signer,
     /// Group commit of writes on SQLite (see `db::batch`); none on PostgreSQL.
     batcher: Option<crate::db::batch::Batcher>,
 }
@@ -33,6 +35,10 @@ impl AppState {
             writes: crate::flow::limits::WriteLimiter::new(config.write_limit),
             clock: Clock::default(),
             keyring: config.keyring(),
+            cursors: crate::core::signed::Signer::derive(
+                config.jwt_secret_bytes(),
+                "gridwork sync cursor",
+            ),
             batcher: (crate::db::Engine::of_url(&config.database_url)
                 == Some(crate::db::Engine::Sqlite))
             .then(|| crate::db::batch::Batcher::start(pool.clone())),

@@ -9,5 +9,6 @@ pub mod geo_json;
 pub mod jwt;
 pub mod password;
 pub mod photo;
+pub mod signed;
 pub mod throttle;
 pub mod time;

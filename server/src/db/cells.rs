@@ -223,14 +223,15 @@ pub fn set_workers(
             .execute(c)?;
     }
     // Both the workers who gain the cell and those who lose it must hear of it.
-    for id in before
+    let changed: Vec<&String> = before
         .iter()
         .chain(user_ids)
         .filter(|id| before.contains(id) != user_ids.contains(id))
-    {
+        .collect();
+    for id in &changed {
         super::sync::record(c, "assignment", id, code, at)?;
     }
-    Ok(())
+    super::users::bump_scope(c, &changed)
 }
 
 /// Codes of the live cells assigned to a worker.

@@ -75,11 +75,19 @@ pub fn insert(c: &mut DbConn, row: &IncidentRow) -> QueryResult<()> {
 
 /// Writes `row` if the stored version is still `expected`; false when someone got there first.
 pub fn update_if_version(c: &mut DbConn, row: &IncidentRow, expected: i64) -> QueryResult<bool> {
+    let previous: Option<Option<String>> = i::incidents
+        .find(&row.id)
+        .select(i::assignee_id)
+        .first(c)
+        .optional()?;
     let n = diesel::update(i::incidents.find(&row.id).filter(i::version.eq(expected)))
         .set(row)
         .execute(c)?;
     if n == 1 {
         super::sync::record(c, "incident", &row.id, &row.cell_code, row.updated_at)?;
+        if let Some(Some(was)) = previous.filter(|p| *p != row.assignee_id) {
+            super::sync::record_loss(c, "incident", &row.id, &row.cell_code, &was, row.updated_at)?;
+        }
     }
     Ok(n == 1)
 }

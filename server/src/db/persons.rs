@@ -67,11 +67,19 @@ pub fn insert(c: &mut DbConn, row: &PersonRow) -> QueryResult<()> {
 }
 
 pub fn update_if_version(c: &mut DbConn, row: &PersonRow, expected: i64) -> QueryResult<bool> {
+    let previous: Option<String> = p::persons
+        .find(&row.id)
+        .select(p::responsible_worker_id)
+        .first(c)
+        .optional()?;
     let n = diesel::update(p::persons.find(&row.id).filter(p::version.eq(expected)))
         .set(row)
         .execute(c)?;
     if n == 1 {
         super::sync::record(c, "person", &row.id, &row.cell_code, row.updated_at)?;
+        if let Some(was) = previous.filter(|p| *p != row.responsible_worker_id) {
+            super::sync::record_loss(c, "person", &row.id, &row.cell_code, &was, row.updated_at)?;
+        }
     }
     Ok(n == 1)
 }

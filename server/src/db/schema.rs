@@ -22,6 +22,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        scope_epoch -> BigInt,
     }
 }
 
@@ -300,6 +301,7 @@ diesel::table! {
         entity_id -> Text,
         cell_code -> Text,
         at -> Timestamp,
+        party -> Nullable<Text>,
     }
 }
 

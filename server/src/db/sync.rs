@@ -24,6 +24,8 @@ pub struct Change {
     pub entity_id: String,
     pub cell_code: String,
     pub at: NaiveDateTime,
+    /// Someone the change took the record away from (see `record_loss`).
+    pub party: Option<String>,
 }
 
 fn next_seq(c: &mut DbConn) -> QueryResult<i64> {
@@ -50,6 +52,31 @@ pub fn record(
             cl::entity_id.eq(entity_id),
             cl::cell_code.eq(cell_code),
             cl::at.eq(at),
+        ))
+        .execute(c)
+        .map(|_| ())
+}
+
+/// Records that a change took an entity away from `party` (an incident's previous
+/// assignee, a person's previous responsible worker), so that its next pull forgets it.
+pub fn record_loss(
+    c: &mut DbConn,
+    entity_type: &str,
+    entity_id: &str,
+    cell_code: &str,
+    party: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    let seq = next_seq(c)?;
+    diesel::insert_into(cl::change_log)
+        .values((
+            cl::id.eq(Uuid::now_v7().to_string()),
+            cl::seq.eq(seq),
+            cl::entity_type.eq(entity_type),
+            cl::entity_id.eq(entity_id),
+            cl::cell_code.eq(cell_code),
+            cl::at.eq(at),
+            cl::party.eq(party),
         ))
         .execute(c)
         .map(|_| ())

@@ -67,6 +67,18 @@ pub fn find_many(c: &mut DbConn, ids: &[String]) -> QueryResult<Vec<UserRow>> {
 }
 
 pub fn update(c: &mut DbConn, row: &UserRow) -> QueryResult<()> {
+    // What the user may see changes with its role, region or activation: its phone's next
+    // pull starts again from nothing.
+    diesel::update(
+        u::users.find(&row.id).filter(
+            u::role
+                .ne(&row.role)
+                .or(u::region_code.ne(&row.region_code))
+                .or(u::active.ne(row.active)),
+        ),
+    )
+    .set(u::scope_epoch.eq(u::scope_epoch + 1))
+    .execute(c)?;
     diesel::update(u::users.find(&row.id))
         .set((
             u::display_name.eq(&row.display_name),
@@ -76,6 +88,27 @@ pub fn update(c: &mut DbConn, row: &UserRow) -> QueryResult<()> {
             u::password_hash.eq(&row.password_hash),
             u::updated_at.eq(row.updated_at),
         ))
+        .execute(c)
+        .map(|_| ())
+}
+
+/// The user's scope epoch (see `bump_scope`); 0 for an unknown id.
+pub fn scope_epoch(c: &mut DbConn, id: &str) -> QueryResult<i64> {
+    Ok(u::users
+        .find(id)
+        .select(u::scope_epoch)
+        .first(c)
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// Raises the scope epoch of these users: what they may see changed.
+pub fn bump_scope(c: &mut DbConn, ids: &[&String]) -> QueryResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    diesel::update(u::users.filter(u::id.eq_any(ids)))
+        .set(u::scope_epoch.eq(u::scope_epoch + 1))
         .execute(c)
         .map(|_| ())
 }

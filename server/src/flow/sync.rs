@@ -3,8 +3,6 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDateTime;
 use gridwork_shared::ErrorCode;
 use gridwork_shared::api::Cell;
@@ -253,8 +251,8 @@ fn epoch() -> NaiveDateTime {
 }
 
 impl Position {
-    fn encode(&self) -> String {
-        let raw = match self {
+    fn text(&self) -> String {
+        match self {
             Position::Snapshot { base, phase, after } => {
                 format!(
                     "s|{base}|{phase}|{}|{}",
@@ -263,12 +261,10 @@ impl Position {
                 )
             }
             Position::Changes { seq, id } => format!("c|{seq}|{id}"),
-        };
-        URL_SAFE_NO_PAD.encode(raw)
+        }
     }
 
-    fn decode(s: &str) -> Option<Position> {
-        let raw = String::from_utf8(URL_SAFE_NO_PAD.decode(s).ok()?).ok()?;
+    fn parse(raw: &str) -> Option<Position> {
         let parts: Vec<&str> = raw.splitn(5, '|').collect();
         match parts.as_slice() {
             ["s", base, phase, micros, id] => Some(Position::Snapshot {
@@ -287,6 +283,47 @@ impl Position {
             _ => None,
         }
     }
+
+    fn start(c: &mut DbConn) -> Result<Position> {
+        Ok(Position::Snapshot {
+            base: db::sync::current_seq(c)?,
+            phase: 0,
+            after: Cursor {
+                created_at: epoch(),
+                id: String::new(),
+            },
+        })
+    }
+}
+
+/// A cursor as the phone holds it: whose it is, the scope epoch it was issued under and
+/// the position, signed by the server (`core::signed`).
+#[derive(Debug, Clone, PartialEq)]
+struct Ticket {
+    user: String,
+    scope_epoch: i64,
+    pos: Position,
+}
+
+impl Ticket {
+    fn encode(&self, state: &AppState) -> String {
+        state.cursors.sign(&format!(
+            "{}|{}|{}",
+            self.user,
+            self.scope_epoch,
+            self.pos.text()
+        ))
+    }
+
+    fn decode(state: &AppState, s: &str) -> Option<Ticket> {
+        let raw = state.cursors.open(s)?;
+        let mut parts = raw.splitn(3, '|');
+        Some(Ticket {
+            user: parts.next()?.to_string(),
+            scope_epoch: parts.next()?.parse().ok()?,
+            pos: Position::parse(parts.next()?)?,
+        })
+    }
 }
 
 /// Sorts after every change id (UUIDs): "all changes of this sequence were seen".
@@ -302,22 +339,35 @@ pub fn pull(
     user: &CurrentUser,
     cursor: Option<&str>,
 ) -> Result<PullResponse> {
-    let pos = match cursor {
-        None | Some("") => Position::Snapshot {
-            base: db::sync::current_seq(c)?,
-            phase: 0,
-            after: Cursor {
-                created_at: epoch(),
-                id: String::new(),
-            },
-        },
-        Some(s) => Position::decode(s)
-            .ok_or_else(|| Error::invalid("cursor", "is not a cursor this server issued"))?,
+    let scope_epoch = db::users::scope_epoch(c, &user.id)?;
+    let (pos, reset) = match cursor {
+        None | Some("") => (Position::start(c)?, true),
+        Some(s) => {
+            let ticket = Ticket::decode(state, s)
+                .filter(|t| t.user == user.id)
+                .ok_or_else(|| {
+                    Error::invalid("cursor", "is not a cursor this server issued to you")
+                })?;
+            if ticket.scope_epoch == scope_epoch {
+                (ticket.pos, false)
+            } else {
+                // What the caller may see changed since: start again from nothing, so
+                // the records it lost leave the phone.
+                (Position::start(c)?, true)
+            }
+        }
     };
-    let out = match pos {
+    let (mut out, next) = match pos {
         Position::Snapshot { base, phase, after } => snapshot(state, c, user, base, phase, after)?,
         Position::Changes { seq, id } => changes(state, c, user, seq, &id)?,
     };
+    out.reset = reset;
+    out.cursor = Ticket {
+        user: user.id.clone(),
+        scope_epoch,
+        pos: next,
+    }
+    .encode(state);
     persons::audit_bulk_read(c, state, user, "persons_pull", out.persons.len())?;
     Ok(out)
 }
@@ -333,7 +383,7 @@ fn snapshot(
     base: i64,
     phase: u8,
     after: Cursor,
-) -> Result<PullResponse> {
+) -> Result<(PullResponse, Position)> {
     let now = state.clock.now();
     let mut out = PullResponse::default();
     let next_phase = |p: u8| Position::Snapshot {
@@ -437,24 +487,66 @@ fn snapshot(
         Position::Snapshot { .. } => true,
         Position::Changes { seq, .. } => db::sync::current_seq(c)? > *seq,
     };
-    out.cursor = next.encode();
-    Ok(out)
+    Ok((out, next))
+}
+
+/// Who may be told that a record left their phone: only someone who could have seen it.
+enum Audience<'a> {
+    /// Admins, supervisors: everything in cells under the region (`""`: everywhere).
+    Region(&'a str),
+    /// Workers and volunteers: the cells they hold or held in this window (none for a
+    /// volunteer), and the records a change took away from them by name.
+    Own {
+        me: &'a str,
+        cells: BTreeSet<String>,
+        /// A volunteer sees every cell of its region on the map.
+        map_region: Option<&'a str>,
+    },
+}
+
+impl Audience<'_> {
+    fn could_see(&self, touch: &Touch) -> bool {
+        match self {
+            Audience::Region(region) => touch.cells.iter().any(|c| c.starts_with(region)),
+            Audience::Own { me, cells, .. } => {
+                touch.in_held_cell
+                    || touch.parties.contains(*me)
+                    || touch.cells.iter().any(|c| cells.contains(c))
+            }
+        }
+    }
+
+    fn could_see_cell(&self, code: &str) -> bool {
+        match self {
+            Audience::Region(region) => code.starts_with(region),
+            Audience::Own {
+                cells, map_region, ..
+            } => cells.contains(code) || map_region.is_some_and(|r| code.starts_with(r)),
+        }
+    }
+}
+
+/// What the change log says of one record in a window: the cells it was in, whom a change
+/// took it away from, and whether it lies in a cell the caller gained or lost.
+#[derive(Debug, Clone, Default)]
+struct Touch {
+    cells: BTreeSet<String>,
+    parties: BTreeSet<String>,
+    in_held_cell: bool,
 }
 
 /// What a page of the change log touched, for gathering the records of each kind.
 struct Window<'a> {
-    /// Per kind, the ids that changed and the cells each was in.
-    changed: &'a BTreeMap<&'a str, BTreeMap<String, BTreeSet<String>>>,
-    region: &'a str,
-    lost_any: bool,
+    /// Per kind, the ids that changed and what the log says of each.
+    changed: &'a BTreeMap<&'a str, BTreeMap<String, Touch>>,
+    audience: &'a Audience<'a>,
     deleted: &'a mut BTreeSet<Deleted>,
 }
 
 impl Window<'_> {
     /// The changed records of one kind, and every record of the cells the caller gained
-    /// or lost (`in_touched`),
-    /// that the caller may see now, as `wire` writes them; the others it may have held
-    /// are marked deleted.
+    /// or lost (`in_touched`), that the caller may see now, as `wire` writes them; those
+    /// it could have held but may not see now are marked deleted.
     fn records<R, W>(
         &mut self,
         c: &mut DbConn,
@@ -466,15 +558,13 @@ impl Window<'_> {
     ) -> Result<Vec<W>> {
         let mut ids = self.changed.get(kind).cloned().unwrap_or_default();
         for id in in_touched {
-            ids.entry(id).or_default();
+            ids.entry(id).or_default().in_held_cell = true;
         }
         let list: Vec<String> = ids.keys().cloned().collect();
         let rows = visible(c, &list)?;
         let seen: BTreeSet<&String> = rows.iter().map(&id_of).collect();
-        let region = self.region;
-        for (id, cells) in &ids {
-            let was_near = cells.iter().any(|cc| cc.starts_with(region));
-            if !seen.contains(id) && (was_near || self.lost_any) {
+        for (id, touch) in &ids {
+            if !seen.contains(id) && self.audience.could_see(touch) {
                 self.deleted.insert(Deleted {
                     kind: kind.into(),
                     id: id.clone(),
@@ -485,12 +575,14 @@ impl Window<'_> {
     }
 }
 
-/// What a page of the change log changed: per kind, the ids and the cells each was in;
-/// and the cells the caller (a worker) gained or lost by assignment.
+/// What a page of the change log changed: per kind, the ids and what the log says of
+/// each; and the cells the caller (a worker) gained or lost by assignment.
 struct Changed<'a> {
-    by_type: BTreeMap<&'a str, BTreeMap<String, BTreeSet<String>>>,
+    by_type: BTreeMap<&'a str, BTreeMap<String, Touch>>,
     gained_cells: BTreeSet<String>,
     lost_cells: BTreeSet<String>,
+    /// The worker's cells now.
+    assigned: BTreeSet<String>,
 }
 
 fn what_changed<'a>(
@@ -498,81 +590,72 @@ fn what_changed<'a>(
     user: &CurrentUser,
     rows: &'a [db::sync::Change],
 ) -> Result<Changed<'a>> {
-    // The latest change per entity, and the cells each entity was in.
-    let mut by_type: BTreeMap<&str, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
-    let mut gained_cells = BTreeSet::new();
-    let mut lost_cells = BTreeSet::new();
+    let mut by_type: BTreeMap<&str, BTreeMap<String, Touch>> = BTreeMap::new();
+    let mut assignment_changes = BTreeSet::new();
     for ch in rows {
         if ch.entity_type == "assignment" {
             if ch.entity_id == user.id {
-                lost_cells.insert(ch.cell_code.clone());
+                assignment_changes.insert(ch.cell_code.clone());
             }
             continue;
         }
-        by_type
+        let touch = by_type
             .entry(ch.entity_type.as_str())
             .or_default()
             .entry(ch.entity_id.clone())
-            .or_default()
-            .insert(ch.cell_code.clone());
+            .or_default();
+        touch.cells.insert(ch.cell_code.clone());
+        if let Some(p) = &ch.party {
+            touch.parties.insert(p.clone());
+        }
     }
-    // Which of the caller's assignment changes are gains (still assigned now).
-    if !lost_cells.is_empty() && user.role == Role::Worker {
-        let assigned: BTreeSet<String> = db::cells::assigned_codes(c, &user.id)?
+    let assigned: BTreeSet<String> = if user.role == Role::Worker {
+        db::cells::assigned_codes(c, &user.id)?
             .into_iter()
-            .collect();
-        let (gained, lost): (BTreeSet<String>, BTreeSet<String>) = lost_cells
-            .iter()
-            .cloned()
-            .partition(|code| assigned.contains(code));
-        gained_cells = gained;
-        lost_cells = lost;
+            .collect()
     } else {
-        lost_cells.clear();
-    }
+        BTreeSet::new()
+    };
+    // Which of the caller's assignment changes are gains (still assigned now).
+    let (gained_cells, lost_cells) = assignment_changes
+        .into_iter()
+        .partition(|code| assigned.contains(code));
     Ok(Changed {
         by_type,
         gained_cells,
         lost_cells,
+        assigned,
     })
 }
 
-/// The changed and gained cells the caller may see; the others it may have held are
-/// marked deleted.
+/// The changed and gained cells the caller may see; those it could have held but may not
+/// see now are marked deleted.
 fn changed_cells(
     c: &mut DbConn,
     user: &CurrentUser,
-    by_type: &BTreeMap<&str, BTreeMap<String, BTreeSet<String>>>,
-    gained_cells: &BTreeSet<String>,
-    lost_cells: &BTreeSet<String>,
+    changed: &Changed<'_>,
+    audience: &Audience<'_>,
     deleted: &mut BTreeSet<Deleted>,
 ) -> Result<Vec<Cell>> {
-    let region = user.region_scope();
     let mut out = Vec::new();
-    let mut cell_codes: BTreeSet<String> = by_type
+    let mut cell_codes: BTreeSet<String> = changed
+        .by_type
         .get("cell")
         .map(|m| m.keys().cloned().collect())
         .unwrap_or_default();
-    cell_codes.extend(gained_cells.iter().cloned());
+    cell_codes.extend(changed.gained_cells.iter().cloned());
+    cell_codes.extend(changed.lost_cells.iter().cloned());
     let scope = cell_scope(user);
     for code in &cell_codes {
         match db::cells::live_in_scope(c, &scope, code)? {
             Some(row) => out.push(crate::flow::cells::cell_feature(&row)),
-            None if code.starts_with(region) || lost_cells.contains(code) => {
+            None if audience.could_see_cell(code) => {
                 deleted.insert(Deleted {
                     kind: "cell".into(),
                     id: code.clone(),
                 });
             }
             None => {}
-        }
-    }
-    for code in lost_cells {
-        if db::cells::live_in_scope(c, &scope, code)?.is_none() {
-            deleted.insert(Deleted {
-                kind: "cell".into(),
-                id: code.clone(),
-            });
         }
     }
     Ok(out)
@@ -584,34 +667,41 @@ fn changes(
     user: &CurrentUser,
     seq: i64,
     id: &str,
-) -> Result<PullResponse> {
+) -> Result<(PullResponse, Position)> {
     let now = state.clock.now();
     let rows = db::sync::changes_after(c, seq, id, CHANGES_PAGE)?;
     let mut out = PullResponse::default();
-    let region = user.region_scope().to_string();
-    let Changed {
-        by_type,
-        gained_cells,
-        lost_cells,
-    } = what_changed(c, user, &rows)?;
+    let changed = what_changed(c, user, &rows)?;
+    let audience = match user.role {
+        Role::Admin | Role::Supervisor => Audience::Region(user.region_scope()),
+        Role::Worker | Role::Volunteer => Audience::Own {
+            me: &user.id,
+            cells: changed
+                .assigned
+                .union(&changed.lost_cells)
+                .cloned()
+                .collect(),
+            map_region: (user.role == Role::Volunteer).then_some(user.region_code.as_str()),
+        },
+    };
     let mut deleted = BTreeSet::new();
-    out.cells = changed_cells(c, user, &by_type, &gained_cells, &lost_cells, &mut deleted)?;
-    if let Some(changed) = by_type.get("category") {
+    out.cells = changed_cells(c, user, &changed, &audience, &mut deleted)?;
+    if let Some(cats) = changed.by_type.get("category") {
         out.categories = db::incidents::categories(c)?
             .iter()
-            .filter(|r| changed.contains_key(&r.code))
+            .filter(|r| cats.contains_key(&r.code))
             .map(crate::flow::categories::category_of)
             .collect();
     }
-    let touched: Vec<String> = gained_cells
+    let touched: Vec<String> = changed
+        .gained_cells
         .iter()
-        .chain(lost_cells.iter())
+        .chain(changed.lost_cells.iter())
         .cloned()
         .collect();
     let mut window = Window {
-        changed: &by_type,
-        region: &region,
-        lost_any: !lost_cells.is_empty(),
+        changed: &changed.by_type,
+        audience: &audience,
         deleted: &mut deleted,
     };
     let scope = incident_scope(user);
@@ -658,8 +748,7 @@ fn changes(
         },
     };
     out.has_more = rows.len() as i64 == CHANGES_PAGE;
-    out.cursor = next.encode();
-    Ok(out)
+    Ok((out, next))
 }
 
 #[cfg(test)]
@@ -676,12 +765,12 @@ mod tests {
                 id: "abc".into(),
             },
         };
-        assert_eq!(Position::decode(&p.encode()), Some(p));
+        assert_eq!(Position::parse(&p.text()), Some(p));
         let c = Position::Changes {
             seq: 7,
             id: "0190-x".into(),
         };
-        assert_eq!(Position::decode(&c.encode()), Some(c));
-        assert_eq!(Position::decode("garbage"), None);
+        assert_eq!(Position::parse(&c.text()), Some(c));
+        assert_eq!(Position::parse("garbage"), None);
     }
 }

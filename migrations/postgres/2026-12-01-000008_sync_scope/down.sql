@@ -1,0 +1,2 @@
+ALTER TABLE change_log DROP COLUMN party;
+ALTER TABLE users DROP COLUMN scope_epoch;
