@@ -1052,3 +1052,206 @@ async fn a_worker_with_poor_gps_picks_the_place_on_the_map_offline() {
     shot(c, "report-map").await;
     let _ = b.client.clone().close().await;
 }
+
+/// Visits on the server of the person `id`: (visitor, note, photos uploaded by the visitor).
+async fn visits_of(app: &TestApp, token: &str, person: &str) -> Vec<(String, String, i64)> {
+    let r = app
+        .get(&format!("/api/v1/persons/{person}/visits"), token)
+        .await;
+    let visits: Vec<Value> = r.body["items"]
+        .as_array()
+        .or_else(|| r.body.as_array())
+        .cloned()
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for v in visits {
+        let (id, visitor) = (
+            v["id"].as_str().unwrap().to_string(),
+            v["visitor_id"].as_str().unwrap().to_string(),
+        );
+        let photos = {
+            let (id, visitor) = (id.clone(), visitor.clone());
+            app.with_db(move |c| {
+                use diesel::prelude::*;
+                use gridwork_server::db::schema::photos::dsl as p;
+                p::photos
+                    .filter(p::owner_id.eq(id))
+                    .filter(p::uploaded_by.eq(visitor))
+                    .count()
+                    .get_result::<i64>(c)
+                    .unwrap()
+            })
+            .await
+        };
+        out.push((
+            visitor,
+            v["note"].as_str().unwrap_or("").to_string(),
+            photos,
+        ));
+    }
+    out
+}
+
+/// Two workers share one phone. Worker A records a visit with a photo offline and logs
+/// out (warned that it is not sent); worker B logs in and syncs: A's visit is not pushed
+/// under B, B is told that someone else's changes wait, and sees none of A's records. A
+/// logs in again and the visit syncs as A's, with its photo.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_workers_share_a_phone() {
+    let (app, proxy, site, b) = start().await;
+    let c = &b.client;
+    let pw = gridwork_server::tools::demo::PASSWORD;
+    let (a_token, b_token) = (
+        app.login("worker1", pw).await,
+        app.login("worker2", pw).await,
+    );
+    let a_id = app.get("/api/v1/me", &a_token).await.body["id"].clone();
+    let person = app.get("/api/v1/persons?limit=500", &a_token).await.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "陈志强")
+        .unwrap()
+        .clone();
+    let person_id = person["id"].as_str().unwrap().to_string();
+    let note = "共用手机：离线走访";
+
+    login(c, &site, "worker1").await;
+    first_pull(c).await;
+    service_worker_controls(c).await;
+    until("A's visits due", 30, || async {
+        text_of(c, "main").await.contains("陈志强")
+    })
+    .await;
+
+    // Offline, A records a visit with a photo.
+    proxy.set(false);
+    c.goto(&format!("{site}/persons/{person_id}/visit"))
+        .await
+        .unwrap();
+    fill(c, "textarea[name=note]", note).await;
+    let photo_dir = tempfile::tempdir().unwrap();
+    let photo_path = photo_dir.path().join("visit.jpg");
+    std::fs::write(&photo_path, gridwork_tests::fixtures::jpeg_with_exif()).unwrap();
+    c.find(Locator::Css("input[name=photo]"))
+        .await
+        .unwrap()
+        .send_keys(photo_path.to_str().unwrap())
+        .await
+        .unwrap();
+    until("the photo compressed", 30, || async {
+        text_of(c, "[data-testid=photo]").await.contains("KB")
+    })
+    .await;
+    click(c, "button[type=submit]").await;
+    until("A's visit pending", 30, || async {
+        text_of(c, "[data-testid=pending]").await.contains(" 1")
+    })
+    .await;
+
+    // A logs out: warned first, then out.
+    click(c, "[data-testid=logout]").await;
+    let warning = text_of(c, "[data-testid=unsent-on-logout]").await;
+    assert!(warning.contains('1'), "{warning}");
+    shot(c, "unsent-on-logout").await;
+    click(c, "[data-testid=logout-anyway]").await;
+    until("the login screen", 30, || async {
+        c.find(Locator::Css("input[name=username]")).await.is_ok()
+    })
+    .await;
+
+    // B logs in with the server back and syncs.
+    proxy.set(true);
+    login(c, &site, "worker2").await;
+    until("B's own incidents", 60, || async {
+        text_of(c, "[data-testid=incidents]")
+            .await
+            .contains("文峰路路灯不亮")
+    })
+    .await;
+    let waiting = element(c, "[data-testid=waiting-for-owner]", 30).await;
+    let says = waiting.text().await.unwrap();
+    assert!(
+        says.contains("网格员甲") && says.contains('2'),
+        "a visit and its photo wait for A: {says}"
+    );
+    shot(c, "waiting-for-owner").await;
+    // B syncs again on purpose: still nothing of A's is sent.
+    click(c, "[data-testid=pending]").await;
+    until("B's queue empty", 30, || async {
+        text_of(c, "[data-testid=pending]").await.contains(" 0")
+    })
+    .await;
+    assert!(
+        visits_of(&app, &a_token, &person_id)
+            .await
+            .iter()
+            .all(|(_, n, _)| n != note),
+        "A's visit was not pushed under B"
+    );
+    // B sees none of A's records: not the person, not A's incidents.
+    let main = text_of(c, "main").await;
+    assert!(
+        !main.contains("陈志强") && !main.contains("小区门口垃圾堆积"),
+        "{main}"
+    );
+    let held: Value = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const req = indexedDB.open('gridwork-' + arguments[0]);
+             req.onsuccess = () => {
+               const tx = req.result.transaction('records', 'readonly');
+               const all = tx.objectStore('records').getAll();
+               all.onsuccess = () => done(JSON.stringify(all.result));
+             };
+             req.onerror = () => done('');",
+            vec![app.get("/api/v1/me", &b_token).await.body["id"].clone()],
+        )
+        .await
+        .unwrap();
+    let held = held.as_str().unwrap_or_default().to_string();
+    assert!(
+        !held.contains(&person_id) && !held.contains("陈志强"),
+        "B's records hold nothing of A's"
+    );
+    let a_left: Value = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const req = indexedDB.open('gridwork-' + arguments[0]);
+             req.onsuccess = () => {
+               const tx = req.result.transaction('records', 'readonly');
+               const n = tx.objectStore('records').count();
+               n.onsuccess = () => done(n.result);
+             };
+             req.onerror = () => done(-1);",
+            vec![a_id.clone()],
+        )
+        .await
+        .unwrap();
+    assert_eq!(a_left, json!(0), "A's records left the phone with A");
+
+    // B logs out (nothing pending: no question); A logs in and the visit syncs as A's.
+    click(c, "[data-testid=logout]").await;
+    until("the login screen", 30, || async {
+        c.find(Locator::Css("input[name=username]")).await.is_ok()
+    })
+    .await;
+    login(c, &site, "worker1").await;
+    until("A's visit synced as A, with its photo", 60, || async {
+        visits_of(&app, &a_token, &person_id)
+            .await
+            .iter()
+            .any(|(who, n, photos)| n == note && json!(who) == a_id && *photos == 1)
+    })
+    .await;
+    assert_eq!(
+        visits_of(&app, &a_token, &person_id)
+            .await
+            .iter()
+            .filter(|(_, n, _)| n == note)
+            .count(),
+        1,
+        "exactly once"
+    );
+    let _ = b.client.clone().close().await;
+}

@@ -83,6 +83,7 @@ pub fn App() -> Html {
         if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
             let _ = p.mark("gridwork-interactive");
         }
+        wasm_bindgen_futures::spawn_local(queue::tidy());
     });
 
     let sync_now = {

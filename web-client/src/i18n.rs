@@ -65,6 +65,15 @@ texts! {
     Password => "密码", "Password";
     Login => "登录", "Log in";
     Logout => "退出", "Log out";
+    UnsentOnLogout => "条更改尚未发送。退出后它们留在本机，只在您再次登录时发送。",
+        "changes not sent yet. After you log out they stay on this phone and are sent only when you log in again.";
+    LogoutAnyway => "仍然退出", "Log out anyway";
+    Stay => "留下", "Stay";
+    WaitingForOwner => "条更改尚未发送，等其本人登录后发送：",
+        "changes not sent yet, waiting for their owner to log in:";
+    Discard => "丢弃", "Discard";
+    DiscardForGood => "永久丢弃这些更改？此操作无法撤销。", "Discard these changes for good? This cannot be undone.";
+    Keep => "保留", "Keep";
     Lang => "English", "中文";
     MyIncidents => "我的事件", "My incidents";
     Queue => "事件队列", "Incident queue";

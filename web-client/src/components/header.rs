@@ -19,16 +19,55 @@ pub fn Header() -> Html {
             session.sync_now.emit(());
         })
     };
+    // Logging out with changes not sent asks first: they stay, for this user alone.
+    let confirming = use_state(|| false);
     let logout = {
         let session = session.clone();
-        Callback::from(move |_| {
+        let confirming = confirming.clone();
+        Callback::from(move |force: bool| {
+            if session.pending > 0 && !force {
+                confirming.set(true);
+                return;
+            }
+            confirming.set(false);
             let session = session.clone();
             let navigator = navigator.clone();
             wasm_bindgen_futures::spawn_local(async move {
+                if let Some(me) = api::me() {
+                    queue::forget_records_of(&me.id.to_string()).await;
+                }
                 api::logout().await;
-                queue::clear().await;
                 session.set_me.emit(None);
                 navigator.push(&Route::Login);
+            });
+        })
+    };
+    // Other users' changes waiting on this phone, named, with a confirmed discard.
+    let waiting = use_state(Vec::<queue::Waiting>::new);
+    let discarding = use_state(|| None::<String>);
+    {
+        let waiting = waiting.clone();
+        use_effect_with(
+            (session.me.as_ref().map(|m| m.id), session.generation),
+            move |_| {
+                wasm_bindgen_futures::spawn_local(async move {
+                    waiting.set(queue::waiting_for_others().await);
+                });
+            },
+        );
+    }
+    let discard = {
+        let (waiting, discarding) = (waiting.clone(), discarding.clone());
+        Callback::from(move |(user_id, sure): (String, bool)| {
+            if !sure {
+                discarding.set(Some(user_id));
+                return;
+            }
+            let (waiting, discarding) = (waiting.clone(), discarding.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                queue::discard_of(&user_id).await;
+                discarding.set(None);
+                waiting.set(queue::waiting_for_others().await);
             });
         })
     };
@@ -45,8 +84,31 @@ pub fn Header() -> Html {
                 { format!(" {} {}", t(Text::Pending), session.pending) }
             </button>
             <button class="link" onclick={lang}>{ t(Text::Lang) }</button>
-            { if session.me.is_some() { html!{ <button class="link" onclick={logout}>{ t(Text::Logout) }</button> } } else { html!{} } }
+            { if session.me.is_some() { html!{ <button class="link" data-testid="logout" onclick={logout.reform(|_| false)}>{ t(Text::Logout) }</button> } } else { html!{} } }
             { for session.message.iter().map(|m| html!{ <p class="notice">{ m }</p> }) }
+            { if *confirming { html!{
+                <p class="notice" data-testid="unsent-on-logout">
+                    { format!("{} {}", session.pending, t(Text::UnsentOnLogout)) }
+                    <button data-testid="logout-anyway" onclick={logout.reform(|_| true)}>{ t(Text::LogoutAnyway) }</button>
+                    <button class="link" onclick={let c = confirming.clone(); move |_| c.set(false)}>{ t(Text::Stay) }</button>
+                </p>
+            } } else { html!{} } }
+            { for waiting.iter().map(|w| {
+                let id = w.user_id.clone();
+                let sure = discarding.as_deref() == Some(w.user_id.as_str());
+                html!{
+                    <p class="notice" data-testid="waiting-for-owner">
+                        { format!("{} {} {}", w.changes, t(Text::WaitingForOwner), w.name) }
+                        { if sure { html!{ <>
+                            <span>{ format!(" {} ", t(Text::DiscardForGood)) }</span>
+                            <button data-testid="discard-sure" onclick={discard.reform(move |_| (id.clone(), true))}>{ t(Text::Discard) }</button>
+                            <button class="link" onclick={let d = discarding.clone(); move |_| d.set(None)}>{ t(Text::Keep) }</button>
+                        </> } } else { html!{
+                            <button class="link" data-testid="discard" onclick={discard.reform(move |_| (id.clone(), false))}>{ t(Text::Discard) }</button>
+                        } } }
+                    </p>
+                }
+            }) }
         </header>
     }
 }

@@ -65,11 +65,27 @@ fn keep(t: &TokenResponse) {
     store::set(ME, &serde_json::to_string(&t.user).unwrap_or_default());
 }
 
+/// Ends the session on this phone (logout, or a session that expired): the user's records
+/// leave the phone with it; its unsent changes stay, for it alone.
 pub fn forget() {
+    let who = me();
     store::remove(ACCESS);
     store::remove(REFRESH);
     store::remove(ME);
-    store::remove("gridwork.cursor");
+    if let Some(me) = who {
+        wasm_bindgen_futures::spawn_local(async move {
+            super::queue::forget_records_of(&me.id.to_string()).await;
+        });
+    }
+}
+
+/// Refreshes the session of `who` (the user a request was sent for); a request never
+/// carries on under somebody else who signed in on the phone meanwhile.
+async fn refresh_for(who: Option<uuid::Uuid>) -> ApiResult<()> {
+    if me().map(|m| m.id) != who {
+        return Err(ApiError::LoggedOut);
+    }
+    refresh().await
 }
 
 async fn read<T: DeserializeOwned>(res: Response) -> ApiResult<T> {
@@ -96,6 +112,10 @@ pub async fn login(username: &str, password: &str) -> ApiResult<Me> {
         .send()
         .await;
     let t: TokenResponse = read(res.map_err(|_| ApiError::Offline)?).await?;
+    // Somebody else was still signed in on this phone: their records go.
+    if me().is_some_and(|m| m.id != t.user.id) {
+        forget();
+    }
     keep(&t);
     Ok(t.user)
 }
@@ -129,6 +149,7 @@ async fn refresh() -> ApiResult<()> {
 
 /// Sends a request (with `body`, a JSON document, if any), refreshing the token once on 401.
 async fn send(make: impl Fn() -> RequestBuilder, body: Option<&str>) -> ApiResult<Response> {
+    let who = me().map(|m| m.id);
     for attempt in 0..2 {
         let mut rb = make();
         if let Some(t) = store::get(ACCESS) {
@@ -146,7 +167,7 @@ async fn send(make: impl Fn() -> RequestBuilder, body: Option<&str>) -> ApiResul
         };
         let res = sent.map_err(|_| ApiError::Offline)?;
         if res.status() == 401 && attempt == 0 {
-            refresh().await?;
+            refresh_for(who).await?;
             continue;
         }
         if res.status() == 401 {
@@ -171,6 +192,7 @@ pub async fn users() -> ApiResult<Vec<User>> {
 
 /// Uploads bytes (a photo) to a record.
 pub async fn post_bytes(path: &str, content_type: &str, bytes: &[u8]) -> ApiResult<PhotoRef> {
+    let who = me().map(|m| m.id);
     for attempt in 0..2 {
         let mut rb = Request::post(path).header("Content-Type", content_type);
         if let Some(t) = store::get(ACCESS) {
@@ -184,7 +206,7 @@ pub async fn post_bytes(path: &str, content_type: &str, bytes: &[u8]) -> ApiResu
             .await
             .map_err(|_| ApiError::Offline)?;
         if res.status() == 401 && attempt == 0 {
-            refresh().await?;
+            refresh_for(who).await?;
             continue;
         }
         return read(res).await;

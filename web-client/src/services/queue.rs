@@ -23,17 +23,28 @@ use wasm_bindgen::JsValue;
 use super::api::{self, ApiError};
 use super::store;
 
-const DB: &str = "gridwork";
+/// The database of the phone before stores were kept per user: its queue is moved to the
+/// user signed in at the first start of this version, and it is then deleted.
+const LEGACY_DB: &str = "gridwork";
 const OPS: &str = "ops";
 const RECORDS: &str = "records";
 const PHOTOS: &str = "photos";
+/// Who has a database on this phone: `{user id: display name}` (localStorage).
+const OWNERS: &str = "gridwork.owners";
 
 thread_local! {
     static SEQ: RefCell<u64> = const { RefCell::new(0) };
 }
 
-async fn db() -> Result<Rexie, String> {
-    Rexie::builder(DB)
+/// Each user's queue, photos and records live in a database of their own, so one worker's
+/// queued changes are only ever pushed with that worker's token, and nobody reads another's
+/// records on a shared phone.
+fn db_name(user_id: &str) -> String {
+    format!("gridwork-{user_id}")
+}
+
+async fn open(name: &str) -> Result<Rexie, String> {
+    Rexie::builder(name)
         .version(2)
         .add_object_store(ObjectStore::new(OPS))
         .add_object_store(ObjectStore::new(RECORDS))
@@ -41,6 +52,148 @@ async fn db() -> Result<Rexie, String> {
         .build()
         .await
         .map_err(|e| format!("IndexedDB: {e:?}"))
+}
+
+/// The signed-in user's database.
+async fn db() -> Result<Rexie, String> {
+    let me = api::me().ok_or_else(|| "signed out".to_string())?;
+    open(&db_name(&me.id.to_string())).await
+}
+
+fn owners() -> std::collections::BTreeMap<String, String> {
+    store::get(OWNERS)
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default()
+}
+
+fn set_owners(o: &std::collections::BTreeMap<String, String>) {
+    store::set(OWNERS, &serde_json::to_string(o).unwrap_or_default());
+}
+
+/// Notes that the signed-in user keeps a database on this phone.
+fn own() {
+    if let Some(me) = api::me() {
+        let mut o = owners();
+        if o.get(&me.id.to_string()) != Some(&me.display_name) {
+            o.insert(me.id.to_string(), me.display_name);
+            set_owners(&o);
+        }
+    }
+}
+
+fn cursor_key(user_id: &str) -> String {
+    format!("gridwork.cursor.{user_id}")
+}
+
+async fn count(db: &Rexie, store_name: &str) -> u32 {
+    let Ok(tx) = db.transaction(&[store_name], TransactionMode::ReadOnly) else {
+        return 0;
+    };
+    match tx.store(store_name) {
+        Ok(s) => s.count(None).await.unwrap_or(0),
+        Err(_) => 0,
+    }
+}
+
+async fn clear_store(db: &Rexie, store_name: &str) {
+    if let Ok(tx) = db.transaction(&[store_name], TransactionMode::ReadWrite) {
+        if let Ok(s) = tx.store(store_name) {
+            let _ = s.clear().await;
+        }
+        let _ = tx.done().await;
+    }
+}
+
+/// Changes queued on this phone by someone who is not signed in: they wait for their owner.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waiting {
+    pub user_id: String,
+    pub name: String,
+    /// Operations and photos not sent yet.
+    pub changes: u32,
+}
+
+/// What other users of this phone left unsent.
+pub async fn waiting_for_others() -> Vec<Waiting> {
+    let me = api::me().map(|m| m.id.to_string());
+    let mut out = Vec::new();
+    for (user_id, name) in owners() {
+        if Some(&user_id) == me.as_ref() {
+            continue;
+        }
+        let Ok(db) = open(&db_name(&user_id)).await else {
+            continue;
+        };
+        let changes = count(&db, OPS).await + count(&db, PHOTOS).await;
+        db.close();
+        if changes > 0 {
+            out.push(Waiting {
+                user_id,
+                name,
+                changes,
+            });
+        }
+    }
+    out
+}
+
+/// Throws away another user's unsent changes (after the user confirmed it on screen).
+pub async fn discard_of(user_id: &str) {
+    let _ = Rexie::delete(&db_name(user_id)).await;
+    let mut o = owners();
+    o.remove(user_id);
+    set_owners(&o);
+    store::remove(&cursor_key(user_id));
+}
+
+/// Forgets a user's local records (logout, a session that expired): its queue and photos
+/// stay for it alone.
+pub async fn forget_records_of(user_id: &str) {
+    store::remove(&cursor_key(user_id));
+    if let Ok(db) = open(&db_name(user_id)).await {
+        clear_store(&db, RECORDS).await;
+        db.close();
+    }
+}
+
+/// At start: nobody's records stay on a phone nobody is signed in to (a logout or an
+/// expiry that could not finish), and the queue of the single database of earlier
+/// versions moves to the user signed in (or is kept until one is).
+pub async fn tidy() {
+    let me = api::me().map(|m| m.id.to_string());
+    for user_id in owners().keys() {
+        if Some(user_id) != me.as_ref() {
+            forget_records_of(user_id).await;
+        }
+    }
+    store::remove("gridwork.cursor");
+    let Some(me) = me else { return };
+    if store::get("gridwork.legacy").is_some() {
+        return;
+    }
+    if let (Ok(old), Ok(new)) = (open(LEGACY_DB).await, db().await) {
+        for name in [OPS, PHOTOS] {
+            if let Ok(tx) = old.transaction(&[name], TransactionMode::ReadOnly)
+                && let Ok(s) = tx.store(name)
+                && let (Ok(keys), Ok(values)) = (
+                    s.get_all_keys(None, None).await,
+                    s.get_all(None, None).await,
+                )
+                && !keys.is_empty()
+                && let Ok(tx) = new.transaction(&[name], TransactionMode::ReadWrite)
+                && let Ok(to) = tx.store(name)
+            {
+                for (k, v) in keys.into_iter().zip(values) {
+                    let _ = to.put(&v, Some(&k)).await;
+                }
+                let _ = tx.done().await;
+                own();
+            }
+        }
+        old.close();
+        let _ = Rexie::delete(LEGACY_DB).await;
+        store::set("gridwork.legacy", &me);
+    }
 }
 
 fn err(e: rexie::Error) -> String {
@@ -115,11 +268,11 @@ pub async fn enqueue(operation: Operation) -> Result<(), String> {
         .await
         .map_err(err)?;
     tx.done().await.map_err(err)?;
+    own();
     Ok(())
 }
 
-async fn pending_ops() -> Result<Vec<(JsValue, Pending)>, String> {
-    let db = db().await?;
+async fn pending_ops(db: &Rexie) -> Result<Vec<(JsValue, Pending)>, String> {
     let tx = db
         .transaction(&[OPS], TransactionMode::ReadOnly)
         .map_err(err)?;
@@ -133,15 +286,12 @@ async fn pending_ops() -> Result<Vec<(JsValue, Pending)>, String> {
         .collect())
 }
 
+/// The signed-in user's operations not sent yet.
 pub async fn pending_count() -> u32 {
-    async fn count() -> Result<u32, String> {
-        let db = db().await?;
-        let tx = db
-            .transaction(&[OPS], TransactionMode::ReadOnly)
-            .map_err(err)?;
-        tx.store(OPS).map_err(err)?.count(None).await.map_err(err)
+    match db().await {
+        Ok(db) => count(&db, OPS).await,
+        Err(_) => 0,
     }
-    count().await.unwrap_or(0)
 }
 
 /// Queues a photo of an incident, visit or inspection; it is uploaded once its record's
@@ -159,12 +309,12 @@ pub async fn enqueue_photo(owner: PhotoOwner, owner_id: &str, jpeg: Vec<u8>) -> 
         .await
         .map_err(err)?;
     tx.done().await.map_err(err)?;
+    own();
     Ok(())
 }
 
 /// Uploads queued photos whose record the server has; keeps the others for later.
-async fn upload_photos() -> Result<(), ApiError> {
-    let db = db().await.map_err(|_| ApiError::Offline)?;
+async fn upload_photos(db: &Rexie, owner: uuid::Uuid) -> Result<(), ApiError> {
     let tx = db
         .transaction(&[PHOTOS], TransactionMode::ReadOnly)
         .map_err(|_| ApiError::Offline)?;
@@ -183,6 +333,7 @@ async fn upload_photos() -> Result<(), ApiError> {
             continue;
         };
         let bytes = js_sys::Uint8Array::new(&value).to_vec();
+        signed_in_as(owner)?;
         match api::post_bytes(&path, "image/jpeg", &bytes).await {
             Ok(_) => {}
             // Not there yet (its create is still queued or was refused): try again later.
@@ -209,19 +360,32 @@ pub struct Flushed {
     pub conflicts: usize,
 }
 
-/// Pushes queued operations in order; removes those the server has applied.
+/// Only the user who queued a change sends it: none is ever pushed under another's token.
+fn signed_in_as(owner: uuid::Uuid) -> Result<(), ApiError> {
+    match api::me() {
+        Some(m) if m.id == owner => Ok(()),
+        _ => Err(ApiError::LoggedOut),
+    }
+}
+
+/// Pushes the signed-in user's queued operations in order; removes those the server has
+/// applied.
 pub async fn flush() -> Result<Flushed, ApiError> {
-    let ops = pending_ops().await.map_err(|_| ApiError::Offline)?;
+    let owner = api::me().ok_or(ApiError::LoggedOut)?.id;
+    let db = open(&db_name(&owner.to_string()))
+        .await
+        .map_err(|_| ApiError::Offline)?;
+    let ops = pending_ops(&db).await.map_err(|_| ApiError::Offline)?;
     let mut out = Flushed::default();
     if ops.is_empty() {
-        upload_photos().await?;
+        upload_photos(&db, owner).await?;
         return Ok(out);
     }
     let body = PushRequest {
         ops: ops.iter().map(|(_, p)| p.op.clone()).collect(),
     };
+    signed_in_as(owner)?;
     let res: PushResponse = api::post("/api/v1/sync/push", &body).await?;
-    let db = db().await.map_err(|_| ApiError::Offline)?;
     let tx = db
         .transaction(&[OPS], TransactionMode::ReadWrite)
         .map_err(|_| ApiError::Offline)?;
@@ -245,16 +409,25 @@ pub async fn flush() -> Result<Flushed, ApiError> {
         let _ = store.delete(key.clone()).await;
     }
     let _ = tx.done().await;
-    upload_photos().await?;
+    upload_photos(&db, owner).await?;
     Ok(out)
 }
 
-async fn put_records(items: Vec<(String, String)>, deleted: Vec<String>) -> Result<(), String> {
-    let db = db().await?;
+/// Stores a pull's records; a `reset` answer replaces everything held before.
+async fn put_records(
+    user_id: &str,
+    items: Vec<(String, String)>,
+    deleted: Vec<String>,
+    reset: bool,
+) -> Result<(), String> {
+    let db = open(&db_name(user_id)).await?;
     let tx = db
         .transaction(&[RECORDS], TransactionMode::ReadWrite)
         .map_err(err)?;
     let store = tx.store(RECORDS).map_err(err)?;
+    if reset {
+        store.clear().await.map_err(err)?;
+    }
     for (k, v) in items {
         store
             .put(&JsValue::from_str(&v), Some(&JsValue::from_str(&k)))
@@ -283,15 +456,17 @@ pub async fn sync_round() -> SyncOutcome {
 
 /// Pulls until the server has nothing more; returns how many records changed.
 pub async fn pull() -> Result<usize, ApiError> {
+    let me = api::me().ok_or(ApiError::LoggedOut)?;
+    let cursor = cursor_key(&me.id.to_string());
     let mut changed = 0;
     loop {
-        let path = match store::get("gridwork.cursor") {
+        let path = match store::get(&cursor) {
             Some(c) => format!("/api/v1/sync/pull?cursor={c}"),
             None => "/api/v1/sync/pull".into(),
         };
         let page: PullResponse = match api::get(&path).await {
             Err(ApiError::Problem(p)) if p.code == gridwork_shared::ErrorCode::ValidationFailed => {
-                store::remove("gridwork.cursor");
+                store::remove(&cursor);
                 continue;
             }
             other => other?,
@@ -308,10 +483,15 @@ pub async fn pull() -> Result<usize, ApiError> {
             .map(|d| format!("{}:{}", d.kind, d.id))
             .collect();
         changed += items.len() + deleted.len();
-        put_records(items, deleted)
+        put_records(&me.id.to_string(), items, deleted, page.reset)
             .await
             .map_err(|_| ApiError::Offline)?;
-        store::set("gridwork.cursor", &page.cursor);
+        // Signed out meanwhile (another user on this phone): keep nothing of this pull.
+        if signed_in_as(me.id).is_err() {
+            forget_records_of(&me.id.to_string()).await;
+            return Err(ApiError::LoggedOut);
+        }
+        store::set(&cursor, &page.cursor);
         if !page.has_more {
             return Ok(changed);
         }
@@ -405,18 +585,6 @@ pub async fn grid() -> GridIndex {
         }
     }
     GridIndex::new(indexed)
-}
-
-/// Forgets the local copy (logout).
-pub async fn clear() {
-    if let Ok(db) = db().await
-        && let Ok(tx) = db.transaction(&[RECORDS], TransactionMode::ReadWrite)
-    {
-        if let Ok(s) = tx.store(RECORDS) {
-            let _ = s.clear().await;
-        }
-        let _ = tx.done().await;
-    }
 }
 
 #[cfg(test)]
