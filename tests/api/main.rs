@@ -2,6 +2,7 @@
 
 mod audit;
 mod auth;
+mod backup;
 mod cells;
 mod conventions;
 mod demo;
