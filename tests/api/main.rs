@@ -5,6 +5,7 @@ mod auth;
 mod backup;
 mod cells;
 mod conventions;
+mod crash;
 mod demo;
 mod incidents;
 mod ops;
