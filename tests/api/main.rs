@@ -2,8 +2,10 @@
 
 mod audit;
 mod auth;
+mod backup;
 mod cells;
 mod conventions;
+mod crash;
 mod demo;
 mod incidents;
 mod ops;

@@ -14,6 +14,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 pub mod fixtures;
+pub mod writers;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
@@ -22,7 +23,7 @@ pub enum Engine {
 }
 
 /// The PostgreSQL server the tests use (`GRIDWORK_TEST_PG`, default the local trust-auth one).
-fn pg_base() -> String {
+pub fn pg_base() -> String {
     std::env::var("GRIDWORK_TEST_PG")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
@@ -65,6 +66,53 @@ fn pg_run_database() -> &'static str {
             .expect("create the test run's database");
         name
     })
+}
+
+/// A new, empty database of this test run's (named like the run's own, so a dead run's is
+/// dropped by the next run); returns its name.
+pub fn pg_fresh_database() -> String {
+    let mut admin = diesel::PgConnection::establish(&format!("{}/postgres", pg_base()))
+        .expect("PostgreSQL must be reachable for the tests");
+    let name = format!(
+        "gridwork_test_{}_{}",
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    );
+    admin
+        .batch_execute(&format!("CREATE DATABASE \"{name}\""))
+        .expect("create a database");
+    name
+}
+
+/// Drops a database made by [`pg_fresh_database`], closing its connections.
+pub fn pg_drop_database(name: &str) {
+    if let Ok(mut admin) = diesel::PgConnection::establish(&format!("{}/postgres", pg_base())) {
+        let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+    }
+}
+
+/// The `gridwork` binary, for tests that run the server as a process of its own:
+/// `GRIDWORK_BIN` (set by `cargo xtask test`, which builds it first), else the one beside
+/// this test's executable in the target directory (`cargo build -p gridwork-server --bin
+/// gridwork` builds it).
+pub fn gridwork_bin() -> std::path::PathBuf {
+    if let Some(p) = std::env::var_os("GRIDWORK_BIN") {
+        return p.into();
+    }
+    let exe = std::env::current_exe().expect("the test's executable");
+    // target/debug/deps/api-… → target/debug/gridwork
+    let bin = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .map(|dir| dir.join("gridwork"))
+        .expect("the test runs from a target directory");
+    assert!(
+        bin.is_file(),
+        "{} is missing: run `cargo build -p gridwork-server --bin gridwork` first (or set \
+         GRIDWORK_BIN; `cargo xtask test` does both)",
+        bin.display()
+    );
+    bin
 }
 
 pub struct TestApp {

@@ -198,9 +198,14 @@ fn test() -> anyhow::Result<()> {
     check_wasm_dependencies(&r)?;
     // The browser tests drive the built client.
     web()?;
+    // The crash test runs the server binary as a process of its own.
+    run(cargo()
+        .args(["build", "-p", "gridwork-server", "--bin", "gridwork"])
+        .current_dir(&r))?;
     run_tests(
         cargo()
             .args(["test", "--workspace", "--no-fail-fast"])
+            .env("GRIDWORK_BIN", target_dir().join("debug/gridwork"))
             .current_dir(&r),
     )
 }

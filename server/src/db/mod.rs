@@ -5,6 +5,7 @@
 //! schema in [`schema`]; engine-specific SQL lives only in explicit `match` arms here.
 
 pub mod audit;
+pub mod backup;
 pub mod batch;
 pub mod bulk;
 pub mod cells;

@@ -13,7 +13,8 @@ use crate::app::startup;
 use crate::core::password;
 use crate::flow::error::Error;
 use crate::flow::{import, users};
-use crate::tools::demo;
+use crate::tools::backup::Outcome;
+use crate::tools::{backup as backups, demo};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -74,6 +75,16 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Back up the database into FILE, which must not exist. SQLite: a consistent copy taken
+    /// while the server keeps serving, checked (integrity, rows per table, audit head).
+    /// PostgreSQL: prints the `pg_dump` command to run. Photos and generated keys live in
+    /// GRIDWORK_DATA_DIR: copy that directory too.
+    Backup { file: PathBuf },
+    /// Restore a backup FILE into the configured database, which must hold no data (SQLite:
+    /// a new path, or a database with no users, regions, records or audit entries; stop
+    /// any server on it first), then apply pending migrations. PostgreSQL: prints the
+    /// `pg_restore` command to run.
+    Restore { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -171,6 +182,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit {
             command: AuditCommand::Verify,
         } => verify_audit(&config),
+        Command::Backup { file } => backup(&config, &file),
+        Command::Restore { file } => restore(&config, &file),
     }
 }
 
@@ -316,4 +329,42 @@ fn verify_audit(config: &Config) -> anyhow::Result<()> {
         }
         Err(broken) => anyhow::bail!("audit entry {}: {}", broken.seq, broken.why),
     }
+}
+
+/// `backup FILE`: the checked copy's summary (SQLite) or the `pg_dump` command (PostgreSQL,
+/// alone on stdout so that a script can run it; notes on stderr).
+fn backup(config: &Config, file: &std::path::Path) -> anyhow::Result<()> {
+    match backups::backup(&config.database_url, file)? {
+        Outcome::Sqlite(summary) => {
+            println!("backed up {summary}");
+            eprintln!(
+                "photos and generated keys are in {}: back it up too (without its \
+                 encryption.key the persons' sensitive fields cannot be read)",
+                config.data_dir.display()
+            );
+        }
+        Outcome::Postgres(cmd) => print_command(&cmd),
+    }
+    Ok(())
+}
+
+/// `restore FILE`: the restored database's summary (SQLite) or the `pg_restore` command.
+fn restore(config: &Config, file: &std::path::Path) -> anyhow::Result<()> {
+    match backups::restore(&config.database_url, file)? {
+        Outcome::Sqlite(summary) => {
+            println!(
+                "restored {summary}\n{} migration(s) applied",
+                summary.migrations_applied
+            );
+        }
+        Outcome::Postgres(cmd) => print_command(&cmd),
+    }
+    Ok(())
+}
+
+fn print_command(cmd: &backups::PgCommand) {
+    for note in &cmd.notes {
+        eprintln!("{note}");
+    }
+    println!("{}", cmd.command);
 }

@@ -1,6 +1,7 @@
-//! Tools apart from the server: the command line, the demo district and the benchmark
-//! data generator. They call `flow` and `db`, never `http`.
+//! Tools apart from the server: the command line, the demo district, backups and the
+//! benchmark data generator. They call `flow` and `db`, never `http`.
 
+pub mod backup;
 pub mod cli;
 pub mod demo;
 pub mod lattice;
