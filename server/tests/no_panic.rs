@@ -25,6 +25,8 @@ fn config(cases: u32) -> ProptestConfig {
         cases,
         // A failure is reported as found; shrinking it is for a developer's rerun.
         max_shrink_iters: 200,
+        // Integration tests have no lib.rs beside them to keep regressions next to.
+        failure_persistence: None,
         ..ProptestConfig::default()
     }
 }
@@ -107,7 +109,7 @@ fn feature() -> impl Strategy<Value = Value> {
             any_json(),
         ]),
         geometry(),
-        prop_oneof![4 => Just("Feature"), 1 => ".{0,8}"],
+        prop_oneof![4 => Just("Feature".to_string()), 1 => ".{0,8}"],
     )
         .prop_map(|(code, name, valid_from, geometry, kind)| {
             let mut properties = json!({"code": code, "name": name});
@@ -260,8 +262,10 @@ proptest! {
             prop_assert!(shape_from_text(&text).is_some());
         }
         let bytes = serde_json::to_vec(&doc).expect("a value serializes");
-        let again: Value = decode::json(&bytes).expect("its own text decodes");
-        let _ = parse_collection(&again, &no_progress);
+        // Through the body decoder (which refuses NUL characters in text) as the endpoint reads it.
+        if let Ok(again) = decode::json::<Value>(&bytes) {
+            let _ = parse_collection(&again, &no_progress);
+        }
     }
 
     #[test]
