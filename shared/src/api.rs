@@ -92,6 +92,7 @@ pub struct Me {
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
     pub current: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 256))]
     pub new: String,
 }
 
@@ -115,12 +116,16 @@ pub struct User {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9._-]{2,64}$"))]
     pub username: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 256))]
     pub password: String,
     pub role: Role,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^([0-9]{6}([0-9]{3}){0,2})?$"))]
     pub region_code: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub display_name: Option<String>,
 }
 
@@ -141,10 +146,13 @@ impl NewUser {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UserPatch {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub display_name: Option<String>,
     pub role: Option<Role>,
+    #[cfg_attr(feature = "openapi", schema(pattern = "^([0-9]{6}([0-9]{3}){0,2})?$"))]
     pub region_code: Option<String>,
     pub active: Option<bool>,
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 256))]
     pub password: Option<String>,
 }
 
@@ -180,9 +188,12 @@ pub struct Region {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewRegion {
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{6}([0-9]{3}){0,2}$"))]
     pub code: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: String,
     pub level: RegionLevel,
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{6}([0-9]{3})?$"))]
     pub parent_code: Option<String>,
 }
 

@@ -323,9 +323,12 @@ pub struct NewIncident {
     /// Client-generated id: replaying the same create answers as the first time.
     pub id: Uuid,
     /// A 4-digit category code.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{4}$"))]
     pub category: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub title: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 5000))]
     pub description: String,
     pub location: Location,
     #[serde(with = "crate::utc")]
@@ -358,8 +361,10 @@ impl NewIncident {
 pub struct ActionRequest {
     pub action: Action,
     /// The version the incident was read at.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub version: i64,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub note: Option<String>,
     /// The worker to dispatch to (`dispatch`).
     #[serde(default)]
@@ -438,7 +443,9 @@ pub struct DeadlinePatch {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CategoryPatch {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name_en: Option<String>,
     pub deadline_hours: Option<DeadlinePatch>,
 }
@@ -556,8 +563,11 @@ pub struct NewMediation {
     pub id: Uuid,
     #[serde(with = "crate::utc")]
     pub held_at: DateTime<Utc>,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub mediator: String,
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub parties: Vec<Party>,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
     pub outcome: String,
     pub agreement_reached: bool,
     #[serde(default)]

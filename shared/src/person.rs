@@ -124,8 +124,11 @@ pub fn mask_id_number(s: &str) -> String {
 pub struct NewPerson {
     pub id: Uuid,
     pub category: PersonCategory,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{17}[0-9X]$"))]
     pub id_number: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 300))]
     pub address: String,
     pub location: Location,
     pub risk_level: RiskLevel,
@@ -153,10 +156,14 @@ impl NewPerson {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PersonPatch {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub version: i64,
     pub category: Option<PersonCategory>,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{17}[0-9X]$"))]
     pub id_number: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 300))]
     pub address: Option<String>,
     pub location: Option<Location>,
     pub risk_level: Option<RiskLevel>,
@@ -240,6 +247,7 @@ pub struct NewVisit {
     pub location: Location,
     pub outcome: Outcome,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub note: String,
     /// A new risk level for the person, when the visit changes it.
     #[serde(default)]
@@ -286,6 +294,7 @@ pub struct Visit {
 pub struct VisitInterval {
     pub category: PersonCategory,
     pub risk_level: RiskLevel,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 366))]
     pub days: i64,
 }
 

@@ -169,7 +169,9 @@ impl InspectionResult {
 pub struct NewUnit {
     pub id: Uuid,
     pub kind: UnitKind,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 300))]
     pub address: String,
     pub location: Location,
 }
@@ -207,6 +209,7 @@ pub struct NewInspection {
     #[serde(default)]
     pub hazards: Vec<NewHazard>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub note: String,
 }
 
@@ -301,6 +304,7 @@ pub struct Unit {
 #[serde(deny_unknown_fields)]
 pub struct CertificationRequest {
     pub level: Certification,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub version: i64,
 }
 

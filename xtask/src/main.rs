@@ -3,13 +3,16 @@
 //! - `cargo xtask openapi` regenerates `tests/openapi.json` from the server's spec.
 //! - `cargo xtask layers` checks the server's layer rule from its source (`layers.rs`).
 //! - `cargo xtask test` runs every test (both engines), then fmt and clippy checks and the
-//!   wasm32 build of the shared crate.
+//!   wasm32 build of the shared crate, then `spec-test`.
+//! - `cargo xtask spec-test` runs the OpenAPI-driven property tester against the real
+//!   server on both engines as every role (`spec_test.rs`).
 //! - `cargo xtask bench` runs every server benchmark (see `bench.rs`) and prints the tables;
 //!   `cargo xtask bench-web` measures the web client's size and time to interactive.
 //! - `cargo xtask demo` seeds the demo district and serves it on SQLite.
 
 mod bench;
 mod layers;
+mod spec_test;
 
 use std::process::Command;
 
@@ -207,7 +210,8 @@ fn test() -> anyhow::Result<()> {
             .args(["test", "--workspace", "--no-fail-fast"])
             .env("GRIDWORK_BIN", target_dir().join("debug/gridwork"))
             .current_dir(&r),
-    )
+    )?;
+    spec_test::spec_test()
 }
 
 /// Crates the wasm32 build of the shared crate must never depend on.
@@ -577,6 +581,7 @@ fn main() -> anyhow::Result<()> {
         Some("layers") => layers::check(&root()),
         Some("wasm-deps") => check_wasm_dependencies(&root()),
         Some("test") => test(),
+        Some("spec-test") => spec_test::spec_test(),
         Some("web") => web(),
         Some("bench") => bench::bench(&args[1..]),
         Some("bench-web") => bench::bench_web(),
@@ -611,7 +616,7 @@ fn main() -> anyhow::Result<()> {
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask <openapi | layers | wasm-deps | test | web | bench | bench-web | demo>"
+                "usage: cargo xtask <openapi | layers | wasm-deps | test | spec-test | web | bench | bench-web | demo>"
             );
             std::process::exit(2);
         }

@@ -62,7 +62,8 @@ struct ListQuery {
 #[utoipa::path(get, path = "/api/v1/cells", tag = "cells", security(("bearer" = [])),
     params(("bbox" = Option<String>, Query, description = "minlon,minlat,maxlon,maxlat"),
         ("region" = Option<String>, Query, description = "a region code: only cells under it")),
-    responses((status = 200, description = "GeoJSON FeatureCollection of live cells in scope", body = Object),
+    responses((status = 200, description = "GeoJSON FeatureCollection of live cells in scope", body = Object,
+            content_type = "application/geo+json"),
         (status = 422, body = gridwork_shared::Problem)))]
 pub async fn list(
     req: HttpRequest,
@@ -82,7 +83,8 @@ pub async fn list(
 
 #[utoipa::path(get, path = "/api/v1/cells/{code}", tag = "cells", security(("bearer" = [])),
     params(("code" = String, Path, description = "15-digit cell code")),
-    responses((status = 200, description = "GeoJSON Feature of the live cell", body = Object),
+    responses((status = 200, description = "GeoJSON Feature of the live cell", body = Object,
+            content_type = "application/geo+json"),
         (status = 404, body = gridwork_shared::Problem)))]
 pub async fn get(
     user: CurrentUser,

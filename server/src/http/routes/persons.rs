@@ -128,6 +128,7 @@ pub async fn visit(
 #[utoipa::path(get, path = "/api/v1/persons/{id}/visits", tag = "persons", security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path), ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
     responses((status = 200, description = "the person's visits, latest first", body = Page<Visit>),
+        (status = 403, description = "volunteers", body = gridwork_shared::Problem),
         (status = 404, body = gridwork_shared::Problem)))]
 pub async fn visits(
     req: HttpRequest,

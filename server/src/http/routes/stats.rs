@@ -32,7 +32,8 @@ struct MapQuery {
     params(("bbox" = Option<String>, Query, description = "minlon,minlat,maxlon,maxlat"), ("region" = Option<String>, Query)),
     responses((status = 200, description = "GeoJSON FeatureCollection of cells in scope with open_incidents, overdue_incidents, \
         overdue_visits, units {safe, hazard, overdue, unknown} and color: red when any incident, visit or hazard is overdue, \
-        yellow when any incident or hazard is open, green otherwise; geometry simplified to the view", body = Object),
+        yellow when any incident or hazard is open, green otherwise; geometry simplified to the view", body = Object,
+        content_type = "application/geo+json"),
         (status = 403, description = "volunteers", body = gridwork_shared::Problem), (status = 422, body = gridwork_shared::Problem)))]
 pub async fn map_cells(
     req: HttpRequest,
@@ -125,7 +126,9 @@ pub async fn workers(
 #[utoipa::path(get, path = "/api/v1/stats/export", tag = "stats", security(("bearer" = [])),
     params(("format" = String, Query, description = "csv | xlsx"), ("region" = Option<String>, Query),
         ("from" = Option<String>, Query), ("to" = Option<String>, Query)),
-    responses((status = 200, description = "the figures' table as a file", content_type = "text/csv"),
+    responses((status = 200, description = "the figures' table as a file: CSV (UTF-8) or Excel", content(
+            (String = "text/csv"),
+            (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 403, body = gridwork_shared::Problem), (status = 404, body = gridwork_shared::Problem),
         (status = 422, body = gridwork_shared::Problem)))]
 pub async fn export(

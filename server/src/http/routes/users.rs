@@ -74,7 +74,9 @@ pub async fn list(
 
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = User), (status = 404, body = gridwork_shared::Problem)))]
+    responses((status = 200, body = User),
+        (status = 403, description = "workers and volunteers", body = gridwork_shared::Problem),
+        (status = 404, body = gridwork_shared::Problem)))]
 pub async fn get(
     user: CurrentUser,
     id: web::Path<String>,
