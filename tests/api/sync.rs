@@ -539,6 +539,7 @@ both_engines!(
     deleted_never_names_what_the_caller_never_saw,
     a_reassigned_incident_leaves_its_former_assignee,
     a_changed_role_or_region_starts_the_pull_again,
+    a_person_moved_to_another_cell_leaves_the_old_cells_phone,
 );
 
 /// A cursor is the server's, signed, and its caller's: an edited, forged, unsigned or
@@ -585,6 +586,17 @@ async fn deleted_never_names_what_the_caller_never_saw(app: TestApp) {
     let a = report(&app, &w.worker1.token, incident("0401", IN_CELL_1, "low")).await;
     let b = report(&app, &w.town1.token, incident("0401", IN_CELL_1, "low")).await;
     let c = report(&app, &w.worker2.token, incident("0401", IN_TOWN_2, "low")).await;
+    // In worker1's community, in a cell it does not hold.
+    let d = report(&app, &w.town1.token, incident("0401", NEXT_CELL, "low")).await;
+    step(
+        &app,
+        &w.town1.token,
+        d["id"].as_str().unwrap(),
+        "accept",
+        json!({}),
+    )
+    .await
+    .ok(200);
     for id in [&a, &b] {
         step(
             &app,
@@ -613,6 +625,40 @@ async fn deleted_never_names_what_the_caller_never_saw(app: TestApp) {
     assert_eq!(deleted(&pages), BTreeSet::new());
     let (pages, _) = pull_all(&app, &w.worker1.token, Some(wcursor)).await;
     assert!(!ids(&pages, "incidents").contains(c["id"].as_str().unwrap()));
+    assert!(!ids(&pages, "incidents").contains(d["id"].as_str().unwrap()));
+    assert_eq!(deleted(&pages), BTreeSet::new());
+}
+
+/// A point inside cell `500117001001002`: worker1's community, not its cell.
+const NEXT_CELL: (f64, f64) = (106.015, 29.005);
+
+/// A person moved out of a worker's cell leaves that worker's phone (it saw the person
+/// through the cell); the responsible worker keeps it.
+async fn a_person_moved_to_another_cell_leaves_the_old_cells_phone(app: TestApp) {
+    let w = World::build(&app).await;
+    let helper = create_user(&app, &w.admin.token, "helper", "worker", "500117001002").await;
+    let id = uuid::Uuid::new_v4().to_string();
+    app.post("/api/v1/persons", &w.town1.token, json!({
+        "id": id, "category": "cult", "name": "周某", "id_number": "11010519491231002X",
+        "address": "文峰路1号", "location": {"lon": IN_CELL_1.0, "lat": IN_CELL_1.1}, "risk_level": "low",
+        "responsible_worker_id": helper.id})).await.ok(201);
+    let (pages, cursor) = pull_all(&app, &w.worker1.token, None).await;
+    assert!(ids(&pages, "persons").contains(&id));
+    let (_, hcursor) = pull_all(&app, &helper.token, None).await;
+    app.patch(
+        &format!("/api/v1/persons/{id}"),
+        &w.town1.token,
+        json!({"version": 1, "location": {"lon": NEXT_CELL.0, "lat": NEXT_CELL.1}}),
+    )
+    .await
+    .ok(200);
+    let (pages, _) = pull_all(&app, &w.worker1.token, Some(cursor)).await;
+    assert_eq!(
+        deleted(&pages),
+        BTreeSet::from([("person".to_string(), id.clone())])
+    );
+    let (pages, _) = pull_all(&app, &helper.token, Some(hcursor)).await;
+    assert!(ids(&pages, "persons").contains(&id));
     assert_eq!(deleted(&pages), BTreeSet::new());
 }
 

@@ -1151,7 +1151,11 @@ async fn two_workers_share_a_phone() {
 
     // A logs out: warned first, then out.
     click(c, "[data-testid=logout]").await;
-    let warning = text_of(c, "[data-testid=unsent-on-logout]").await;
+    let warning = element(c, "[data-testid=unsent-on-logout]", 30)
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(warning.contains('1'), "{warning}");
     shot(c, "unsent-on-logout").await;
     click(c, "[data-testid=logout-anyway]").await;

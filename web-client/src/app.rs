@@ -83,7 +83,11 @@ pub fn App() -> Html {
         if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
             let _ = p.mark("gridwork-interactive");
         }
-        wasm_bindgen_futures::spawn_local(queue::tidy());
+        wasm_bindgen_futures::spawn_local(async {
+            if let Ok(tidy) = crate::lazy::tidy().await {
+                tidy.await;
+            }
+        });
     });
 
     let sync_now = {
@@ -124,7 +128,7 @@ pub fn App() -> Html {
                             message.set(Some(t(Text::Conflict).to_string()));
                         }
                     }
-                    Err(api::ApiError::LoggedOut) => me.set(None),
+                    Err(api::ApiError::LoggedOut) => me.set(api::me()),
                     Err(_) => online.set(false),
                 }
                 pending.set(queue::pending_count().await);
@@ -133,7 +137,7 @@ pub fn App() -> Html {
                         online.set(true);
                         generation.set(*generation + 1);
                     }
-                    Err(api::ApiError::LoggedOut) => me.set(None),
+                    Err(api::ApiError::LoggedOut) => me.set(api::me()),
                     Err(_) => online.set(false),
                 }
             });

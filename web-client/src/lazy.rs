@@ -164,3 +164,24 @@ fn figures() -> Result<Html, SplitLoaderError> {
 pub fn sync_round() -> Result<Pin<Box<dyn Future<Output = SyncOutcome>>>, SplitLoaderError> {
     Ok(Box::pin(crate::services::queue::sync_round()))
 }
+
+/// The phone's housekeeping at start (`queue::tidy`), from the sync chunk.
+#[wasm_split(sync, fallible)]
+pub fn tidy() -> Result<Pin<Box<dyn Future<Output = ()>>>, SplitLoaderError> {
+    Ok(Box::pin(crate::services::queue::tidy()))
+}
+
+/// Other users' changes waiting on this phone (`queue::waiting_for_others`).
+#[wasm_split(sync, fallible)]
+pub fn others_waiting()
+-> Result<Pin<Box<dyn Future<Output = Vec<crate::services::queue::Waiting>>>>, SplitLoaderError> {
+    Ok(Box::pin(crate::services::queue::waiting_for_others()))
+}
+
+/// Throws away another user's waiting changes (`queue::discard_of`).
+#[wasm_split(sync, fallible)]
+pub fn discard(user_id: String) -> Result<Pin<Box<dyn Future<Output = ()>>>, SplitLoaderError> {
+    Ok(Box::pin(async move {
+        crate::services::queue::discard_of(&user_id).await
+    }))
+}

@@ -75,9 +75,9 @@ pub fn insert(c: &mut DbConn, row: &IncidentRow) -> QueryResult<()> {
 
 /// Writes `row` if the stored version is still `expected`; false when someone got there first.
 pub fn update_if_version(c: &mut DbConn, row: &IncidentRow, expected: i64) -> QueryResult<bool> {
-    let previous: Option<Option<String>> = i::incidents
+    let previous: Option<(Option<String>, String)> = i::incidents
         .find(&row.id)
-        .select(i::assignee_id)
+        .select((i::assignee_id, i::cell_code))
         .first(c)
         .optional()?;
     let n = diesel::update(i::incidents.find(&row.id).filter(i::version.eq(expected)))
@@ -85,8 +85,13 @@ pub fn update_if_version(c: &mut DbConn, row: &IncidentRow, expected: i64) -> Qu
         .execute(c)?;
     if n == 1 {
         super::sync::record(c, "incident", &row.id, &row.cell_code, row.updated_at)?;
-        if let Some(Some(was)) = previous.filter(|p| *p != row.assignee_id) {
-            super::sync::record_loss(c, "incident", &row.id, &row.cell_code, &was, row.updated_at)?;
+        if let Some((assignee, cell)) = previous {
+            if cell != row.cell_code {
+                super::sync::record(c, "incident", &row.id, &cell, row.updated_at)?;
+            }
+            if let Some(was) = assignee.filter(|a| Some(a) != row.assignee_id.as_ref()) {
+                super::sync::record_loss(c, "incident", &row.id, &cell, &was, row.updated_at)?;
+            }
         }
     }
     Ok(n == 1)

@@ -67,9 +67,9 @@ pub fn insert(c: &mut DbConn, row: &PersonRow) -> QueryResult<()> {
 }
 
 pub fn update_if_version(c: &mut DbConn, row: &PersonRow, expected: i64) -> QueryResult<bool> {
-    let previous: Option<String> = p::persons
+    let previous: Option<(String, String)> = p::persons
         .find(&row.id)
-        .select(p::responsible_worker_id)
+        .select((p::responsible_worker_id, p::cell_code))
         .first(c)
         .optional()?;
     let n = diesel::update(p::persons.find(&row.id).filter(p::version.eq(expected)))
@@ -77,8 +77,14 @@ pub fn update_if_version(c: &mut DbConn, row: &PersonRow, expected: i64) -> Quer
         .execute(c)?;
     if n == 1 {
         super::sync::record(c, "person", &row.id, &row.cell_code, row.updated_at)?;
-        if let Some(was) = previous.filter(|p| *p != row.responsible_worker_id) {
-            super::sync::record_loss(c, "person", &row.id, &row.cell_code, &was, row.updated_at)?;
+        if let Some((worker, cell)) = previous {
+            // Moved to another cell: those who saw it through the old one hear of it too.
+            if cell != row.cell_code {
+                super::sync::record(c, "person", &row.id, &cell, row.updated_at)?;
+            }
+            if worker != row.responsible_worker_id {
+                super::sync::record_loss(c, "person", &row.id, &cell, &worker, row.updated_at)?;
+            }
         }
     }
     Ok(n == 1)

@@ -60,6 +60,11 @@ pub fn insert(c: &mut DbConn, row: &UnitRow) -> QueryResult<()> {
 }
 
 pub fn update_if_version(c: &mut DbConn, row: &UnitRow, expected: i64) -> QueryResult<bool> {
+    let previous_cell: Option<String> = u::safety_units
+        .find(&row.id)
+        .select(u::cell_code)
+        .first(c)
+        .optional()?;
     let n = diesel::update(
         u::safety_units
             .find(&row.id)
@@ -69,6 +74,9 @@ pub fn update_if_version(c: &mut DbConn, row: &UnitRow, expected: i64) -> QueryR
     .execute(c)?;
     if n == 1 {
         super::sync::record(c, "unit", &row.id, &row.cell_code, row.updated_at)?;
+        if let Some(cell) = previous_cell.filter(|c| *c != row.cell_code) {
+            super::sync::record(c, "unit", &row.id, &cell, row.updated_at)?;
+        }
     }
     Ok(n == 1)
 }

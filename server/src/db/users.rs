@@ -92,14 +92,15 @@ pub fn update(c: &mut DbConn, row: &UserRow) -> QueryResult<()> {
         .map(|_| ())
 }
 
-/// The user's scope epoch (see `bump_scope`); 0 for an unknown id.
-pub fn scope_epoch(c: &mut DbConn, id: &str) -> QueryResult<i64> {
-    Ok(u::users
+/// What bounds a user's scope, read in one statement with the epoch it belongs to:
+/// `(role, region_code, scope_epoch)` of an active user.
+pub fn scope_row(c: &mut DbConn, id: &str) -> QueryResult<Option<(String, String, i64)>> {
+    u::users
         .find(id)
-        .select(u::scope_epoch)
+        .filter(u::active.eq(true))
+        .select((u::role, u::region_code, u::scope_epoch))
         .first(c)
-        .optional()?
-        .unwrap_or(0))
+        .optional()
 }
 
 /// Raises the scope epoch of these users: what they may see changed.

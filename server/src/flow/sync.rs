@@ -339,7 +339,15 @@ pub fn pull(
     user: &CurrentUser,
     cursor: Option<&str>,
 ) -> Result<PullResponse> {
-    let scope_epoch = db::users::scope_epoch(c, &user.id)?;
+    // The role and region the scope is built from, read together with their epoch, so a
+    // change that lands after the caller was loaded cannot slip past the cursor's epoch.
+    let (role, region_code, scope_epoch) = db::users::scope_row(c, &user.id)?
+        .ok_or_else(|| Error::unauthorized("the account is no longer active"))?;
+    let user = &CurrentUser {
+        role: Role::parse(&role).ok_or_else(|| anyhow::anyhow!("bad role in database: {role}"))?,
+        region_code,
+        ..user.clone()
+    };
     let (pos, reset) = match cursor {
         None | Some("") => (Position::start(c)?, true),
         Some(s) => {
@@ -348,7 +356,14 @@ pub fn pull(
                 .ok_or_else(|| {
                     Error::invalid("cursor", "is not a cursor this server issued to you")
                 })?;
-            if ticket.scope_epoch == scope_epoch {
+            // A cursor ahead of the change log (the database was restored from a backup
+            // since) starts again too.
+            let ahead = match &ticket.pos {
+                Position::Snapshot { base: seq, .. } | Position::Changes { seq, .. } => {
+                    *seq > db::sync::current_seq(c)?
+                }
+            };
+            if ticket.scope_epoch == scope_epoch && !ahead {
                 (ticket.pos, false)
             } else {
                 // What the caller may see changed since: start again from nothing, so

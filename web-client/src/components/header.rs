@@ -51,7 +51,9 @@ pub fn Header() -> Html {
             (session.me.as_ref().map(|m| m.id), session.generation),
             move |_| {
                 wasm_bindgen_futures::spawn_local(async move {
-                    waiting.set(queue::waiting_for_others().await);
+                    if let Ok(found) = crate::lazy::others_waiting().await {
+                        waiting.set(found.await);
+                    }
                 });
             },
         );
@@ -65,9 +67,13 @@ pub fn Header() -> Html {
             }
             let (waiting, discarding) = (waiting.clone(), discarding.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                queue::discard_of(&user_id).await;
+                if let Ok(discard) = crate::lazy::discard(user_id).await {
+                    discard.await;
+                }
                 discarding.set(None);
-                waiting.set(queue::waiting_for_others().await);
+                if let Ok(found) = crate::lazy::others_waiting().await {
+                    waiting.set(found.await);
+                }
             });
         })
     };

@@ -133,16 +133,25 @@ pub async fn logout() {
 async fn refresh() -> ApiResult<()> {
     let r = store::get(REFRESH).ok_or(ApiError::LoggedOut)?;
     let res = Request::post("/api/v1/auth/refresh")
-        .json(&RefreshRequest { refresh_token: r })
+        .json(&RefreshRequest {
+            refresh_token: r.clone(),
+        })
         .map_err(|_| ApiError::Offline)?
         .send()
         .await
         .map_err(|_| ApiError::Offline)?;
+    // Somebody logged out or in meanwhile: this answer is not for the session now.
+    if store::get(REFRESH).as_ref() != Some(&r) {
+        return Err(ApiError::LoggedOut);
+    }
     if res.status() == 401 {
         forget();
         return Err(ApiError::LoggedOut);
     }
     let t: TokenResponse = read(res).await?;
+    if store::get(REFRESH).as_ref() != Some(&r) {
+        return Err(ApiError::LoggedOut);
+    }
     keep(&t);
     Ok(())
 }

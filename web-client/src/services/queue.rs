@@ -31,6 +31,8 @@ const RECORDS: &str = "records";
 const PHOTOS: &str = "photos";
 /// Who has a database on this phone: `{user id: display name}` (localStorage).
 const OWNERS: &str = "gridwork.owners";
+/// What became of the earlier versions' database: moved to a user, or `unowned`.
+const LEGACY: &str = "gridwork.legacy";
 
 thread_local! {
     static SEQ: RefCell<u64> = const { RefCell::new(0) };
@@ -40,7 +42,11 @@ thread_local! {
 /// queued changes are only ever pushed with that worker's token, and nobody reads another's
 /// records on a shared phone.
 fn db_name(user_id: &str) -> String {
-    format!("gridwork-{user_id}")
+    if user_id.is_empty() {
+        LEGACY_DB.into()
+    } else {
+        format!("gridwork-{user_id}")
+    }
 }
 
 async fn open(name: &str) -> Result<Rexie, String> {
@@ -113,11 +119,16 @@ pub struct Waiting {
     pub changes: u32,
 }
 
-/// What other users of this phone left unsent.
+/// What other users of this phone left unsent; changes left by an earlier version with
+/// nobody signed in come under an empty `user_id`.
 pub async fn waiting_for_others() -> Vec<Waiting> {
     let me = api::me().map(|m| m.id.to_string());
     let mut out = Vec::new();
-    for (user_id, name) in owners() {
+    let mut all: Vec<(String, String)> = owners().into_iter().collect();
+    if store::get(LEGACY).as_deref() == Some("unowned") {
+        all.push((String::new(), "?".into()));
+    }
+    for (user_id, name) in all {
         if Some(&user_id) == me.as_ref() {
             continue;
         }
@@ -139,6 +150,9 @@ pub async fn waiting_for_others() -> Vec<Waiting> {
 
 /// Throws away another user's unsent changes (after the user confirmed it on screen).
 pub async fn discard_of(user_id: &str) {
+    if user_id.is_empty() {
+        store::set(LEGACY, "discarded");
+    }
     let _ = Rexie::delete(&db_name(user_id)).await;
     let mut o = owners();
     o.remove(user_id);
@@ -157,8 +171,9 @@ pub async fn forget_records_of(user_id: &str) {
 }
 
 /// At start: nobody's records stay on a phone nobody is signed in to (a logout or an
-/// expiry that could not finish), and the queue of the single database of earlier
-/// versions moves to the user signed in (or is kept until one is).
+/// expiry that could not finish). The queue of the single database of earlier versions
+/// moves to the user signed in at the first start of this version; with nobody signed in
+/// then, it belongs to nobody: it waits, shown to whoever signs in, until discarded.
 pub async fn tidy() {
     let me = api::me().map(|m| m.id.to_string());
     for user_id in owners().keys() {
@@ -167,11 +182,18 @@ pub async fn tidy() {
         }
     }
     store::remove("gridwork.cursor");
-    let Some(me) = me else { return };
-    if store::get("gridwork.legacy").is_some() {
+    if store::get(LEGACY).is_some() {
         return;
     }
-    if let (Ok(old), Ok(new)) = (open(LEGACY_DB).await, db().await) {
+    let Ok(old) = open(LEGACY_DB).await else {
+        return;
+    };
+    clear_store(&old, RECORDS).await;
+    let Some(me) = me else {
+        store::set(LEGACY, "unowned");
+        return;
+    };
+    if let Ok(new) = db().await {
         for name in [OPS, PHOTOS] {
             if let Ok(tx) = old.transaction(&[name], TransactionMode::ReadOnly)
                 && let Ok(s) = tx.store(name)
@@ -192,7 +214,7 @@ pub async fn tidy() {
         }
         old.close();
         let _ = Rexie::delete(LEGACY_DB).await;
-        store::set("gridwork.legacy", &me);
+        store::set(LEGACY, &me);
     }
 }
 
@@ -457,6 +479,8 @@ pub async fn sync_round() -> SyncOutcome {
 /// Pulls until the server has nothing more; returns how many records changed.
 pub async fn pull() -> Result<usize, ApiError> {
     let me = api::me().ok_or(ApiError::LoggedOut)?;
+    // Whoever keeps records on the phone is known, so that they leave with the session.
+    own();
     let cursor = cursor_key(&me.id.to_string());
     let mut changed = 0;
     loop {
@@ -465,7 +489,11 @@ pub async fn pull() -> Result<usize, ApiError> {
             None => "/api/v1/sync/pull".into(),
         };
         let page: PullResponse = match api::get(&path).await {
-            Err(ApiError::Problem(p)) if p.code == gridwork_shared::ErrorCode::ValidationFailed => {
+            // A cursor the server no longer takes: start again from nothing (once).
+            Err(ApiError::Problem(p))
+                if p.code == gridwork_shared::ErrorCode::ValidationFailed
+                    && store::get(&cursor).is_some() =>
+            {
                 store::remove(&cursor);
                 continue;
             }
