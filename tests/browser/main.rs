@@ -200,6 +200,55 @@ async fn api_incidents(app: &TestApp, token: &str, title: &str) -> Vec<Value> {
         .collect()
 }
 
+/// Picks a photo (a JPEG with EXIF) in the form's photo field and waits until the browser
+/// has compressed it.
+async fn attach_photo(c: &Client) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("photo.jpg");
+    std::fs::write(&path, gridwork_tests::fixtures::jpeg_with_exif()).unwrap();
+    c.find(Locator::Css("input[name=photo]"))
+        .await
+        .unwrap()
+        .send_keys(path.to_str().unwrap())
+        .await
+        .unwrap();
+    until("the photo compressed", 30, || async {
+        text_of(c, "[data-testid=photo]").await.contains("KB")
+    })
+    .await;
+}
+
+/// Waits for the login screen (after a logout).
+async fn login_screen(c: &Client) {
+    until("the login screen", 30, || async {
+        c.find(Locator::Css("input[name=username]")).await.is_ok()
+    })
+    .await;
+}
+
+/// The records the phone keeps for `user_id` (its IndexedDB database), as stored.
+async fn records_held(c: &Client, user_id: &Value) -> Vec<String> {
+    let held = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const req = indexedDB.open('gridwork-' + arguments[0]);
+             req.onsuccess = () => {
+               const tx = req.result.transaction('records', 'readonly');
+               const all = tx.objectStore('records').getAll();
+               all.onsuccess = () => done(all.result);
+             };
+             req.onerror = () => done(null);",
+            vec![user_id.clone()],
+        )
+        .await
+        .unwrap();
+    held.as_array()
+        .expect("the phone's database opens")
+        .iter()
+        .map(|r| r.as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_worker_reports_offline_and_the_report_syncs_once() {
     let (app, proxy, site, b) = start().await;
@@ -231,19 +280,7 @@ async fn a_worker_reports_offline_and_the_report_syncs_once() {
     })
     .await;
     // A photo from the phone, compressed in the browser before it is queued.
-    let photo_dir = tempfile::tempdir().unwrap();
-    let photo_path = photo_dir.path().join("photo.jpg");
-    std::fs::write(&photo_path, gridwork_tests::fixtures::jpeg_with_exif()).unwrap();
-    c.find(Locator::Css("input[name=photo]"))
-        .await
-        .unwrap()
-        .send_keys(photo_path.to_str().unwrap())
-        .await
-        .unwrap();
-    until("the photo compressed", 30, || async {
-        text_of(c, "[data-testid=photo]").await.contains("KB")
-    })
-    .await;
+    attach_photo(c).await;
     shot(c, "report").await;
     click(c, "button[type=submit]").await;
     until("one operation pending", 30, || async {
@@ -1130,19 +1167,7 @@ async fn two_workers_share_a_phone() {
         .await
         .unwrap();
     fill(c, "textarea[name=note]", note).await;
-    let photo_dir = tempfile::tempdir().unwrap();
-    let photo_path = photo_dir.path().join("visit.jpg");
-    std::fs::write(&photo_path, gridwork_tests::fixtures::jpeg_with_exif()).unwrap();
-    c.find(Locator::Css("input[name=photo]"))
-        .await
-        .unwrap()
-        .send_keys(photo_path.to_str().unwrap())
-        .await
-        .unwrap();
-    until("the photo compressed", 30, || async {
-        text_of(c, "[data-testid=photo]").await.contains("KB")
-    })
-    .await;
+    attach_photo(c).await;
     click(c, "button[type=submit]").await;
     until("A's visit pending", 30, || async {
         text_of(c, "[data-testid=pending]").await.contains(" 1")
@@ -1159,10 +1184,7 @@ async fn two_workers_share_a_phone() {
     assert!(warning.contains('1'), "{warning}");
     shot(c, "unsent-on-logout").await;
     click(c, "[data-testid=logout-anyway]").await;
-    until("the login screen", 30, || async {
-        c.find(Locator::Css("input[name=username]")).await.is_ok()
-    })
-    .await;
+    login_screen(c).await;
 
     // B logs in with the server back and syncs.
     proxy.set(true);
@@ -1199,47 +1221,23 @@ async fn two_workers_share_a_phone() {
         !main.contains("陈志强") && !main.contains("小区门口垃圾堆积"),
         "{main}"
     );
-    let held: Value = c
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             const req = indexedDB.open('gridwork-' + arguments[0]);
-             req.onsuccess = () => {
-               const tx = req.result.transaction('records', 'readonly');
-               const all = tx.objectStore('records').getAll();
-               all.onsuccess = () => done(JSON.stringify(all.result));
-             };
-             req.onerror = () => done('');",
-            vec![app.get("/api/v1/me", &b_token).await.body["id"].clone()],
-        )
-        .await
-        .unwrap();
-    let held = held.as_str().unwrap_or_default().to_string();
+    let b_id = app.get("/api/v1/me", &b_token).await.body["id"].clone();
+    let held = records_held(c, &b_id).await;
+    assert!(!held.is_empty(), "B's own records are on the phone");
     assert!(
-        !held.contains(&person_id) && !held.contains("陈志强"),
+        held.iter()
+            .all(|r| !r.contains(&person_id) && !r.contains("陈志强")),
         "B's records hold nothing of A's"
     );
-    let a_left: Value = c
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             const req = indexedDB.open('gridwork-' + arguments[0]);
-             req.onsuccess = () => {
-               const tx = req.result.transaction('records', 'readonly');
-               const n = tx.objectStore('records').count();
-               n.onsuccess = () => done(n.result);
-             };
-             req.onerror = () => done(-1);",
-            vec![a_id.clone()],
-        )
-        .await
-        .unwrap();
-    assert_eq!(a_left, json!(0), "A's records left the phone with A");
+    assert_eq!(
+        records_held(c, &a_id).await.len(),
+        0,
+        "A's records left the phone with A"
+    );
 
     // B logs out (nothing pending: no question); A logs in and the visit syncs as A's.
     click(c, "[data-testid=logout]").await;
-    until("the login screen", 30, || async {
-        c.find(Locator::Css("input[name=username]")).await.is_ok()
-    })
-    .await;
+    login_screen(c).await;
     login(c, &site, "worker1").await;
     until("A's visit synced as A, with its photo", 60, || async {
         visits_of(&app, &a_token, &person_id)

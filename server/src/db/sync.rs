@@ -43,18 +43,7 @@ pub fn record(
     cell_code: &str,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
-    let seq = next_seq(c)?;
-    diesel::insert_into(cl::change_log)
-        .values((
-            cl::id.eq(Uuid::now_v7().to_string()),
-            cl::seq.eq(seq),
-            cl::entity_type.eq(entity_type),
-            cl::entity_id.eq(entity_id),
-            cl::cell_code.eq(cell_code),
-            cl::at.eq(at),
-        ))
-        .execute(c)
-        .map(|_| ())
+    insert(c, entity_type, entity_id, cell_code, None, at)
 }
 
 /// Records that a change took an entity away from `party` (an incident's previous
@@ -65,6 +54,17 @@ pub fn record_loss(
     entity_id: &str,
     cell_code: &str,
     party: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    insert(c, entity_type, entity_id, cell_code, Some(party), at)
+}
+
+fn insert(
+    c: &mut DbConn,
+    entity_type: &str,
+    entity_id: &str,
+    cell_code: &str,
+    party: Option<&str>,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
     let seq = next_seq(c)?;
