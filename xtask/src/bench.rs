@@ -14,13 +14,12 @@
 //! generation. Options: `--quick` (10 k incidents only, short runs), `--engines sqlite,postgres`,
 //! `--sizes 10000,1000000`, `--duration SECS`, `--clients N`, `--no-postgis`, `--no-criterion`.
 
-use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use anyhow::{Context, bail};
 
+use crate::server::Server;
 use crate::{cargo, ok, output, root, run, target_dir};
 
 const PG: &str = "postgres://postgres@127.0.0.1:5432";
@@ -192,63 +191,6 @@ fn fresh_database(p: &Paths, engine: &str, incidents: u64) -> anyhow::Result<(St
     }
 }
 
-/// A server process pinned to core 0, with the port it printed.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(mut cmd: Command, log: &Path) -> anyhow::Result<Server> {
-        let mut child = cmd
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(log)?)
-            .spawn()
-            .with_context(|| format!("starting {cmd:?}"))?;
-        let stdout = child.stdout.take().context("stdout")?;
-        let mut lines = BufReader::new(stdout).lines();
-        let mut base = None;
-        for line in lines.by_ref() {
-            let line = line?;
-            if let Some(i) = line.find("http://") {
-                base = Some(line[i..].trim().to_string());
-                break;
-            }
-        }
-        let Some(base) = base else {
-            let _ = child.kill();
-            bail!(
-                "the server did not say where it listens; see {}",
-                log.display()
-            );
-        };
-        // Keep draining its output so it never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Ok(Server { child, base })
-    }
-
-    /// A memory figure of `/proc/PID/status` (`VmHWM`: peak resident; `RssFile`: resident
-    /// file pages, here the memory-mapped SQLite file) in MiB.
-    fn memory_mib(&self, field: &str) -> f64 {
-        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find(|l| l.strip_prefix(field).is_some_and(|r| r.starts_with(':')))
-                    .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-            })
-            .map(|kb| kb / 1024.0)
-            .unwrap_or(f64::NAN)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn pinned(core: &str, program: &Path) -> Command {
     let mut c = Command::new("taskset");
     c.args(["-c", core]).arg(program);
@@ -358,7 +300,7 @@ fn http_runs(p: &Paths, o: &Opts) -> anyhow::Result<Vec<EngineRun>> {
                 let mut cmd = pinned("0", &p.bare);
                 cmd.env("GRIDWORK_DATABASE_URL", &url)
                     .env("GRIDWORK_BIND", "127.0.0.1:0");
-                let bare = Server::start(cmd, &p.work.join("bare.log"))?;
+                let bare = Server::start(&mut cmd, &p.work.join("bare.log"))?;
                 load(p, o, &bare.base, &manifest, "bare")?
             };
             {
@@ -374,8 +316,8 @@ fn http_runs(p: &Paths, o: &Opts) -> anyhow::Result<Vec<EngineRun>> {
                     .env("GRIDWORK_DATA_DIR", p.data_dir())
                     .env("GRIDWORK_WEB_DIR", p.work.join("no-web"))
                     .env("RUST_LOG", "warn");
-                let server = Server::start(cmd, &p.work.join("server.log"))?;
-                wait_ready(&server.base)?;
+                let server = Server::start(&mut cmd, &p.work.join("server.log"))?;
+                server.wait_ready()?;
                 // Reads first, then logins, then writes (which change the data).
                 for scenario in ["locate", "map", "list", "pull", "login", "create"] {
                     results.push(load(p, o, &server.base, &manifest, scenario)?);
@@ -395,22 +337,6 @@ fn http_runs(p: &Paths, o: &Opts) -> anyhow::Result<Vec<EngineRun>> {
         }
     }
     Ok(runs)
-}
-
-fn wait_ready(base: &str) -> anyhow::Result<()> {
-    let addr = base.trim_start_matches("http://").trim_end_matches('/');
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(60) {
-        if let Ok(mut s) = std::net::TcpStream::connect(addr) {
-            let _ = write!(s, "GET /readyz HTTP/1.0\r\n\r\n");
-            let mut first = String::new();
-            if BufReader::new(s).read_line(&mut first).is_ok() && first.contains(" 200") {
-                return Ok(());
-            }
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    bail!("the server at {base} did not become ready")
 }
 
 /// Criterion's medians (ns) by benchmark name.

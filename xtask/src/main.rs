@@ -12,6 +12,7 @@
 
 mod bench;
 mod layers;
+mod server;
 mod spec_test;
 
 use std::process::Command;

@@ -9,13 +9,14 @@
 //! examples per operation. Checks: no 5xx, every status documented, every content type
 //! and body as documented. A failure fails the command with the tester's output above it.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
+use crate::server::Server;
 use crate::{cargo, ensure_postgres, root, run, target_dir};
 
 /// The tester, pinned: a new release may bring new checks or other generated data.
@@ -196,16 +197,17 @@ fn engine_run(bin: &Path, st: &Path, url: &str, dir: &Path) -> anyhow::Result<Ve
     }
     let log = dir.join("server.log");
     let server = Server::start(server_cmd(bin, url, dir).arg("serve"), &log)?;
+    server.wait_ready()?;
     let mut tokens = Vec::new();
     for (role, username) in ROLES {
-        tokens.push((role, username, login(&server.addr, username)?));
+        tokens.push((role, username, login(server.addr(), username)?));
     }
     let config = dir.join("schemathesis.toml");
     let admin = tokens
         .iter()
         .find(|t| *t.0 == "admin")
         .context("no admin login")?;
-    std::fs::write(&config, known_records(&server.addr, &admin.2)?)?;
+    std::fs::write(&config, known_records(server.addr(), &admin.2)?)?;
     let mut failed = Vec::new();
     for (role, username, token) in tokens {
         let started = Instant::now();
@@ -213,8 +215,8 @@ fn engine_run(bin: &Path, st: &Path, url: &str, dir: &Path) -> anyhow::Result<Ve
         cmd.arg("--config-file")
             .arg(&config)
             .arg("run")
-            .arg(format!("http://{}/api/v1/openapi.json", server.addr))
-            .args(["--url", &format!("http://{}", server.addr)])
+            .arg(format!("http://{}/api/v1/openapi.json", server.addr()))
+            .args(["--url", &format!("http://{}", server.addr())])
             .args(["--checks", CHECKS])
             .args(["--seed", SEED])
             .args(["--max-examples", MAX_EXAMPLES])
@@ -245,57 +247,6 @@ fn engine_run(bin: &Path, st: &Path, url: &str, dir: &Path) -> anyhow::Result<Ve
     }
     drop(server);
     Ok(failed)
-}
-
-/// The `gridwork serve` process, with the address it printed; killed on drop.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Server {
-    fn start(cmd: &mut Command, log: &Path) -> anyhow::Result<Server> {
-        let mut child = cmd
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(log)?)
-            .spawn()
-            .with_context(|| format!("starting {cmd:?}"))?;
-        let stdout = child.stdout.take().context("stdout")?;
-        let mut lines = BufReader::new(stdout).lines();
-        let mut addr = None;
-        for line in lines.by_ref() {
-            let line = line?;
-            if let Some(i) = line.find("http://") {
-                addr = Some(line[i + 7..].trim().trim_end_matches('/').to_string());
-                break;
-            }
-        }
-        let Some(addr) = addr else {
-            let _ = child.kill();
-            let _ = child.wait();
-            bail!(
-                "the server did not say where it listens; see {}",
-                log.display()
-            );
-        };
-        std::thread::spawn(move || for _ in lines {});
-        let server = Server { child, addr };
-        let started = Instant::now();
-        while request(&server.addr, "GET", "/readyz", None).map(|(s, _)| s) != Ok(200) {
-            if started.elapsed() > Duration::from_secs(60) {
-                bail!("the server at {} did not become ready", server.addr);
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Ok(server)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// A schemathesis configuration that draws path ids and cell codes, half of the time, from
