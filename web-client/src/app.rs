@@ -39,6 +39,34 @@ pub enum Route {
     Figures,
     #[at("/cells")]
     Cells,
+    #[at("/cells/:code")]
+    Cell { code: String },
+    #[at("/persons")]
+    Persons,
+    #[at("/persons/new")]
+    PersonNew,
+    #[at("/persons/:id")]
+    Person { id: String },
+    #[at("/persons/:id/edit")]
+    PersonEdit { id: String },
+    #[at("/units/new")]
+    UnitNew,
+    #[at("/units/:id")]
+    Unit { id: String },
+    #[at("/safety")]
+    Safety,
+    #[at("/admin/regions")]
+    AdminRegions,
+    #[at("/admin/users")]
+    AdminUsers,
+    #[at("/admin/users/:id")]
+    AdminUser { id: String },
+    #[at("/admin/settings")]
+    AdminSettings,
+    #[at("/admin/audit")]
+    AdminAudit,
+    #[at("/me")]
+    Me,
     #[not_found]
     #[at("/404")]
     NotFound,

@@ -12,8 +12,18 @@ use gridwork_shared::incident::{Action, Level, Severity, Status};
 use gridwork_shared::person::{Outcome, RiskLevel};
 use gridwork_shared::safety::UnitStatus;
 use serde::Deserialize;
+
+use self::labels::LabelText;
 use serde::de::IntoDeserializer;
 use serde::de::value::StrDeserializer;
+
+pub mod admin;
+pub mod incident;
+pub mod labels;
+pub mod office;
+pub mod persons;
+pub mod screens;
+pub mod units;
 
 thread_local! {
     static ENGLISH: Cell<bool> = Cell::new(
@@ -35,31 +45,68 @@ fn pick((zh, en): (&'static str, &'static str)) -> &'static str {
     if english() { en } else { zh }
 }
 
-/// The table: one line a key, Chinese then English.
+/// A table of interface text: one line a key, Chinese then English. The main table below
+/// holds what the first screens and the top bar show; each group of screens loaded on demand
+/// keeps its own table in a module of `i18n/` (`texts! { pub enum PersonText { … } }`), so
+/// its words travel in that screen's chunk rather than before the first screen. Each table
+/// is checked by a test of its own: both languages present, Chinese first.
+#[macro_export]
 macro_rules! texts {
-    ($($key:ident => $zh:literal, $en:literal;)*) => {
+    (pub enum $name:ident { $($key:ident => $zh:literal, $en:literal;)* }) => {
         /// A piece of interface text.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum Text {
+        pub enum $name {
             $($key,)*
         }
 
-        impl Text {
+        impl $name {
             /// Every key, for the tests.
             #[cfg(test)]
-            pub const ALL: &[Text] = &[$(Text::$key,)*];
+            pub const ALL: &[$name] = &[$($name::$key,)*];
+        }
 
-            /// (Chinese, English).
-            pub const fn pair(self) -> (&'static str, &'static str) {
+        impl $crate::i18n::Label for $name {
+            fn pair(self) -> (&'static str, &'static str) {
                 match self {
-                    $(Text::$key => ($zh, $en),)*
+                    $($name::$key => ($zh, $en),)*
                 }
+            }
+        }
+
+        #[cfg(test)]
+        #[test]
+        fn every_key_has_chinese_and_english_text() {
+            for key in $name::ALL {
+                $crate::i18n::check_pair(&format!("{key:?}"), $crate::i18n::Label::pair(*key));
             }
         }
     };
 }
 
+/// A key of one of the text tables.
+pub trait Label: Copy {
+    /// (Chinese, English).
+    fn pair(self) -> (&'static str, &'static str);
+}
+
+/// Fails when a table line lacks a language or has them the wrong way round.
+#[cfg(test)]
+pub fn check_pair(key: &str, (zh, en): (&str, &str)) {
+    fn has_chinese(s: &str) -> bool {
+        s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+    assert!(!zh.trim().is_empty(), "{key} has no Chinese text");
+    assert!(!en.trim().is_empty(), "{key} has no English text");
+    // The language switch names the other language; every other key is Chinese first and
+    // English second.
+    if key != "Lang" {
+        assert!(has_chinese(zh), "{key}: {zh:?} is not Chinese");
+        assert!(!has_chinese(en), "{key}: {en:?} is not English");
+    }
+}
+
 texts! {
+pub enum Text {
     App => "网格通", "Gridwork";
     Username => "用户名", "Username";
     Password => "密码", "Password";
@@ -80,26 +127,10 @@ texts! {
     Report => "上报事件", "Report an incident";
     VisitsDue => "待走访", "Visits due";
     MyCells => "我的网格", "My cells";
-    Category => "类别", "Category";
-    Title => "标题", "Title";
-    Description => "描述", "Description";
-    Severity => "紧急程度", "Severity";
-    Location => "位置", "Location";
-    UseGps => "获取定位", "Use GPS";
-    GpsUnavailable => "无法定位", "GPS unavailable";
-    PickOnMap => "在地图上选点", "Pick on the map";
-    GpsPoor => "定位不准，请在地图上点选位置", "GPS is imprecise: tap the place on the map";
-    Submit => "提交", "Submit";
     Pending => "待同步", "Pending";
     Offline => "离线", "Offline";
     SessionExpired => "登录已过期，请重新登录", "session expired";
-    Cell => "网格", "Cell";
-    OutsideGrid => "该位置不在任何网格内", "This place is in no cell";
-    Status => "状态", "Status";
-    Level => "层级", "Level";
     Due => "期限", "Due";
-    History => "处理记录", "History";
-    Note => "备注", "Note";
     Back => "返回", "Back";
     Nothing => "暂无", "Nothing here";
     Loading => "加载中…", "Loading…";
@@ -108,61 +139,12 @@ texts! {
         "This screen is not on the phone yet: try again with a network";
     Conflict => "离线冲突，待核查", "Offline conflict: to review";
     Overdue => "已超期", "Overdue";
-    OpenIncidents => "未结事件", "Open incidents";
-    Hazards => "隐患", "Hazards";
-    NoCells => "暂无分配的网格", "No cells assigned to you";
-    Low => "一般", "Low";
-    Medium => "较急", "Medium";
-    High => "紧急", "High";
-    Urgent => "特急", "Urgent";
-    Visit => "走访", "Visit";
-    Photo => "照片", "Photo";
-    PhotoReady => "照片已压缩", "Photo compressed to";
     Map => "网格地图", "Grid map";
     Admin => "系统管理", "Administration";
-    Import => "导入网格（GeoJSON）", "Import cells (GeoJSON)";
-    Assign => "网格员分配", "Assign workers to a cell";
-    Users => "用户", "Users";
-    Role => "角色", "Role";
-    Save => "保存", "Save";
-    Create => "新建", "Create";
-    DisplayName => "姓名", "Name";
-    Created => "新增", "created";
-    Updated => "更新", "updated";
-    NotJson => "文件不是 JSON", "The file is not JSON";
-    LegendRed => "有超期", "something overdue";
-    LegendYellow => "有未办结", "something open";
-    LegendGreen => "无事项", "all clear";
-    MapIncidents => "事件", "Incidents";
-    MapOverdue => "超期", "overdue";
-    MapVisitsOverdue => "走访超期", "Visits overdue";
-    MapHazards => "隐患", "Hazards";
-    MapHazardsOverdue => "整改超期", "past the deadline to fix";
-    Outcome => "走访结果", "Outcome";
-    Risk => "风险等级（如有变化）", "Risk level (if changed)";
     Units => "平安细胞", "Safety units";
-    Inspect => "检查", "Inspect";
-    Result => "检查结果", "Result";
-    Hazard => "隐患描述", "Hazard";
-    DeadlineDays => "整改期限（天）", "Days to fix";
     QueueFilters => "事件筛选", "Filter incidents";
-    Open => "未办结", "Open";
-    All => "全部", "All";
-    OfflineList => "离线：显示本机已同步的数据", "Offline: showing what this phone has synced";
     OverdueVisits => "超期未走访", "Overdue visits";
     Figures => "考评统计", "Assessment figures";
-    From => "开始日期", "From";
-    To => "结束日期", "To";
-    Region => "区域", "Region";
-    Overall => "合计", "Overall";
-    Filed => "上报", "Filed";
-    ClosedCount => "结案", "Closed";
-    OnTime => "按时结案率", "Closed on time";
-    ReworkRate => "返工率", "Rework rate";
-    VisitsOnTime => "按时走访率", "Visits on time";
-    Inspections => "检查次数", "Inspections";
-    HazardsOpen => "未整改隐患", "Open hazards";
-    MergeInto => "合并到（重复事件）", "Merge into (duplicate of)";
     // Incident statuses.
     Reported => "已上报", "reported";
     Accepted => "已受理", "accepted";
@@ -177,44 +159,17 @@ texts! {
     Community => "村(社区)", "community";
     Town => "镇(街道)", "town";
     District => "区", "district";
-    // Steps of an incident.
-    Accept => "受理", "Accept";
-    Reject => "不受理", "Reject";
-    Dispatch => "派遣", "Dispatch";
-    Start => "开始处置", "Start";
-    Resolve => "处置完成", "Resolve";
-    Verify => "核查结案", "Verify";
-    Escalate => "上报上级", "Escalate";
-    SelfClose => "当场办结", "Close on the spot";
-    Merge => "合并", "Merge";
-    Comment => "留言", "Comment";
-    ClearConflict => "解除冲突", "Clear conflict";
-    // History entries that are no step of the state machine.
-    Reporting => "上报", "report";
-    Mediation => "调解", "mediation";
-    Merged => "被合并", "merged";
-    // Roles.
-    RoleAdmin => "系统管理员", "administrator";
-    RoleSupervisor => "综治中心人员", "supervisor";
-    RoleWorker => "网格员", "grid worker";
-    RoleVolunteer => "志愿者", "volunteer";
-    // Safety-unit statuses.
-    UnitSafe => "安全", "safe";
-    UnitHazard => "有隐患", "hazard";
-    UnitOverdue => "整改超期", "overdue";
-    UnitUnknown => "未检查", "not inspected";
-    // What a visit found.
-    Met => "见面", "met";
-    NotHome => "不在家", "not at home";
-    Refused => "拒绝", "refused";
-    Moved => "已搬离", "moved";
-    Hospitalized => "住院", "in hospital";
-    Detained => "被羁押", "detained";
-    Deceased => "已去世", "deceased";
+    // How far a deadline is ("3 小时后到期", "due in 3 h").
+    DueIn => "后到期", "due in";
+    OverdueBy => "已超期", "overdue";
+    SpanMinutes => "分钟", "min";
+    SpanHours => "小时", "h";
+    SpanDays => "天", "days";
+}
 }
 
-/// The text for `key` in the current language.
-pub fn t(key: Text) -> &'static str {
+/// The text for `key`, of any table, in the current language.
+pub fn t(key: impl Label) -> &'static str {
     pick(key.pair())
 }
 
@@ -240,90 +195,92 @@ pub fn level(l: Level) -> Text {
 }
 
 /// The label of a step (its button, or its line in the history).
-pub fn action(a: Action) -> Text {
+pub fn action(a: Action) -> LabelText {
     match a {
-        Action::Accept => Text::Accept,
-        Action::Reject => Text::Reject,
-        Action::Dispatch => Text::Dispatch,
-        Action::Start => Text::Start,
-        Action::Resolve => Text::Resolve,
-        Action::Verify => Text::Verify,
-        Action::Rework => Text::Rework,
-        Action::Escalate => Text::Escalate,
-        Action::SelfClose => Text::SelfClose,
-        Action::Merge => Text::Merge,
-        Action::Comment => Text::Comment,
-        Action::ClearConflict => Text::ClearConflict,
+        Action::Accept => LabelText::Accept,
+        Action::Reject => LabelText::Reject,
+        Action::Dispatch => LabelText::Dispatch,
+        Action::Start => LabelText::Start,
+        Action::Resolve => LabelText::Resolve,
+        Action::Verify => LabelText::Verify,
+        Action::Rework => LabelText::ReworkStep,
+        Action::Escalate => LabelText::Escalate,
+        Action::SelfClose => LabelText::SelfClose,
+        Action::Merge => LabelText::Merge,
+        Action::Comment => LabelText::Comment,
+        Action::ClearConflict => LabelText::ClearConflict,
     }
 }
 
-pub fn severity(s: Severity) -> Text {
+pub fn severity(s: Severity) -> LabelText {
     match s {
-        Severity::Low => Text::Low,
-        Severity::Medium => Text::Medium,
-        Severity::High => Text::High,
-        Severity::Urgent => Text::Urgent,
+        Severity::Low => LabelText::Low,
+        Severity::Medium => LabelText::Medium,
+        Severity::High => LabelText::High,
+        Severity::Urgent => LabelText::Urgent,
     }
 }
 
-pub fn risk(r: RiskLevel) -> Text {
+pub fn risk(r: RiskLevel) -> LabelText {
     match r {
-        RiskLevel::Low => Text::Low,
-        RiskLevel::Medium => Text::Medium,
-        RiskLevel::High => Text::High,
+        RiskLevel::Low => LabelText::Low,
+        RiskLevel::Medium => LabelText::Medium,
+        RiskLevel::High => LabelText::High,
     }
 }
 
-pub fn outcome(o: Outcome) -> Text {
+pub fn outcome(o: Outcome) -> LabelText {
     match o {
-        Outcome::Met => Text::Met,
-        Outcome::NotHome => Text::NotHome,
-        Outcome::Refused => Text::Refused,
-        Outcome::Moved => Text::Moved,
-        Outcome::Hospitalized => Text::Hospitalized,
-        Outcome::Detained => Text::Detained,
-        Outcome::Deceased => Text::Deceased,
+        Outcome::Met => LabelText::Met,
+        Outcome::NotHome => LabelText::NotHome,
+        Outcome::Refused => LabelText::Refused,
+        Outcome::Moved => LabelText::Moved,
+        Outcome::Hospitalized => LabelText::Hospitalized,
+        Outcome::Detained => LabelText::Detained,
+        Outcome::Deceased => LabelText::Deceased,
     }
 }
 
-pub fn unit_status(s: UnitStatus) -> Text {
+pub fn unit_status(s: UnitStatus) -> LabelText {
     match s {
-        UnitStatus::Safe => Text::UnitSafe,
-        UnitStatus::Hazard => Text::UnitHazard,
-        UnitStatus::Overdue => Text::UnitOverdue,
-        UnitStatus::Unknown => Text::UnitUnknown,
+        UnitStatus::Safe => LabelText::UnitSafe,
+        UnitStatus::Hazard => LabelText::UnitHazard,
+        UnitStatus::Overdue => LabelText::UnitOverdue,
+        UnitStatus::Unknown => LabelText::UnitUnknown,
     }
 }
 
-pub fn role(r: Role) -> Text {
+pub fn role(r: Role) -> LabelText {
     match r {
-        Role::Admin => Text::RoleAdmin,
-        Role::Supervisor => Text::RoleSupervisor,
-        Role::Worker => Text::RoleWorker,
-        Role::Volunteer => Text::RoleVolunteer,
+        Role::Admin => LabelText::RoleAdmin,
+        Role::Supervisor => LabelText::RoleSupervisor,
+        Role::Worker => LabelText::RoleWorker,
+        Role::Volunteer => LabelText::RoleVolunteer,
     }
 }
 
 /// A word of a history entry — the step taken, or the status it led to — in the current
 /// language; empty for a word this client does not know.
 pub fn word(s: &str) -> &'static str {
-    word_key(s).map(t).unwrap_or_default()
+    word_pair(s).map(pick).unwrap_or_default()
 }
 
-fn word_key(s: &str) -> Option<Text> {
-    Status::parse(s)
-        .map(status)
-        .or_else(|| Level::parse(s).map(level))
-        .or_else(|| {
-            let word: StrDeserializer<'_, serde::de::value::Error> = s.into_deserializer();
-            Action::deserialize(word).ok().map(action)
-        })
-        .or(match s {
-            "report" => Some(Text::Reporting),
-            "mediation" => Some(Text::Mediation),
-            "merged" => Some(Text::Merged),
-            _ => None,
-        })
+/// The (Chinese, English) label of a history word.
+fn word_pair(s: &str) -> Option<(&'static str, &'static str)> {
+    if let Some(st) = Status::parse(s) {
+        return Some(status(st).pair());
+    }
+    if let Some(l) = Level::parse(s) {
+        return Some(level(l).pair());
+    }
+    let word: StrDeserializer<'_, serde::de::value::Error> = s.into_deserializer();
+    let label = Action::deserialize(word).ok().map(action).or(match s {
+        "report" => Some(LabelText::Reporting),
+        "mediation" => Some(LabelText::Mediation),
+        "merged" => Some(LabelText::Merged),
+        _ => None,
+    });
+    label.map(Label::pair)
 }
 
 #[cfg(test)]
@@ -335,32 +292,17 @@ mod tests {
     }
 
     #[test]
-    fn every_key_has_chinese_and_english_text() {
-        for key in Text::ALL {
-            let (zh, en) = key.pair();
-            assert!(!zh.trim().is_empty(), "{key:?} has no Chinese text");
-            assert!(!en.trim().is_empty(), "{key:?} has no English text");
-            // The language switch names the other language; every other key is Chinese
-            // first and English second.
-            if *key != Text::Lang {
-                assert!(has_chinese(zh), "{key:?}: {zh:?} is not Chinese");
-                assert!(!has_chinese(en), "{key:?}: {en:?} is not English");
-            }
-        }
-    }
-
-    #[test]
     fn every_word_a_record_can_carry_has_a_label() {
         for s in Status::ALL {
-            assert_eq!(word_key(s.as_str()), Some(status(s)));
+            assert_eq!(word_pair(s.as_str()), Some(status(s).pair()));
         }
-        assert_eq!(word_key("town"), Some(Text::Town));
-        assert_eq!(word_key("self_close"), Some(Text::SelfClose));
-        assert_eq!(word_key("clear_conflict"), Some(Text::ClearConflict));
-        assert_eq!(word_key("merged"), Some(Text::Merged));
+        assert_eq!(word_pair("town"), Some(Text::Town.pair()));
+        assert_eq!(word_pair("self_close"), Some(LabelText::SelfClose.pair()));
+        assert_eq!(word_pair("clear_conflict"), Some(LabelText::ClearConflict.pair()));
+        assert_eq!(word_pair("merged"), Some(LabelText::Merged.pair()));
         // "rework" is both a status and the step that leads to it: one label.
-        assert_eq!(word_key("rework"), Some(Text::Rework));
-        assert_eq!(word_key("no such word"), None);
+        assert_eq!(word_pair("rework"), Some(Text::Rework.pair()));
+        assert_eq!(word_pair("no such word"), None);
     }
 
     /// The `.rs` files of the client, and its map script.
@@ -382,13 +324,13 @@ mod tests {
         files
     }
 
-    /// Chinese words written outside the table would not switch to English: only this file
-    /// holds interface text (comments aside).
+    /// Chinese words written outside the tables would not switch to English: only this file
+    /// and the tables in `i18n/` hold interface text (comments aside).
     #[test]
     fn interface_text_lives_only_in_the_table() {
         let mut found = Vec::new();
         for path in client_sources() {
-            if path.ends_with("i18n.rs") {
+            if path.ends_with("i18n.rs") || path.parent().is_some_and(|d| d.ends_with("i18n")) {
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap();

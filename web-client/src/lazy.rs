@@ -100,6 +100,20 @@ async fn screen(route: Route) -> Result<Html, SplitLoaderError> {
         Route::OverdueVisits => overdue_visits().await,
         Route::Figures => figures().await,
         Route::Cells => cells().await,
+        Route::Cell { code } => cell(code).await,
+        Route::Persons => persons().await,
+        Route::PersonNew => person_new().await,
+        Route::Person { id } => person(id).await,
+        Route::PersonEdit { id } => person_edit(id).await,
+        Route::UnitNew => unit_new().await,
+        Route::Unit { id } => unit(id).await,
+        Route::Safety => safety().await,
+        Route::AdminRegions => admin_regions().await,
+        Route::AdminUsers => admin_users().await,
+        Route::AdminUser { id } => admin_user(id).await,
+        Route::AdminSettings => admin_settings().await,
+        Route::AdminAudit => admin_audit().await,
+        Route::Me => me().await,
         Route::Home | Route::Login | Route::NotFound => Ok(html! {}),
     }
 }
@@ -157,6 +171,76 @@ fn overdue_visits() -> Result<Html, SplitLoaderError> {
 #[wasm_split(office, fallible)]
 fn figures() -> Result<Html, SplitLoaderError> {
     Ok(html! { <crate::pages::figures::Figures /> })
+}
+
+#[wasm_split(office, fallible)]
+fn cell(code: String) -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::cell::CellPage code={code} /> })
+}
+
+#[wasm_split(office, fallible)]
+fn safety() -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::safety::Safety /> })
+}
+
+#[wasm_split(persons, fallible)]
+fn persons() -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::persons::Persons /> })
+}
+
+#[wasm_split(persons, fallible)]
+fn person_new() -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::person::PersonNew /> })
+}
+
+#[wasm_split(persons, fallible)]
+fn person(id: String) -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::person::PersonPage id={id} /> })
+}
+
+#[wasm_split(persons, fallible)]
+fn person_edit(id: String) -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::person::PersonEdit id={id} /> })
+}
+
+#[wasm_split(units, fallible)]
+fn unit_new() -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::unit::UnitNew /> })
+}
+
+#[wasm_split(units, fallible)]
+fn unit(id: String) -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::unit::UnitPage id={id} /> })
+}
+
+#[wasm_split(admin, fallible)]
+fn admin_regions() -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::regions::Regions /> })
+}
+
+#[wasm_split(admin, fallible)]
+fn admin_users() -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::users::Users /> })
+}
+
+#[wasm_split(admin, fallible)]
+fn admin_user(id: String) -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::users::UserPage id={id} /> })
+}
+
+#[wasm_split(admin, fallible)]
+fn admin_settings() -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::settings::Settings /> })
+}
+
+#[wasm_split(admin, fallible)]
+fn admin_audit() -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::audit::Audit /> })
+}
+
+#[wasm_split(me, fallible)]
+fn me() -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::me::MePage /> })
 }
 
 /// One sync round (`queue::sync_round`), from the sync chunk.

@@ -122,9 +122,41 @@ pub fn incident_steps(
         .collect()
 }
 
-/// The date of an instant as the API writes it (`YYYY-MM-DD`, UTC).
+/// China Standard Time, the district's clock (UTC+8 all year, no daylight saving).
+fn china(t: &DateTime<Utc>) -> DateTime<chrono::FixedOffset> {
+    t.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is an offset"))
+}
+
+/// The date of an instant on the district's clock (`YYYY-MM-DD`, China Standard Time).
 pub fn day(t: &DateTime<Utc>) -> String {
-    t.date_naive().to_string()
+    china(t).date_naive().to_string()
+}
+
+/// An instant as every screen shows it: `YYYY-MM-DD HH:MM`, China Standard Time.
+pub fn local_time(t: &DateTime<Utc>) -> String {
+    china(t).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// How far an instant is from now, in the largest whole unit that fits (at least one minute):
+/// what "due in 3 h" and "overdue 2 days" are made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Span {
+    Minutes(i64),
+    Hours(i64),
+    Days(i64),
+}
+
+/// `(past, span)`: whether `t` has passed by `now`, and by how much or in how long.
+pub fn span(t: &DateTime<Utc>, now: &DateTime<Utc>) -> (bool, Span) {
+    let delta = *t - *now;
+    let past = delta < chrono::TimeDelta::zero();
+    let minutes = delta.num_minutes().abs();
+    let span = match minutes {
+        m if m >= 48 * 60 => Span::Days(m / (24 * 60)),
+        m if m >= 60 => Span::Hours(m / 60),
+        m => Span::Minutes(m.max(1)),
+    };
+    (past, span)
 }
 
 /// Active persons with a visit due, soonest first.
@@ -259,6 +291,35 @@ pub fn photo_upload_path(key: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_show_on_the_district_clock() {
+        let t = "2026-12-03T16:30:00Z".parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(local_time(&t), "2026-12-04 00:30");
+        assert_eq!(day(&t), "2026-12-04");
+    }
+
+    #[test]
+    fn spans_use_the_largest_whole_unit() {
+        let now = "2026-12-01T00:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(
+            span(&at("2026-12-01T03:10:00Z"), &now),
+            (false, Span::Hours(3))
+        );
+        assert_eq!(
+            span(&at("2026-11-28T23:00:00Z"), &now),
+            (true, Span::Days(2))
+        );
+        assert_eq!(
+            span(&at("2026-12-01T00:00:20Z"), &now),
+            (false, Span::Minutes(1))
+        );
+        assert_eq!(
+            span(&at("2026-12-02T23:59:00Z"), &now),
+            (false, Span::Hours(47))
+        );
+    }
     use gridwork_shared::api::{CellProperties, Feature, FeatureType, Role};
     use gridwork_shared::geometry::Location;
     use gridwork_shared::incident::Severity;
@@ -599,10 +660,11 @@ mod tests {
     }
 
     #[test]
-    fn dates_are_shown_as_the_api_writes_them() {
-        assert_eq!(day(&at("2026-11-20T23:30:00.5Z")), "2026-11-20");
-        // In UTC, as the API's times are.
-        assert_eq!(day(&at("2026-11-21T01:00:00+08:00")), "2026-11-20");
+    fn dates_are_the_districts_days() {
+        // 23:30 UTC is 07:30 the next morning in China Standard Time.
+        assert_eq!(day(&at("2026-11-20T23:30:00.5Z")), "2026-11-21");
+        assert_eq!(day(&at("2026-11-21T01:00:00+08:00")), "2026-11-21");
+        assert_eq!(day(&at("2026-11-20T15:59:59Z")), "2026-11-20");
     }
 
     #[test]

@@ -780,7 +780,12 @@ pub fn bench_web() -> anyhow::Result<()> {
     let out = output(
         cargo()
             .args(["test", "-p", "gridwork-tests", "--test", "browser", "--"])
-            .args(["--ignored", "--exact", "time_to_interactive", "--nocapture"])
+            .args([
+                "--ignored",
+                "--exact",
+                "field::time_to_interactive",
+                "--nocapture",
+            ])
             .current_dir(root()),
     )?;
     let tti: serde_json::Value = out

@@ -7,7 +7,8 @@ use yew::prelude::*;
 
 use super::form::{lines, on_input};
 use crate::hooks::{use_loaded, use_users};
-use crate::i18n::{Text, t};
+use crate::i18n::screens::ScreenText;
+use crate::i18n::t;
 use crate::services::api;
 
 #[derive(Properties, PartialEq)]
@@ -89,19 +90,19 @@ pub fn Assign(props: &Props) -> Html {
     };
     html! {
         <section class="card" data-testid="assign">
-            <h2>{ t(Text::Assign) }</h2>
+            <h2>{ t(ScreenText::Assign) }</h2>
             <form onsubmit={save}>
                 { if props.cell.is_empty() { html! {
-                    <label>{ t(Text::Cell) }<input name="cell" placeholder="500117001001001" value={(*cell).clone()}
+                    <label>{ t(ScreenText::Cell) }<input name="cell" placeholder="500117001001001" value={(*cell).clone()}
                         oninput={on_input(&cell)} /></label>
-                } } else { html! { <p><strong>{ format!("{}: {}", t(Text::Cell), *cell) }</strong></p> } } }
+                } } else { html! { <p><strong>{ format!("{}: {}", t(ScreenText::Cell), *cell) }</strong></p> } } }
                 <div class="checks">
                     { for workers.iter().map(|u| html!{
                         <label class="check"><input type="checkbox" checked={chosen.contains(&u.id)} onclick={toggle(u.id)} />
                             { format!("{} ({})", u.display_name, u.region_code) }</label>
                     }) }
                 </div>
-                <button class="primary" type="submit">{ t(Text::Save) }</button>
+                <button class="primary" type="submit">{ t(ScreenText::Save) }</button>
             </form>
             <div data-testid="assign-result">{ lines(&message) }</div>
         </section>

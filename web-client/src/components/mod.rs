@@ -8,3 +8,4 @@ pub mod list;
 pub mod page;
 pub mod photo_field;
 pub mod place_picker;
+pub mod when;

@@ -6,7 +6,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::form::chosen_file;
-use crate::i18n::{Text, t};
+use crate::i18n::screens::ScreenText;
+use crate::i18n::t;
 
 /// A photo compressed on the phone, waiting for its form to be sent.
 pub type Photo = UseStateHandle<Option<Rc<Vec<u8>>>>;
@@ -36,10 +37,10 @@ pub fn PhotoField(props: &PhotoFieldProps) -> Html {
     };
     html! {
         <>
-        <label>{ t(Text::Photo) }
+        <label>{ t(ScreenText::Photo) }
             <input type="file" name="photo" accept="image/*" capture="environment" onchange={pick} />
         </label>
-        { for props.photo.iter().map(|p| html!{ <p class="cell" data-testid="photo">{ format!("{} {} KB", t(Text::PhotoReady), p.len() / 1024) }</p> }) }
+        { for props.photo.iter().map(|p| html!{ <p class="cell" data-testid="photo">{ format!("{} {} KB", t(ScreenText::PhotoReady), p.len() / 1024) }</p> }) }
         </>
     }
 }

@@ -8,6 +8,7 @@ use crate::components::assign::Assign;
 use crate::components::form::{chosen_file, input_value, lines, select_value};
 use crate::components::page::Page;
 use crate::hooks::use_users;
+use crate::i18n::screens::ScreenText;
 use crate::i18n::{Text, role, t};
 use crate::services::api;
 
@@ -76,15 +77,15 @@ pub fn Admin() -> Html {
                 // what is not JSON at all is stopped here.
                 let Some(doc) = text.filter(|t| serde_json::from_str::<IgnoredAny>(t).is_ok())
                 else {
-                    import_msg.set(vec![t(Text::NotJson).to_string()]);
+                    import_msg.set(vec![t(ScreenText::NotJson).to_string()]);
                     return;
                 };
                 match api::post_json::<ImportResult>("/api/v1/cells/import", doc).await {
                     Ok(r) => import_msg.set(vec![format!(
                         "✓ {} {}, {} {}",
-                        t(Text::Created),
+                        t(ScreenText::Created),
                         r.created,
-                        t(Text::Updated),
+                        t(ScreenText::Updated),
                         r.updated
                     )]),
                     Err(e) => import_msg.set(e.lines()),
@@ -95,13 +96,13 @@ pub fn Admin() -> Html {
     html! {
         <Page wide=true>
             <section class="card">
-                <h2>{ t(Text::Import) }</h2>
+                <h2>{ t(ScreenText::Import) }</h2>
                 <input type="file" name="geojson" accept=".geojson,.json,application/geo+json,application/json" onchange={import} />
                 <div data-testid="import-result">{ lines(&import_msg[..]) }</div>
             </section>
             <Assign />
             <section class="card">
-                <h2>{ t(Text::Users) }</h2>
+                <h2>{ t(ScreenText::Users) }</h2>
                 <form onsubmit={create} class="grid">
                     <input name="new_username" placeholder={t(Text::Username)} oninput={set_field(|f, v| f.username = v)} />
                     <input name="new_password" type="password" placeholder={t(Text::Password)} oninput={set_field(|f, v| f.password = v)} />
@@ -109,12 +110,12 @@ pub fn Admin() -> Html {
                         { for ROLES.iter().map(|r| html!{ <option value={r.as_str()}>{ t(role(*r)) }</option> }) }
                     </select>
                     <input name="new_region" placeholder="500117001001" oninput={set_field(|f, v| f.region_code = v)} />
-                    <input name="new_display_name" placeholder={t(Text::DisplayName)} oninput={set_field(|f, v| f.display_name = Some(v).filter(|v| !v.is_empty()))} />
-                    <button class="primary" type="submit">{ t(Text::Create) }</button>
+                    <input name="new_display_name" placeholder={t(ScreenText::DisplayName)} oninput={set_field(|f, v| f.display_name = Some(v).filter(|v| !v.is_empty()))} />
+                    <button class="primary" type="submit">{ t(ScreenText::Create) }</button>
                 </form>
                 <div data-testid="user-result">{ lines(&user_msg[..]) }</div>
                 <table class="users">
-                    <tr><th>{ t(Text::Username) }</th><th>{ t(Text::DisplayName) }</th><th>{ t(Text::Role) }</th><th>{ t(Text::Region) }</th></tr>
+                    <tr><th>{ t(Text::Username) }</th><th>{ t(ScreenText::DisplayName) }</th><th>{ t(ScreenText::Role) }</th><th>{ t(ScreenText::Region) }</th></tr>
                     { for users.iter().map(|u| html!{ <tr>
                         <td>{ &u.username }</td>
                         <td>{ &u.display_name }</td>

@@ -7,6 +7,7 @@ use yew::prelude::*;
 use crate::components::list::{chip, incident_item, person_item};
 use crate::components::page::{Back, Page};
 use crate::hooks::use_local;
+use crate::i18n::screens::ScreenText;
 use crate::i18n::{Text, t};
 use crate::logic::{CellWork, cell_work};
 use crate::services::queue;
@@ -24,7 +25,7 @@ pub fn MyCells() -> Html {
     });
     let body = match &*cells {
         None => html! { <p class="loading">{ t(Text::Loading) }</p> },
-        Some(list) if list.is_empty() => html! { <p class="empty">{ t(Text::NoCells) }</p> },
+        Some(list) if list.is_empty() => html! { <p class="empty">{ t(ScreenText::NoCells) }</p> },
         Some(list) => html! { <>{ for list.iter().map(cell_card) }</> },
     };
     html! {
@@ -36,7 +37,7 @@ pub fn MyCells() -> Html {
     }
 }
 
-fn count(label: Text, n: usize, late: bool) -> Html {
+fn count(label: impl crate::i18n::Label, n: usize, late: bool) -> Html {
     chip(format!("{} {n}", t(label)), late && n > 0)
 }
 
@@ -46,10 +47,10 @@ fn cell_card(c: &CellWork) -> Html {
             <summary>
                 <strong>{ &c.name }</strong>
                 <small>{ &c.code }</small>
-                { count(Text::OpenIncidents, c.open_incidents.len(), false) }
+                { count(ScreenText::OpenIncidents, c.open_incidents.len(), false) }
                 { count(Text::VisitsDue, c.visits_due.len(), false) }
                 { count(Text::Overdue, c.visits_overdue, true) }
-                { count(Text::Hazards, c.hazard_units, true) }
+                { count(ScreenText::Hazards, c.hazard_units, true) }
             </summary>
             <ul class="list">
                 { for c.open_incidents.iter().map(incident_item) }

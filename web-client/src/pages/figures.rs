@@ -7,6 +7,7 @@ use yew::prelude::*;
 use crate::components::form::{alert, on_input};
 use crate::components::page::{Back, Page};
 use crate::hooks::{use_loaded, use_session};
+use crate::i18n::screens::ScreenText;
 use crate::i18n::{Text, t};
 use crate::services::api;
 
@@ -54,8 +55,8 @@ pub fn Figures() -> Html {
         <Page>
             <h1>{ t(Text::Figures) }</h1>
             <form class="card filters">
-                <label>{ t(Text::From) }<input type="date" name="from" value={(*from).clone()} oninput={on_input(&from)} /></label>
-                <label>{ t(Text::To) }<input type="date" name="to" value={(*to).clone()} oninput={on_input(&to)} /></label>
+                <label>{ t(ScreenText::From) }<input type="date" name="from" value={(*from).clone()} oninput={on_input(&from)} /></label>
+                <label>{ t(ScreenText::To) }<input type="date" name="to" value={(*to).clone()} oninput={on_input(&to)} /></label>
             </form>
             { match &*stats {
                 None => html!{ <p>{ "…" }</p> },
@@ -65,12 +66,12 @@ pub fn Figures() -> Html {
                     <p><small>{ format!("{} – {}", s.from, s.to) }</small></p>
                     <table class="figures" data-testid="figures">
                         <thead><tr>
-                            <th>{ t(Text::Region) }</th><th>{ t(Text::Filed) }</th><th>{ t(Text::ClosedCount) }</th>
-                            <th>{ t(Text::OnTime) }</th><th>{ t(Text::ReworkRate) }</th><th>{ t(Text::VisitsOnTime) }</th>
-                            <th>{ t(Text::Inspections) }</th><th>{ t(Text::HazardsOpen) }</th>
+                            <th>{ t(ScreenText::Region) }</th><th>{ t(ScreenText::Filed) }</th><th>{ t(ScreenText::ClosedCount) }</th>
+                            <th>{ t(ScreenText::OnTime) }</th><th>{ t(ScreenText::ReworkRate) }</th><th>{ t(ScreenText::VisitsOnTime) }</th>
+                            <th>{ t(ScreenText::Inspections) }</th><th>{ t(ScreenText::HazardsOpen) }</th>
                         </tr></thead>
                         <tbody>
-                            { row(t(Text::Overall), &s.overall) }
+                            { row(t(ScreenText::Overall), &s.overall) }
                             { for s.children.iter().map(|c| row(&c.name, &c.figures)) }
                         </tbody>
                     </table>

@@ -6,14 +6,15 @@
 use gridwork_shared::api::Role;
 use gridwork_shared::incident::{Action, ActionRequest, Incident, IncidentDetail};
 use gridwork_shared::sync::{OnIncident, Operation};
-use gridwork_shared::utc;
 use uuid::Uuid;
 use yew::prelude::*;
 
 use crate::app::Route;
 use crate::components::form::{alert, on_input, on_select};
 use crate::components::page::{Back, Page, Waiting};
+use crate::components::when::{at, deadline};
 use crate::hooks::{use_field_form, use_loaded, use_local, use_session, use_users};
+use crate::i18n::screens::ScreenText;
 use crate::i18n::{Text, action, level, status, t, word};
 use crate::logic::{day, incident_steps, merge_candidates};
 use crate::services::{api, queue};
@@ -31,14 +32,6 @@ fn from_device(incident: Incident) -> IncidentDetail {
         mediations: Vec::new(),
         available_actions: Vec::new(),
     }
-}
-
-/// An instant as the history shows it: `YYYY-MM-DD HH:MM` (UTC).
-fn minute(t: &chrono::DateTime<chrono::Utc>) -> String {
-    utc::format(t)
-        .get(..16)
-        .unwrap_or_default()
-        .replace('T', " ")
 }
 
 #[component]
@@ -120,22 +113,22 @@ pub fn IncidentPage(props: &Props) -> Html {
                 <h1>{ &i.title }</h1>
                 <p>{ &i.description }</p>
                 <dl>
-                    <dt>{ t(Text::Status) }</dt><dd data-testid="status">{ t(status(i.status)) }</dd>
-                    <dt>{ t(Text::Level) }</dt><dd>{ t(level(i.level)) }</dd>
-                    <dt>{ t(Text::Cell) }</dt><dd>{ &i.cell_code }</dd>
-                    <dt>{ t(Text::Due) }</dt><dd>{ utc::format(&i.due_at) }</dd>
+                    <dt>{ t(ScreenText::Status) }</dt><dd data-testid="status">{ t(status(i.status)) }</dd>
+                    <dt>{ t(ScreenText::Level) }</dt><dd>{ t(level(i.level)) }</dd>
+                    <dt>{ t(ScreenText::Cell) }</dt><dd>{ &i.cell_code }</dd>
+                    <dt>{ t(Text::Due) }</dt><dd>{ deadline(&i.due_at) }</dd>
                 </dl>
                 { if i.conflict { html!{ <p class="notice">{ t(Text::Conflict) }</p> } } else { html!{} } }
                 { if steps.is_empty() { html!{} } else { html! {
                     <div class="actions" data-testid="steps">
-                        <input name="note" placeholder={t(Text::Note)} value={(*note).clone()} oninput={on_input(&note)} />
+                        <input name="note" placeholder={t(ScreenText::Note)} value={(*note).clone()} oninput={on_input(&note)} />
                         { if steps.contains(&Action::Dispatch) { html! {
                             <select name="assignee" onchange={on_select(&assignee)}>
                                 { for workers.iter().map(|w| html!{ <option value={w.id.to_string()}>{ &w.display_name }</option> }) }
                             </select>
                         } } else { html!{} } }
                         { if steps.contains(&Action::Merge) { html! {
-                            <label>{ t(Text::MergeInto) }
+                            <label>{ t(ScreenText::MergeInto) }
                                 <select name="into" onchange={on_select(&into)}>
                                     { for candidates.iter().map(|c| html!{ <option value={c.id.to_string()}>{ format!("{} · {}", c.title, day(&c.created_at)) }</option> }) }
                                 </select>
@@ -145,11 +138,11 @@ pub fn IncidentPage(props: &Props) -> Html {
                         { alert(&form.error) }
                     </div>
                 } } }
-                <h2>{ t(Text::History) }</h2>
+                <h2>{ t(ScreenText::History) }</h2>
                 <ol class="history">
                     { for d.history.iter().map(|h| html! {
                         <li class={classes!(h.conflict.then_some("late"))}>
-                            <time>{ minute(&h.at) }</time>
+                            { at(&h.at) }
                             { format!(" {} ", word(&h.action)) }
                             { h.to.as_deref().map(word).unwrap_or_default() }
                             { h.note.as_ref().map(|n| format!(" — {n}")).unwrap_or_default() }

@@ -12,7 +12,8 @@ use crate::components::list::chip;
 use crate::components::page::{Back, Page, Waiting};
 use crate::components::photo_field::PhotoField;
 use crate::hooks::{use_field_form, use_local_record};
-use crate::i18n::{Text, t, unit_status};
+use crate::i18n::screens::ScreenText;
+use crate::i18n::{t, unit_status};
 use crate::logic::PhotoOwner;
 
 #[derive(Properties, PartialEq)]
@@ -75,9 +76,9 @@ pub fn Inspect(props: &Props) -> Html {
     html! {
         <Page>
             <form class="card" onsubmit={submit}>
-                <h1>{ format!("{} · {}", t(Text::Inspect), u.name) }</h1>
+                <h1>{ format!("{} · {}", t(ScreenText::Inspect), u.name) }</h1>
                 <p>{ chip(status(u.status), false) }</p>
-                <label>{ t(Text::Result) }
+                <label>{ t(ScreenText::Result) }
                     <select name="result" onchange={on_select(&result)}>
                         <option value="safe" selected={*result == "safe"}>{ status(UnitStatus::Safe) }</option>
                         <option value="hazard" selected={*result == "hazard"}>{ status(UnitStatus::Hazard) }</option>
@@ -85,14 +86,14 @@ pub fn Inspect(props: &Props) -> Html {
                 </label>
                 { if *result == "hazard" { html! {
                     <>
-                    <label>{ t(Text::Hazard) }<input name="hazard" value={(*hazard).clone()} oninput={on_input(&hazard)} /></label>
-                    <label>{ t(Text::DeadlineDays) }<input name="days" inputmode="numeric" value={(*days).clone()} oninput={on_input(&days)} /></label>
+                    <label>{ t(ScreenText::Hazard) }<input name="hazard" value={(*hazard).clone()} oninput={on_input(&hazard)} /></label>
+                    <label>{ t(ScreenText::DeadlineDays) }<input name="days" inputmode="numeric" value={(*days).clone()} oninput={on_input(&days)} /></label>
                     </>
                 } } else { html!{} } }
-                <label>{ t(Text::Note) }<textarea name="note" value={(*note).clone()} oninput={on_input(&note)} /></label>
+                <label>{ t(ScreenText::Note) }<textarea name="note" value={(*note).clone()} oninput={on_input(&note)} /></label>
                 <PhotoField photo={form.photo.clone()} error={form.error.clone()} />
                 { alert(&form.error) }
-                <button class="primary big" type="submit">{ t(Text::Submit) }</button>
+                <button class="primary big" type="submit">{ t(ScreenText::Submit) }</button>
                 <Back to={Route::Units} />
             </form>
         </Page>

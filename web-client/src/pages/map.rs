@@ -10,6 +10,7 @@ use crate::components::assign::Assign;
 use crate::components::form::alert;
 use crate::components::page::Page;
 use crate::hooks::{use_loaded, use_map_event, use_session};
+use crate::i18n::screens::ScreenText;
 use crate::i18n::{Text, t};
 use crate::services::{api, map};
 
@@ -46,11 +47,11 @@ pub fn MapPage() -> Html {
     html! {
         <Page wide=true>
             <h2>{ t(Text::Map) }</h2>
-            <p class="legend"><span class="sw red"></span>{ t(Text::LegendRed) }<span class="sw yellow"></span>{ t(Text::LegendYellow) }<span class="sw green"></span>{ t(Text::LegendGreen) }</p>
+            <p class="legend"><span class="sw red"></span>{ t(ScreenText::LegendRed) }<span class="sw yellow"></span>{ t(ScreenText::LegendYellow) }<span class="sw green"></span>{ t(ScreenText::LegendGreen) }</p>
             { alert(&error) }
             <div id="map" class="map" data-testid="map"></div>
             { if !selected.is_empty() { html! {
-                <p data-testid="selected-cell">{ format!("{}: {}", t(Text::Cell), *selected) }</p>
+                <p data-testid="selected-cell">{ format!("{}: {}", t(ScreenText::Cell), *selected) }</p>
             } } else { html!{} } }
             { if admin && !selected.is_empty() { html! {
                 <Assign cell={(*selected).clone()} />

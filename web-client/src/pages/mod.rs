@@ -2,6 +2,8 @@
 //! is reached through a split point in `lazy.rs`.
 
 pub mod admin;
+pub mod audit;
+pub mod cell;
 pub mod cells;
 pub mod figures;
 pub mod home;
@@ -9,8 +11,16 @@ pub mod incident;
 pub mod inspect;
 pub mod login;
 pub mod map;
+pub mod me;
 pub mod overdue;
+pub mod person;
+pub mod persons;
 pub mod queue;
+pub mod regions;
 pub mod report;
+pub mod safety;
+pub mod settings;
+pub mod unit;
 pub mod units;
+pub mod users;
 pub mod visit;

@@ -9,6 +9,7 @@ use crate::components::form::select_value;
 use crate::components::list::incident_item;
 use crate::components::page::{Back, Page};
 use crate::hooks::{use_loaded, use_session};
+use crate::i18n::screens::ScreenText;
 use crate::i18n::{Text, level, status, t};
 use crate::logic::{QueueFilter, newest_first};
 use crate::services::{api, queue};
@@ -68,23 +69,23 @@ pub fn QueuePage() -> Html {
         <Page>
             <h1>{ t(Text::Queue) }</h1>
             <form class="card filters" data-testid="filters">
-                <label>{ t(Text::Status) }
+                <label>{ t(ScreenText::Status) }
                     <select name="status" onchange={set(|f, v| f.status = v)}>
-                        <option value="open" selected={filter.status == "open"}>{ t(Text::Open) }</option>
-                        <option value="" selected={filter.status.is_empty()}>{ t(Text::All) }</option>
+                        <option value="open" selected={filter.status == "open"}>{ t(ScreenText::Open) }</option>
+                        <option value="" selected={filter.status.is_empty()}>{ t(ScreenText::All) }</option>
                         { for STATUSES.iter().map(|s| html!{ <option value={s.as_str()} selected={filter.status == s.as_str()}>{ t(status(*s)) }</option> }) }
                     </select>
                 </label>
-                <label>{ t(Text::Level) }
+                <label>{ t(ScreenText::Level) }
                     <select name="level" onchange={set(|f, v| f.level = v)}>
-                        <option value="" selected={filter.level.is_empty()}>{ t(Text::All) }</option>
+                        <option value="" selected={filter.level.is_empty()}>{ t(ScreenText::All) }</option>
                         { for LEVELS.iter().map(|l| html!{ <option value={l.as_str()} selected={filter.level == l.as_str()}>{ t(level(*l)) }</option> }) }
                     </select>
                 </label>
                 <label class="check"><input type="checkbox" name="overdue" checked={filter.overdue} onchange={toggle(|f| f.overdue = !f.overdue)} />{ t(Text::Overdue) }</label>
                 <label class="check"><input type="checkbox" name="conflict" checked={filter.conflict} onchange={toggle(|f| f.conflict = !f.conflict)} />{ t(Text::Conflict) }</label>
             </form>
-            { if from_device { html!{ <p class="notice">{ t(Text::OfflineList) }</p> } } else { html!{} } }
+            { if from_device { html!{ <p class="notice">{ t(ScreenText::OfflineList) }</p> } } else { html!{} } }
             <ul class="list" data-testid="queue">
                 { match &*items {
                     None => html!{ <li class="empty">{ "…" }</li> },

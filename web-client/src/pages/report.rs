@@ -16,6 +16,7 @@ use crate::components::page::Page;
 use crate::components::photo_field::PhotoField;
 use crate::components::place_picker::PlacePicker;
 use crate::hooks::{use_field_form, use_loaded, use_local};
+use crate::i18n::screens::ScreenText;
 use crate::i18n::{Text, severity as severity_text, t};
 use crate::logic::PhotoOwner;
 use crate::services::queue;
@@ -77,7 +78,7 @@ pub fn Report() -> Html {
         let (picking, accuracy) = (picking.clone(), accuracy.clone());
         Callback::from(move |_| {
             let Some(geo) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) else {
-                form.fail(t(Text::GpsUnavailable).into());
+                form.fail(t(ScreenText::GpsUnavailable).into());
                 picking.set(true);
                 return;
             };
@@ -158,7 +159,7 @@ pub fn Report() -> Html {
         <Page>
             <form class="card" onsubmit={submit}>
                 <h1>{ t(Text::Report) }</h1>
-                <label>{ t(Text::Category) }
+                <label>{ t(ScreenText::Category) }
                     <select name="category" onchange={on_select(&category)}>
                         { for categories.iter().flatten().map(|c| {
                             let name = if crate::i18n::english() { &c.name_en } else { &c.name };
@@ -166,20 +167,20 @@ pub fn Report() -> Html {
                         }) }
                     </select>
                 </label>
-                <label>{ t(Text::Title) }<input name="title" value={(*title).clone()} oninput={on_input(&title)} /></label>
-                <label>{ t(Text::Description) }<textarea name="description" value={(*description).clone()} oninput={on_input(&description)} /></label>
-                <label>{ t(Text::Severity) }
+                <label>{ t(ScreenText::Title) }<input name="title" value={(*title).clone()} oninput={on_input(&title)} /></label>
+                <label>{ t(ScreenText::Description) }<textarea name="description" value={(*description).clone()} oninput={on_input(&description)} /></label>
+                <label>{ t(ScreenText::Severity) }
                     <select name="severity" onchange={on_select(&severity)}>
                         { for SEVERITIES.iter().map(|s| html!{ <option value={s.as_str()} selected={*severity == s.as_str()}>{ t(severity_text(*s)) }</option> }) }
                     </select>
                 </label>
                 <fieldset>
-                    <legend>{ t(Text::Location) }</legend>
-                    <button type="button" class="big" onclick={gps}>{ t(Text::UseGps) }</button>
+                    <legend>{ t(ScreenText::Location) }</legend>
+                    <button type="button" class="big" onclick={gps}>{ t(ScreenText::UseGps) }</button>
                     <button type="button" class="big" data-testid="pick-on-map"
-                        onclick={let p = picking.clone(); move |_| p.set(!*p)}>{ t(Text::PickOnMap) }</button>
+                        onclick={let p = picking.clone(); move |_| p.set(!*p)}>{ t(ScreenText::PickOnMap) }</button>
                     { for accuracy.iter().filter(|a| **a > GPS_POOR_M).map(|a| html!{
-                        <p class="notice">{ format!("{} (±{} m)", t(Text::GpsPoor), a.round()) }</p>
+                        <p class="notice">{ format!("{} (±{} m)", t(ScreenText::GpsPoor), a.round()) }</p>
                     }) }
                     { if *picking { html!{
                         <PlacePicker lon={(*lon).clone()} lat={(*lat).clone()} onpick={picked} onerror={failed} />
@@ -187,14 +188,14 @@ pub fn Report() -> Html {
                     <input name="lon" inputmode="decimal" placeholder="lon 106.27" value={(*lon).clone()} oninput={on_input(&lon)} />
                     <input name="lat" inputmode="decimal" placeholder="lat 29.97" value={(*lat).clone()} oninput={on_input(&lat)} />
                     <p class="cell" data-testid="cell">{ match &cell {
-                        Some(c) => format!("{}: {c}", t(Text::Cell)),
+                        Some(c) => format!("{}: {c}", t(ScreenText::Cell)),
                         None if lon.is_empty() => String::new(),
-                        None => t(Text::OutsideGrid).to_string(),
+                        None => t(ScreenText::OutsideGrid).to_string(),
                     } }</p>
                 </fieldset>
                 <PhotoField photo={form.photo.clone()} error={form.error.clone()} />
                 { alert(&form.error) }
-                <button class="primary big" type="submit">{ t(Text::Submit) }</button>
+                <button class="primary big" type="submit">{ t(ScreenText::Submit) }</button>
             </form>
         </Page>
     }

@@ -11,7 +11,8 @@ use crate::components::form::{alert, field_errors, on_input, on_select};
 use crate::components::page::{Back, Page, Waiting};
 use crate::components::photo_field::PhotoField;
 use crate::hooks::{use_field_form, use_local_record};
-use crate::i18n::{Text, outcome, risk, t};
+use crate::i18n::screens::ScreenText;
+use crate::i18n::{outcome, risk, t};
 use crate::logic::PhotoOwner;
 
 #[derive(Properties, PartialEq)]
@@ -63,23 +64,23 @@ pub fn VisitPage(props: &Props) -> Html {
     html! {
         <Page>
             <form class="card" onsubmit={submit}>
-                <h1>{ format!("{} · {}", t(Text::Visit), p.name) }</h1>
+                <h1>{ format!("{} · {}", t(ScreenText::Visit), p.name) }</h1>
                 <p>{ &p.address }<br/><small>{ &p.id_number_masked }</small></p>
-                <label>{ t(Text::Outcome) }
+                <label>{ t(ScreenText::Outcome) }
                     <select name="outcome" onchange={on_select(&found)}>
                         { for Outcome::ALL.iter().map(|o| html!{ <option value={o.as_str()} selected={*found == o.as_str()}>{ t(outcome(*o)) }</option> }) }
                     </select>
                 </label>
-                <label>{ t(Text::Risk) }
+                <label>{ t(ScreenText::Risk) }
                     <select name="risk" onchange={on_select(&risk_level)}>
                         <option value="" selected={risk_level.is_empty()}>{ "—" }</option>
                         { for RiskLevel::ALL.iter().map(|r| html!{ <option value={r.as_str()}>{ t(risk(*r)) }</option> }) }
                     </select>
                 </label>
-                <label>{ t(Text::Note) }<textarea name="note" value={(*note).clone()} oninput={on_input(&note)} /></label>
+                <label>{ t(ScreenText::Note) }<textarea name="note" value={(*note).clone()} oninput={on_input(&note)} /></label>
                 <PhotoField photo={form.photo.clone()} error={form.error.clone()} />
                 { alert(&form.error) }
-                <button class="primary big" type="submit">{ t(Text::Submit) }</button>
+                <button class="primary big" type="submit">{ t(ScreenText::Submit) }</button>
                 <Back />
             </form>
         </Page>

@@ -243,3 +243,10 @@ pub async fn post_json<T: DeserializeOwned>(path: &str, json: String) -> ApiResu
     let url = path.to_string();
     read(send(|| Request::post(&url), Some(&json)).await?).await
 }
+
+/// A change to a record (`PATCH`), carrying the `version` it was read at where the contract asks.
+pub async fn patch<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
+    let url = path.to_string();
+    let json = serde_json::to_string(body).map_err(|_| ApiError::Offline)?;
+    read(send(|| Request::patch(&url), Some(&json)).await?).await
+}

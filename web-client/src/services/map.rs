@@ -5,7 +5,8 @@
 use serde::Serialize;
 use wasm_bindgen::JsCast;
 
-use crate::i18n::{Text, t};
+use crate::i18n::screens::ScreenText;
+use crate::i18n::t;
 
 /// The hashed file names of the map's assets, written into index.html by the build.
 fn assets() -> Vec<String> {
@@ -138,10 +139,10 @@ struct TooltipLabels {
 /// The words of the grid map's tooltips in the current language, as JSON text.
 pub fn tooltip_labels() -> String {
     json(&TooltipLabels {
-        incidents: t(Text::MapIncidents),
-        overdue: t(Text::MapOverdue),
-        visits_overdue: t(Text::MapVisitsOverdue),
-        hazards: t(Text::MapHazards),
-        hazards_overdue: t(Text::MapHazardsOverdue),
+        incidents: t(ScreenText::MapIncidents),
+        overdue: t(ScreenText::MapOverdue),
+        visits_overdue: t(ScreenText::MapVisitsOverdue),
+        hazards: t(ScreenText::MapHazards),
+        hazards_overdue: t(ScreenText::MapHazardsOverdue),
     })
 }

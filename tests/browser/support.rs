@@ -1,0 +1,248 @@
+//! What every browser test uses: the browser, the server behind its switchable proxy,
+//! waiting for conditions, logging in, and reading what the server holds.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use gridwork_tests::{Engine, Proxy, TestApp};
+use serde_json::{Value, json};
+
+pub(crate) struct Browser {
+    pub(crate) client: Client,
+    pub(crate) driver: Child,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}
+
+pub(crate) fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+pub(crate) async fn browser() -> Browser {
+    let port = free_port();
+    let driver =
+        Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver (apt-get install chromium-driver; cargo xtask test installs it)");
+    let profile = tempfile::tempdir().unwrap().keep();
+    let caps = json!({
+        "goog:chromeOptions": {
+            "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--no-first-run", "--disable-quic", "--window-size=390,844",
+                     format!("--user-data-dir={}", profile.display())],
+        }
+    });
+    let caps: serde_json::Map<String, Value> = caps.as_object().unwrap().clone();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let client = loop {
+        match ClientBuilder::native()
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => break c,
+            Err(e) if Instant::now() < deadline => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("cannot reach chromedriver: {e}"),
+        }
+    };
+    Browser { client, driver }
+}
+
+/// Polls `probe` every 100 ms until it holds (at most `secs` seconds).
+pub(crate) async fn until<F, Fut>(what: &str, secs: u64, mut probe: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while !probe().await {
+        if Instant::now() >= deadline {
+            panic!("timed out waiting for: {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+pub(crate) async fn text_of(c: &Client, css: &str) -> String {
+    match c.find(Locator::Css(css)).await {
+        Ok(e) => e.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+/// Waits for an element (at most `secs` seconds); on timeout, fails with what the page
+/// shows instead.
+pub(crate) async fn element(c: &Client, css: &str, secs: u64) -> fantoccini::elements::Element {
+    match c
+        .wait()
+        .at_most(Duration::from_secs(secs))
+        .for_element(Locator::Css(css))
+        .await
+    {
+        Ok(e) => e,
+        Err(e) => panic!(
+            "no `{css}` after {secs} s ({e}) at {:?}; the page: {:?}",
+            c.current_url().await.map(|u| u.to_string()),
+            c.execute(
+                "return [document.documentElement.outerHTML.slice(0, 3000), \
+                 !!navigator.serviceWorker.controller]",
+                vec![]
+            )
+            .await
+        ),
+    }
+}
+
+/// Waits for the element (at most 30 s) and clicks it.
+pub(crate) async fn click(c: &Client, css: &str) {
+    element(c, css, 30).await.click().await.unwrap();
+}
+
+pub(crate) async fn fill(c: &Client, css: &str, value: &str) {
+    let e = element(c, css, 20).await;
+    e.clear().await.unwrap();
+    e.send_keys(value).await.unwrap();
+}
+
+/// Saves a screenshot when `GRIDWORK_SCREENSHOTS` names a directory (for the README).
+pub(crate) async fn shot(c: &Client, name: &str) {
+    if let Ok(dir) = std::env::var("GRIDWORK_SCREENSHOTS") {
+        let png = c.screenshot().await.unwrap();
+        std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), png).unwrap();
+    }
+}
+
+pub(crate) async fn login(c: &Client, site: &str, username: &str) {
+    c.goto(&format!("{site}/login")).await.unwrap();
+    shot(c, "login").await;
+    fill(c, "input[name=username]", username).await;
+    fill(
+        c,
+        "input[name=password]",
+        gridwork_server::tools::demo::PASSWORD,
+    )
+    .await;
+    click(c, "button[type=submit]").await;
+}
+
+/// Waits for worker1's home screen to list its incidents: the first pull is in.
+pub(crate) async fn first_pull(c: &Client) {
+    until(
+        "the worker's incidents after the first pull",
+        60,
+        || async {
+            text_of(c, "[data-testid=incidents]")
+                .await
+                .contains("小区门口垃圾堆积")
+        },
+    )
+    .await;
+}
+
+/// Waits for the service worker to control the page: the app is on the phone.
+pub(crate) async fn service_worker_controls(c: &Client) {
+    until("the service worker controls the page", 60, || async {
+        c.execute(
+            "return !!(navigator.serviceWorker && navigator.serviceWorker.controller)",
+            vec![],
+        )
+        .await
+        .map(|v| v == json!(true))
+        .unwrap_or(false)
+    })
+    .await;
+}
+
+/// The demo district served with the web client behind a switchable proxy, and a browser.
+pub(crate) async fn start() -> (TestApp, Proxy, String, Browser) {
+    let app = TestApp::spawn_with_web(Engine::Sqlite).await;
+    let state = app.state.clone();
+    app.with_db(move |c| {
+        gridwork_server::tools::demo::seed(&state, c)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .unwrap();
+    let port: u16 = app.base.rsplit(':').next().unwrap().parse().unwrap();
+    let proxy = Proxy::start(port).await;
+    let site = format!("http://127.0.0.1:{}", proxy.port);
+    (app, proxy, site, browser().await)
+}
+
+pub(crate) async fn api_incidents(app: &TestApp, token: &str, title: &str) -> Vec<Value> {
+    let r = app.get("/api/v1/incidents?limit=500", token).await;
+    r.body["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|i| i["title"] == title)
+        .collect()
+}
+
+/// Picks a photo (a JPEG with EXIF) in the form's photo field and waits until the browser
+/// has compressed it.
+pub(crate) async fn attach_photo(c: &Client) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("photo.jpg");
+    std::fs::write(&path, gridwork_tests::fixtures::jpeg_with_exif()).unwrap();
+    c.find(Locator::Css("input[name=photo]"))
+        .await
+        .unwrap()
+        .send_keys(path.to_str().unwrap())
+        .await
+        .unwrap();
+    until("the photo compressed", 30, || async {
+        text_of(c, "[data-testid=photo]").await.contains("KB")
+    })
+    .await;
+}
+
+/// Waits for the login screen (after a logout).
+pub(crate) async fn login_screen(c: &Client) {
+    until("the login screen", 30, || async {
+        c.find(Locator::Css("input[name=username]")).await.is_ok()
+    })
+    .await;
+}
+
+/// The records the phone keeps for `user_id` (its IndexedDB database), as stored.
+pub(crate) async fn records_held(c: &Client, user_id: &Value) -> Vec<String> {
+    let held = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const req = indexedDB.open('gridwork-' + arguments[0]);
+             req.onsuccess = () => {
+               const tx = req.result.transaction('records', 'readonly');
+               const all = tx.objectStore('records').getAll();
+               all.onsuccess = () => done(all.result);
+             };
+             req.onerror = () => done(null);",
+            vec![user_id.clone()],
+        )
+        .await
+        .unwrap();
+    held.as_array()
+        .expect("the phone's database opens")
+        .iter()
+        .map(|r| r.as_str().unwrap_or_default().to_string())
+        .collect()
+}

@@ -1,0 +1,67 @@
+//! Words more than one screen loaded on demand uses: form fields, the figures, the map legend.
+
+crate::texts! {
+pub enum ScreenText {
+    Category => "类别", "Category";
+    Title => "标题", "Title";
+    Description => "描述", "Description";
+    Severity => "紧急程度", "Severity";
+    Location => "位置", "Location";
+    UseGps => "获取定位", "Use GPS";
+    GpsUnavailable => "无法定位", "GPS unavailable";
+    PickOnMap => "在地图上选点", "Pick on the map";
+    GpsPoor => "定位不准，请在地图上点选位置", "GPS is imprecise: tap the place on the map";
+    Submit => "提交", "Submit";
+    Cell => "网格", "Cell";
+    OutsideGrid => "该位置不在任何网格内", "This place is in no cell";
+    Status => "状态", "Status";
+    Level => "层级", "Level";
+    History => "处理记录", "History";
+    Note => "备注", "Note";
+    OpenIncidents => "未结事件", "Open incidents";
+    Hazards => "隐患", "Hazards";
+    NoCells => "暂无分配的网格", "No cells assigned to you";
+    Visit => "走访", "Visit";
+    Photo => "照片", "Photo";
+    PhotoReady => "照片已压缩", "Photo compressed to";
+    Import => "导入网格（GeoJSON）", "Import cells (GeoJSON)";
+    Assign => "网格员分配", "Assign workers to a cell";
+    Users => "用户", "Users";
+    Role => "角色", "Role";
+    Save => "保存", "Save";
+    Create => "新建", "Create";
+    DisplayName => "姓名", "Name";
+    Created => "新增", "created";
+    Updated => "更新", "updated";
+    NotJson => "文件不是 JSON", "The file is not JSON";
+    LegendRed => "有超期", "something overdue";
+    LegendYellow => "有未办结", "something open";
+    LegendGreen => "无事项", "all clear";
+    MapIncidents => "事件", "Incidents";
+    MapOverdue => "超期", "overdue";
+    MapVisitsOverdue => "走访超期", "Visits overdue";
+    MapHazards => "隐患", "Hazards";
+    MapHazardsOverdue => "整改超期", "past the deadline to fix";
+    Outcome => "走访结果", "Outcome";
+    Risk => "风险等级（如有变化）", "Risk level (if changed)";
+    Inspect => "检查", "Inspect";
+    Result => "检查结果", "Result";
+    Hazard => "隐患描述", "Hazard";
+    DeadlineDays => "整改期限（天）", "Days to fix";
+    Open => "未办结", "Open";
+    All => "全部", "All";
+    OfflineList => "离线：显示本机已同步的数据", "Offline: showing what this phone has synced";
+    From => "开始日期", "From";
+    To => "结束日期", "To";
+    Region => "区域", "Region";
+    Overall => "合计", "Overall";
+    Filed => "上报", "Filed";
+    ClosedCount => "结案", "Closed";
+    OnTime => "按时结案率", "Closed on time";
+    ReworkRate => "返工率", "Rework rate";
+    VisitsOnTime => "按时走访率", "Visits on time";
+    Inspections => "检查次数", "Inspections";
+    HazardsOpen => "未整改隐患", "Open hazards";
+    MergeInto => "合并到（重复事件）", "Merge into (duplicate of)";
+}
+}

@@ -1,0 +1,11 @@
+//! One's own profile and password.
+
+use yew::prelude::*;
+
+use crate::components::page::{Back, Page};
+use crate::i18n::t;
+
+#[component]
+pub fn MePage() -> Html {
+    html! { <Page><h1>{ t(crate::i18n::admin::AdminText::RegionsTitle) }</h1><Back /></Page> }
+}
