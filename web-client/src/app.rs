@@ -67,6 +67,8 @@ pub enum Route {
     AdminAudit,
     #[at("/me")]
     Me,
+    #[at("/outbox")]
+    Outbox,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -77,6 +79,8 @@ pub enum Route {
 pub struct Session {
     pub me: Option<Me>,
     pub pending: u32,
+    /// Operations the server refused, kept on the phone until fixed or discarded.
+    pub refused: u32,
     pub online: bool,
     pub message: Option<String>,
     /// Bumped after every successful pull, so lists reload.
@@ -100,6 +104,7 @@ fn switch(route: Route) -> Html {
 pub fn App() -> Html {
     let me = use_state(api::me);
     let pending = use_state(|| 0u32);
+    let refused = use_state(|| 0u32);
     let online = use_state(|| true);
     let message = use_state(|| None::<String>);
     let generation = use_state(|| 0u32);
@@ -125,8 +130,9 @@ pub fn App() -> Html {
 
     // One sync round: push the queue, then pull; on failure try again later, backing off.
     {
-        let (pending, online, message, generation, me) = (
+        let (pending, refused, online, message, generation, me) = (
             pending.clone(),
+            refused.clone(),
             online.clone(),
             message.clone(),
             generation.clone(),
@@ -136,6 +142,7 @@ pub fn App() -> Html {
             let logged_in = *logged_in;
             wasm_bindgen_futures::spawn_local(async move {
                 pending.set(queue::pending_count().await);
+                refused.set(queue::refused_count().await);
                 if !logged_in {
                     return;
                 }
@@ -150,9 +157,8 @@ pub fn App() -> Html {
                 match flushed {
                     Ok(f) => {
                         online.set(true);
-                        if !f.rejected.is_empty() {
-                            message.set(Some(f.rejected.join("\n")));
-                        } else if f.conflicts > 0 {
+                        // Refused operations are counted in the top bar, which leads to them.
+                        if f.conflicts > 0 {
                             message.set(Some(t(Text::Conflict).to_string()));
                         }
                     }
@@ -160,6 +166,7 @@ pub fn App() -> Html {
                     Err(_) => online.set(false),
                 }
                 pending.set(queue::pending_count().await);
+                refused.set(queue::refused_count().await);
                 match pulled {
                     Ok(_) => {
                         online.set(true);
@@ -186,6 +193,7 @@ pub fn App() -> Html {
     let session = Rc::new(Session {
         me: (*me).clone(),
         pending: *pending,
+        refused: *refused,
         online: *online,
         message: (*message).clone(),
         generation: *generation,

@@ -22,6 +22,7 @@ pub mod incident;
 pub mod labels;
 pub mod office;
 pub mod persons;
+pub mod problems;
 pub mod screens;
 pub mod units;
 
@@ -112,15 +113,13 @@ pub enum Text {
     Password => "密码", "Password";
     Login => "登录", "Log in";
     Logout => "退出", "Log out";
+    BadLogin => "用户名或密码错误", "Wrong username or password";
+    TooManyAttempts => "尝试次数过多，请稍后再试", "Too many attempts: try again later";
+    LoginFailed => "登录失败，请稍后再试", "Login failed: try again later";
     UnsentOnLogout => "条更改尚未发送。退出后它们留在本机，只在您再次登录时发送。",
         "changes not sent yet. After you log out they stay on this phone and are sent only when you log in again.";
     LogoutAnyway => "仍然退出", "Log out anyway";
     Stay => "留下", "Stay";
-    WaitingForOwner => "条更改尚未发送，等其本人登录后发送：",
-        "changes not sent yet, waiting for their owner to log in:";
-    Discard => "丢弃", "Discard";
-    DiscardForGood => "永久丢弃这些更改？此操作无法撤销。", "Discard these changes for good? This cannot be undone.";
-    Keep => "保留", "Keep";
     Lang => "English", "中文";
     MyIncidents => "我的事件", "My incidents";
     Queue => "事件队列", "Incident queue";
@@ -145,6 +144,9 @@ pub enum Text {
     QueueFilters => "事件筛选", "Filter incidents";
     OverdueVisits => "超期未走访", "Overdue visits";
     Figures => "考评统计", "Assessment figures";
+    Persons => "特殊人群", "Special populations";
+    Safety => "平安细胞汇总", "Safety roll-up";
+    MyProfile => "我的资料与密码", "My profile and password";
     // Incident statuses.
     Reported => "已上报", "reported";
     Accepted => "已受理", "accepted";
@@ -159,12 +161,6 @@ pub enum Text {
     Community => "村(社区)", "community";
     Town => "镇(街道)", "town";
     District => "区", "district";
-    // How far a deadline is ("3 小时后到期", "due in 3 h").
-    DueIn => "后到期", "due in";
-    OverdueBy => "已超期", "overdue";
-    SpanMinutes => "分钟", "min";
-    SpanHours => "小时", "h";
-    SpanDays => "天", "days";
 }
 }
 
@@ -298,7 +294,10 @@ mod tests {
         }
         assert_eq!(word_pair("town"), Some(Text::Town.pair()));
         assert_eq!(word_pair("self_close"), Some(LabelText::SelfClose.pair()));
-        assert_eq!(word_pair("clear_conflict"), Some(LabelText::ClearConflict.pair()));
+        assert_eq!(
+            word_pair("clear_conflict"),
+            Some(LabelText::ClearConflict.pair())
+        );
         assert_eq!(word_pair("merged"), Some(LabelText::Merged.pair()));
         // "rework" is both a status and the step that leads to it: one label.
         assert_eq!(word_pair("rework"), Some(Text::Rework.pair()));

@@ -114,6 +114,7 @@ async fn screen(route: Route) -> Result<Html, SplitLoaderError> {
         Route::AdminSettings => admin_settings().await,
         Route::AdminAudit => admin_audit().await,
         Route::Me => me().await,
+        Route::Outbox => outbox().await,
         Route::Home | Route::Login | Route::NotFound => Ok(html! {}),
     }
 }
@@ -243,6 +244,22 @@ fn me() -> Result<Html, SplitLoaderError> {
     Ok(html! { <crate::pages::me::MePage /> })
 }
 
+#[wasm_split(outbox, fallible)]
+fn outbox() -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::outbox::Outbox /> })
+}
+
+/// A part of the first screens drawn by the sync chunk (`components/deferred.rs`).
+#[wasm_split(sync, fallible)]
+pub fn deferred(part: crate::components::deferred::Part) -> Result<Html, SplitLoaderError> {
+    use crate::components::deferred::Part;
+    use crate::components::notices::{Notices, OutgoingReports};
+    Ok(match part {
+        Part::Notices => html! { <Notices /> },
+        Part::Outgoing => html! { <OutgoingReports /> },
+    })
+}
+
 /// One sync round (`queue::sync_round`), from the sync chunk.
 #[wasm_split(sync, fallible)]
 pub fn sync_round() -> Result<Pin<Box<dyn Future<Output = SyncOutcome>>>, SplitLoaderError> {
@@ -253,19 +270,4 @@ pub fn sync_round() -> Result<Pin<Box<dyn Future<Output = SyncOutcome>>>, SplitL
 #[wasm_split(sync, fallible)]
 pub fn tidy() -> Result<Pin<Box<dyn Future<Output = ()>>>, SplitLoaderError> {
     Ok(Box::pin(crate::services::queue::tidy()))
-}
-
-/// Other users' changes waiting on this phone (`queue::waiting_for_others`).
-#[wasm_split(sync, fallible)]
-pub fn others_waiting()
--> Result<Pin<Box<dyn Future<Output = Vec<crate::services::queue::Waiting>>>>, SplitLoaderError> {
-    Ok(Box::pin(crate::services::queue::waiting_for_others()))
-}
-
-/// Throws away another user's waiting changes (`queue::discard_of`).
-#[wasm_split(sync, fallible)]
-pub fn discard(user_id: String) -> Result<Pin<Box<dyn Future<Output = ()>>>, SplitLoaderError> {
-    Ok(Box::pin(async move {
-        crate::services::queue::discard_of(&user_id).await
-    }))
 }

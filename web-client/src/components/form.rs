@@ -49,12 +49,12 @@ pub fn on_select(state: &UseStateHandle<String>) -> Callback<Event> {
     Callback::from(move |e: Event| state.set(select_value(&e)))
 }
 
-/// Field errors as one line for the form's alert.
+/// Field errors found on the phone, as one line in the current language for the form's alert.
 pub fn field_errors(errors: &gridwork_shared::FieldErrors) -> String {
     errors
         .0
         .iter()
-        .map(|e| format!("{}: {}", e.field, e.message))
+        .map(crate::i18n::problems::field_line)
         .collect::<Vec<_>>()
         .join("; ")
 }

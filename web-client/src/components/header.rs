@@ -1,9 +1,11 @@
-//! The bar on top of every screen: who, pending operations, sync, language, logout.
+//! The bar on top of every screen, one line even on a 320 px phone: who, pending
+//! operations, sync, language, logout; below it what needs the user's attention.
 
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::Route;
+use crate::components::deferred::{Deferred, Part};
 use crate::hooks::use_session;
 use crate::i18n::{self, Text, t};
 use crate::services::{api, queue};
@@ -42,46 +44,12 @@ pub fn Header() -> Html {
             });
         })
     };
-    // Other users' changes waiting on this phone, named, with a confirmed discard.
-    let waiting = use_state(Vec::<queue::Waiting>::new);
-    let discarding = use_state(|| None::<String>);
-    {
-        let waiting = waiting.clone();
-        use_effect_with(
-            (session.me.as_ref().map(|m| m.id), session.generation),
-            move |_| {
-                wasm_bindgen_futures::spawn_local(async move {
-                    if let Ok(found) = crate::lazy::others_waiting().await {
-                        waiting.set(found.await);
-                    }
-                });
-            },
-        );
-    }
-    let discard = {
-        let (waiting, discarding) = (waiting.clone(), discarding.clone());
-        Callback::from(move |(user_id, sure): (String, bool)| {
-            if !sure {
-                discarding.set(Some(user_id));
-                return;
-            }
-            let (waiting, discarding) = (waiting.clone(), discarding.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(discard) = crate::lazy::discard(user_id).await {
-                    discard.await;
-                }
-                discarding.set(None);
-                if let Ok(found) = crate::lazy::others_waiting().await {
-                    waiting.set(found.await);
-                }
-            });
-        })
-    };
     let sync = {
         let session = session.clone();
         Callback::from(move |_| session.sync_now.emit(()))
     };
     html! {
+        <>
         <header class="bar">
             <Link<Route> to={Route::Home} classes="brand">{ t(Text::App) }</Link<Route>>
             <span class="who">{ session.me.as_ref().map(|m| m.display_name.clone()).unwrap_or_default() }</span>
@@ -91,7 +59,9 @@ pub fn Header() -> Html {
             </button>
             <button class="link" onclick={lang}>{ t(Text::Lang) }</button>
             { if session.me.is_some() { html!{ <button class="link" data-testid="logout" onclick={logout.reform(|_| false)}>{ t(Text::Logout) }</button> } } else { html!{} } }
-            { for session.message.iter().map(|m| html!{ <p class="notice">{ m }</p> }) }
+        </header>
+        // Below the bar, so that the bar stays one line.
+        <div class="notices">
             { if *confirming { html!{
                 <p class="notice" data-testid="unsent-on-logout">
                     { format!("{} {}", session.pending, t(Text::UnsentOnLogout)) }
@@ -99,22 +69,11 @@ pub fn Header() -> Html {
                     <button class="link" onclick={let c = confirming.clone(); move |_| c.set(false)}>{ t(Text::Stay) }</button>
                 </p>
             } } else { html!{} } }
-            { for waiting.iter().map(|w| {
-                let id = w.user_id.clone();
-                let sure = discarding.as_deref() == Some(w.user_id.as_str());
-                html!{
-                    <p class="notice" data-testid="waiting-for-owner">
-                        { format!("{} {} {}", w.changes, t(Text::WaitingForOwner), w.name) }
-                        { if sure { html!{ <>
-                            <span>{ format!(" {} ", t(Text::DiscardForGood)) }</span>
-                            <button data-testid="discard-sure" onclick={discard.reform(move |_| (id.clone(), true))}>{ t(Text::Discard) }</button>
-                            <button class="link" onclick={let d = discarding.clone(); move |_| d.set(None)}>{ t(Text::Keep) }</button>
-                        </> } } else { html!{
-                            <button class="link" data-testid="discard" onclick={discard.reform(move |_| (id.clone(), false))}>{ t(Text::Discard) }</button>
-                        } } }
-                    </p>
-                }
-            }) }
-        </header>
+            { for session.message.iter().map(|m| html!{ <p class="notice">{ m }</p> }) }
+            // Refused changes and other users' waiting ones, drawn by the sync chunk (which the
+            // first sync round loads anyway).
+            <Deferred part={Part::Notices} />
+        </div>
+        </>
     }
 }

@@ -2,9 +2,11 @@
 //! helpers, list rows and chips, the photo field, the place picker, the worker assignment.
 
 pub mod assign;
+pub mod deferred;
 pub mod form;
 pub mod header;
 pub mod list;
+pub mod notices;
 pub mod page;
 pub mod photo_field;
 pub mod place_picker;

@@ -3,22 +3,23 @@
 use chrono::{DateTime, Utc};
 use yew::prelude::*;
 
-use crate::i18n::{Text, english, t};
+use crate::i18n::screens::ScreenText;
+use crate::i18n::{english, t};
 use crate::logic::{Span, local_time, span};
 
 /// "due in 3 h" or "overdue 2 days" for a deadline, in the current language.
 pub fn due_phrase(due: &DateTime<Utc>, now: &DateTime<Utc>) -> String {
     let (past, span) = span(due, now);
     let (n, unit) = match span {
-        Span::Minutes(n) => (n, Text::SpanMinutes),
-        Span::Hours(n) => (n, Text::SpanHours),
-        Span::Days(n) => (n, Text::SpanDays),
+        Span::Minutes(n) => (n, ScreenText::SpanMinutes),
+        Span::Hours(n) => (n, ScreenText::SpanHours),
+        Span::Days(n) => (n, ScreenText::SpanDays),
     };
     match (english(), past) {
         (true, false) => format!("due in {n} {}", t(unit)),
         (true, true) => format!("overdue {n} {}", t(unit)),
-        (false, false) => format!("{n} {}{}", t(unit), t(Text::DueIn)),
-        (false, true) => format!("{} {n} {}", t(Text::OverdueBy), t(unit)),
+        (false, false) => format!("{n} {}{}", t(unit), t(ScreenText::DueIn)),
+        (false, true) => format!("{} {n} {}", t(ScreenText::OverdueBy), t(unit)),
     }
 }
 

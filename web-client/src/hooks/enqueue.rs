@@ -31,6 +31,18 @@ impl FieldForm {
     /// the operation applied), asks for a sync and goes to `then`; on failure shows the error
     /// in the form instead.
     pub fn send(&self, operation: Operation, owner: Option<(PhotoOwner, String)>, then: Route) {
+        self.send_in_place_of(operation, owner, then, None);
+    }
+
+    /// As `send`; with `refused`, the operation is the fix of that refused one, which then
+    /// leaves the phone.
+    pub fn send_in_place_of(
+        &self,
+        operation: Operation,
+        owner: Option<(PhotoOwner, String)>,
+        then: Route,
+        refused: Option<String>,
+    ) {
         let photo = owner.zip((*self.photo).clone());
         let FieldForm {
             error,
@@ -39,7 +51,10 @@ impl FieldForm {
             ..
         } = self.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            let queued = match queue::enqueue(operation).await {
+            let queued = match match &refused {
+                None => queue::enqueue(operation).await,
+                Some(key) => queue::enqueue_in_place_of(operation, Some(key)).await,
+            } {
                 Ok(()) => match photo {
                     Some(((owner, id), jpeg)) => {
                         queue::enqueue_photo(owner, &id, jpeg.to_vec()).await

@@ -63,5 +63,31 @@ pub enum ScreenText {
     Inspections => "检查次数", "Inspections";
     HazardsOpen => "未整改隐患", "Open hazards";
     MergeInto => "合并到（重复事件）", "Merge into (duplicate of)";
+    Step => "事件步骤", "Step";
+    NewUnit => "新平安细胞", "New safety unit";
+    DiscardOneForGood => "永久丢弃这条更改？此操作无法撤销。", "Discard this change for good? This cannot be undone.";
+    FixAndSend => "修改后重发", "Fix and send again";
+    SendAgain => "原样重发", "Send again as it is";
+    RefusedChip => "被退回", "refused";
+    WaitingChip => "待发送", "waiting to be sent";
+    OutboxTitle => "待发送与被退回的更改", "Changes not sent yet, and refused ones";
+    AllSent => "全部已发送", "Everything is sent";
+    FixingReport => "这条上报被退回了：请按原因修改后重新发送。", "This report was refused: fix it as the reason says and send it again.";
+    GpsDenied => "未允许使用位置：请在地图上点选地点", "Location not allowed: tap the place on the map";
+    GpsTimeout => "定位超时：请在地图上点选地点", "No GPS fix in time: tap the place on the map";
+    Longitude => "经度", "Longitude";
+    Latitude => "纬度", "Latitude";
+    ChooseCategory => "请选择…", "Choose…";
+    WaitingForOwner => "条更改尚未发送，等其本人登录后发送：",
+        "changes not sent yet, waiting for their owner to log in:";
+    Discard => "丢弃", "Discard";
+    DiscardForGood => "永久丢弃这些更改？此操作无法撤销。", "Discard these changes for good? This cannot be undone.";
+    Keep => "保留", "Keep";
+    RefusedChanges => "条更改被服务器退回：点此查看原因并处理", "changes refused by the server: see why and deal with them";
+    DueIn => "后到期", "due in";
+    OverdueBy => "已超期", "overdue";
+    SpanMinutes => "分钟", "min";
+    SpanHours => "小时", "h";
+    SpanDays => "天", "days";
 }
 }

@@ -6,6 +6,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::Route;
+use crate::components::deferred::{Deferred, Part};
 use crate::components::list::{incident_item, person_item};
 use crate::components::page::Page;
 use crate::hooks::{use_local, use_session};
@@ -41,11 +42,18 @@ pub fn Home() -> Html {
                 <div data-testid="queue-link">{ link(Route::Queue, Text::QueueFilters) }</div>
                 { link(Route::OverdueVisits, Text::OverdueVisits) }
                 { link(Route::Figures, Text::Figures) }
+                <div data-testid="persons-link">{ link(Route::Persons, Text::Persons) }</div>
+                <div data-testid="safety-link">{ link(Route::Safety, Text::Safety) }</div>
                 </>
             } } else { html!{} } }
+            <div data-testid="me-link">{ link(Route::Me, Text::MyProfile) }</div>
             <h2>{ if supervisor { t(Text::Queue) } else { t(Text::MyIncidents) } }</h2>
             <ul class="list" data-testid="incidents">
-                { if incidents.is_empty() { html!{ <li class="empty">{ t(Text::Nothing) }</li> } } else { html!{ <>{ for incidents.iter().map(incident_item) }</> } } }
+                // Reports made on this phone that are not on the server yet: waiting, or refused.
+                <Deferred part={Part::Outgoing} />
+                { if incidents.is_empty() && session.pending + session.refused == 0 {
+                    html!{ <li class="empty">{ t(Text::Nothing) }</li> }
+                } else { html!{ <>{ for incidents.iter().map(incident_item) }</> } } }
             </ul>
             { if me.role == Role::Volunteer { html!{} } else { html! {
                 <>

@@ -41,7 +41,7 @@ pub fn Login() -> Html {
                         session.set_me.emit(Some(me));
                         navigator.push(&Route::Home);
                     }
-                    Err(e) => error.set(Some(e.message())),
+                    Err(e) => error.set(Some(login_error(&e).to_string())),
                 }
                 busy.set(false);
             });
@@ -63,5 +63,19 @@ pub fn Login() -> Html {
                 <button class="primary" type="submit" disabled={*busy}>{ t(Text::Login) }</button>
             </form>
         </Page>
+    }
+}
+
+/// Why a login failed, in the current language (kept to the few answers a login gets, so
+/// the first screen does not carry every message of the API).
+fn login_error(e: &api::ApiError) -> &'static str {
+    match e {
+        api::ApiError::Problem(p) if p.code == gridwork_shared::ErrorCode::TooManyAttempts => {
+            t(Text::TooManyAttempts)
+        }
+        api::ApiError::Problem(p) if p.status == 401 => t(Text::BadLogin),
+        api::ApiError::Problem(_) => t(Text::LoginFailed),
+        api::ApiError::Offline => t(Text::Offline),
+        api::ApiError::LoggedOut => t(Text::BadLogin),
     }
 }

@@ -9,6 +9,7 @@ use gridwork_shared::sync::Operation;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
+use yew_router::prelude::*;
 
 use crate::app::Route;
 use crate::components::form::{alert, field_errors, on_input, on_select};
@@ -19,6 +20,7 @@ use crate::hooks::{use_field_form, use_loaded, use_local};
 use crate::i18n::screens::ScreenText;
 use crate::i18n::{Text, severity as severity_text, t};
 use crate::logic::PhotoOwner;
+use crate::pages::outbox::Fix;
 use crate::services::queue;
 
 /// GPS accuracy (metres) beyond which the map opens for a manual pick.
@@ -48,18 +50,33 @@ pub fn Report() -> Html {
     // The place picked on a map of the worker's cells, for when GPS is poor or missing.
     let picking = use_state(|| false);
     let accuracy = use_state(|| None::<f64>);
-    // Until one is chosen, the first category is the one sent.
-    let first_category = categories
-        .iter()
-        .flatten()
-        .next()
-        .map(|c| c.code.clone())
-        .unwrap_or_default();
+    // A refused report opened to be fixed (`/report?fix=KEY`): its fields, its id kept.
+    let fixing = use_location()
+        .and_then(|l| l.query::<Fix>().ok())
+        .map(|f| f.fix);
+    let draft = use_loaded(fixing.clone(), |key| async move {
+        match queue::refused_operation(key.as_deref()?).await? {
+            Operation::IncidentCreate(n) => Some(n),
+            _ => None,
+        }
+    });
     {
-        let category = category.clone();
-        use_effect_with(first_category, move |first| {
-            if category.is_empty() && !first.is_empty() {
-                category.set(first.clone());
+        let (category, title, description, severity, lon, lat) = (
+            category.clone(),
+            title.clone(),
+            description.clone(),
+            severity.clone(),
+            lon.clone(),
+            lat.clone(),
+        );
+        use_effect_with((*draft).clone().flatten(), move |draft| {
+            if let Some(n) = draft {
+                category.set(n.category.clone());
+                title.set(n.title.clone());
+                description.set(n.description.clone());
+                severity.set(n.severity.as_str().to_string());
+                lon.set(n.location.lon.to_string());
+                lat.set(n.location.lat.to_string());
             }
         });
     }
@@ -97,7 +114,7 @@ pub fn Report() -> Html {
             });
             let (form2, picking3) = (form.clone(), picking.clone());
             let fail = Closure::once_into_js(move |e: web_sys::PositionError| {
-                form2.fail(e.message());
+                form2.fail(t(gps_failure(e.code())).to_string());
                 picking3.set(true);
             });
             let opts = web_sys::PositionOptions::new();
@@ -131,10 +148,13 @@ pub fn Report() -> Html {
             lat.clone(),
             form.clone(),
         );
+        let draft = (*draft).clone().flatten();
+        let fixing = fixing.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let new = NewIncident {
-                id: uuid::Uuid::new_v4(),
+                // A fixed report keeps its id (and the photos taken for it).
+                id: draft.as_ref().map_or_else(uuid::Uuid::new_v4, |d| d.id),
                 category: (*category).clone(),
                 title: (*title).clone(),
                 description: (*description).clone(),
@@ -142,7 +162,7 @@ pub fn Report() -> Html {
                     lon: lon.parse().unwrap_or(f64::NAN),
                     lat: lat.parse().unwrap_or(f64::NAN),
                 },
-                occurred_at: Utc::now(),
+                occurred_at: draft.as_ref().map_or_else(Utc::now, |d| d.occurred_at),
                 severity: Severity::parse(&severity).unwrap_or(Severity::Medium),
             };
             // The same validation as the server, before anything is queued.
@@ -151,7 +171,8 @@ pub fn Report() -> Html {
                 return;
             }
             let owner = (PhotoOwner::Incident, new.id.to_string());
-            form.send(Operation::IncidentCreate(new), Some(owner), Route::Home);
+            let operation = Operation::IncidentCreate(new);
+            form.send_in_place_of(operation, Some(owner), Route::Home, fixing.clone());
         })
     };
     let cell = (*cell).clone().flatten();
@@ -159,8 +180,10 @@ pub fn Report() -> Html {
         <Page>
             <form class="card" onsubmit={submit}>
                 <h1>{ t(Text::Report) }</h1>
+                { if fixing.is_some() { html!{ <p class="notice" data-testid="fixing">{ t(ScreenText::FixingReport) }</p> } } else { html!{} } }
                 <label>{ t(ScreenText::Category) }
                     <select name="category" onchange={on_select(&category)}>
+                        <option value="" selected={category.is_empty()}>{ t(ScreenText::ChooseCategory) }</option>
                         { for categories.iter().flatten().map(|c| {
                             let name = if crate::i18n::english() { &c.name_en } else { &c.name };
                             html!{ <option value={c.code.clone()} selected={*category == c.code}>{ format!("{} {name}", c.code) }</option> }
@@ -185,8 +208,12 @@ pub fn Report() -> Html {
                     { if *picking { html!{
                         <PlacePicker lon={(*lon).clone()} lat={(*lat).clone()} onpick={picked} onerror={failed} />
                     } } else { html!{} } }
-                    <input name="lon" inputmode="decimal" placeholder="lon 106.27" value={(*lon).clone()} oninput={on_input(&lon)} />
-                    <input name="lat" inputmode="decimal" placeholder="lat 29.97" value={(*lat).clone()} oninput={on_input(&lat)} />
+                    <div class="pair">
+                        <label>{ t(ScreenText::Longitude) }
+                            <input name="lon" inputmode="decimal" placeholder="106.27" value={(*lon).clone()} oninput={on_input(&lon)} /></label>
+                        <label>{ t(ScreenText::Latitude) }
+                            <input name="lat" inputmode="decimal" placeholder="29.97" value={(*lat).clone()} oninput={on_input(&lat)} /></label>
+                    </div>
                     <p class="cell" data-testid="cell">{ match &cell {
                         Some(c) => format!("{}: {c}", t(ScreenText::Cell)),
                         None if lon.is_empty() => String::new(),
@@ -198,5 +225,14 @@ pub fn Report() -> Html {
                 <button class="primary big" type="submit">{ t(ScreenText::Submit) }</button>
             </form>
         </Page>
+    }
+}
+
+/// Why the phone gave no position (the Geolocation API's error codes), as the form says it.
+fn gps_failure(code: u16) -> ScreenText {
+    match code {
+        1 => ScreenText::GpsDenied,
+        3 => ScreenText::GpsTimeout,
+        _ => ScreenText::GpsUnavailable,
     }
 }

@@ -22,29 +22,17 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// The error in the current language, on one line.
     pub fn message(&self) -> String {
-        match self {
-            ApiError::Problem(p) => {
-                let mut m = p.detail.clone();
-                for e in &p.errors {
-                    m.push_str(&format!("; {}: {}", e.field, e.message));
-                }
-                m
-            }
-            ApiError::Offline => t(Text::Offline).to_string(),
-            ApiError::LoggedOut => t(Text::SessionExpired).to_string(),
-        }
+        self.lines().join("; ")
     }
 
-    /// The error as lines: one per field error, or its message.
+    /// The error as lines in the current language: one per field error, or its message.
     pub fn lines(&self) -> Vec<String> {
         match self {
-            ApiError::Problem(p) if !p.errors.is_empty() => p
-                .errors
-                .iter()
-                .map(|f| format!("{}: {}", f.field, f.message))
-                .collect(),
-            other => vec![other.message()],
+            ApiError::Problem(p) => crate::i18n::problems::lines_of(p),
+            ApiError::Offline => vec![t(Text::Offline).to_string()],
+            ApiError::LoggedOut => vec![t(Text::SessionExpired).to_string()],
         }
     }
 }

@@ -8,6 +8,7 @@
 use crate::logic::{PhotoOwner, photo_key, photo_upload_path};
 use std::cell::RefCell;
 
+use gridwork_shared::FieldError;
 use gridwork_shared::api::Cell;
 use gridwork_shared::geometry::{GridIndex, IndexedCell};
 use gridwork_shared::incident::{Category, Incident};
@@ -29,6 +30,8 @@ const LEGACY_DB: &str = "gridwork";
 const OPS: &str = "ops";
 const RECORDS: &str = "records";
 const PHOTOS: &str = "photos";
+/// Operations the server refused, with why, until fixed and sent again or discarded.
+const REFUSED: &str = "refused";
 /// Who has a database on this phone: `{user id: display name}` (localStorage).
 const OWNERS: &str = "gridwork.owners";
 /// What became of the earlier versions' database: moved to a user, or `unowned`.
@@ -51,10 +54,11 @@ fn db_name(user_id: &str) -> String {
 
 async fn open(name: &str) -> Result<Rexie, String> {
     Rexie::builder(name)
-        .version(2)
+        .version(3)
         .add_object_store(ObjectStore::new(OPS))
         .add_object_store(ObjectStore::new(RECORDS))
         .add_object_store(ObjectStore::new(PHOTOS))
+        .add_object_store(ObjectStore::new(REFUSED))
         .build()
         .await
         .map_err(|e| format!("IndexedDB: {e:?}"))
@@ -135,7 +139,7 @@ pub async fn waiting_for_others() -> Vec<Waiting> {
         let Ok(db) = open(&db_name(&user_id)).await else {
             continue;
         };
-        let changes = count(&db, OPS).await + count(&db, PHOTOS).await;
+        let changes = count(&db, OPS).await + count(&db, PHOTOS).await + count(&db, REFUSED).await;
         db.close();
         if changes > 0 {
             out.push(Waiting {
@@ -266,29 +270,51 @@ impl Pending {
     }
 }
 
-/// Queues a field operation under a new `op_id`.
-pub async fn enqueue(operation: Operation) -> Result<(), String> {
-    let queued = Queued {
-        op_id: Uuid::new_v4(),
-        operation,
-    };
-    let json = serde_json::to_string(&queued).map_err(|e| e.to_string())?;
-    // Keys sort in the order operations were made.
+/// A new key of the `ops` store: keys sort in the order operations were made.
+fn next_key() -> String {
     let n = SEQ.with(|s| {
         let mut s = s.borrow_mut();
         *s += 1;
         *s
     });
-    let key = format!("{:016}-{:06}", js_sys::Date::now() as u64, n);
+    format!("{:016}-{:06}", js_sys::Date::now() as u64, n)
+}
+
+/// Queues a field operation under a new `op_id`.
+pub async fn enqueue(operation: Operation) -> Result<(), String> {
+    enqueue_in_place_of(operation, None).await
+}
+
+/// Queues a field operation under a new `op_id`; with `refused`, the operation is the fix of
+/// that refused one, which leaves the phone in the same transaction.
+pub async fn enqueue_in_place_of(
+    operation: Operation,
+    refused: Option<&str>,
+) -> Result<(), String> {
+    let queued = Queued {
+        op_id: Uuid::new_v4(),
+        operation,
+    };
+    let json = serde_json::to_string(&queued).map_err(|e| e.to_string())?;
     let db = db().await?;
     let tx = db
-        .transaction(&[OPS], TransactionMode::ReadWrite)
+        .transaction(&[OPS, REFUSED], TransactionMode::ReadWrite)
         .map_err(err)?;
     tx.store(OPS)
         .map_err(err)?
-        .put(&JsValue::from_str(&json), Some(&JsValue::from_str(&key)))
+        .put(
+            &JsValue::from_str(&json),
+            Some(&JsValue::from_str(&next_key())),
+        )
         .await
         .map_err(err)?;
+    if let Some(key) = refused {
+        tx.store(REFUSED)
+            .map_err(err)?
+            .delete(JsValue::from_str(key))
+            .await
+            .map_err(err)?;
+    }
     tx.done().await.map_err(err)?;
     own();
     Ok(())
@@ -350,8 +376,20 @@ async fn upload_photos(db: &Rexie, owner: uuid::Uuid) -> Result<(), ApiError> {
         .await
         .map_err(|_| ApiError::Offline)?;
     drop(tx);
+    // A refused record's photos wait for it to be fixed.
+    let refused: Vec<String> = refusals(db)
+        .await
+        .iter()
+        .filter_map(|(_, r)| record_id(&r.op))
+        .collect();
     for (key, value) in keys.into_iter().zip(values) {
-        let Some(path) = key.as_string().as_deref().and_then(photo_upload_path) else {
+        let Some(key_text) = key.as_string() else {
+            continue;
+        };
+        if refused.iter().any(|id| key_text.contains(id)) {
+            continue;
+        }
+        let Some(path) = photo_upload_path(&key_text) else {
             continue;
         };
         let bytes = js_sys::Uint8Array::new(&value).to_vec();
@@ -378,8 +416,200 @@ async fn upload_photos(db: &Rexie, owner: uuid::Uuid) -> Result<(), ApiError> {
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Flushed {
     pub applied: usize,
+    /// The names of the operations the server refused (now in the `refused` store).
     pub rejected: Vec<String>,
     pub conflicts: usize,
+}
+
+/// A refused operation as the `refused` store keeps it, under its key in the queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Refusal {
+    /// As it was pushed.
+    op: Op,
+    code: String,
+    detail: String,
+    #[serde(default)]
+    errors: Vec<FieldError>,
+}
+
+/// What the signed-in user has not got onto the server: waiting to be sent, or refused.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outgoing {
+    /// Its key in the queue (or among the refused).
+    pub key: String,
+    /// The operation, when this client can read it (to show it, or to fix it).
+    pub operation: Option<Operation>,
+    /// Its type as it travels (`incident.create`…), for one this client cannot read.
+    pub op_type: String,
+    /// Why the server refused it, in the current language; `None` while it waits.
+    pub refused: Option<Vec<String>>,
+}
+
+/// Every operation of the signed-in user not on the server yet: those waiting in the order
+/// they were made, then those refused.
+pub async fn outbox() -> Vec<Outgoing> {
+    let Ok(db) = db().await else {
+        return Vec::new();
+    };
+    let mut out: Vec<Outgoing> = pending_ops(&db)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(key, p)| Outgoing {
+            key: key.as_string().unwrap_or_default(),
+            operation: typed(&p.op),
+            op_type: p.op.op_type,
+            refused: None,
+        })
+        .collect();
+    out.extend(refusals(&db).await.into_iter().map(|(key, r)| Outgoing {
+        key,
+        operation: typed(&r.op),
+        op_type: r.op.op_type.clone(),
+        refused: Some(crate::i18n::problems::problem_lines(
+            &r.code, &r.detail, &r.errors,
+        )),
+    }));
+    out
+}
+
+/// A report not on the server yet, for "my incidents".
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutgoingReport {
+    pub id: Uuid,
+    pub title: String,
+    /// Refused by the server (else waiting to be sent).
+    pub refused: bool,
+}
+
+/// The signed-in user's reports not on the server yet: waiting or refused.
+pub async fn outgoing_reports() -> Vec<OutgoingReport> {
+    outbox()
+        .await
+        .into_iter()
+        .filter_map(|o| match o.operation {
+            Some(Operation::IncidentCreate(n)) => Some(OutgoingReport {
+                id: n.id,
+                title: n.title,
+                refused: o.refused.is_some(),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// An operation as the typed enum, when it is one this client knows.
+fn typed(op: &Op) -> Option<Operation> {
+    let json = serde_json::json!({"type": op.op_type, "body": op.body});
+    serde_json::from_value(json).ok()
+}
+
+async fn refusals(db: &Rexie) -> Vec<(String, Refusal)> {
+    let Ok(tx) = db.transaction(&[REFUSED], TransactionMode::ReadOnly) else {
+        return Vec::new();
+    };
+    let Ok(store) = tx.store(REFUSED) else {
+        return Vec::new();
+    };
+    let (Ok(keys), Ok(values)) = (
+        store.get_all_keys(None, None).await,
+        store.get_all(None, None).await,
+    ) else {
+        return Vec::new();
+    };
+    keys.into_iter()
+        .zip(values)
+        .filter_map(|(k, v)| {
+            let refusal = serde_json::from_str(&v.as_string()?).ok()?;
+            Some((k.as_string()?, refusal))
+        })
+        .collect()
+}
+
+/// How many of the signed-in user's operations the server refused.
+pub async fn refused_count() -> u32 {
+    match db().await {
+        Ok(db) => count(&db, REFUSED).await,
+        Err(_) => 0,
+    }
+}
+
+/// A refused operation, to fix it on its form.
+pub async fn refused_operation(key: &str) -> Option<Operation> {
+    let db = db().await.ok()?;
+    refusals(&db)
+        .await
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .and_then(|(_, r)| typed(&r.op))
+}
+
+/// Sends a refused operation again as it is (after what made the server refuse it changed),
+/// at the end of the queue and under a new `op_id`.
+pub async fn resend(key: &str) -> Result<(), String> {
+    let db = db().await?;
+    let Some((_, refusal)) = refusals(&db).await.into_iter().find(|(k, _)| k == key) else {
+        return Ok(());
+    };
+    let op = Op {
+        op_id: Uuid::new_v4(),
+        ..refusal.op
+    };
+    let json = serde_json::to_string(&op).map_err(|e| e.to_string())?;
+    let tx = db
+        .transaction(&[OPS, REFUSED], TransactionMode::ReadWrite)
+        .map_err(err)?;
+    tx.store(OPS)
+        .map_err(err)?
+        .put(
+            &JsValue::from_str(&json),
+            Some(&JsValue::from_str(&next_key())),
+        )
+        .await
+        .map_err(err)?;
+    tx.store(REFUSED)
+        .map_err(err)?
+        .delete(JsValue::from_str(key))
+        .await
+        .map_err(err)?;
+    tx.done().await.map_err(err).map(drop)
+}
+
+/// Throws a refused operation away for good, with the photos taken for its record.
+pub async fn discard_refused(key: &str) -> Result<(), String> {
+    let db = db().await?;
+    let record = refusals(&db)
+        .await
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .and_then(|(_, r)| record_id(&r.op));
+    let tx = db
+        .transaction(&[REFUSED, PHOTOS], TransactionMode::ReadWrite)
+        .map_err(err)?;
+    tx.store(REFUSED)
+        .map_err(err)?
+        .delete(JsValue::from_str(key))
+        .await
+        .map_err(err)?;
+    if let Some(id) = record {
+        let photos = tx.store(PHOTOS).map_err(err)?;
+        for k in photos.get_all_keys(None, None).await.map_err(err)? {
+            if k.as_string().is_some_and(|k| k.contains(&id)) {
+                photos.delete(k).await.map_err(err)?;
+            }
+        }
+    }
+    tx.done().await.map_err(err).map(drop)
+}
+
+/// The id of the record an operation creates (its photos are kept under it).
+fn record_id(op: &Op) -> Option<String> {
+    match op.op_type.as_str() {
+        "incident.create" | "visit.create" | "inspection.create" | "unit.create" => {
+            op.body.get("id")?.as_str().map(str::to_string)
+        }
+        _ => None,
+    }
 }
 
 /// Only the user who queued a change sends it: none is ever pushed under another's token.
@@ -409,7 +639,7 @@ pub async fn flush() -> Result<Flushed, ApiError> {
     signed_in_as(owner)?;
     let res: PushResponse = api::post("/api/v1/sync/push", &body).await?;
     let tx = db
-        .transaction(&[OPS], TransactionMode::ReadWrite)
+        .transaction(&[OPS, REFUSED], TransactionMode::ReadWrite)
         .map_err(|_| ApiError::Offline)?;
     let store = tx.store(OPS).map_err(|_| ApiError::Offline)?;
     for ((key, pending), r) in ops.iter().zip(res.results) {
@@ -422,11 +652,20 @@ pub async fn flush() -> Result<Flushed, ApiError> {
             }
             // An internal error on the server: keep the op and try again later.
             OpStatus::Rejected if r.code.as_deref() == Some("internal_error") => continue,
-            OpStatus::Rejected => out.rejected.push(format!(
-                "{} — {}",
-                pending.name(),
-                r.detail.as_deref().unwrap_or_default()
-            )),
+            // Refused: kept on the phone with why, to be fixed and sent again or discarded.
+            OpStatus::Rejected => {
+                out.rejected.push(pending.name().to_string());
+                let refusal = Refusal {
+                    op: pending.op.clone(),
+                    code: r.code.clone().unwrap_or_default(),
+                    detail: r.detail.clone().unwrap_or_default(),
+                    errors: r.errors.clone(),
+                };
+                let json = serde_json::to_string(&refusal).unwrap_or_default();
+                if let Ok(refused) = tx.store(REFUSED) {
+                    let _ = refused.put(&JsValue::from_str(&json), Some(key)).await;
+                }
+            }
         }
         let _ = store.delete(key.clone()).await;
     }
