@@ -22,6 +22,7 @@ async fn a_worker_reports_offline_and_the_report_syncs_once() {
     // The server goes away; the worker reports anyway.
     proxy.set(false);
     c.goto(&format!("{site}/report")).await.unwrap();
+    choose_category(c).await;
     fill(c, "input[name=title]", "离线上报：路灯不亮").await;
     let spot = {
         use geo::InteriorPoint;
@@ -351,7 +352,8 @@ async fn an_admin_imports_cells_and_assigns_a_worker() {
     input.send_keys(bad_path.to_str().unwrap()).await.unwrap();
     until("the import's errors", 30, || async {
         let t = text_of(c, "[data-testid=import-result]").await;
-        t.contains("features[1]") && !t.contains("features[0]")
+        // The second cell of the file, in the interface's language; not the first.
+        t.contains("网格 2") && !t.contains("网格 1")
     })
     .await;
     let good =

@@ -198,6 +198,22 @@ pub(crate) async fn api_incidents(app: &TestApp, token: &str, title: &str) -> Ve
         .collect()
 }
 
+/// Chooses the report form's first category once the phone has the categories (the picker
+/// starts on "choose…").
+pub(crate) async fn choose_category(c: &Client) {
+    until("the categories on the phone", 30, || async {
+        c.find(Locator::Css("select[name=category] option[value='0101']"))
+            .await
+            .is_ok()
+    })
+    .await;
+    let select = c
+        .find(Locator::Css("select[name=category]"))
+        .await
+        .unwrap();
+    select.select_by_value("0101").await.unwrap();
+}
+
 /// Picks a photo (a JPEG with EXIF) in the form's photo field and waits until the browser
 /// has compressed it.
 pub(crate) async fn attach_photo(c: &Client) {
