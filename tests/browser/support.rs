@@ -207,10 +207,7 @@ pub(crate) async fn choose_category(c: &Client) {
             .is_ok()
     })
     .await;
-    let select = c
-        .find(Locator::Css("select[name=category]"))
-        .await
-        .unwrap();
+    let select = c.find(Locator::Css("select[name=category]")).await.unwrap();
     select.select_by_value("0101").await.unwrap();
 }
 
