@@ -8,4 +8,5 @@ pub mod list;
 pub mod page;
 pub mod photo_field;
 pub mod place_picker;
+pub mod position;
 pub mod when;
