@@ -127,7 +127,10 @@ pub const REASON_MAX: usize = 200;
 pub fn validate_reason(reason: &str) -> Result<(), FieldErrors> {
     let mut e = FieldErrors::new();
     if reason.chars().count() > REASON_MAX {
-        e.push("reason", format!("must have at most {REASON_MAX} characters"));
+        e.push(
+            "reason",
+            format!("must have at most {REASON_MAX} characters"),
+        );
     } else if reason.chars().any(char::is_control) {
         e.push("reason", "must be one line without control characters");
     }

@@ -614,7 +614,10 @@ async fn a_full_read_keeps_its_reason(app: TestApp) {
     assert!(views[2].get("reason").is_none(), "{:?}", views[2]);
     assert_eq!(views[3]["actor_id"], w.town1.id);
     assert_eq!(views[3]["reason"], reason);
-    assert!(views[3].get("detail").is_none(), "the reason is not repeated as a detail");
+    assert!(
+        views[3].get("detail").is_none(),
+        "the reason is not repeated as a detail"
+    );
 }
 
 /// `GET /persons?id=` answers one person as the list shows it (masked), within scope only.
@@ -709,13 +712,7 @@ async fn visits_list_their_photos(app: TestApp) {
         .clone();
     let listed = app.get(&url, &w.town1.token).await;
     let items = listed.ok(200)["items"].as_array().unwrap().clone();
-    let of = |v: &Value| {
-        items
-            .iter()
-            .find(|i| i["id"] == v["id"])
-            .unwrap()
-            .clone()
-    };
+    let of = |v: &Value| items.iter().find(|i| i["id"] == v["id"]).unwrap().clone();
     let shown = of(&with)["photos"].as_array().unwrap().clone();
     assert_eq!(shown.len(), 1);
     assert_eq!(shown[0]["id"], photo["id"]);
