@@ -344,6 +344,9 @@ pub struct AuditEntry {
     /// for a change of a user, the username a failed login tried.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// The purpose the reader gave for a full read of a person (`GET /persons/{id}?reason=`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// The `type` of a GeoJSON Feature.

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::geometry::Location;
+use crate::incident::PhotoRef;
 use crate::validate::{self, FieldErrors};
 
 macro_rules! str_enum {
@@ -115,6 +116,25 @@ pub fn mask_id_number(s: &str) -> String {
         .enumerate()
         .map(|(i, c)| if i < 4 || i + 4 >= n { c } else { '*' })
         .collect()
+}
+
+/// The longest reason a reader may give for opening a person's full record.
+pub const REASON_MAX: usize = 200;
+
+/// Checks the reason given for a full read (`GET /persons/{id}?reason=`): optional, at most
+/// [`REASON_MAX`] characters, one line of text. PIPL asks for the purpose of each use; the
+/// web client requires one.
+pub fn validate_reason(reason: &str) -> Result<(), FieldErrors> {
+    let mut e = FieldErrors::new();
+    if reason.chars().count() > REASON_MAX {
+        e.push(
+            "reason",
+            format!("must have at most {REASON_MAX} characters"),
+        );
+    } else if reason.chars().any(char::is_control) {
+        e.push("reason", "must be one line without control characters");
+    }
+    e.into_result()
 }
 
 /// `POST /persons`.
@@ -286,6 +306,9 @@ pub struct Visit {
     pub far: bool,
     #[serde(with = "crate::utc")]
     pub created_at: DateTime<Utc>,
+    /// The photos taken on the visit, oldest first (uploaded after the visit itself).
+    #[serde(default)]
+    pub photos: Vec<PhotoRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -310,6 +333,15 @@ mod tests {
         assert!(!id_number_valid("11010519491231002"));
         assert!(!id_number_valid("1101051949123100x2"));
         assert_eq!(mask_id_number("11010519491231002X"), "1101**********002X");
+    }
+
+    #[test]
+    fn a_reason_is_one_short_line() {
+        assert!(validate_reason("").is_ok());
+        assert!(validate_reason("核实走访记录").is_ok());
+        assert!(validate_reason(&"因".repeat(REASON_MAX)).is_ok());
+        assert!(validate_reason(&"因".repeat(REASON_MAX + 1)).is_err());
+        assert!(validate_reason("two\nlines").is_err());
     }
 
     #[test]

@@ -539,6 +539,193 @@ async fn intervals_are_configurable(app: TestApp) {
     assert_eq!(week.ok(200)["items"].as_array().unwrap().len(), 1);
 }
 
+/// The reason a reader gives for a full read is kept in its audit entry; a reason too long
+/// or not one line is refused before anything is read, and a volunteer is refused first.
+async fn a_full_read_keeps_its_reason(app: TestApp) {
+    let w = World::build(&app).await;
+    let p = app
+        .post(
+            "/api/v1/persons",
+            &w.town1.token,
+            person(&w.worker1.id, IN_CELL_1, "drug_user", "medium"),
+        )
+        .await;
+    let id = p.ok(201)["id"].as_str().unwrap().to_string();
+    let reason = "核实走访记录 (visit check)";
+    let q = format!(
+        "/api/v1/persons/{id}?reason={}",
+        reason
+            .bytes()
+            .map(|b| format!("%{b:02X}"))
+            .collect::<String>()
+    );
+    let full = app.get(&q, &w.town1.token).await;
+    assert_eq!(full.ok(200)["id_number"], ID_NUMBER);
+    // No reason given: the read is audited all the same, with none.
+    app.get(&format!("/api/v1/persons/{id}"), &w.worker1.token)
+        .await
+        .ok(200);
+    // A reason past 200 characters, or on two lines: 422 before the record is looked at,
+    // even for a record that does not exist.
+    let long = "x".repeat(201);
+    for path in [
+        format!("/api/v1/persons/{id}?reason={long}"),
+        format!("/api/v1/persons/{}?reason={long}", uuid::Uuid::new_v4()),
+        format!("/api/v1/persons/{id}?reason=a%0Ab"),
+    ] {
+        let r = app.get(&path, &w.town1.token).await;
+        r.problem(422, "validation_failed");
+        assert_eq!(r.fields(), vec!["reason"], "{path}");
+    }
+    app.get(&format!("/api/v1/persons/{id}?why=x"), &w.town1.token)
+        .await
+        .problem(422, "validation_failed");
+    // 200 characters are fine.
+    app.get(
+        &format!("/api/v1/persons/{id}?reason={}", "y".repeat(200)),
+        &w.town1.token,
+    )
+    .await
+    .ok(200);
+    // A volunteer is refused (403) before its query is read.
+    app.get(
+        &format!("/api/v1/persons/{id}?reason={long}"),
+        &w.volunteer.token,
+    )
+    .await
+    .problem(403, "forbidden");
+    let log = app
+        .get(&format!("/api/v1/audit?entity={id}"), &w.admin.token)
+        .await;
+    let views: Vec<Value> = log.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "person_view")
+        .cloned()
+        .collect();
+    // Newest first: the volunteer's refusal, the 200-character reason, the worker's read
+    // without a reason, the supervisor's with one.
+    assert_eq!(views.len(), 4, "{views:?}");
+    assert_eq!(views[0]["outcome"], "refused");
+    assert!(views[0].get("reason").is_none());
+    assert_eq!(views[1]["reason"], "y".repeat(200));
+    assert_eq!(views[2]["actor_id"], w.worker1.id);
+    assert!(views[2].get("reason").is_none(), "{:?}", views[2]);
+    assert_eq!(views[3]["actor_id"], w.town1.id);
+    assert_eq!(views[3]["reason"], reason);
+    assert!(
+        views[3].get("detail").is_none(),
+        "the reason is not repeated as a detail"
+    );
+}
+
+/// `GET /persons?id=` answers one person as the list shows it (masked), within scope only.
+async fn the_list_answers_one_person_by_id(app: TestApp) {
+    let w = World::build(&app).await;
+    let mine = app
+        .post(
+            "/api/v1/persons",
+            &w.town1.token,
+            person(&w.worker1.id, IN_CELL_1, "cult", "low"),
+        )
+        .await
+        .ok(201)
+        .clone();
+    app.post(
+        "/api/v1/persons",
+        &w.town1.token,
+        person(&w.worker1.id, IN_CELL_1, "cult", "high"),
+    )
+    .await
+    .ok(201);
+    let id = mine["id"].as_str().unwrap();
+    let one = app
+        .get(&format!("/api/v1/persons?id={id}"), &w.town1.token)
+        .await;
+    let items = one.ok(200)["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0], mine);
+    assert!(items[0].get("id_number").is_none());
+    // Out of scope: nothing, as if it did not exist.
+    let other = app
+        .get(&format!("/api/v1/persons?id={id}"), &w.town2.token)
+        .await;
+    assert!(other.ok(200)["items"].as_array().unwrap().is_empty());
+    let bad = app.get("/api/v1/persons?id=nope", &w.town1.token).await;
+    bad.problem(422, "validation_failed");
+    assert_eq!(bad.fields(), vec!["id"]);
+    // Archived: only with archived=true.
+    app.patch(
+        &format!("/api/v1/persons/{id}"),
+        &w.town1.token,
+        json!({"version": mine["version"], "active": false}),
+    )
+    .await
+    .ok(200);
+    let gone = app
+        .get(&format!("/api/v1/persons?id={id}"), &w.town1.token)
+        .await;
+    assert!(gone.ok(200)["items"].as_array().unwrap().is_empty());
+    let archived = app
+        .get(
+            &format!("/api/v1/persons?id={id}&archived=true"),
+            &w.town1.token,
+        )
+        .await;
+    assert_eq!(archived.ok(200)["items"][0]["active"], false);
+}
+
+/// A visit's photos come with it in the person's visits.
+async fn visits_list_their_photos(app: TestApp) {
+    let w = World::build(&app).await;
+    let p = app
+        .post(
+            "/api/v1/persons",
+            &w.town1.token,
+            person(&w.worker1.id, IN_CELL_1, "key_youth", "high"),
+        )
+        .await;
+    let id = p.ok(201)["id"].as_str().unwrap().to_string();
+    let url = format!("/api/v1/persons/{id}/visits");
+    let with = app
+        .post(&url, &w.worker1.token, visit(IN_CELL_1, "met"))
+        .await
+        .ok(201)
+        .clone();
+    let without = app
+        .post(&url, &w.worker1.token, visit(IN_CELL_1, "not_home"))
+        .await
+        .ok(201)
+        .clone();
+    assert_eq!(with["photos"], json!([]));
+    let photo = app
+        .raw(
+            reqwest::Method::POST,
+            &format!("/api/v1/visits/{}/photos", with["id"].as_str().unwrap()),
+            Some(&w.worker1.token),
+            "image/jpeg",
+            gridwork_tests::fixtures::jpeg_with_exif(),
+        )
+        .await
+        .ok(201)
+        .clone();
+    let listed = app.get(&url, &w.town1.token).await;
+    let items = listed.ok(200)["items"].as_array().unwrap().clone();
+    let of = |v: &Value| items.iter().find(|i| i["id"] == v["id"]).unwrap().clone();
+    let shown = of(&with)["photos"].as_array().unwrap().clone();
+    assert_eq!(shown.len(), 1);
+    assert_eq!(shown[0]["id"], photo["id"]);
+    assert_eq!(shown[0]["url"], photo["url"]);
+    assert_eq!(shown[0]["thumbnail_url"], photo["thumbnail_url"]);
+    assert_eq!(of(&without)["photos"], json!([]));
+    // The supervisor may open it.
+    let img = app
+        .get(shown[0]["thumbnail_url"].as_str().unwrap(), &w.town1.token)
+        .await;
+    assert_eq!(img.status.as_u16(), 200);
+}
+
 both_engines!(
     a_person_comes_due_is_visited_and_clears,
     nobody_outside_scope_learns_the_person_exists,
@@ -547,4 +734,7 @@ both_engines!(
     person_input_is_validated,
     supervisors_edit_transfer_and_archive,
     intervals_are_configurable,
+    a_full_read_keeps_its_reason,
+    the_list_answers_one_person_by_id,
+    visits_list_their_photos,
 );

@@ -194,6 +194,16 @@ async fn a_worker_visits_a_person_and_inspects_a_unit() {
         "the person's cell counts its {overdue_here} overdue visits: {card}"
     );
     shot(c, "cells").await;
+    // The phone is at the person's door.
+    let home = &person["location"];
+    gps(
+        c,
+        &site,
+        home["lon"].as_f64().unwrap(),
+        home["lat"].as_f64().unwrap(),
+        10.0,
+    )
+    .await;
     click(c, &format!("{cell} summary")).await;
     click(
         c,
@@ -207,6 +217,8 @@ async fn a_worker_visits_a_person_and_inspects_a_unit() {
         text_of(c, "h1").await.contains("陈志强")
     })
     .await;
+    position_taken(c).await;
+    choose(c, "select[name=outcome]", "met").await;
     fill(c, "textarea[name=note]", "按时报到，情绪稳定").await;
     shot(c, "visit").await;
     click(c, "button[type=submit]").await;
@@ -244,6 +256,15 @@ async fn a_worker_visits_a_person_and_inspects_a_unit() {
         .find(|u| u["name"] == "文峰小学")
         .unwrap()
         .clone();
+    // The phone is at the school.
+    gps(
+        c,
+        &site,
+        school["location"]["lon"].as_f64().unwrap(),
+        school["location"]["lat"].as_f64().unwrap(),
+        10.0,
+    )
+    .await;
     c.goto(&format!(
         "{site}/units/{}/inspect",
         school["id"].as_str().unwrap()
@@ -256,6 +277,7 @@ async fn a_worker_visits_a_person_and_inspects_a_unit() {
         .for_element(Locator::Css("select[name=result]"))
         .await
         .unwrap();
+    position_taken(c).await;
     select.select_by_value("hazard").await.unwrap();
     fill(c, "input[name=hazard]", "灭火器过期").await;
     click(c, "button[type=submit]").await;
@@ -402,29 +424,6 @@ async fn an_admin_imports_cells_and_assigns_a_worker() {
         .await;
     assert_eq!(workers.ok(200)["worker_ids"].as_array().unwrap().len(), 1);
     let _ = b.client.clone().close().await;
-}
-
-/// A Chrome DevTools command through ChromeDriver (`goog/cdp/execute`): network and CPU
-/// throttling for the time-to-interactive measurement.
-#[derive(Debug)]
-struct Cdp(&'static str, Value);
-
-impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
-    fn endpoint(
-        &self,
-        base: &url::Url,
-        session: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        let body = json!({"cmd": self.0, "params": self.1});
-        (http::Method::POST, Some(body.to_string()))
-    }
 }
 
 /// Milliseconds from navigation start to the app's first usable screen (the
@@ -923,11 +922,21 @@ async fn two_workers_share_a_phone() {
     })
     .await;
 
-    // Offline, A records a visit with a photo.
+    // Offline, A records a visit with a photo, at the person's door.
     proxy.set(false);
+    gps(
+        c,
+        &site,
+        person["location"]["lon"].as_f64().unwrap(),
+        person["location"]["lat"].as_f64().unwrap(),
+        10.0,
+    )
+    .await;
     c.goto(&format!("{site}/persons/{person_id}/visit"))
         .await
         .unwrap();
+    position_taken(c).await;
+    choose(c, "select[name=outcome]", "met").await;
     fill(c, "textarea[name=note]", note).await;
     attach_photo(c).await;
     click(c, "button[type=submit]").await;

@@ -259,3 +259,64 @@ pub(crate) async fn records_held(c: &Client, user_id: &Value) -> Vec<String> {
         .map(|r| r.as_str().unwrap_or_default().to_string())
         .collect()
 }
+
+/// A Chrome DevTools command through ChromeDriver (`goog/cdp/execute`): network and CPU
+/// throttling, geolocation.
+#[derive(Debug)]
+pub(crate) struct Cdp(pub(crate) &'static str, pub(crate) Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({"cmd": self.0, "params": self.1});
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// The phone's GPS, emulated: `site` may locate the phone, which is at (`lon`, `lat`) with
+/// a fix `accuracy` metres wide.
+pub(crate) async fn gps(c: &Client, site: &str, lon: f64, lat: f64, accuracy: f64) {
+    for (cmd, params) in [
+        (
+            "Browser.grantPermissions",
+            json!({"origin": site, "permissions": ["geolocation"]}),
+        ),
+        (
+            "Emulation.setGeolocationOverride",
+            json!({"latitude": lat, "longitude": lon, "accuracy": accuracy}),
+        ),
+    ] {
+        c.issue_cmd(Cdp(cmd, params)).await.unwrap();
+    }
+}
+
+/// Waits until the form's position component holds a place; answers its status line.
+pub(crate) async fn position_taken(c: &Client) -> String {
+    until("a position in the form", 30, || async {
+        match c.find(Locator::Css("[data-testid=position]")).await {
+            Ok(e) => e.attr("data-fix").await.ok().flatten().is_some(),
+            Err(_) => false,
+        }
+    })
+    .await;
+    text_of(c, "[data-testid=position-status]").await
+}
+
+/// Chooses `value` in the select `css`.
+pub(crate) async fn choose(c: &Client, css: &str, value: &str) {
+    element(c, css, 30)
+        .await
+        .select_by_value(value)
+        .await
+        .unwrap();
+}

@@ -92,6 +92,8 @@ pub fn update_if_version(c: &mut DbConn, row: &PersonRow, expected: i64) -> Quer
 
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
+    /// One person (its page), when given.
+    pub id: Option<String>,
     pub cell: Option<String>,
     pub category: Option<String>,
     /// `next_visit_due` in `[from, to)`; `from` None means "any time before `to`".
@@ -107,6 +109,9 @@ pub fn list(
     page: &PageRequest,
 ) -> QueryResult<Vec<PersonRow>> {
     let mut q = scoped(scope);
+    if let Some(id) = &f.id {
+        q = q.filter(p::id.eq(id.clone()));
+    }
     if let Some(cell) = &f.cell {
         q = q.filter(p::cell_code.eq(cell.clone()));
     }

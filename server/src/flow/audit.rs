@@ -20,6 +20,25 @@ pub struct Query {
     pub cursor: Option<String>,
 }
 
+/// How the reason a reader gave for a full read is kept in an entry's `detail` (so that the
+/// hash chain covers it): `reason=TEXT`.
+const REASON: &str = "reason=";
+
+/// The `detail` of a read whose reader gave `reason`.
+pub fn reason_detail(reason: &str) -> String {
+    format!("{REASON}{reason}")
+}
+
+/// An entry's `detail` and `reason`: a full read of a person keeps its reason in `detail`.
+fn detail_and_reason(action: &str, detail: Option<String>) -> (Option<String>, Option<String>) {
+    match detail {
+        Some(d) if action == "person_view" && d.starts_with(REASON) => {
+            (None, Some(d[REASON.len()..].to_string()))
+        }
+        other => (other, None),
+    }
+}
+
 /// One page of the log and the cursor of the next.
 pub async fn list(state: &AppState, q: Query) -> Result<(Vec<AuditEntry>, Option<String>)> {
     let time = |field: &str, v: &Option<String>| -> Result<_> {
@@ -61,16 +80,20 @@ pub async fn list(state: &AppState, q: Query) -> Result<(Vec<AuditEntry>, Option
     };
     let items = rows
         .into_iter()
-        .map(|r| AuditEntry {
-            seq: r.seq,
-            at: to_utc(r.at),
-            actor_id: r.actor_id,
-            action: r.action,
-            entity_type: r.entity_type,
-            entity_id: r.entity_id,
-            outcome: r.outcome,
-            ip: r.ip,
-            detail: r.detail,
+        .map(|r| {
+            let (detail, reason) = detail_and_reason(&r.action, r.detail);
+            AuditEntry {
+                seq: r.seq,
+                at: to_utc(r.at),
+                actor_id: r.actor_id,
+                action: r.action,
+                entity_type: r.entity_type,
+                entity_id: r.entity_id,
+                outcome: r.outcome,
+                ip: r.ip,
+                detail,
+                reason,
+            }
         })
         .collect();
     Ok((items, next_cursor))

@@ -15,13 +15,13 @@ use gridwork_shared::{ErrorCode, FieldErrors};
 use uuid::Uuid;
 
 use crate::app::state::AppState;
-use crate::db::models::{PersonRow, VisitRow};
+use crate::db::models::{PersonRow, PhotoRow, VisitRow};
 use crate::db::page::{Cursor, PageRequest};
 use crate::db::persons::{self as store, Filter, PersonScope};
 use crate::db::{self, DbConn, audit, to_utc, users};
 use crate::flow::caller::CurrentUser;
 use crate::flow::error::{Error, Result};
-use crate::flow::incidents::body_hash;
+use crate::flow::incidents::{body_hash, photo_ref};
 use crate::flow::page_of;
 use crate::flow::parse_id;
 
@@ -91,7 +91,8 @@ pub fn full(state: &AppState, row: &PersonRow, now: DateTime<Utc>) -> Result<Per
     })
 }
 
-pub fn visit_to_wire(v: &VisitRow) -> Result<Visit> {
+/// A visit as the API answers it, with its photos (those of `photos` that are its own).
+pub fn visit_to_wire(v: &VisitRow, photos: &[PhotoRow]) -> Result<Visit> {
     Ok(Visit {
         id: uuid(&v.id),
         person_id: uuid(&v.person_id),
@@ -107,6 +108,11 @@ pub fn visit_to_wire(v: &VisitRow) -> Result<Visit> {
         distance_m: v.distance_m,
         far: v.far,
         created_at: to_utc(v.created_at),
+        photos: photos
+            .iter()
+            .filter(|p| p.owner_id == v.id)
+            .map(photo_ref)
+            .collect(),
     })
 }
 
@@ -357,9 +363,16 @@ pub fn audit_bulk_read(
     )
 }
 
-/// Reads a person in full and writes the read to the audit log — a refused or missed
-/// read too, whatever the caller's role.
-pub async fn read(state: &Arc<AppState>, user: &CurrentUser, raw_id: &str) -> Result<Person> {
+/// The query of a full read: why the reader opens the record (kept in the audit entry).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReadQuery {
+    pub reason: Option<String>,
+}
+
+/// Refuses a full read to a role that may not read persons at all, and writes the refusal
+/// to the audit log.
+pub async fn may_read(state: &Arc<AppState>, user: &CurrentUser, raw_id: &str) -> Result<()> {
     if let Err(refused) = scope_of(user) {
         let (st, u, id) = (Arc::clone(state), user.clone(), raw_id.to_string());
         state
@@ -367,13 +380,40 @@ pub async fn read(state: &Arc<AppState>, user: &CurrentUser, raw_id: &str) -> Re
             .await?;
         return Err(refused);
     }
-    let id = parse_id(raw_id)?;
-    let (st, u) = (Arc::clone(state), user.clone());
-    state.db(move |c| read_full(&st, c, &u, &id)).await
+    Ok(())
 }
 
-/// Reads a person in scope in full, audited.
-pub fn read_full(state: &AppState, c: &mut DbConn, user: &CurrentUser, id: &str) -> Result<Person> {
+/// Reads a person in full and writes the read to the audit log with the reason given — a
+/// missed read too (a refused one is [`may_read`]'s).
+pub async fn read(
+    state: &Arc<AppState>,
+    user: &CurrentUser,
+    raw_id: &str,
+    query: ReadQuery,
+) -> Result<Person> {
+    may_read(state, user, raw_id).await?;
+    let reason = query
+        .reason
+        .map(|r| r.trim().to_string())
+        .filter(|r| !r.is_empty());
+    if let Some(r) = &reason {
+        rules::validate_reason(r).map_err(Error::validation)?;
+    }
+    let id = parse_id(raw_id)?;
+    let (st, u) = (Arc::clone(state), user.clone());
+    state
+        .db(move |c| read_full(&st, c, &u, &id, reason.as_deref()))
+        .await
+}
+
+/// Reads a person in scope in full, audited with the reason the reader gave.
+pub fn read_full(
+    state: &AppState,
+    c: &mut DbConn,
+    user: &CurrentUser,
+    id: &str,
+    reason: Option<&str>,
+) -> Result<Person> {
     let scope = scope_of(user)?;
     let found = store::find_in_scope(c, &scope, id)?;
     let outcome = if found.is_some() {
@@ -381,7 +421,16 @@ pub fn read_full(state: &AppState, c: &mut DbConn, user: &CurrentUser, id: &str)
     } else {
         "not_found"
     };
-    audit_read(c, state, user, "person_view", id, outcome, None)?;
+    let detail = reason.map(crate::flow::audit::reason_detail);
+    audit_read(
+        c,
+        state,
+        user,
+        "person_view",
+        id,
+        outcome,
+        detail.as_deref(),
+    )?;
     full(
         state,
         &found.ok_or_else(Error::not_found)?,
@@ -564,6 +613,7 @@ pub fn patch_item(
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
+    pub id: Option<String>,
     pub cell: Option<String>,
     pub category: Option<String>,
     pub due: Option<String>,
@@ -584,6 +634,15 @@ pub fn list(
     let scope = scope_of(user)?;
     let now = state.clock.now();
     let mut f = Filter {
+        id: q
+            .id
+            .as_deref()
+            .map(|id| {
+                Uuid::parse_str(id)
+                    .map(|u| u.to_string())
+                    .map_err(|_| Error::invalid("id", "must be a person's id (a UUID)"))
+            })
+            .transpose()?,
         cell: q
             .cell
             .as_deref()
@@ -630,11 +689,13 @@ pub fn visits(
     let scope = scope_of(user)?;
     store::find_in_scope(c, &scope, id)?.ok_or_else(Error::not_found)?;
     let rows = store::visits_of(c, id, page)?;
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let photos = db::incidents::photos_of(c, "visit", &ids)?;
     page_of(
         rows,
         page,
         |r| Cursor::new(r.visited_at, &r.id),
-        visit_to_wire,
+        |r| visit_to_wire(r, &photos),
     )
 }
 

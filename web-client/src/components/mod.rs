@@ -10,4 +10,5 @@ pub mod notices;
 pub mod page;
 pub mod photo_field;
 pub mod place_picker;
+pub mod position;
 pub mod when;

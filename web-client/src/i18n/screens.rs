@@ -11,6 +11,27 @@ pub enum ScreenText {
     GpsUnavailable => "无法定位", "GPS unavailable";
     PickOnMap => "在地图上选点", "Pick on the map";
     GpsPoor => "定位不准，请在地图上点选位置", "GPS is imprecise: tap the place on the map";
+    // An explicit first option of a select: nothing is chosen until the user chooses.
+    Choose => "请选择…", "Choose…";
+    ResultRequired => "请选择检查结果", "Choose the result";
+    DaysInvalid => "整改期限须为 1 至 365 天", "Days to fix: a whole number from 1 to 365";
+    // Where the worker is (a visit, an inspection): `components/position.rs`.
+    Here => "您所在的位置", "Where you are";
+    Locating => "正在定位…", "Finding your position…";
+    LocateAgain => "重新定位", "Locate again";
+    GpsFix => "GPS 定位", "GPS fix";
+    Accuracy => "精度", "accuracy";
+    Metres => "米", "m";
+    TappedOnMap => "在地图上点选", "tapped on the map";
+    GpsDenied => "未获定位权限：请在浏览器中允许定位，或在地图上点选您所在的位置",
+        "Location permission refused: allow it in the browser, or tap where you are on the map";
+    GpsNoFix => "暂时无法定位：请在地图上点选您所在的位置", "No position available: tap where you are on the map";
+    GpsTimeout => "定位超时：请重试，或在地图上点选您所在的位置",
+        "Finding your position took too long: try again, or tap where you are on the map";
+    PositionRequired => "请先确定您所在的位置（定位或在地图上点选）", "Your position is needed first (GPS or a tap on the map)";
+    MapUnavailable => "地图无法加载，请联网后重试", "The map cannot be loaded: try again with a network";
+    Longitude => "经度", "Longitude";
+    Latitude => "纬度", "Latitude";
     Submit => "提交", "Submit";
     Cell => "网格", "Cell";
     OutsideGrid => "该位置不在任何网格内", "This place is in no cell";

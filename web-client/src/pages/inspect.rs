@@ -1,5 +1,6 @@
-//! Inspect a safety unit: safe, or a hazard with the days given to fix it; a note and a
-//! photo. The inspection is queued first and pushed when the server answers.
+//! Inspect a safety unit: where the worker is (GPS, or a tap on the map), safe or a hazard
+//! with the days given to fix it, a note and a photo. The inspection is queued first and
+//! pushed when the server answers.
 
 use chrono::{Duration, Utc};
 use gridwork_shared::safety::{InspectionResult, NewHazard, NewInspection, Unit, UnitStatus};
@@ -11,6 +12,7 @@ use crate::components::form::{alert, field_errors, on_input, on_select};
 use crate::components::list::chip;
 use crate::components::page::{Back, Page, Waiting};
 use crate::components::photo_field::PhotoField;
+use crate::components::position::{Fix, Position};
 use crate::hooks::{use_field_form, use_local_record};
 use crate::i18n::screens::ScreenText;
 use crate::i18n::{t, unit_status};
@@ -24,38 +26,65 @@ pub struct Props {
 #[component]
 pub fn Inspect(props: &Props) -> Html {
     let unit = use_local_record::<Unit>(&props.id);
-    let result = use_state(|| "safe".to_string());
+    // Nothing is chosen until the worker chooses it.
+    let result = use_state(String::new);
     let hazard = use_state(String::new);
     let days = use_state(|| "7".to_string());
     let note = use_state(String::new);
+    let here = use_state(|| None::<Fix>);
     let form = use_field_form();
     let Some(u) = unit else {
         return html! { <Waiting /> };
     };
+    let onfix = {
+        let here = here.clone();
+        Callback::from(move |f: Fix| here.set(Some(f)))
+    };
     let submit = {
-        let (result, hazard, days, note, form, u) = (
+        let (result, hazard, days, note, here, form, u) = (
             result.clone(),
             hazard.clone(),
             days.clone(),
             note.clone(),
+            here.clone(),
             form.clone(),
             u.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let now = Utc::now();
-            let res = InspectionResult::parse(&result).unwrap_or(InspectionResult::Safe);
+            // Where the worker is, never the unit's registered place.
+            let Some(fix) = *here else {
+                form.fail(t(ScreenText::PositionRequired).into());
+                return;
+            };
+            let Some(res) = InspectionResult::parse(&result) else {
+                form.fail(t(ScreenText::ResultRequired).into());
+                return;
+            };
             let hazards = match res {
-                InspectionResult::Hazard => vec![NewHazard {
-                    description: (*hazard).clone(),
-                    deadline: now + Duration::days(days.parse().unwrap_or(7)),
-                }],
+                InspectionResult::Hazard => {
+                    // The days sent are the days shown.
+                    let Some(days) = days
+                        .trim()
+                        .parse::<i64>()
+                        .ok()
+                        .filter(|d| (1..=365).contains(d))
+                    else {
+                        form.fail(t(ScreenText::DaysInvalid).into());
+                        return;
+                    };
+                    vec![NewHazard {
+                        description: (*hazard).clone(),
+                        deadline: now + Duration::days(days),
+                    }]
+                }
                 InspectionResult::Safe => vec![],
             };
             let ins = NewInspection {
                 id: uuid::Uuid::new_v4(),
                 inspected_at: now,
-                location: u.location,
+                location: fix.location,
                 result: res,
                 hazards,
                 note: (*note).clone(),
@@ -69,7 +98,13 @@ pub fn Inspect(props: &Props) -> Html {
                 unit_id: u.id,
                 body: ins,
             });
-            form.send(operation, Some(owner), Route::Units);
+            form.send(
+                operation,
+                Some(owner),
+                Route::Unit {
+                    id: u.id.to_string(),
+                },
+            );
         })
     };
     let status = |s: UnitStatus| t(unit_status(s));
@@ -78,8 +113,10 @@ pub fn Inspect(props: &Props) -> Html {
             <form class="card" onsubmit={submit}>
                 <h1>{ format!("{} · {}", t(ScreenText::Inspect), u.name) }</h1>
                 <p>{ chip(status(u.status), false) }</p>
+                <Position onfix={onfix} />
                 <label>{ t(ScreenText::Result) }
                     <select name="result" onchange={on_select(&result)}>
+                        <option value="" selected={result.is_empty()}>{ t(ScreenText::Choose) }</option>
                         <option value="safe" selected={*result == "safe"}>{ status(UnitStatus::Safe) }</option>
                         <option value="hazard" selected={*result == "hazard"}>{ status(UnitStatus::Hazard) }</option>
                     </select>

@@ -1,5 +1,7 @@
-//! Record a visit to a person (走访): outcome, note, place, and a new risk level if any.
-//! The visit is queued first and pushed when the server answers.
+//! Record a visit to a person (走访): where the worker is (GPS, or a tap on the map), the
+//! outcome, a note, a photo and a new risk level if any. The visit is queued first and pushed
+//! when the server answers; the person's page then shows how far from the registered
+//! address it was made.
 
 use chrono::Utc;
 use gridwork_shared::person::{NewVisit, Outcome, PersonItem, RiskLevel};
@@ -10,7 +12,9 @@ use crate::app::Route;
 use crate::components::form::{alert, field_errors, on_input, on_select};
 use crate::components::page::{Back, Page, Waiting};
 use crate::components::photo_field::PhotoField;
+use crate::components::position::{Fix, Position};
 use crate::hooks::{use_field_form, use_local_record};
+use crate::i18n::persons::PersonText;
 use crate::i18n::screens::ScreenText;
 use crate::i18n::{outcome, risk, t};
 use crate::logic::PhotoOwner;
@@ -23,29 +27,45 @@ pub struct Props {
 #[component]
 pub fn VisitPage(props: &Props) -> Html {
     let person = use_local_record::<PersonItem>(&props.id);
-    let found = use_state(|| "met".to_string());
+    // Nothing is chosen until the worker chooses it.
+    let found = use_state(String::new);
     let risk_level = use_state(String::new);
     let note = use_state(String::new);
+    let here = use_state(|| None::<Fix>);
     let form = use_field_form();
     let Some(p) = person else {
         return html! { <Waiting /> };
     };
+    let onfix = {
+        let here = here.clone();
+        Callback::from(move |f: Fix| here.set(Some(f)))
+    };
     let submit = {
-        let (found, risk_level, note, form, p) = (
+        let (found, risk_level, note, here, form, p) = (
             found.clone(),
             risk_level.clone(),
             note.clone(),
+            here.clone(),
             form.clone(),
             p.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            // Where the worker is, never the registered address: the distance between the
+            // two is the visit's proof.
+            let Some(fix) = *here else {
+                form.fail(t(ScreenText::PositionRequired).into());
+                return;
+            };
+            let Some(found) = Outcome::parse(&found) else {
+                form.fail(t(PersonText::OutcomeRequired).into());
+                return;
+            };
             let visit = NewVisit {
                 id: uuid::Uuid::new_v4(),
                 visited_at: Utc::now(),
-                // The registered place stands in when the phone has no fix.
-                location: p.location,
-                outcome: Outcome::parse(&found).unwrap_or(Outcome::Met),
+                location: fix.location,
+                outcome: found,
                 note: (*note).clone(),
                 risk_level: RiskLevel::parse(&risk_level),
             };
@@ -58,7 +78,13 @@ pub fn VisitPage(props: &Props) -> Html {
                 person_id: p.id,
                 body: visit,
             });
-            form.send(operation, Some(owner), Route::Home);
+            form.send(
+                operation,
+                Some(owner),
+                Route::Person {
+                    id: p.id.to_string(),
+                },
+            );
         })
     };
     html! {
@@ -66,22 +92,24 @@ pub fn VisitPage(props: &Props) -> Html {
             <form class="card" onsubmit={submit}>
                 <h1>{ format!("{} · {}", t(ScreenText::Visit), p.name) }</h1>
                 <p>{ &p.address }<br/><small>{ &p.id_number_masked }</small></p>
+                <Position onfix={onfix} />
                 <label>{ t(ScreenText::Outcome) }
                     <select name="outcome" onchange={on_select(&found)}>
+                        <option value="" selected={found.is_empty()}>{ t(ScreenText::Choose) }</option>
                         { for Outcome::ALL.iter().map(|o| html!{ <option value={o.as_str()} selected={*found == o.as_str()}>{ t(outcome(*o)) }</option> }) }
                     </select>
                 </label>
                 <label>{ t(ScreenText::Risk) }
                     <select name="risk" onchange={on_select(&risk_level)}>
-                        <option value="" selected={risk_level.is_empty()}>{ "—" }</option>
-                        { for RiskLevel::ALL.iter().map(|r| html!{ <option value={r.as_str()}>{ t(risk(*r)) }</option> }) }
+                        <option value="" selected={risk_level.is_empty()}>{ t(PersonText::RiskUnchanged) }</option>
+                        { for RiskLevel::ALL.iter().map(|r| html!{ <option value={r.as_str()} selected={*risk_level == r.as_str()}>{ t(risk(*r)) }</option> }) }
                     </select>
                 </label>
                 <label>{ t(ScreenText::Note) }<textarea name="note" value={(*note).clone()} oninput={on_input(&note)} /></label>
                 <PhotoField photo={form.photo.clone()} error={form.error.clone()} />
                 { alert(&form.error) }
                 <button class="primary big" type="submit">{ t(ScreenText::Submit) }</button>
-                <Back />
+                <Back to={Route::Person { id: p.id.to_string() }} />
             </form>
         </Page>
     }

@@ -181,6 +181,17 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
     read(send(|| Request::get(&url), None).await?).await
 }
 
+/// The bytes a path answers (a photo), sent with the session's token: an `<img>` cannot
+/// carry it, so screens show photos from these bytes.
+pub async fn get_bytes(path: &str) -> ApiResult<Vec<u8>> {
+    let url = path.to_string();
+    let res = send(|| Request::get(&url), None).await?;
+    if !res.ok() {
+        return read::<()>(res).await.map(|_| Vec::new());
+    }
+    res.binary().await.map_err(|_| ApiError::Offline)
+}
+
 /// The users the caller may see (`GET /users`, the first 500).
 pub async fn users() -> ApiResult<Vec<User>> {
     let page: Page<User> = get("/api/v1/users?limit=500").await?;

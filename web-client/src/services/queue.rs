@@ -334,6 +334,28 @@ async fn pending_ops(db: &Rexie) -> Result<Vec<(JsValue, Pending)>, String> {
         .collect())
 }
 
+/// The signed-in user's operations not sent yet, oldest first, as typed operations (for a
+/// screen that shows what waits to be sent).
+pub async fn pending_operations() -> Vec<Operation> {
+    let Ok(db) = db().await else {
+        return Vec::new();
+    };
+    let Ok(tx) = db.transaction(&[OPS], TransactionMode::ReadOnly) else {
+        return Vec::new();
+    };
+    let Ok(store) = tx.store(OPS) else {
+        return Vec::new();
+    };
+    store
+        .get_all(None, None)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|v| serde_json::from_str::<Queued>(&v.as_string()?).ok())
+        .map(|q| q.operation)
+        .collect()
+}
+
 /// The signed-in user's operations not sent yet.
 pub async fn pending_count() -> u32 {
     match db().await {

@@ -8,7 +8,7 @@ use gridwork_shared::person::{
 
 use crate::app::state::AppState;
 use crate::flow::caller::CurrentUser;
-use crate::flow::persons::{self as flow, ListQuery, scope_of};
+use crate::flow::persons::{self as flow, ListQuery, ReadQuery, scope_of};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{Body, parse_query, path_uuid};
 use crate::http::paging::{self, PageParams};
@@ -46,7 +46,8 @@ pub async fn create(
 }
 
 #[utoipa::path(get, path = "/api/v1/persons", tag = "persons", security(("bearer" = [])),
-    params(("cell" = Option<String>, Query), ("category" = Option<String>, Query),
+    params(("id" = Option<uuid::Uuid>, Query, description = "one person (its page), masked like the rest of the list"),
+        ("cell" = Option<String>, Query), ("category" = Option<String>, Query),
         ("due" = Option<String>, Query, description = "overdue | today | week (China Standard Time day / the 7 days from today)"),
         ("archived" = Option<bool>, Query, description = "include archived persons"),
         ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
@@ -68,15 +69,22 @@ pub async fn list(
 }
 
 #[utoipa::path(get, path = "/api/v1/persons/{id}", tag = "persons", security(("bearer" = [])),
-    params(("id" = uuid::Uuid, Path)),
-    responses((status = 200, description = "the full record with the identity number; every read is audited", body = Person),
-        (status = 403, body = gridwork_shared::Problem), (status = 404, body = gridwork_shared::Problem)))]
+    params(("id" = uuid::Uuid, Path),
+        ("reason" = Option<String>, Query, max_length = 200,
+            description = "why the record is opened (PIPL: the purpose of each use), kept in the audit entry as `reason`; one line, at most 200 characters")),
+    responses((status = 200, description = "the full record with the identity number; every read is audited, with its reason", body = Person),
+        (status = 403, body = gridwork_shared::Problem), (status = 404, body = gridwork_shared::Problem),
+        (status = 422, description = "a reason too long or not one line, or an unknown parameter", body = gridwork_shared::Problem)))]
 pub async fn get(
+    req: HttpRequest,
     user: CurrentUser,
     id: web::Path<String>,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let p = flow::read(&state.into_inner(), &user, &id).await?;
+    let state = state.into_inner();
+    flow::may_read(&state, &user, &id).await?;
+    let q: ReadQuery = parse_query(&req)?;
+    let p = flow::read(&state, &user, &id, q).await?;
     Ok(HttpResponse::Ok().json(p))
 }
 
@@ -122,12 +130,12 @@ pub async fn visit(
     let v = state
         .db_write(move |c| flow::record_visit(&st, c, &user, &id, &new))
         .await?;
-    Ok(HttpResponse::Created().json(flow::visit_to_wire(&v.0)?))
+    Ok(HttpResponse::Created().json(flow::visit_to_wire(&v.0, &[])?))
 }
 
 #[utoipa::path(get, path = "/api/v1/persons/{id}/visits", tag = "persons", security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path), ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, description = "the person's visits, latest first", body = Page<Visit>),
+    responses((status = 200, description = "the person's visits, latest first, each with its photos", body = Page<Visit>),
         (status = 403, description = "volunteers", body = gridwork_shared::Problem),
         (status = 404, body = gridwork_shared::Problem)))]
 pub async fn visits(
