@@ -373,6 +373,10 @@ impl Tally {
 pub struct RollupChild {
     /// A region code, or a cell code under a community.
     pub code: String,
+    /// The region's or the cell's name (empty for a cell retired since its units were
+    /// registered).
+    #[serde(default)]
+    pub name: String,
     #[serde(flatten)]
     pub tally: Tally,
 }
@@ -382,6 +386,9 @@ pub struct RollupChild {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rollup {
     pub region_code: String,
+    /// The region's name (empty for everything, an admin's default).
+    #[serde(default)]
+    pub name: String,
     pub overall: Tally,
     pub children: Vec<RollupChild>,
 }

@@ -279,7 +279,10 @@ async fn supervisors_certify_at_their_level(app: TestApp) {
         )
         .await;
     assert_eq!(r.ok(200)["certification"], "district");
-    // Withdrawing a district certification takes the district.
+    // Withdrawing a district certification takes the district, and so does lowering it.
+    app.put(&url, &w.town1.token, json!({"level": "town", "version": 3}))
+        .await
+        .problem(403, "forbidden");
     app.put(&url, &w.town1.token, json!({"level": "none", "version": 3}))
         .await
         .problem(403, "forbidden");
@@ -367,6 +370,7 @@ async fn the_safety_picture_rolls_up(app: TestApp) {
         .await;
     let r = r.ok(200);
     assert_eq!(r["overall"]["total"], 3);
+    assert_eq!(r["name"], "合阳城街道", "the region is named");
     assert_eq!(
         (
             r["overall"]["safe"].as_u64(),
@@ -376,13 +380,14 @@ async fn the_safety_picture_rolls_up(app: TestApp) {
         (Some(1), Some(1), Some(1))
     );
     assert_eq!(r["overall"]["certified_town"], 1);
-    let children: Vec<(String, u64)> = r["children"]
+    let children: Vec<(String, String, u64)> = r["children"]
         .as_array()
         .unwrap()
         .iter()
         .map(|c| {
             (
                 c["code"].as_str().unwrap().to_string(),
+                c["name"].as_str().unwrap().to_string(),
                 c["total"].as_u64().unwrap(),
             )
         })
@@ -390,8 +395,8 @@ async fn the_safety_picture_rolls_up(app: TestApp) {
     assert_eq!(
         children,
         [
-            ("500117001001".to_string(), 2),
-            ("500117001002".to_string(), 1)
+            ("500117001001".to_string(), "文峰社区".to_string(), 2),
+            ("500117001002".to_string(), "白塔社区".to_string(), 1)
         ]
     );
     let cells = app
@@ -400,7 +405,16 @@ async fn the_safety_picture_rolls_up(app: TestApp) {
             &w.town1.token,
         )
         .await;
-    assert_eq!(cells.ok(200)["children"].as_array().unwrap().len(), 2);
+    let cells = cells.ok(200);
+    assert_eq!(cells["name"], "文峰社区");
+    let cells = cells["children"].as_array().unwrap();
+    assert_eq!(cells.len(), 2);
+    // A community's children are its cells, by their names.
+    for cell in cells {
+        let code = cell["code"].as_str().unwrap();
+        assert_eq!(code.len(), 15);
+        assert_eq!(cell["name"], format!("网格{code}"));
+    }
     let mine = app.get("/api/v1/safety-units/rollup", &w.town2.token).await;
     assert_eq!(mine.ok(200)["overall"]["total"], 1, "a town sees its own");
     let scoped = app

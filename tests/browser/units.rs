@@ -1,1 +1,309 @@
+//! Safety units through the screens: a worker registers one with the server away and sees
+//! it synced once; a town supervisor certifies one and drills the roll-up down to a
+//! community's cells.
 
+use fantoccini::{Client, Locator};
+use gridwork_tests::TestApp;
+use serde_json::{Value, json};
+
+use crate::support::*;
+
+/// A Chrome DevTools command through ChromeDriver (`goog/cdp/execute`): here, the phone's
+/// GPS position.
+#[derive(Debug)]
+struct Cdp(&'static str, Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({"cmd": self.0, "params": self.1});
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// A point inside the demo cell `code`.
+fn inside(code: &str) -> (f64, f64) {
+    use geo::InteriorPoint;
+    let p = gridwork_server::tools::demo::demo_cells()
+        .into_iter()
+        .find(|c| c.code == code)
+        .unwrap()
+        .shape
+        .interior_point()
+        .unwrap();
+    (p.x(), p.y())
+}
+
+/// The units named `name` the server holds, as `token` sees them.
+async fn units_named(app: &TestApp, token: &str, name: &str) -> Vec<Value> {
+    let r = app.get("/api/v1/safety-units?limit=500", token).await;
+    r.body["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|u| u["name"] == name)
+        .collect()
+}
+
+async fn attr(c: &Client, css: &str, name: &str) -> Option<String> {
+    match c.find(Locator::Css(css)).await {
+        Ok(e) => e.attr(name).await.ok().flatten(),
+        Err(_) => None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_registers_a_unit_offline_and_it_syncs_once() {
+    let (app, proxy, site, b) = start().await;
+    let c = &b.client;
+    login(c, &site, "worker1").await;
+    first_pull(c).await;
+    service_worker_controls(c).await;
+    // The phone's GPS: a good fix inside the worker's second cell.
+    let (lon, lat) = inside("500117001001002");
+    for (cmd, params) in [
+        (
+            "Browser.grantPermissions",
+            json!({"origin": site, "permissions": ["geolocation"]}),
+        ),
+        (
+            "Emulation.setGeolocationOverride",
+            json!({"latitude": lat, "longitude": lon, "accuracy": 8}),
+        ),
+    ] {
+        c.issue_cmd(Cdp(cmd, params)).await.unwrap();
+    }
+
+    // No signal: the unit is registered anyway.
+    proxy.set(false);
+    c.goto(&format!("{site}/units")).await.unwrap();
+    click(c, "a[href='/units/new']").await;
+    element(c, "[data-testid=unit-new]", 60).await;
+    let name = "离线登记：白塔路便利店";
+    fill(c, "input[name=name]", name).await;
+    fill(c, "input[name=address]", "白塔路18号").await;
+    click(c, "[data-testid=gps]").await;
+    until("the GPS fix and its cell on the form", 30, || async {
+        text_of(c, "[data-testid=accuracy]").await.contains("±8 m")
+            && text_of(c, "[data-testid=cell]")
+                .await
+                .contains("500117001001002")
+    })
+    .await;
+    // The kind starts on "choose…", and nothing is sent until one is chosen.
+    let kind = element(c, "select[name=kind]", 10).await;
+    assert_eq!(kind.prop("value").await.unwrap().as_deref(), Some(""));
+    click(c, "button[type=submit]").await;
+    until("the form asks for the kind", 10, || async {
+        text_of(c, "[role=alert]").await.contains("请选择类型")
+    })
+    .await;
+    assert!(text_of(c, "[data-testid=pending]").await.contains(" 0"));
+    kind.select_by_value("shop").await.unwrap();
+    shot(c, "unit-new").await;
+    click(c, "button[type=submit]").await;
+
+    // At once in the list, waiting to be sent.
+    until("the unit listed, waiting", 30, || async {
+        let list = text_of(c, "[data-testid=units]").await;
+        list.contains(name) && list.contains("待发送")
+    })
+    .await;
+    until("one operation pending", 30, || async {
+        text_of(c, "[data-testid=pending]").await.contains(" 1")
+    })
+    .await;
+    let id = attr(c, "[data-testid=units] li:first-child", "data-unit")
+        .await
+        .expect("the unit's row");
+    assert!(
+        text_of(c, &format!("[data-unit='{id}']"))
+            .await
+            .contains(name)
+    );
+    // Its page opens from the phone's copy: waiting, no inspection yet.
+    click(c, &format!("a[href='/units/{id}']")).await;
+    until("the waiting unit's page", 30, || async {
+        let page = text_of(c, "[data-testid=unit]").await;
+        page.contains(name) && page.contains("白塔路18号") && page.contains("待发送")
+    })
+    .await;
+    // Still there after a reload with no server.
+    c.refresh().await.unwrap();
+    until("the unit still waiting after a reload", 60, || async {
+        text_of(c, "[data-testid=unit]").await.contains("待发送")
+    })
+    .await;
+    let worker = app
+        .login("worker1", gridwork_server::tools::demo::PASSWORD)
+        .await;
+    assert!(
+        units_named(&app, &worker, name).await.is_empty(),
+        "nothing reached the server yet"
+    );
+
+    // The server is back: sent once, then a normal unit.
+    proxy.set(true);
+    c.goto(&format!("{site}/units")).await.unwrap();
+    click(c, "[data-testid=pending]").await;
+    until("the queue drained", 60, || async {
+        text_of(c, "[data-testid=pending]").await.contains(" 0")
+    })
+    .await;
+    until("the unit listed as synced", 60, || async {
+        let row = text_of(c, &format!("[data-unit='{id}']")).await;
+        row.contains(name) && row.contains("未检查") && !row.contains("待发送")
+    })
+    .await;
+    let synced = units_named(&app, &worker, name).await;
+    assert_eq!(synced.len(), 1, "registered exactly once");
+    assert_eq!(synced[0]["id"], id.as_str());
+    assert_eq!(synced[0]["kind"], "shop");
+    assert_eq!(synced[0]["address"], "白塔路18号");
+    assert_eq!(synced[0]["cell_code"], "500117001001002");
+    assert!((synced[0]["location"]["lon"].as_f64().unwrap() - lon).abs() < 1e-5);
+    click(c, &format!("a[href='/units/{id}']")).await;
+    until("the unit's page from the server", 30, || async {
+        let page = text_of(c, "[data-testid=unit]").await;
+        page.contains("500117001001002") && page.contains("尚无检查记录") && !page.contains("待发送")
+    })
+    .await;
+    click(c, &format!("a[href='/units/{id}/inspect']")).await;
+    until("its inspection form", 30, || async {
+        c.find(Locator::Css("select[name=result]")).await.is_ok()
+    })
+    .await;
+    let _ = b.client.clone().close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_town_supervisor_certifies_a_unit_and_drills_the_rollup() {
+    let (app, _proxy, site, b) = start().await;
+    let c = &b.client;
+    login(c, &site, "town1").await;
+    element(c, "[data-testid=queue-link]", 60).await;
+    let town = app
+        .login("town1", gridwork_server::tools::demo::PASSWORD)
+        .await;
+    let unit = units_named(&app, &town, "合川纺织厂").await.remove(0);
+    let id = unit["id"].as_str().unwrap().to_string();
+    assert_eq!(unit["certification"], "none");
+    let before = app.get("/api/v1/safety-units/rollup", &town).await.body;
+
+    // From the list to the unit: its inspection, who made it, the open hazard's deadline.
+    c.goto(&format!("{site}/units")).await.unwrap();
+    click(c, &format!("a[href='/units/{id}']")).await;
+    until("the unit with its inspection", 60, || async {
+        let page = text_of(c, "[data-testid=inspections]").await;
+        page.contains("消防器材过期") && page.contains("白塔社区网格员甲") && page.contains("未整改")
+    })
+    .await;
+    let due = text_of(c, "[data-testid=hazard] .when").await;
+    assert!(
+        due.contains("后到期") && !due.contains('T') && !due.contains('Z'),
+        "a deadline in local time, relative: {due}"
+    );
+    assert_eq!(
+        text_of(c, "[data-testid=certification]").await,
+        "未认定"
+    );
+    // The level starts on "choose…"; the button waits for a choice.
+    let level = element(c, "select[name=level]", 10).await;
+    assert_eq!(level.prop("value").await.unwrap().as_deref(), Some(""));
+    let save = element(c, "[data-testid=certify] button[type=submit]", 10).await;
+    assert_eq!(save.prop("disabled").await.unwrap().as_deref(), Some("true"));
+    let offered: Vec<String> = {
+        let mut v = Vec::new();
+        for o in c
+            .find_all(Locator::Css("select[name=level] option"))
+            .await
+            .unwrap()
+        {
+            v.push(o.attr("value").await.unwrap().unwrap_or_default());
+        }
+        v
+    };
+    assert_eq!(offered, ["", "town"], "a town certifies at town level only");
+    level.select_by_value("town").await.unwrap();
+    click(c, "[data-testid=certify] button[type=submit]").await;
+    until("the certification saved and shown", 30, || async {
+        text_of(c, "[data-testid=cert-saved]").await.contains("认定已保存")
+            && text_of(c, "[data-testid=certification]").await == "镇级平安细胞"
+    })
+    .await;
+    let after = app
+        .get(&format!("/api/v1/safety-units/{id}"), &town)
+        .await
+        .body;
+    assert_eq!(after["certification"], "town");
+    assert_eq!(after["version"], unit["version"].as_i64().unwrap() + 1);
+    shot(c, "unit").await;
+
+    // The roll-up: the town, then one of its communities, then back up.
+    c.goto(&format!("{site}/units")).await.unwrap();
+    click(c, "[data-testid=safety-link] a").await;
+    until("the town's roll-up", 60, || async {
+        attr(c, "[data-testid=overall]", "data-region").await.as_deref() == Some("500117001")
+            && text_of(c, "[data-testid=rollup]").await.contains("白塔社区")
+    })
+    .await;
+    let overall = text_of(c, "[data-testid=overall]").await;
+    assert!(overall.contains("合阳城街道"), "{overall}");
+    let town_certified = before["overall"]["certified_town"].as_u64().unwrap() + 1;
+    assert!(
+        overall.contains(&format!("总数 {}", before["overall"]["total"]))
+            && overall.contains(&format!("镇级认定 {town_certified}")),
+        "the town's totals, with the new certification: {overall}"
+    );
+    shot(c, "safety").await;
+    click(c, "[data-code='500117001002'] a").await;
+    until("the community's roll-up, its cells by name", 60, || async {
+        attr(c, "[data-testid=overall]", "data-region").await.as_deref() == Some("500117001002")
+            && text_of(c, "[data-testid=rollup]").await.contains("白塔社区第1网格")
+    })
+    .await;
+    let url = c.current_url().await.unwrap();
+    assert_eq!(url.query(), Some("region=500117001002"), "the region in the address");
+    let community = app
+        .get("/api/v1/safety-units/rollup?region=500117001002", &town)
+        .await
+        .body;
+    for cell in community["children"].as_array().unwrap() {
+        let code = cell["code"].as_str().unwrap();
+        let row = text_of(c, &format!("[data-code='{code}']")).await;
+        assert!(
+            row.contains(&format!("总数 {}", cell["total"])),
+            "{code}: {row}"
+        );
+    }
+    assert!(
+        text_of(c, "[data-testid=overall]")
+            .await
+            .contains(&format!("镇级认定 {}", community["overall"]["certified_town"])),
+    );
+    // The address opens the same view for a colleague; up leads back to the town.
+    c.goto(&format!("{site}/safety?region=500117001002"))
+        .await
+        .unwrap();
+    until("the shared address opens the community", 60, || async {
+        attr(c, "[data-testid=overall]", "data-region").await.as_deref() == Some("500117001002")
+    })
+    .await;
+    click(c, "[data-testid=up] a").await;
+    until("back up at the town", 30, || async {
+        attr(c, "[data-testid=overall]", "data-region").await.as_deref() == Some("500117001")
+    })
+    .await;
+    let _ = b.client.clone().close().await;
+}

@@ -258,7 +258,8 @@ pub fn inspect(
 }
 
 /// Certifies a unit at town or district level (or withdraws it): town certification needs a
-/// town or district supervisor over the unit, district certification a district one.
+/// town or district supervisor over the unit, district certification — setting it, changing
+/// it or withdrawing it — a district one.
 pub fn certify(
     state: &AppState,
     c: &mut DbConn,
@@ -269,10 +270,9 @@ pub fn certify(
     db::write_tx(c, |c| {
         let unit =
             store::find_in_scope(c, &scope_of(user)?, unit_id)?.ok_or_else(Error::not_found)?;
+        // A district certification is set, changed and withdrawn by the district alone.
         let needed = match (req.level, Certification::parse(&unit.certification)) {
-            (Certification::District, _) | (Certification::None, Some(Certification::District)) => {
-                Level::District
-            }
+            (Certification::District, _) | (_, Some(Certification::District)) => Level::District,
             _ => Level::Town,
         };
         let allowed = user.role == Role::Admin
@@ -364,12 +364,40 @@ pub fn rollup(
             .to_string();
         count(children.entry(key).or_default(), r, now);
     }
+    // Names, so that a screen shows places rather than codes: the region's, and its
+    // children's (regions, or the live cells of a community).
+    let name = match region {
+        "" => String::new(),
+        r => db::regions::find(c, r)?.map(|r| r.name).unwrap_or_default(),
+    };
+    let names: BTreeMap<String, String> = if child_len == 15 {
+        db::cells::list_live_meta(
+            c,
+            &db::cells::CellScope::Region(region.to_string()),
+            None,
+            None,
+        )?
+        .into_iter()
+        .map(|m| (m.code, m.name))
+        .collect()
+    } else {
+        let codes: Vec<String> = children.keys().cloned().collect();
+        db::regions::list_codes(c, &codes)?
+            .into_iter()
+            .map(|r| (r.code, r.name))
+            .collect()
+    };
     Ok(Rollup {
         region_code: region.to_string(),
+        name,
         overall,
         children: children
             .into_iter()
-            .map(|(code, tally)| RollupChild { code, tally })
+            .map(|(code, tally)| RollupChild {
+                name: names.get(&code).cloned().unwrap_or_default(),
+                code,
+                tally,
+            })
             .collect(),
     })
 }

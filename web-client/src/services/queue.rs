@@ -876,6 +876,29 @@ pub async fn grid() -> GridIndex {
     GridIndex::new(indexed)
 }
 
+/// The units registered on this phone whose `unit.create` is still queued, in the order
+/// they were registered (so a list can show them at once, marked as waiting).
+pub async fn queued_units() -> Vec<gridwork_shared::safety::NewUnit> {
+    let Ok(db) = db().await else {
+        return Vec::new();
+    };
+    let Ok(tx) = db.transaction(&[OPS], TransactionMode::ReadOnly) else {
+        return Vec::new();
+    };
+    let Ok(store) = tx.store(OPS) else {
+        return Vec::new();
+    };
+    let values = store.get_all(None, None).await.unwrap_or_default();
+    values
+        .into_iter()
+        .filter_map(|v| serde_json::from_str::<Queued>(&v.as_string()?).ok())
+        .filter_map(|q| match q.operation {
+            Operation::UnitCreate(unit) => Some(unit),
+            _ => None,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
