@@ -94,10 +94,6 @@ pub enum ScreenText {
     OutboxTitle => "待发送与被退回的更改", "Changes not sent yet, and refused ones";
     AllSent => "全部已发送", "Everything is sent";
     FixingReport => "这条上报被退回了：请按原因修改后重新发送。", "This report was refused: fix it as the reason says and send it again.";
-    GpsDenied => "未允许使用位置：请在地图上点选地点", "Location not allowed: tap the place on the map";
-    GpsTimeout => "定位超时：请在地图上点选地点", "No GPS fix in time: tap the place on the map";
-    Longitude => "经度", "Longitude";
-    Latitude => "纬度", "Latitude";
     ChooseCategory => "请选择…", "Choose…";
     WaitingForOwner => "条更改尚未发送，等其本人登录后发送：",
         "changes not sent yet, waiting for their owner to log in:";
