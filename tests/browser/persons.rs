@@ -44,6 +44,19 @@ fn inside(code: &str) -> (f64, f64) {
     ((p.x() * 1e6).round() / 1e6, (p.y() * 1e6).round() / 1e6)
 }
 
+/// Scrolls the element to the middle of the screen, clear of the sticky top bar, and taps
+/// it.
+async fn tap(c: &Client, css: &str) {
+    let e = element(c, css, 30).await;
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center'})",
+        vec![serde_json::to_value(&e).unwrap()],
+    )
+    .await
+    .unwrap();
+    e.click().await.unwrap();
+}
+
 async fn value_of(c: &Client, css: &str) -> String {
     element(c, css, 30)
         .await
@@ -121,7 +134,7 @@ async fn a_town_supervisor_registers_a_person_and_opens_the_full_record() {
         );
     }
     // Sending too early names what is missing, in the interface's language.
-    click(c, &format!("{form} button[type=submit]")).await;
+    tap(c, &format!("{form} button[type=submit]")).await;
     until("what is missing", 30, || async {
         let says = text_of(c, &format!("{form} [role=alert]")).await;
         says.contains("请选择类别") && says.contains("请选择责任网格员")
@@ -158,7 +171,7 @@ async fn a_town_supervisor_registers_a_person_and_opens_the_full_record() {
     element(c, &option, 30).await;
     choose(c, &format!("{form} select[name=worker]"), &worker1).await;
     shot(c, "person-new").await;
-    click(c, &format!("{form} button[type=submit]")).await;
+    tap(c, &format!("{form} button[type=submit]")).await;
 
     // The new record's page.
     until("the new person's page", 30, || async {
@@ -175,7 +188,7 @@ async fn a_town_supervisor_registers_a_person_and_opens_the_full_record() {
     assert_eq!(item["id_number_masked"], masked(&number));
 
     // The list: the new person, masked.
-    click(c, "main a[href='/persons']").await;
+    tap(c, "main a[href='/persons']").await;
     let row = format!("[data-person='{id}']");
     until("the new person in the list", 30, || async {
         text_of(c, &format!("{row} [data-testid=masked]")).await == masked(&number)
@@ -189,7 +202,7 @@ async fn a_town_supervisor_registers_a_person_and_opens_the_full_record() {
     shot(c, "persons").await;
 
     // The record, masked: no full number, no address.
-    click(c, &format!("{row} a")).await;
+    tap(c, &format!("{row} a")).await;
     until("the record, masked", 30, || async {
         text_of(c, "[data-testid=id-number]").await == masked(&number)
     })
@@ -202,8 +215,8 @@ async fn a_town_supervisor_registers_a_person_and_opens_the_full_record() {
     shot(c, "person").await;
 
     // The full record needs a reason.
-    click(c, "[data-testid=show-full]").await;
-    click(c, "[data-testid=show-full-submit]").await;
+    tap(c, "[data-testid=show-full]").await;
+    tap(c, "[data-testid=show-full-submit]").await;
     until("a reason asked for", 10, || async {
         text_of(c, "[data-testid=reason-form] [role=alert]")
             .await
@@ -212,7 +225,7 @@ async fn a_town_supervisor_registers_a_person_and_opens_the_full_record() {
     .await;
     let reason = "核实走访情况（登记后复核）";
     fill(c, "input[name=reason]", reason).await;
-    click(c, "[data-testid=show-full-submit]").await;
+    tap(c, "[data-testid=show-full-submit]").await;
     until("the full record", 30, || async {
         text_of(c, "[data-testid=id-number]").await == number
             && text_of(c, "[data-testid=address]").await == address
@@ -249,7 +262,7 @@ async fn a_town_supervisor_registers_a_person_and_opens_the_full_record() {
     assert!(!stored.as_str().unwrap().contains(&number));
 
     // Leaving and coming back: masked again.
-    click(c, "main a[href='/persons']").await;
+    tap(c, "main a[href='/persons']").await;
     until("the list again", 30, || async {
         c.find(Locator::Css(&row)).await.is_ok()
     })
@@ -337,8 +350,8 @@ async fn a_supervisor_filters_edits_transfers_and_archives_a_person() {
         "{shown}"
     );
     choose(c, "select[name=due]", "").await;
-    click(c, &format!("[data-person='{id}'] a")).await;
-    click(c, "[data-testid=edit]").await;
+    tap(c, &format!("[data-person='{id}'] a")).await;
+    tap(c, "[data-testid=edit]").await;
 
     // The form shows the record as it is.
     let form = "[data-testid=edit-form]";
@@ -355,7 +368,7 @@ async fn a_supervisor_filters_edits_transfers_and_archives_a_person() {
 
     // An edit.
     choose(c, &format!("{form} select[name=risk]"), "high").await;
-    click(c, "[data-testid=save]").await;
+    tap(c, "[data-testid=save]").await;
     until("saved", 30, || async {
         text_of(c, "[data-testid=edit-done]")
             .await
@@ -386,7 +399,7 @@ async fn a_supervisor_filters_edits_transfers_and_archives_a_person() {
     .await
     .ok(200);
     choose(c, &format!("{form} select[name=risk]"), "low").await;
-    click(c, "[data-testid=save]").await;
+    tap(c, "[data-testid=save]").await;
     until(
         "the conflict in words, and the record read again",
         30,
@@ -405,7 +418,7 @@ async fn a_supervisor_filters_edits_transfers_and_archives_a_person() {
     let option = format!("select[name=transfer_to] option[value='{worker2}']");
     element(c, &option, 30).await;
     choose(c, "select[name=transfer_to]", &worker2).await;
-    click(c, "[data-testid=transfer]").await;
+    tap(c, "[data-testid=transfer]").await;
     until("transferred", 30, || async {
         text_of(c, "[data-testid=edit-done]")
             .await
@@ -418,13 +431,13 @@ async fn a_supervisor_filters_edits_transfers_and_archives_a_person() {
     );
 
     // Archiving asks first.
-    click(c, "[data-testid=archive-ask]").await;
+    tap(c, "[data-testid=archive-ask]").await;
     assert!(
         text_of(c, "[data-testid=archive]")
             .await
             .contains("确定归档")
     );
-    click(c, "[data-testid=archive-yes]").await;
+    tap(c, "[data-testid=archive-yes]").await;
     until(
         "back on the list, without the archived person",
         30,
@@ -459,7 +472,7 @@ async fn a_worker_visits_two_km_away_and_the_supervisor_sees_how_far() {
     // A poor fix first: the map opens on it, and nothing can be sent until a place is known.
     gps(c, &site, away, lat, 300.0).await;
     c.goto(&format!("{site}/persons/{id}")).await.unwrap();
-    click(c, "[data-testid=record-visit]").await;
+    tap(c, "[data-testid=record-visit]").await;
     until("the map opened on the poor fix", 60, || async {
         text_of(c, "[data-testid=position-trouble]")
             .await
@@ -470,7 +483,7 @@ async fn a_worker_visits_two_km_away_and_the_supervisor_sees_how_far() {
     })
     .await;
     choose(c, "select[name=outcome]", "met").await;
-    click(c, "button[type=submit]").await;
+    tap(c, "button[type=submit]").await;
     until("a position asked for", 10, || async {
         text_of(c, "main [role=alert]")
             .await
@@ -478,11 +491,11 @@ async fn a_worker_visits_two_km_away_and_the_supervisor_sees_how_far() {
     })
     .await;
     // A tap on the map is a position…
-    click(c, "[data-testid=pick-map]").await;
+    tap(c, "[data-testid=pick-map]").await;
     assert!(position_taken(c).await.contains("在地图上点选"));
     // …and so is a good fix, with its accuracy shown.
     gps(c, &site, away, lat, 8.0).await;
-    click(c, "[data-testid=locate]").await;
+    tap(c, "[data-testid=locate]").await;
     until("the good fix", 30, || async {
         text_of(c, "[data-testid=position-status]")
             .await
@@ -492,7 +505,7 @@ async fn a_worker_visits_two_km_away_and_the_supervisor_sees_how_far() {
     fill(c, "textarea[name=note]", note).await;
     attach_photo(c).await;
     shot(c, "visit-position").await;
-    click(c, "button[type=submit]").await;
+    tap(c, "button[type=submit]").await;
 
     // The person's page: the visit waits, then shows how far it was made, and its photo.
     until("the visit with its distance and far flag", 60, || async {
@@ -539,7 +552,7 @@ async fn a_worker_visits_two_km_away_and_the_supervisor_sees_how_far() {
     shot(c, "person-visit-far").await;
 
     // The supervisor sees the same visit, its distance, who made it and its photo.
-    click(c, "[data-testid=logout]").await;
+    tap(c, "[data-testid=logout]").await;
     login_screen(c).await;
     login(c, &site, "town1").await;
     element(c, "[data-testid=map-link]", 60).await;
@@ -550,7 +563,7 @@ async fn a_worker_visits_two_km_away_and_the_supervisor_sees_how_far() {
         shown.contains(&metres) && shown.contains("偏离住址") && shown.contains("文峰社区网格员甲")
     })
     .await;
-    click(c, &format!("{row} [data-testid=photo-thumb]")).await;
+    tap(c, &format!("{row} [data-testid=photo-thumb]")).await;
     element(c, &format!("{row} [data-testid=photo-full] img"), 30).await;
     shot(c, "person-visits").await;
     let _ = b.client.clone().close().await;

@@ -2,6 +2,7 @@
 //! helpers, list rows and chips, the photo field, the place picker, the worker assignment.
 
 pub mod assign;
+pub mod choice;
 pub mod deferred;
 pub mod form;
 pub mod header;

@@ -8,7 +8,8 @@ use gridwork_shared::sync::{OnUnit, Operation};
 use yew::prelude::*;
 
 use crate::app::Route;
-use crate::components::form::{alert, field_errors, on_input, on_select};
+use crate::components::choice::{Choice, keep};
+use crate::components::form::{alert, field_errors, on_input};
 use crate::components::list::chip;
 use crate::components::page::{Back, Page, Waiting};
 use crate::components::photo_field::PhotoField;
@@ -115,11 +116,11 @@ pub fn Inspect(props: &Props) -> Html {
                 <p>{ chip(status(u.status), false) }</p>
                 <Position onfix={onfix} />
                 <label>{ t(ScreenText::Result) }
-                    <select name="result" onchange={on_select(&result)}>
-                        <option value="" selected={result.is_empty()}>{ t(ScreenText::Choose) }</option>
-                        <option value="safe" selected={*result == "safe"}>{ status(UnitStatus::Safe) }</option>
-                        <option value="hazard" selected={*result == "hazard"}>{ status(UnitStatus::Hazard) }</option>
-                    </select>
+                    <Choice name="result" value={(*result).clone()} onchange={keep(&result)} empty={t(ScreenText::Choose)}
+                        options={vec![
+                            (AttrValue::from("safe"), AttrValue::from(status(UnitStatus::Safe))),
+                            (AttrValue::from("hazard"), AttrValue::from(status(UnitStatus::Hazard))),
+                        ]} />
                 </label>
                 { if *result == "hazard" { html! {
                     <>

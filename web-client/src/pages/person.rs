@@ -20,7 +20,8 @@ use yew_router::prelude::*;
 
 use super::persons::{Listing, cell_label, encode, use_cell_names, use_paged};
 use crate::app::Route;
-use crate::components::form::{alert, field_errors, on_input, on_select};
+use crate::components::choice::{Choice, keep};
+use crate::components::form::{alert, field_errors, on_input};
 use crate::components::list::chip;
 use crate::components::page::{Back, Page};
 use crate::components::position::PlaceField;
@@ -101,35 +102,35 @@ fn worker_label(u: &User) -> String {
 
 /// A select of workers that starts on "choose…" until one is chosen; the value is the id.
 fn worker_select(name: &'static str, workers: &[User], chosen: &UseStateHandle<String>) -> Html {
+    let options = workers
+        .iter()
+        .map(|u| (AttrValue::from(u.id.to_string()), AttrValue::from(worker_label(u))))
+        .collect();
     html! {
-        <select name={name} onchange={on_select(chosen)}>
-            <option value="" selected={chosen.is_empty()}>{ t(ScreenText::Choose) }</option>
-            { for workers.iter().map(|u| html!{
-                <option value={u.id.to_string()} selected={**chosen == u.id.to_string()}>{ worker_label(u) }</option>
-            }) }
-        </select>
+        <Choice name={name} value={(**chosen).clone()} {options}
+            empty={t(ScreenText::Choose)} onchange={keep(chosen)} />
     }
 }
 
 fn category_select(chosen: &UseStateHandle<String>) -> Html {
+    let options = PersonCategory::ALL
+        .iter()
+        .map(|c| (AttrValue::from(c.as_str()), AttrValue::from(t(category(*c)))))
+        .collect();
     html! {
-        <select name="category" onchange={on_select(chosen)}>
-            <option value="" selected={chosen.is_empty()}>{ t(ScreenText::Choose) }</option>
-            { for PersonCategory::ALL.iter().map(|c| html!{
-                <option value={c.as_str()} selected={**chosen == c.as_str()}>{ t(category(*c)) }</option>
-            }) }
-        </select>
+        <Choice name="category" value={(**chosen).clone()} {options}
+            empty={t(ScreenText::Choose)} onchange={keep(chosen)} />
     }
 }
 
 fn risk_select(chosen: &UseStateHandle<String>) -> Html {
+    let options = RiskLevel::ALL
+        .iter()
+        .map(|r| (AttrValue::from(r.as_str()), AttrValue::from(t(risk(*r)))))
+        .collect();
     html! {
-        <select name="risk" onchange={on_select(chosen)}>
-            <option value="" selected={chosen.is_empty()}>{ t(ScreenText::Choose) }</option>
-            { for RiskLevel::ALL.iter().map(|r| html!{
-                <option value={r.as_str()} selected={**chosen == r.as_str()}>{ t(risk(*r)) }</option>
-            }) }
-        </select>
+        <Choice name="risk" value={(**chosen).clone()} {options}
+            empty={t(ScreenText::Choose)} onchange={keep(chosen)} />
     }
 }
 

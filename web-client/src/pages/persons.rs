@@ -12,7 +12,8 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::Route;
-use crate::components::form::{alert, select_value};
+use crate::components::choice::Choice;
+use crate::components::form::alert;
 use crate::components::list::chip;
 use crate::components::page::{Back, Page};
 use crate::hooks::{use_loaded, use_local, use_session};
@@ -209,9 +210,9 @@ pub fn Persons() -> Html {
     let cells = use_cell_names();
     let set = |apply: fn(&mut PersonFilter, String)| {
         let filter = filter.clone();
-        Callback::from(move |e: Event| {
+        Callback::from(move |v: String| {
             let mut f = (*filter).clone();
-            apply(&mut f, select_value(&e));
+            apply(&mut f, v);
             filter.set(f);
         })
     };
@@ -255,28 +256,20 @@ pub fn Persons() -> Html {
             } } else { html!{} } }
             <form class="card filters" data-testid="filters">
                 <label>{ t(PersonText::Cell) }
-                    <select name="cell" onchange={set(|f, v| f.cell = v)}>
-                        <option value="" selected={filter.cell.is_empty()}>{ t(PersonText::AllCells) }</option>
-                        { for cells.iter().map(|(code, name)| html!{
-                            <option value={code.clone()} selected={filter.cell == *code}>{ format!("{name} {code}") }</option>
-                        }) }
-                    </select>
+                    <Choice name="cell" value={filter.cell.clone()} onchange={set(|f, v| f.cell = v)}
+                        empty={t(PersonText::AllCells)}
+                        options={cells.iter().map(|(code, name)| (AttrValue::from(code.clone()), AttrValue::from(format!("{name} {code}")))).collect::<Vec<_>>()} />
                 </label>
                 <label>{ t(PersonText::Category) }
-                    <select name="category" onchange={set(|f, v| f.category = v)}>
-                        <option value="" selected={filter.category.is_empty()}>{ t(PersonText::AllCategories) }</option>
-                        { for PersonCategory::ALL.iter().map(|c| html!{
-                            <option value={c.as_str()} selected={filter.category == c.as_str()}>{ t(category(*c)) }</option>
-                        }) }
-                    </select>
+                    <Choice name="category" value={filter.category.clone()} onchange={set(|f, v| f.category = v)}
+                        empty={t(PersonText::AllCategories)}
+                        options={PersonCategory::ALL.iter().map(|c| (AttrValue::from(c.as_str()), AttrValue::from(t(category(*c))))).collect::<Vec<_>>()} />
                 </label>
                 <label>{ t(PersonText::Due) }
-                    <select name="due" onchange={set(|f, v| f.due = v)}>
-                        <option value="" selected={filter.due.is_empty()}>{ t(PersonText::AnyDue) }</option>
-                        { for [("overdue", PersonText::DueOverdue), ("today", PersonText::DueToday), ("week", PersonText::DueWeek)].iter().map(|(v, label)| html!{
-                            <option value={*v} selected={filter.due == *v}>{ t(*label) }</option>
-                        }) }
-                    </select>
+                    <Choice name="due" value={filter.due.clone()} onchange={set(|f, v| f.due = v)}
+                        empty={t(PersonText::AnyDue)}
+                        options={[("overdue", PersonText::DueOverdue), ("today", PersonText::DueToday), ("week", PersonText::DueWeek)]
+                            .iter().map(|(v, label)| (AttrValue::from(*v), AttrValue::from(t(*label)))).collect::<Vec<_>>()} />
                 </label>
             </form>
             { if offline { html!{ <p class="notice">{ t(PersonText::Offline) }</p> } } else { html!{} } }

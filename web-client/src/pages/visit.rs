@@ -9,7 +9,8 @@ use gridwork_shared::sync::{OnPerson, Operation};
 use yew::prelude::*;
 
 use crate::app::Route;
-use crate::components::form::{alert, field_errors, on_input, on_select};
+use crate::components::choice::{Choice, keep};
+use crate::components::form::{alert, field_errors, on_input};
 use crate::components::page::{Back, Page, Waiting};
 use crate::components::photo_field::PhotoField;
 use crate::components::position::{Fix, Position};
@@ -94,16 +95,12 @@ pub fn VisitPage(props: &Props) -> Html {
                 <p>{ &p.address }<br/><small>{ &p.id_number_masked }</small></p>
                 <Position onfix={onfix} />
                 <label>{ t(ScreenText::Outcome) }
-                    <select name="outcome" onchange={on_select(&found)}>
-                        <option value="" selected={found.is_empty()}>{ t(ScreenText::Choose) }</option>
-                        { for Outcome::ALL.iter().map(|o| html!{ <option value={o.as_str()} selected={*found == o.as_str()}>{ t(outcome(*o)) }</option> }) }
-                    </select>
+                    <Choice name="outcome" value={(*found).clone()} onchange={keep(&found)} empty={t(ScreenText::Choose)}
+                        options={Outcome::ALL.iter().map(|o| (AttrValue::from(o.as_str()), AttrValue::from(t(outcome(*o))))).collect::<Vec<_>>()} />
                 </label>
                 <label>{ t(ScreenText::Risk) }
-                    <select name="risk" onchange={on_select(&risk_level)}>
-                        <option value="" selected={risk_level.is_empty()}>{ t(PersonText::RiskUnchanged) }</option>
-                        { for RiskLevel::ALL.iter().map(|r| html!{ <option value={r.as_str()} selected={*risk_level == r.as_str()}>{ t(risk(*r)) }</option> }) }
-                    </select>
+                    <Choice name="risk" value={(*risk_level).clone()} onchange={keep(&risk_level)} empty={t(PersonText::RiskUnchanged)}
+                        options={RiskLevel::ALL.iter().map(|r| (AttrValue::from(r.as_str()), AttrValue::from(t(risk(*r))))).collect::<Vec<_>>()} />
                 </label>
                 <label>{ t(ScreenText::Note) }<textarea name="note" value={(*note).clone()} oninput={on_input(&note)} /></label>
                 <PhotoField photo={form.photo.clone()} error={form.error.clone()} />
