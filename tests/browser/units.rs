@@ -111,6 +111,11 @@ async fn a_worker_registers_a_unit_offline_and_it_syncs_once() {
     .await;
     assert!(text_of(c, "[data-testid=pending]").await.contains(" 0"));
     kind.select_by_value("shop").await.unwrap();
+    until("the complaint answered", 10, || async {
+        text_of(c, "[role=alert]").await.is_empty()
+    })
+    .await;
+    c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
     shot(c, "unit-new").await;
     click(c, "button[type=submit]").await;
 
@@ -124,6 +129,7 @@ async fn a_worker_registers_a_unit_offline_and_it_syncs_once() {
         text_of(c, "[data-testid=pending]").await.contains(" 1")
     })
     .await;
+    shot(c, "units-waiting").await;
     let id = attr(c, "[data-testid=units] li:first-child", "data-unit")
         .await
         .expect("the unit's row");
@@ -156,6 +162,8 @@ async fn a_worker_registers_a_unit_offline_and_it_syncs_once() {
     // The server is back: sent once, then a normal unit.
     proxy.set(true);
     c.goto(&format!("{site}/units")).await.unwrap();
+    // The list's screen is up (its header replaced the placeholder's): sync now.
+    element(c, "[data-testid=units]", 60).await;
     click(c, "[data-testid=pending]").await;
     until("the queue drained", 60, || async {
         text_of(c, "[data-testid=pending]").await.contains(" 0")
@@ -176,7 +184,9 @@ async fn a_worker_registers_a_unit_offline_and_it_syncs_once() {
     click(c, &format!("a[href='/units/{id}']")).await;
     until("the unit's page from the server", 30, || async {
         let page = text_of(c, "[data-testid=unit]").await;
-        page.contains("500117001001002") && page.contains("尚无检查记录") && !page.contains("待发送")
+        page.contains("500117001001002")
+            && page.contains("尚无检查记录")
+            && !page.contains("待发送")
     })
     .await;
     click(c, &format!("a[href='/units/{id}/inspect']")).await;
@@ -192,7 +202,9 @@ async fn a_town_supervisor_certifies_a_unit_and_drills_the_rollup() {
     let (app, _proxy, site, b) = start().await;
     let c = &b.client;
     login(c, &site, "town1").await;
-    element(c, "[data-testid=queue-link]", 60).await;
+    // The first pull is in (the queue lists the town's incidents): from here on the phone
+    // reads nothing again on its own for a minute, so the page keeps what it read.
+    element(c, "[data-testid=incidents] li.item", 60).await;
     let town = app
         .login("town1", gridwork_server::tools::demo::PASSWORD)
         .await;
@@ -201,12 +213,15 @@ async fn a_town_supervisor_certifies_a_unit_and_drills_the_rollup() {
     assert_eq!(unit["certification"], "none");
     let before = app.get("/api/v1/safety-units/rollup", &town).await.body;
 
-    // From the list to the unit: its inspection, who made it, the open hazard's deadline.
-    c.goto(&format!("{site}/units")).await.unwrap();
+    // From home to the list to the unit: its inspection, who made it, the open hazard's
+    // deadline.
+    click(c, "a[href='/units']").await;
     click(c, &format!("a[href='/units/{id}']")).await;
     until("the unit with its inspection", 60, || async {
         let page = text_of(c, "[data-testid=inspections]").await;
-        page.contains("消防器材过期") && page.contains("白塔社区网格员甲") && page.contains("未整改")
+        page.contains("消防器材过期")
+            && page.contains("白塔社区网格员甲")
+            && page.contains("未整改")
     })
     .await;
     let due = text_of(c, "[data-testid=hazard] .when").await;
@@ -214,15 +229,15 @@ async fn a_town_supervisor_certifies_a_unit_and_drills_the_rollup() {
         due.contains("后到期") && !due.contains('T') && !due.contains('Z'),
         "a deadline in local time, relative: {due}"
     );
-    assert_eq!(
-        text_of(c, "[data-testid=certification]").await,
-        "未认定"
-    );
+    assert_eq!(text_of(c, "[data-testid=certification]").await, "未认定");
     // The level starts on "choose…"; the button waits for a choice.
     let level = element(c, "select[name=level]", 10).await;
     assert_eq!(level.prop("value").await.unwrap().as_deref(), Some(""));
     let save = element(c, "[data-testid=certify] button[type=submit]", 10).await;
-    assert_eq!(save.prop("disabled").await.unwrap().as_deref(), Some("true"));
+    assert_eq!(
+        save.prop("disabled").await.unwrap().as_deref(),
+        Some("true")
+    );
     let offered: Vec<String> = {
         let mut v = Vec::new();
         for o in c
@@ -235,10 +250,50 @@ async fn a_town_supervisor_certifies_a_unit_and_drills_the_rollup() {
         v
     };
     assert_eq!(offered, ["", "town"], "a town certifies at town level only");
+
+    // Meanwhile the worker inspects it and finds it safe: the page's copy is stale, the
+    // save is refused in words, and the unit is read again.
+    let worker = app
+        .login("worker3", gridwork_server::tools::demo::PASSWORD)
+        .await;
+    app.post(
+        &format!("/api/v1/safety-units/{id}/inspections"),
+        &worker,
+        json!({"id": uuid::Uuid::new_v4(), "inspected_at": chrono::Utc::now().to_rfc3339(),
+               "location": unit["location"], "result": "safe", "hazards": [], "note": "已整改"}),
+    )
+    .await
+    .ok(201);
+    level.select_by_value("town").await.unwrap();
+    click(c, "[data-testid=certify] button[type=submit]").await;
+    until(
+        "the conflict told in words, the unit read again",
+        30,
+        || async {
+            text_of(c, "[data-testid=certify] [role=alert]")
+                .await
+                .contains("此单位刚被他人修改")
+                && text_of(c, "[data-testid=inspections]")
+                    .await
+                    .contains("已整改")
+        },
+    )
+    .await;
+    assert_eq!(
+        app.get(&format!("/api/v1/safety-units/{id}"), &town)
+            .await
+            .body["certification"],
+        "none",
+        "nothing saved from the stale page"
+    );
+    // Saved again, on what the page now shows.
+    let level = element(c, "select[name=level]", 10).await;
     level.select_by_value("town").await.unwrap();
     click(c, "[data-testid=certify] button[type=submit]").await;
     until("the certification saved and shown", 30, || async {
-        text_of(c, "[data-testid=cert-saved]").await.contains("认定已保存")
+        text_of(c, "[data-testid=cert-saved]")
+            .await
+            .contains("认定已保存")
             && text_of(c, "[data-testid=certification]").await == "镇级平安细胞"
     })
     .await;
@@ -247,15 +302,33 @@ async fn a_town_supervisor_certifies_a_unit_and_drills_the_rollup() {
         .await
         .body;
     assert_eq!(after["certification"], "town");
-    assert_eq!(after["version"], unit["version"].as_i64().unwrap() + 1);
+    assert_eq!(after["status"], "safe");
+    assert_eq!(
+        after["version"],
+        unit["version"].as_i64().unwrap() + 2,
+        "the inspection, then the certification"
+    );
+    c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
     shot(c, "unit").await;
+    c.execute(
+        "document.querySelector('[data-testid=inspections]').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(c, "unit-inspections").await;
 
     // The roll-up: the town, then one of its communities, then back up.
     c.goto(&format!("{site}/units")).await.unwrap();
     click(c, "[data-testid=safety-link] a").await;
     until("the town's roll-up", 60, || async {
-        attr(c, "[data-testid=overall]", "data-region").await.as_deref() == Some("500117001")
-            && text_of(c, "[data-testid=rollup]").await.contains("白塔社区")
+        attr(c, "[data-testid=overall]", "data-region")
+            .await
+            .as_deref()
+            == Some("500117001")
+            && text_of(c, "[data-testid=rollup]")
+                .await
+                .contains("白塔社区")
     })
     .await;
     let overall = text_of(c, "[data-testid=overall]").await;
@@ -269,12 +342,21 @@ async fn a_town_supervisor_certifies_a_unit_and_drills_the_rollup() {
     shot(c, "safety").await;
     click(c, "[data-code='500117001002'] a").await;
     until("the community's roll-up, its cells by name", 60, || async {
-        attr(c, "[data-testid=overall]", "data-region").await.as_deref() == Some("500117001002")
-            && text_of(c, "[data-testid=rollup]").await.contains("白塔社区第1网格")
+        attr(c, "[data-testid=overall]", "data-region")
+            .await
+            .as_deref()
+            == Some("500117001002")
+            && text_of(c, "[data-testid=rollup]")
+                .await
+                .contains("白塔社区第1网格")
     })
     .await;
     let url = c.current_url().await.unwrap();
-    assert_eq!(url.query(), Some("region=500117001002"), "the region in the address");
+    assert_eq!(
+        url.query(),
+        Some("region=500117001002"),
+        "the region in the address"
+    );
     let community = app
         .get("/api/v1/safety-units/rollup?region=500117001002", &town)
         .await
@@ -287,22 +369,27 @@ async fn a_town_supervisor_certifies_a_unit_and_drills_the_rollup() {
             "{code}: {row}"
         );
     }
-    assert!(
-        text_of(c, "[data-testid=overall]")
-            .await
-            .contains(&format!("镇级认定 {}", community["overall"]["certified_town"])),
-    );
+    assert!(text_of(c, "[data-testid=overall]").await.contains(&format!(
+        "镇级认定 {}",
+        community["overall"]["certified_town"]
+    )),);
     // The address opens the same view for a colleague; up leads back to the town.
     c.goto(&format!("{site}/safety?region=500117001002"))
         .await
         .unwrap();
     until("the shared address opens the community", 60, || async {
-        attr(c, "[data-testid=overall]", "data-region").await.as_deref() == Some("500117001002")
+        attr(c, "[data-testid=overall]", "data-region")
+            .await
+            .as_deref()
+            == Some("500117001002")
     })
     .await;
     click(c, "[data-testid=up] a").await;
     until("back up at the town", 30, || async {
-        attr(c, "[data-testid=overall]", "data-region").await.as_deref() == Some("500117001")
+        attr(c, "[data-testid=overall]", "data-region")
+            .await
+            .as_deref()
+            == Some("500117001")
     })
     .await;
     let _ = b.client.clone().close().await;

@@ -30,7 +30,9 @@ pub struct RegionQuery {
 /// `None` at the top of the caller's scope; `Some("")` for the caller's own region (the
 /// address without a query); else the parent region.
 pub fn up(region: &str, scope: &str) -> Option<String> {
-    if region.len() <= scope.len() || region.len() < 6 || !region.bytes().all(|b| b.is_ascii_digit())
+    if region.len() <= scope.len()
+        || region.len() < 6
+        || !region.bytes().all(|b| b.is_ascii_digit())
     {
         return None;
     }
@@ -171,10 +173,7 @@ mod tests {
         assert_eq!(up("500117001", "500117001"), None);
         assert_eq!(up("", "500117001"), None);
         // A district supervisor at a community: the town.
-        assert_eq!(
-            up("500117001001", "500117"),
-            Some("500117001".to_string())
-        );
+        assert_eq!(up("500117001001", "500117"), Some("500117001".to_string()));
         // An admin (scope "") at a district: everywhere; at a town: the district.
         assert_eq!(up("500117", ""), Some(String::new()));
         assert_eq!(up("500117001", ""), Some("500117".to_string()));

@@ -17,11 +17,13 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::Route;
-use crate::components::form::{alert, field_errors, on_input, on_select};
+use crate::components::form::{alert, field_errors, on_input, on_select, select_value};
 use crate::components::page::{Back, Page, Waiting};
 use crate::components::place_picker::PlacePicker;
 use crate::components::when::{at, deadline};
-use crate::hooks::{use_field_form, use_loaded, use_local, use_local_record, use_session, use_users};
+use crate::hooks::{
+    use_field_form, use_loaded, use_local, use_local_record, use_session, use_users,
+};
 use crate::i18n::screens::ScreenText;
 use crate::i18n::units::{UnitText, certification, kind as kind_text};
 use crate::i18n::{t, unit_status};
@@ -158,6 +160,14 @@ pub fn UnitNew() -> Html {
             form.send(Operation::UnitCreate(new), None, Route::Units);
         })
     };
+    // Choosing the kind answers the form's complaint about it.
+    let on_kind = {
+        let (kind, error) = (kind.clone(), form.error.clone());
+        Callback::from(move |e: Event| {
+            kind.set(select_value(&e));
+            error.set(None);
+        })
+    };
     let cell_line = match (*cell).clone().flatten() {
         Some(Some(c)) => format!("{}: {c}", t(ScreenText::Cell)),
         Some(None) => t(UnitText::NotInMyCells).to_string(),
@@ -168,7 +178,7 @@ pub fn UnitNew() -> Html {
             <form class="card" onsubmit={submit} data-testid="unit-new">
                 <h1>{ t(UnitText::NewUnit) }</h1>
                 <label>{ t(UnitText::Kind) }
-                    <select name="kind" onchange={on_select(&kind)}>
+                    <select name="kind" onchange={on_kind}>
                         <option value="" selected={kind.is_empty()}>{ t(UnitText::Choose) }</option>
                         { for UnitKind::ALL.iter().map(|k| html! {
                             <option value={k.as_str()} selected={*kind == k.as_str()}>{ t(kind_text(*k)) }</option>
@@ -260,6 +270,12 @@ fn Certify(props: &CertifyProps) -> Html {
     let error = use_state(|| None::<String>);
     let saved = use_state(|| false);
     let busy = use_state(|| false);
+    // The levels offered changed (the unit was read again): nothing is chosen, so the
+    // level sent is always one the picker shows.
+    {
+        let level = level.clone();
+        use_effect_with(props.levels.clone(), move |_| level.set(String::new()));
+    }
     let submit = {
         let (level, error, saved, busy) =
             (level.clone(), error.clone(), saved.clone(), busy.clone());
@@ -293,6 +309,8 @@ fn Certify(props: &CertifyProps) -> Html {
                         on_change.emit(());
                     }
                     Err(ApiError::Problem(p)) if p.code == ErrorCode::VersionConflict => {
+                        // Chosen again on what the page shows once read again.
+                        level.set(String::new());
                         error.set(Some(t(UnitText::CertConflict).into()));
                         on_change.emit(());
                     }
@@ -395,9 +413,7 @@ pub fn UnitPage(props: &UnitPageProps) -> Html {
     let reload = use_state(|| 0u32);
     let detail = use_loaded(
         (props.id.clone(), session.generation, *reload),
-        |(id, _, _)| async move {
-            api::get::<UnitDetail>(&format!("/api/v1/safety-units/{id}")).await
-        },
+        |(id, _, _)| async move { api::get::<UnitDetail>(&format!("/api/v1/safety-units/{id}")).await },
     );
     let local = use_local_record::<Unit>(&props.id);
     let queued = {

@@ -115,7 +115,7 @@ pub fn unit_chips(status: UnitStatus, cert: Certification, waiting: bool) -> Htm
 #[component]
 pub fn Units() -> Html {
     let session = use_session();
-    let synced = use_local(|| queue::records::<Unit>());
+    let synced = use_local(queue::records::<Unit>);
     let queued = use_local(queue::queued_units);
     let status = use_state(String::new);
     let kind = use_state(String::new);
