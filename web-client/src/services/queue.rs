@@ -615,6 +615,24 @@ pub async fn grid() -> GridIndex {
     GridIndex::new(indexed)
 }
 
+/// The steps on incidents the signed-in user queued and has not sent yet, oldest first (the
+/// incident screen shows them and works out where they lead, with no signal).
+pub async fn queued_steps()
+-> Vec<gridwork_shared::sync::OnIncident<gridwork_shared::incident::ActionRequest>> {
+    let Ok(db) = db().await else {
+        return Vec::new();
+    };
+    pending_ops(&db)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(_, p)| match p.op.operation() {
+            Ok(Operation::IncidentAction(step)) => Some(step),
+            _ => None,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
