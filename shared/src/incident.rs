@@ -228,6 +228,24 @@ pub fn supervises(actor: &Actor<'_>, facts: &Facts<'_>) -> bool {
     }
 }
 
+/// May a user take a case in `cell_code` that a dispatcher whose region is
+/// `dispatcher_scope` (`""` for an admin) sends? An active worker whose region holds the
+/// cell — a worker of the incident's community (or above it) — inside the dispatcher's
+/// region. The server checks a dispatch with this; the phone offers exactly these.
+pub fn may_take(
+    role: Role,
+    active: bool,
+    region_code: &str,
+    cell_code: &str,
+    dispatcher_scope: &str,
+) -> bool {
+    role == Role::Worker
+        && active
+        && !region_code.is_empty()
+        && cell_code.starts_with(region_code)
+        && region_code.starts_with(dispatcher_scope)
+}
+
 /// May `actor` take `action` on the incident? (Independent of its status.)
 pub fn authorize(actor: &Actor<'_>, action: Action, facts: &Facts<'_>) -> Result<(), Refusal> {
     let ok = match action {
@@ -530,6 +548,9 @@ pub struct Incident {
     pub overdue: bool,
     pub reporter_id: Uuid,
     pub assignee_id: Option<Uuid>,
+    /// The assignee's display name, for everyone who may see the incident.
+    #[serde(default)]
+    pub assignee_name: Option<String>,
     pub resolver_id: Option<Uuid>,
     pub merged_into: Option<Uuid>,
     pub conflict: bool,
@@ -790,6 +811,22 @@ mod tests {
     }
 
     #[test]
+    fn workers_of_the_incidents_community_take_its_cases() {
+        let cell = "500117001001001";
+        let take =
+            |role, active, region: &str, scope: &str| may_take(role, active, region, cell, scope);
+        assert!(take(Role::Worker, true, "500117001001", "500117001"));
+        assert!(take(Role::Worker, true, "500117001001", ""));
+        // Another community of the same town, an inactive worker, a supervisor.
+        assert!(!take(Role::Worker, true, "500117001002", "500117001"));
+        assert!(!take(Role::Worker, false, "500117001001", "500117001"));
+        assert!(!take(Role::Supervisor, true, "500117001001", "500117001"));
+        // Above the dispatcher's region: not one of its people.
+        assert!(!take(Role::Worker, true, "500117", "500117001"));
+        assert!(!take(Role::Worker, true, "", ""));
+    }
+
+    #[test]
     fn masks() {
         assert_eq!(mask_name("张三丰"), "张**");
         assert_eq!(mask_phone("13812345678"), "138****5678");
@@ -807,6 +844,11 @@ pub struct IncidentDetail {
     /// Parties' names and phones are masked unless the caller handles the case.
     pub mediations: Vec<Mediation>,
     pub available_actions: Vec<Action>,
+    /// While the incident is open: open incidents of its category reported before it within
+    /// 50 m in the 7 days before it, that the caller may see (as the report's answer
+    /// listed them), nearest first.
+    #[serde(default)]
+    pub possible_duplicates: Vec<Duplicate>,
 }
 
 /// A possible duplicate of a new report.

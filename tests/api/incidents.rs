@@ -795,6 +795,147 @@ async fn duplicates_are_flagged_and_merged(app: TestApp) {
     assert_eq!(orig["status"], "reported");
 }
 
+/// A dispatch goes only to a worker of the incident's community (or above it), inside the
+/// dispatcher's region; whoever may see the incident sees its assignee's name.
+async fn dispatch_goes_to_a_worker_of_the_incidents_community(app: TestApp) {
+    let w = World::build(&app).await;
+    let inc = report(&app, &w.volunteer.token, incident("0401", IN_CELL_1, "low")).await;
+    let id = inc["id"].as_str().unwrap().to_string();
+    assert!(inc["assignee_name"].is_null());
+    step(&app, &w.town1.token, &id, "accept", json!({}))
+        .await
+        .ok(200);
+    // A worker of another community of the same town, a town-level worker above the
+    // dispatcher's reach, an inactive worker of the community: none may take it.
+    let neighbour = create_user(&app, &w.admin.token, "neighbour", "worker", "500117001002").await;
+    let above = create_user(&app, &w.admin.token, "above", "worker", "500117").await;
+    let gone = create_user(&app, &w.admin.token, "gone", "worker", "500117001001").await;
+    app.patch(
+        &format!("/api/v1/users/{}", gone.id),
+        &w.admin.token,
+        json!({"active": false}),
+    )
+    .await
+    .ok(200);
+    for (who, by) in [
+        (&neighbour.id, &w.town1.token),
+        (&neighbour.id, &w.district.token),
+        (&above.id, &w.town1.token),
+        (&gone.id, &w.town1.token),
+        (&w.worker2.id, &w.district.token),
+    ] {
+        let r = step(&app, by, &id, "dispatch", json!({"assignee_id": who})).await;
+        r.problem(422, "validation_failed");
+        assert_eq!(r.fields(), ["assignee_id"]);
+    }
+    // The district's worker is above the town supervisor but within the district's reach.
+    let d = step(
+        &app,
+        &w.district.token,
+        &id,
+        "dispatch",
+        json!({"assignee_id": above.id}),
+    )
+    .await;
+    assert_eq!(d.ok(200)["assignee_name"], "above");
+    let helper = create_user(&app, &w.admin.token, "helper", "worker", "500117001001").await;
+    let d = step(
+        &app,
+        &w.town1.token,
+        &id,
+        "dispatch",
+        json!({"assignee_id": helper.id}),
+    )
+    .await;
+    let d = d.ok(200);
+    assert_eq!(d["assignee_id"], helper.id);
+    assert_eq!(d["assignee_name"], "helper");
+    // The reporter, the cell's worker and the assignee see who has it, in the detail, the
+    // list and the phone's pull.
+    for token in [&w.volunteer.token, &w.worker1.token, &helper.token] {
+        let one = app.get(&format!("/api/v1/incidents/{id}"), token).await;
+        assert_eq!(one.ok(200)["assignee_name"], "helper");
+        let list = app.get("/api/v1/incidents?limit=500", token).await;
+        let listed = list.ok(200)["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id.as_str())
+            .cloned()
+            .unwrap();
+        assert_eq!(listed["assignee_name"], "helper");
+        // The phone's copy, pulled page after page.
+        let (mut pulled, mut path) = (Vec::new(), "/api/v1/sync/pull".to_string());
+        loop {
+            let page = app.get(&path, token).await;
+            let page = page.ok(200);
+            pulled.extend(page["incidents"].as_array().unwrap().iter().cloned());
+            if page["has_more"] != true {
+                break;
+            }
+            path = format!(
+                "/api/v1/sync/pull?cursor={}",
+                page["cursor"].as_str().unwrap()
+            );
+        }
+        let pulled = pulled.iter().find(|i| i["id"] == id.as_str()).unwrap();
+        assert_eq!(pulled["assignee_name"], "helper");
+    }
+}
+
+/// The incident itself answers the possible duplicates its report found, while it is open.
+async fn the_detail_lists_possible_duplicates_while_open(app: TestApp) {
+    let w = World::build(&app).await;
+    let first = report(&app, &w.worker1.token, incident("0401", IN_CELL_1, "low")).await;
+    let near = (IN_CELL_1.0 + 0.0002, IN_CELL_1.1);
+    let second = report(&app, &w.volunteer.token, incident("0401", near, "low")).await;
+    let (fid, sid) = (
+        first["id"].as_str().unwrap(),
+        second["id"].as_str().unwrap(),
+    );
+    // The volunteer sees only what it reported: no duplicate for it.
+    assert!(second["possible_duplicates"].as_array().unwrap().is_empty());
+    let detail = |token: &str, id: &str| {
+        let (app, token, id) = (&app, token.to_string(), id.to_string());
+        async move {
+            app.get(&format!("/api/v1/incidents/{id}"), &token)
+                .await
+                .ok(200)
+                .clone()
+        }
+    };
+    let seen = detail(&w.town1.token, sid).await;
+    let dups = seen["possible_duplicates"].as_array().unwrap();
+    assert_eq!(dups.len(), 1);
+    assert_eq!(dups[0]["id"], fid);
+    assert_eq!(dups[0]["title"], first["title"]);
+    assert!(dups[0]["distance_m"].as_f64().unwrap() < 25.0);
+    assert!(
+        detail(&w.volunteer.token, sid).await["possible_duplicates"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "nothing the volunteer may not see"
+    );
+    // The earlier one has no earlier duplicate; a later report is not its duplicate.
+    assert!(
+        detail(&w.town1.token, fid).await["possible_duplicates"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // Merged (closed): nothing to list any more.
+    step(&app, &w.town1.token, sid, "merge", json!({"into": fid}))
+        .await
+        .ok(200);
+    assert!(
+        detail(&w.town1.token, sid).await["possible_duplicates"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
 /// A PNG whose header declares `w × h` pixels of 16-bit RGBA, with a few bytes of image
 /// data: what a decompression bomb looks like to a server that trusts the header.
 fn png_declaring(w: u32, h: u32) -> Vec<u8> {
@@ -1213,6 +1354,8 @@ both_engines!(
     deadlines_count_working_hours,
     lists_filter_within_scope,
     duplicates_are_flagged_and_merged,
+    dispatch_goes_to_a_worker_of_the_incidents_community,
+    the_detail_lists_possible_duplicates_while_open,
     photos_are_checked_stripped_and_scoped,
     image_bombs_are_refused,
     photos_and_comments_are_capped,

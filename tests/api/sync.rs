@@ -666,7 +666,8 @@ async fn a_person_moved_to_another_cell_leaves_the_old_cells_phone(app: TestApp)
 /// phone, and only that worker is told.
 async fn a_reassigned_incident_leaves_its_former_assignee(app: TestApp) {
     let w = World::build(&app).await;
-    let helper = create_user(&app, &w.admin.token, "helper", "worker", "500117001002").await;
+    // A worker of the incident's community who holds none of its cells.
+    let helper = create_user(&app, &w.admin.token, "helper", "worker", "500117001001").await;
     let inc = report(&app, &w.volunteer.token, incident("0501", IN_CELL_1, "low")).await;
     let id = inc["id"].as_str().unwrap();
     step(&app, &w.town1.token, id, "accept", json!({}))

@@ -3,8 +3,11 @@
 //! overdue-visit list, what waits in each of the caller's cells, and where a queued photo goes.
 
 use chrono::{DateTime, Utc};
-use gridwork_shared::api::{Cell, Me};
-use gridwork_shared::incident::{Action, Actor, Facts, Incident, Level, Status, available};
+use gridwork_shared::api::{Cell, Me, Role, User};
+use gridwork_shared::incident::{
+    Action, ActionRequest, Actor, Duplicate, Facts, Incident, Level, Severity, Status, available,
+    may_take, supervises, transition,
+};
 use gridwork_shared::person::{PersonItem, is_overdue};
 use gridwork_shared::safety::{Unit, UnitStatus};
 
@@ -60,6 +63,207 @@ impl QueueFilter {
 pub fn newest_first(mut incidents: Vec<Incident>) -> Vec<Incident> {
     incidents.sort_by_key(|i| std::cmp::Reverse(i.created_at));
     incidents
+}
+
+/// Whether an incident is late at `now`: the server says so, or it is unresolved and past
+/// its deadline on the phone's clock.
+pub fn is_late(i: &Incident, now: DateTime<Utc>) -> bool {
+    i.overdue || (i.status.is_unresolved() && i.due_at < now)
+}
+
+/// How pressing a severity is: urgent first.
+fn urgency(s: Severity) -> u8 {
+    match s {
+        Severity::Urgent => 0,
+        Severity::High => 1,
+        Severity::Medium => 2,
+        Severity::Low => 3,
+    }
+}
+
+/// The supervisor's queue in the order work is done: open work first — the late ones, most
+/// overdue first; then the others, most urgent first, soonest due first — and closed or
+/// rejected incidents last, most recently changed first.
+pub fn queue_order(mut incidents: Vec<Incident>, now: DateTime<Utc>) -> Vec<Incident> {
+    incidents.sort_by(|a, b| {
+        let key = |i: &Incident| {
+            let group = match (i.status.is_open(), is_late(i, now)) {
+                (true, true) => 0,
+                (true, false) => 1,
+                (false, _) => 2,
+            };
+            let severity = if group == 1 { urgency(i.severity) } else { 0 };
+            (group, severity)
+        };
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| match a.status.is_open() {
+                true => a.due_at.cmp(&b.due_at),
+                false => b.updated_at.cmp(&a.updated_at),
+            })
+            .then_with(|| b.created_at.cmp(&a.created_at))
+    });
+    incidents
+}
+
+/// The region a user's dispatches reach: everything for an admin, its region otherwise.
+fn reach(me: &Me) -> &str {
+    if me.role == Role::Admin {
+        ""
+    } else {
+        &me.region_code
+    }
+}
+
+/// The users `me` may dispatch `incident` to, by name: exactly those the server accepts
+/// (`may_take`: active workers of the incident's community inside the caller's region).
+pub fn dispatch_candidates<'a>(users: &'a [User], incident: &Incident, me: &Me) -> Vec<&'a User> {
+    let mut found: Vec<&User> = users
+        .iter()
+        .filter(|u| {
+            may_take(
+                u.role,
+                u.active,
+                &u.region_code,
+                &incident.cell_code,
+                reach(me),
+            )
+        })
+        .collect();
+    found.sort_by(|a, b| a.display_name.cmp(&b.display_name).then(a.id.cmp(&b.id)));
+    found
+}
+
+/// Whether a user's name or username holds what was typed in a search box (case aside;
+/// an empty search holds everyone).
+pub fn name_matches(u: &User, search: &str) -> bool {
+    let search = search.trim().to_lowercase();
+    search.is_empty()
+        || u.display_name.to_lowercase().contains(&search)
+        || u.username.to_lowercase().contains(&search)
+}
+
+/// An original a duplicate may be merged into, as the merge picker shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MergeChoice {
+    pub id: uuid::Uuid,
+    pub title: String,
+    pub created_at: DateTime<Utc>,
+    /// How far it is, when the server measured it.
+    pub distance_m: Option<f64>,
+}
+
+/// The incidents `incident` may be merged into by `me`: the possible duplicates the server
+/// found (nearest first), then the earlier open ones of its cell and category the phone
+/// holds (oldest first); none twice, and none the caller could not act on.
+pub fn merge_choices(
+    incident: &Incident,
+    found: &[Duplicate],
+    held: &[Incident],
+    me: &Me,
+) -> Vec<MergeChoice> {
+    let id = me.id.to_string();
+    let actor = Actor {
+        id: &id,
+        role: me.role,
+        region_code: &me.region_code,
+    };
+    let reachable = |o: &Incident| {
+        let reporter = o.reporter_id.to_string();
+        let facts = Facts {
+            status: o.status,
+            level: o.level,
+            cell_code: &o.cell_code,
+            reporter_id: &reporter,
+            assignee_id: None,
+            resolver_id: None,
+            conflict: o.conflict,
+        };
+        supervises(&actor, &facts) && o.merged_into.is_none()
+    };
+    let mut out: Vec<MergeChoice> = found
+        .iter()
+        .filter(|d| d.id != incident.id && d.status.is_open())
+        .filter(|d| held.iter().find(|o| o.id == d.id).is_none_or(reachable))
+        .map(|d| MergeChoice {
+            id: d.id,
+            title: d.title.clone(),
+            created_at: d.created_at,
+            distance_m: Some(d.distance_m),
+        })
+        .collect();
+    for o in merge_candidates(incident, held) {
+        if reachable(o) && !out.iter().any(|c| c.id == o.id) {
+            out.push(MergeChoice {
+                id: o.id,
+                title: o.title.clone(),
+                created_at: o.created_at,
+                distance_m: None,
+            });
+        }
+    }
+    out
+}
+
+/// The incident as the phone expects it once the steps queued on it apply, in order: each
+/// step the shared machine allows from where the last one left it moves it on (status,
+/// level, assignee, resolver; one version each, as on the server). A step it does not
+/// allow changes nothing here; the server keeps it as a conflicting branch.
+pub fn after_queued(incident: &Incident, steps: &[ActionRequest], me: &Me) -> Incident {
+    let mut now = incident.clone();
+    for step in steps {
+        let id = |u: Option<uuid::Uuid>| u.map(|u| u.to_string());
+        let (reporter, assignee, resolver) = (
+            now.reporter_id.to_string(),
+            id(now.assignee_id),
+            id(now.resolver_id),
+        );
+        let facts = Facts {
+            status: now.status,
+            level: now.level,
+            cell_code: &now.cell_code,
+            reporter_id: &reporter,
+            assignee_id: assignee.as_deref(),
+            resolver_id: resolver.as_deref(),
+            conflict: now.conflict,
+        };
+        let Ok((status, level)) = transition(&facts, step.action) else {
+            continue;
+        };
+        match step.action {
+            Action::Dispatch => {
+                if step.assignee_id != now.assignee_id {
+                    now.assignee_name = None;
+                }
+                now.assignee_id = step.assignee_id;
+            }
+            Action::Resolve | Action::SelfClose => now.resolver_id = Some(me.id),
+            Action::Merge => now.merged_into = step.into,
+            Action::ClearConflict => now.conflict = false,
+            _ => {}
+        }
+        now.status = status;
+        now.level = level;
+        now.version += 1;
+    }
+    now
+}
+
+/// What a `datetime-local` input holds (`YYYY-MM-DDTHH:MM`, the district's clock) as an
+/// instant; `None` when it is not such a time.
+pub fn parse_local_time(s: &str) -> Option<DateTime<Utc>> {
+    let naive = chrono::NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M:%S"))
+        .ok()?;
+    naive
+        .and_local_timezone(chrono::FixedOffset::east_opt(8 * 3600)?)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// An instant as a `datetime-local` input shows it (the district's clock).
+pub fn local_input(t: &DateTime<Utc>) -> String {
+    china(t).format("%Y-%m-%dT%H:%M").to_string()
 }
 
 /// Open incidents that `incident` could be a duplicate of: same cell and category, reported
@@ -120,6 +324,29 @@ pub fn incident_steps(
             _ => true,
         })
         .collect()
+}
+
+/// Whether `me` handles the case — a supervisor at or above its level over its cell, an
+/// admin, or its assignee — and so records its mediation sessions and sees the parties in
+/// full (the server's rule for both).
+pub fn handles(incident: &Incident, me: &Me) -> bool {
+    let reporter = incident.reporter_id.to_string();
+    let facts = Facts {
+        status: incident.status,
+        level: incident.level,
+        cell_code: &incident.cell_code,
+        reporter_id: &reporter,
+        assignee_id: None,
+        resolver_id: None,
+        conflict: incident.conflict,
+    };
+    let id = me.id.to_string();
+    let actor = Actor {
+        id: &id,
+        role: me.role,
+        region_code: &me.region_code,
+    };
+    supervises(&actor, &facts) || incident.assignee_id == Some(me.id)
 }
 
 /// China Standard Time, the district's clock (UTC+8 all year, no daylight saving).
@@ -355,6 +582,7 @@ mod tests {
             overdue: false,
             reporter_id: reporter,
             assignee_id: None,
+            assignee_name: None,
             resolver_id: None,
             merged_into: None,
             conflict: false,
@@ -657,6 +885,272 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A user as `GET /users` lists it.
+    fn user(name: &str, role: Role, region: &str, active: bool) -> User {
+        let t = at("2026-10-01T00:00:00Z");
+        User {
+            id: Uuid::new_v4(),
+            username: name.to_lowercase(),
+            role,
+            region_code: region.into(),
+            display_name: name.into(),
+            active,
+            created_at: t,
+            updated_at: t,
+        }
+    }
+
+    #[test]
+    fn the_queue_puts_late_work_first_then_the_most_urgent() {
+        let now = at("2026-11-10T00:00:00Z");
+        let due = |title: &str, status, severity, due: &str| {
+            let mut i = incident(title, status, "2026-11-01T00:00:00Z");
+            i.severity = severity;
+            i.due_at = at(due);
+            i
+        };
+        let mut closed = due(
+            "closed",
+            Status::Closed,
+            Severity::Urgent,
+            "2026-11-01T00:00:00Z",
+        );
+        closed.updated_at = at("2026-11-08T00:00:00Z");
+        let mut rejected = due(
+            "rejected",
+            Status::Rejected,
+            Severity::Low,
+            "2026-11-02T00:00:00Z",
+        );
+        rejected.updated_at = at("2026-11-09T00:00:00Z");
+        let list = vec![
+            closed,
+            due(
+                "low-soon",
+                Status::Accepted,
+                Severity::Low,
+                "2026-11-10T02:00:00Z",
+            ),
+            due(
+                "late-2-days",
+                Status::Dispatched,
+                Severity::Low,
+                "2026-11-08T00:00:00Z",
+            ),
+            rejected,
+            due(
+                "urgent-later",
+                Status::Reported,
+                Severity::Urgent,
+                "2026-11-12T00:00:00Z",
+            ),
+            due(
+                "late-5-days",
+                Status::Reported,
+                Severity::Medium,
+                "2026-11-05T00:00:00Z",
+            ),
+            due(
+                "high",
+                Status::InProgress,
+                Severity::High,
+                "2026-11-11T00:00:00Z",
+            ),
+            // Resolved waits for a verification, not a deadline: open, never late.
+            due(
+                "resolved",
+                Status::Resolved,
+                Severity::Medium,
+                "2026-11-01T00:00:00Z",
+            ),
+        ];
+        assert_eq!(
+            titles(&queue_order(list, now)),
+            [
+                "late-5-days",
+                "late-2-days",
+                "urgent-later",
+                "high",
+                "resolved",
+                "low-soon",
+                "rejected",
+                "closed"
+            ]
+        );
+        // The server's word counts too.
+        let mut flagged = due(
+            "flagged",
+            Status::Accepted,
+            Severity::Low,
+            "2026-11-20T00:00:00Z",
+        );
+        flagged.overdue = true;
+        let urgent = due(
+            "urgent",
+            Status::Accepted,
+            Severity::Urgent,
+            "2026-11-20T00:00:00Z",
+        );
+        assert_eq!(
+            titles(&queue_order(vec![urgent, flagged], now)),
+            ["flagged", "urgent"]
+        );
+    }
+
+    #[test]
+    fn dispatch_offers_exactly_the_workers_the_server_accepts() {
+        let town = me(Role::Supervisor, "500117001");
+        let here = user("Zhao", Role::Worker, "500117001001", true);
+        let also = user("Ann", Role::Worker, "500117001001", true);
+        let users = vec![
+            here.clone(),
+            user("Neighbour", Role::Worker, "500117001002", true),
+            user("Gone", Role::Worker, "500117001001", false),
+            user("Boss", Role::Supervisor, "500117001001", true),
+            user("Volunteer", Role::Volunteer, "500117001001", true),
+            user("District", Role::Worker, "500117", true),
+            also.clone(),
+        ];
+        let i = incident("t", Status::Accepted, "2026-11-01T00:00:00Z");
+        let offered = dispatch_candidates(&users, &i, &town);
+        assert_eq!(
+            offered.iter().map(|u| u.id).collect::<Vec<_>>(),
+            [also.id, here.id],
+            "by name"
+        );
+        // The very rule the server checks a dispatch with.
+        for u in &users {
+            assert_eq!(
+                offered.iter().any(|o| o.id == u.id),
+                may_take(u.role, u.active, &u.region_code, CELL, &town.region_code),
+                "{}",
+                u.display_name
+            );
+        }
+        // An admin reaches the district's worker too; a supervisor of another town nobody.
+        let admin = me(Role::Admin, "");
+        assert_eq!(dispatch_candidates(&users, &i, &admin).len(), 3);
+        assert!(dispatch_candidates(&users, &i, &me(Role::Supervisor, "500117002")).is_empty());
+        assert!(name_matches(&here, " zha"));
+        assert!(name_matches(&here, ""));
+        assert!(!name_matches(&here, "ann"));
+    }
+
+    #[test]
+    fn merges_go_into_what_the_server_found_and_the_phone_holds() {
+        let town = me(Role::Supervisor, "500117001");
+        let this = incident("this", Status::Reported, "2026-11-05T00:00:00Z");
+        let older = incident("older", Status::Accepted, "2026-11-01T00:00:00Z");
+        let mut high = incident("high", Status::Accepted, "2026-11-02T00:00:00Z");
+        high.level = Level::District;
+        let dup = |i: &Incident, d: f64| Duplicate {
+            id: i.id,
+            title: i.title.clone(),
+            status: i.status,
+            distance_m: d,
+            created_at: i.created_at,
+        };
+        let remote = incident("remote", Status::Reported, "2026-11-03T00:00:00Z");
+        let held = vec![this.clone(), older.clone(), high.clone()];
+        let found = vec![dup(&remote, 12.0), dup(&older, 30.0), dup(&high, 5.0)];
+        let choices = merge_choices(&this, &found, &held, &town);
+        assert_eq!(
+            choices.iter().map(|c| c.title.as_str()).collect::<Vec<_>>(),
+            ["remote", "older"],
+            "the district-level one is above the town; none twice"
+        );
+        assert_eq!(choices[0].distance_m, Some(12.0));
+        // Offline: what the phone holds.
+        let choices = merge_choices(&this, &[], &held, &town);
+        assert_eq!(
+            choices.iter().map(|c| c.title.as_str()).collect::<Vec<_>>(),
+            ["older"]
+        );
+        assert_eq!(choices[0].distance_m, None);
+    }
+
+    #[test]
+    fn queued_steps_move_the_phones_copy_on() {
+        let worker = me(Role::Worker, "500117001001");
+        let mut i = wire(
+            "t",
+            Status::Dispatched,
+            Level::Community,
+            worker.id,
+            "2026-11-01T00:00:00Z",
+        );
+        i.assignee_id = Some(worker.id);
+        i.assignee_name = Some("W".into());
+        let step = |action, version| ActionRequest {
+            action,
+            version,
+            note: None,
+            assignee_id: None,
+            into: None,
+        };
+        let later = after_queued(
+            &i,
+            &[
+                step(Action::Start, 3),
+                step(Action::Comment, 4),
+                // Not possible from in_progress: changes nothing.
+                step(Action::Verify, 5),
+                step(Action::Resolve, 5),
+            ],
+            &worker,
+        );
+        assert_eq!(later.status, Status::Resolved);
+        assert_eq!(later.resolver_id, Some(worker.id));
+        assert_eq!(later.version, 6, "one version per step that applies");
+        assert_eq!(later.assignee_name.as_deref(), Some("W"));
+        let town = me(Role::Supervisor, "500117001");
+        let other = Uuid::new_v4();
+        let mut to_other = step(Action::Dispatch, 3);
+        to_other.assignee_id = Some(other);
+        let moved = after_queued(&i, &[to_other], &town);
+        assert_eq!(
+            (moved.assignee_id, moved.assignee_name),
+            (Some(other), None)
+        );
+        assert_eq!(after_queued(&i, &[], &town), i);
+    }
+
+    #[test]
+    fn those_who_handle_a_dispute_are_its_supervisors_and_its_assignee() {
+        let worker = me(Role::Worker, "500117001001");
+        let other = me(Role::Worker, "500117001001");
+        let mut i = wire(
+            "t",
+            Status::Dispatched,
+            Level::Town,
+            other.id,
+            "2026-11-01T00:00:00Z",
+        );
+        i.assignee_id = Some(worker.id);
+        assert!(handles(&i, &worker));
+        assert!(!handles(&i, &other), "the reporter does not handle it");
+        assert!(handles(&i, &me(Role::Supervisor, "500117001")));
+        assert!(handles(&i, &me(Role::Admin, "")));
+        assert!(
+            !handles(&i, &me(Role::Supervisor, "500117001001")),
+            "below the incident's level"
+        );
+        assert!(!handles(&i, &me(Role::Supervisor, "500117002")));
+    }
+
+    #[test]
+    fn local_times_read_on_the_districts_clock() {
+        let t = parse_local_time("2026-12-03T17:30").unwrap();
+        assert_eq!(t, at("2026-12-03T09:30:00Z"));
+        assert_eq!(local_input(&t), "2026-12-03T17:30");
+        assert_eq!(
+            parse_local_time("2026-12-03T17:30:15"),
+            Some(at("2026-12-03T09:30:15Z"))
+        );
+        assert_eq!(parse_local_time(""), None);
+        assert_eq!(parse_local_time("yesterday"), None);
     }
 
     #[test]

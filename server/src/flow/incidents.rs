@@ -1,6 +1,8 @@
 //! The incident workflow: report, act, escalate — shared by the HTTP routes, the sync
 //! endpoint and the escalation sweep. Rules of the loop live in `gridwork_shared::incident`.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use geo::{Distance, Haversine, Point};
 use gridwork_shared::api::Role;
@@ -95,7 +97,14 @@ pub fn photo_ref(p: &PhotoRow) -> PhotoRef {
     }
 }
 
-pub fn to_wire(row: &IncidentRow, photos: &[PhotoRow], now: NaiveDateTime) -> Result<Incident> {
+/// An incident as the API shows it; `names` holds the display names of the users it
+/// names (its assignee), by id.
+pub fn to_wire(
+    row: &IncidentRow,
+    photos: &[PhotoRow],
+    names: &HashMap<String, String>,
+    now: NaiveDateTime,
+) -> Result<Incident> {
     Ok(Incident {
         id: uuid(&row.id),
         category: row.category.clone(),
@@ -115,6 +124,7 @@ pub fn to_wire(row: &IncidentRow, photos: &[PhotoRow], now: NaiveDateTime) -> Re
         overdue: is_overdue(row, now),
         reporter_id: uuid(&row.reporter_id),
         assignee_id: row.assignee_id.as_deref().map(uuid),
+        assignee_name: row.assignee_id.as_ref().and_then(|a| names.get(a)).cloned(),
         resolver_id: row.resolver_id.as_deref().map(uuid),
         merged_into: row.merged_into.as_deref().map(uuid),
         conflict: row.conflict,
@@ -130,7 +140,8 @@ pub fn to_wire(row: &IncidentRow, photos: &[PhotoRow], now: NaiveDateTime) -> Re
     })
 }
 
-/// Converts rows for a list, loading their photos in one query.
+/// Converts rows for a list, loading their photos and their assignees' names in one query
+/// each.
 pub fn rows_to_wire(
     c: &mut DbConn,
     rows: &[IncidentRow],
@@ -138,7 +149,20 @@ pub fn rows_to_wire(
 ) -> Result<Vec<Incident>> {
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let photos = store::photos_of(c, "incident", &ids)?;
-    rows.iter().map(|r| to_wire(r, &photos, now)).collect()
+    let mut assignees: Vec<String> = rows.iter().filter_map(|r| r.assignee_id.clone()).collect();
+    assignees.sort();
+    assignees.dedup();
+    let names: HashMap<String, String> = if assignees.is_empty() {
+        HashMap::new()
+    } else {
+        users::find_many(c, &assignees)?
+            .into_iter()
+            .map(|u| (u.id, u.display_name))
+            .collect()
+    };
+    rows.iter()
+        .map(|r| to_wire(r, &photos, &names, now))
+        .collect()
 }
 
 pub fn history_to_wire(rows: &[HistoryRow]) -> Vec<HistoryEntry> {
@@ -306,8 +330,7 @@ pub fn report(
         Ok((row, true))
     })?;
     let now = state.clock.now_naive();
-    let photos = store::photos_of(c, "incident", std::slice::from_ref(&row.id))?;
-    let incident = to_wire(&row, &photos, now)?;
+    let incident = rows_to_wire(c, std::slice::from_ref(&row), now)?.remove(0);
     let possible_duplicates = duplicates(state, c, user, &row)?;
     Ok((
         Reported {
@@ -325,36 +348,59 @@ fn refusal(r: Refusal) -> Error {
     }
 }
 
-/// Checks the parts of an action that name other records (422 before any 404); answers
-/// the incident a merge goes into, read once for `check_merge`.
-fn check_references(
-    c: &mut DbConn,
-    user: &CurrentUser,
-    req: &ActionRequest,
-) -> Result<Option<IncidentRow>> {
+/// What an action names besides its incident: the incident a merge goes into (read once
+/// for `check_merge`) and the region of the worker a dispatch goes to (for `check_assignee`).
+#[derive(Default)]
+struct References {
+    original: Option<IncidentRow>,
+    assignee_region: Option<String>,
+}
+
+/// Checks the parts of an action that name other records (422 before any 404).
+fn check_references(c: &mut DbConn, user: &CurrentUser, req: &ActionRequest) -> Result<References> {
     let mut e = FieldErrors::new();
+    let mut found = References::default();
     if let (Action::Dispatch, Some(assignee)) = (req.action, req.assignee_id) {
-        let ok = users::find_by_id(c, &assignee.to_string())?.is_some_and(|u| {
+        let worker = users::find_by_id(c, &assignee.to_string())?.filter(|u| {
             Role::parse(&u.role) == Some(Role::Worker)
                 && u.active
                 && u.region_code.starts_with(user.region_scope())
         });
-        if !ok {
-            e.push("assignee_id", "is not an active worker in your region");
+        match worker {
+            Some(u) => found.assignee_region = Some(u.region_code),
+            None => e.push("assignee_id", "is not an active worker in your region"),
         }
     }
-    let mut original = None;
     if let (Action::Merge, Some(into)) = (req.action, req.into) {
         match store::find_in_scope(c, &scope_of(user), &into.to_string())? {
             None => e.push("into", "no such incident"),
             Some(o) if o.merged_into.is_some() => {
                 e.push("into", "is itself merged into another incident")
             }
-            Some(o) => original = Some(o),
+            Some(o) => found.original = Some(o),
         }
     }
     e.into_result().map_err(Error::validation)?;
-    Ok(original)
+    Ok(found)
+}
+
+/// A dispatch goes to a worker who may take the case: one of the incident's community
+/// (`rules::may_take`, the rule the phone's picker offers by).
+fn check_assignee(user: &CurrentUser, row: &IncidentRow, region: &str) -> Result<()> {
+    if rules::may_take(
+        Role::Worker,
+        true,
+        region,
+        &row.cell_code,
+        user.region_scope(),
+    ) {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "assignee_id",
+            "is not a worker of the incident's community",
+        ))
+    }
 }
 
 /// Comments one incident may have.
@@ -418,7 +464,7 @@ fn act_with(
     offline: bool,
 ) -> Result<(IncidentRow, bool)> {
     db::write_tx(c, |c| {
-        let original = check_references(c, user, req)?;
+        let found = check_references(c, user, req)?;
         let row = store::find_in_scope(c, &scope_of(user), id)?.ok_or_else(Error::not_found)?;
         let facts = facts_of(&row)?;
         let actor = actor_of(user);
@@ -435,8 +481,11 @@ fn act_with(
         }
         // Offline, a comment changes nothing of the incident: it never conflicts.
         let stale = stale && req.action != Action::Comment;
-        if let Some(original) = &original {
+        if let Some(original) = &found.original {
             check_merge(user, &row, original)?;
+        }
+        if let Some(region) = &found.assignee_region {
+            check_assignee(user, &row, region)?;
         }
         if req.action == Action::Comment
             && store::history_count(c, &row.id, Action::Comment.as_str())? >= MAX_COMMENTS
@@ -836,11 +885,17 @@ pub fn detail(
         .collect();
     let facts = facts_of(&row)?;
     let actor = actor_of(user);
+    let possible_duplicates = if facts.status.is_open() && row.merged_into.is_none() {
+        duplicates(state, c, user, &row)?
+    } else {
+        Vec::new()
+    };
     Ok(IncidentDetail {
         incident,
         history,
         mediations,
         available_actions: rules::available(&actor, &facts),
+        possible_duplicates,
     })
 }
 

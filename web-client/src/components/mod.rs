@@ -9,6 +9,7 @@ pub mod header;
 pub mod list;
 pub mod notices;
 pub mod page;
+pub mod photo;
 pub mod photo_field;
 pub mod place_picker;
 pub mod position;

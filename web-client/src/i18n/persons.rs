@@ -60,9 +60,6 @@ pub enum PersonText {
     Far => "偏离住址", "far from the address";
     VisitedBy => "走访人", "Visited by";
     Waiting => "待同步", "waiting to sync";
-    Photo => "照片", "Photo";
-    PhotoFull => "点按查看原图", "Tap for full size";
-    PhotoUnavailable => "照片无法加载", "The photo cannot be loaded";
     OutcomeRequired => "请选择走访结果", "Choose the outcome";
     RiskUnchanged => "不变", "unchanged";
     // Registration and editing.

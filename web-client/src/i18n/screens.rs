@@ -44,6 +44,9 @@ pub enum ScreenText {
     NoCells => "暂无分配的网格", "No cells assigned to you";
     Visit => "走访", "Visit";
     Photo => "照片", "Photo";
+    PhotoOpen => "查看大图", "Open the full photo";
+    PhotoUnavailable => "照片无法加载", "The photo cannot be loaded";
+    Close => "关闭", "Close";
     PhotoReady => "照片已压缩", "Photo compressed to";
     Import => "导入网格（GeoJSON）", "Import cells (GeoJSON)";
     Assign => "网格员分配", "Assign workers to a cell";

@@ -24,6 +24,7 @@ use crate::components::choice::{Choice, keep};
 use crate::components::form::{alert, field_errors, on_input};
 use crate::components::list::chip;
 use crate::components::page::{Back, Page};
+use crate::components::photo::Photos;
 use crate::components::position::PlaceField;
 use crate::components::when::{at, deadline};
 use crate::hooks::{use_loaded, use_session, use_users};
@@ -327,63 +328,6 @@ fn distance(m: f64) -> String {
     }
 }
 
-/// A photo as `data:` URL of its bytes (read with the session's token).
-async fn photo_data(path: &str, content_type: &str) -> Option<String> {
-    let bytes = api::get_bytes(path).await.ok()?;
-    let binary: String = bytes.iter().map(|b| char::from(*b)).collect();
-    let b64 = web_sys::window()?.btoa(&binary).ok()?;
-    Some(format!("data:{content_type};base64,{b64}"))
-}
-
-#[derive(Properties, PartialEq)]
-struct PhotoProps {
-    photo: PhotoRef,
-}
-
-/// A visit's photo: its thumbnail; a tap shows it full size, another hides it.
-#[component]
-fn VisitPhoto(props: &PhotoProps) -> Html {
-    let open = use_state(|| false);
-    let thumb = use_loaded(props.photo.thumbnail_url.clone(), |url| async move {
-        photo_data(&url, "image/jpeg").await
-    });
-    let full = use_loaded(
-        (*open).then(|| (props.photo.url.clone(), props.photo.content_type.clone())),
-        |wanted| async move {
-            match wanted {
-                Some((url, ct)) => photo_data(&url, &ct).await,
-                None => None,
-            }
-        },
-    );
-    let toggle = {
-        let open = open.clone();
-        Callback::from(move |_| open.set(!*open))
-    };
-    let img = match &*thumb {
-        None => html! { <span class="thumb">{ "…" }</span> },
-        Some(None) => html! { <span class="thumb">{ t(PersonText::PhotoUnavailable) }</span> },
-        Some(Some(src)) => {
-            html! { <img class="thumb" src={src.clone()} alt={t(PersonText::Photo)} /> }
-        }
-    };
-    html! {
-        <span class="photo">
-            <button type="button" class="thumb-button" data-testid="photo-thumb" title={t(PersonText::PhotoFull)} onclick={toggle.clone()}>{ img }</button>
-            { match (*open, &*full) {
-                (true, Some(Some(src))) => html! {
-                    <button type="button" class="photo-full" data-testid="photo-full" onclick={toggle}>
-                        <img src={src.clone()} alt={t(PersonText::Photo)} />
-                    </button>
-                },
-                (true, Some(None)) => html! { <p class="error">{ t(PersonText::PhotoUnavailable) }</p> },
-                (true, None) => html! { <p>{ "…" }</p> },
-                (false, _) => html! {},
-            } }
-        </span>
-    }
-}
-
 /// One visit: when, what it found, how far from the registered address (and whether too
 /// far), who made it, its note and photos.
 fn visit_row(v: &Visit, users: &[User]) -> Html {
@@ -397,7 +341,7 @@ fn visit_row(v: &Visit, users: &[User]) -> Html {
             { for visitor.iter().map(|u| html!{ <small>{ format!("{} {}", t(PersonText::VisitedBy), u.display_name) }</small> }) }
             { if v.note.is_empty() { html!{} } else { html!{ <p class="note">{ &v.note }</p> } } }
             { if v.photos.is_empty() { html!{} } else { html!{
-                <div class="photos">{ for v.photos.iter().map(|p| html!{ <VisitPhoto photo={p.clone()} /> }) }</div>
+                <Photos photos={v.photos.clone()} />
             } } }
         </li>
     }

@@ -1,17 +1,27 @@
-//! The supervisor's incident queue: filters by status, level, overdue and offline conflict;
-//! from the server when online, from the device otherwise (the same rule either way).
+//! The supervisor's incident queue: filters by status (open work by default), level,
+//! overdue and offline conflict; from the server when online, from the device otherwise (the
+//! same rule either way). Open work comes first — the late ones most overdue first, then the
+//! most urgent — and closed or rejected incidents last; each row names its cell, severity,
+//! deadline and assignee.
 
-use gridwork_shared::api::Page as Listed;
+use std::collections::HashMap;
+
+use chrono::Utc;
+use gridwork_shared::api::{Cell, Page as Listed};
 use gridwork_shared::incident::{Incident, Level, Status};
 use yew::prelude::*;
+use yew_router::prelude::*;
 
+use crate::app::Route;
 use crate::components::form::select_value;
-use crate::components::list::incident_item;
+use crate::components::list::chip;
 use crate::components::page::{Back, Page};
-use crate::hooks::{use_loaded, use_session};
+use crate::components::when::deadline;
+use crate::hooks::{use_loaded, use_local, use_session};
+use crate::i18n::incident::IncidentText;
 use crate::i18n::screens::ScreenText;
-use crate::i18n::{Text, level, status, t};
-use crate::logic::{QueueFilter, newest_first};
+use crate::i18n::{Text, level, severity, status, t};
+use crate::logic::{QueueFilter, is_late, queue_order};
 use crate::services::{api, queue};
 
 /// The statuses to filter by, in the order of the loop.
@@ -45,7 +55,7 @@ pub fn QueuePage() -> Html {
                 Err(_) => (queue::records::<Incident>().await, true),
             };
             list.retain(|i| f.matches(i));
-            (newest_first(list), local)
+            (queue_order(list, Utc::now()), local)
         },
     );
     let set = |apply: fn(&mut QueueFilter, String)| {
@@ -65,6 +75,15 @@ pub fn QueuePage() -> Html {
         })
     };
     let from_device = items.as_ref().is_some_and(|(_, local)| *local);
+    // Cells by code, for their names.
+    let cells = use_local(|| async {
+        queue::records::<Cell>()
+            .await
+            .into_iter()
+            .map(|c| (c.properties.code, c.properties.name))
+            .collect::<HashMap<String, String>>()
+    });
+    let names = (*cells).clone().unwrap_or_default();
     html! {
         <Page>
             <h1>{ t(Text::Queue) }</h1>
@@ -90,10 +109,39 @@ pub fn QueuePage() -> Html {
                 { match &*items {
                     None => html!{ <li class="empty">{ "…" }</li> },
                     Some((list, _)) if list.is_empty() => html!{ <li class="empty">{ t(Text::Nothing) }</li> },
-                    Some((list, _)) => html!{ <>{ for list.iter().map(incident_item) }</> },
+                    Some((list, _)) => html!{ <>{ for list.iter().map(|i| queue_item(i, &names)) }</> },
                 } }
             </ul>
             <Back />
         </Page>
+    }
+}
+
+/// One incident of the queue: what it is, how pressing, where, until when, and who has it.
+fn queue_item(i: &Incident, cells: &HashMap<String, String>) -> Html {
+    let late = is_late(i, Utc::now());
+    let cell = match cells.get(&i.cell_code) {
+        Some(name) => format!("{name} · {}", i.cell_code),
+        None => i.cell_code.clone(),
+    };
+    let assignee = match (&i.assignee_name, i.assignee_id) {
+        (Some(name), _) => format!("{}: {name}", t(IncidentText::Assignee)),
+        (None, Some(_)) => t(IncidentText::AssignedElse).to_string(),
+        (None, None) => t(IncidentText::NotAssigned).to_string(),
+    };
+    html! {
+        <li class={classes!("item", late.then_some("late"))} data-testid="queue-item" data-status={i.status.as_str()}>
+            <Link<Route> to={Route::Incident { id: i.id.to_string() }}>
+                <strong>{ &i.title }</strong>
+                { chip(t(status(i.status)), false) }
+                { chip(t(severity(i.severity)), false) }
+                { chip(t(level(i.level)), false) }
+                { if late { chip(t(Text::Overdue), true) } else { html!{} } }
+                { if i.conflict { chip(t(Text::Conflict), true) } else { html!{} } }
+                <small data-testid="queue-cell">{ cell }</small>
+                { if i.status.is_unresolved() { deadline(&i.due_at) } else { html!{} } }
+                <small>{ assignee }</small>
+            </Link<Route>>
+        </li>
     }
 }

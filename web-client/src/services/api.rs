@@ -181,15 +181,28 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
     read(send(|| Request::get(&url), None).await?).await
 }
 
-/// The bytes a path answers (a photo), sent with the session's token: an `<img>` cannot
-/// carry it, so screens show photos from these bytes.
-pub async fn get_bytes(path: &str) -> ApiResult<Vec<u8>> {
+/// An image the API serves (a photo or its thumbnail), fetched with the caller's token, as
+/// an object URL an `<img>` shows (a plain `src` would carry no token). The caller revokes
+/// it (`web_sys::Url::revoke_object_url`) when the image leaves the screen.
+pub async fn image_url(path: &str) -> ApiResult<String> {
     let url = path.to_string();
     let res = send(|| Request::get(&url), None).await?;
     if !res.ok() {
-        return read::<()>(res).await.map(|_| Vec::new());
+        return Err(match res.json::<Problem>().await {
+            Ok(p) => ApiError::Problem(p),
+            Err(_) => ApiError::Offline,
+        });
     }
-    res.binary().await.map_err(|_| ApiError::Offline)
+    let blob = web_sys::Response::from(res)
+        .blob()
+        .map_err(|_| ApiError::Offline)?;
+    let blob: web_sys::Blob = wasm_bindgen::JsCast::dyn_into(
+        wasm_bindgen_futures::JsFuture::from(blob)
+            .await
+            .map_err(|_| ApiError::Offline)?,
+    )
+    .map_err(|_| ApiError::Offline)?;
+    web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| ApiError::Offline)
 }
 
 /// The users the caller may see (`GET /users`, the first 500).

@@ -876,27 +876,39 @@ pub async fn grid() -> GridIndex {
     GridIndex::new(indexed)
 }
 
-/// The units registered on this phone whose `unit.create` is still queued, in the order
-/// they were registered (so a list can show them at once, marked as waiting).
-pub async fn queued_units() -> Vec<gridwork_shared::safety::NewUnit> {
+/// The operations of one kind the signed-in user queued and has not sent yet, oldest first,
+/// as `pick` takes them out of their envelope.
+async fn queued<T>(pick: impl Fn(Operation) -> Option<T>) -> Vec<T> {
     let Ok(db) = db().await else {
         return Vec::new();
     };
-    let Ok(tx) = db.transaction(&[OPS], TransactionMode::ReadOnly) else {
-        return Vec::new();
-    };
-    let Ok(store) = tx.store(OPS) else {
-        return Vec::new();
-    };
-    let values = store.get_all(None, None).await.unwrap_or_default();
-    values
+    pending_ops(&db)
+        .await
+        .unwrap_or_default()
         .into_iter()
-        .filter_map(|v| serde_json::from_str::<Queued>(&v.as_string()?).ok())
-        .filter_map(|q| match q.operation {
-            Operation::UnitCreate(unit) => Some(unit),
-            _ => None,
-        })
+        .filter_map(|(_, p)| pick(p.op.operation().ok()?))
         .collect()
+}
+
+/// The units registered on this phone whose `unit.create` is still queued, in the order
+/// they were registered (so a list can show them at once, marked as waiting).
+pub async fn queued_units() -> Vec<gridwork_shared::safety::NewUnit> {
+    queued(|op| match op {
+        Operation::UnitCreate(unit) => Some(unit),
+        _ => None,
+    })
+    .await
+}
+
+/// The steps on incidents the signed-in user queued and has not sent yet, oldest first (the
+/// incident screen shows them and works out where they lead, with no signal).
+pub async fn queued_steps()
+-> Vec<gridwork_shared::sync::OnIncident<gridwork_shared::incident::ActionRequest>> {
+    queued(|op| match op {
+        Operation::IncidentAction(step) => Some(step),
+        _ => None,
+    })
+    .await
 }
 
 #[cfg(test)]
