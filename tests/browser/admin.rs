@@ -277,6 +277,12 @@ async fn an_admin_runs_the_console_and_reads_its_audit_trail() {
             .any(|(a, t)| a == "user_update" && t.contains("状态: 启用中 → 已停用")),
         "{entries:?}"
     );
+    c.execute(
+        "document.querySelector('[data-testid=audit-entries]').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .unwrap();
     shot(c, "admin-audit").await;
     fill(c, "input[name=entity]", "0101").await;
     until("the category's audit entry", 30, || async {
@@ -300,7 +306,7 @@ async fn an_admin_runs_the_console_and_reads_its_audit_trail() {
         .as_str()
         .unwrap()
         .to_string();
-    fill(c, "input[name=entity]", "").await;
+    c.goto(&format!("{site}/admin/audit")).await.unwrap();
     fill(c, "input[name=actor_search]", "系统管理员").await;
     choose(c, "select[name=actor]", &admin_id).await;
     until("the admin's own entries", 30, || async {

@@ -351,7 +351,8 @@ async fn an_admin_imports_cells_and_assigns_a_worker() {
     input.send_keys(bad_path.to_str().unwrap()).await.unwrap();
     until("the import's errors", 30, || async {
         let t = text_of(c, "[data-testid=import-result]").await;
-        t.contains("features[1]") && !t.contains("features[0]")
+        // The second feature's fault, named as the file's second cell, in Chinese.
+        t.contains("网格 2") && !t.contains("网格 1")
     })
     .await;
     let good =
@@ -406,6 +407,13 @@ async fn an_admin_imports_cells_and_assigns_a_worker() {
             .contains("✓")
     })
     .await;
+    c.execute(
+        "document.querySelector('[data-testid=assign]').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(c, "admin-assign").await;
     let admin = app
         .login("admin", gridwork_server::tools::demo::PASSWORD)
         .await;

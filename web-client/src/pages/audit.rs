@@ -262,13 +262,12 @@ pub fn Audit() -> Html {
                 data-action={e.action.clone()} data-entity={e.entity_id.clone()}>
                 { action }
                 { chip(outcome, failed) }
-                <span>{ at(&e.at) }</span>
-                <span>{ format!("{}: ", t(AdminText::Who)) }{ who }</span>
-                <span>{ format!("{kind} ") }{ record }</span>
+                <span class="line">{ at(&e.at) }{ format!(" · {}: ", t(AdminText::Who)) }{ who }</span>
+                <span class="line">{ format!("{kind} ") }{ record }</span>
                 { for e.detail.iter().map(|d| html! {
-                    <span class="detail" data-testid="audit-detail">{ detail_words(d) }</span>
+                    <span class="line detail" data-testid="audit-detail">{ detail_words(d) }</span>
                 }) }
-                { for e.ip.iter().map(|ip| html! { <small>{ format!("IP {ip}") }</small> }) }
+                { for e.ip.iter().map(|ip| html! { <small class="line">{ format!("IP {ip}") }</small> }) }
             </li>
         }
     };
@@ -301,12 +300,14 @@ pub fn Audit() -> Html {
                     <input name="entity" placeholder={t(AdminText::RecordIdExample)}
                         value={(*entity).clone()} oninput={on_input(&entity)} />
                 </label>
-                <label>{ t(AdminText::FromDay) }
-                    <input name="from" type="date" value={(*from).clone()} oninput={on_input(&from)} />
-                </label>
-                <label>{ t(AdminText::ToDay) }
-                    <input name="to" type="date" value={(*to).clone()} oninput={on_input(&to)} />
-                </label>
+                <div class="pair">
+                    <label>{ t(AdminText::FromDay) }
+                        <input name="from" type="date" value={(*from).clone()} oninput={on_input(&from)} />
+                    </label>
+                    <label>{ t(AdminText::ToDay) }
+                        <input name="to" type="date" value={(*to).clone()} oninput={on_input(&to)} />
+                    </label>
+                </div>
             </form>
             <ul class="list" data-testid="audit-entries">
                 { match &entries.items {
