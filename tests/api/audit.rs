@@ -133,6 +133,25 @@ async fn the_audit_says_what_was_read_and_changed(app: TestApp) {
         detail.contains("region_code: 500117002001 → 500117002"),
         "{detail}"
     );
+    // A change of a category's deadlines says which levels, from what to what.
+    app.patch(
+        "/api/v1/categories/0101",
+        &w.admin.token,
+        json!({"deadline_hours": {"community": 1.5, "district": 120}}),
+    )
+    .await
+    .ok(200);
+    let changed = entries(&app, &w.admin.token, "entity=0101").await;
+    let update = changed
+        .iter()
+        .find(|e| e["action"] == "category_update")
+        .unwrap();
+    let detail = update["detail"].as_str().unwrap();
+    assert_eq!(
+        detail,
+        "deadline_hours.community: 24 → 1.5; deadline_hours.district: 72 → 120"
+    );
+    assert!(!detail.contains("town"), "only what changed: {detail}");
     // A failed login of an unknown username records the name tried.
     app.login_full("nobody-here", "wrong password")
         .await

@@ -205,6 +205,89 @@ async fn admin_edits_users(app: TestApp) {
         .ok(200);
 }
 
+/// The users list narrowed by a search, a role, a region and activity — within the caller's
+/// scope, never beyond it; a bad filter is 422 naming it.
+async fn users_are_searched_and_filtered(app: TestApp) {
+    let w = World::build(&app).await;
+    app.patch(
+        &format!("/api/v1/users/{}", w.worker1.id),
+        &w.admin.token,
+        json!({"display_name": "文峰网格员 Zhang Wei"}),
+    )
+    .await
+    .ok(200);
+    let names = |v: &serde_json::Value| -> Vec<String> {
+        let mut n: Vec<String> = v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["username"].as_str().unwrap().to_string())
+            .collect();
+        n.sort();
+        n
+    };
+    let list = |query: &str, token: &str| {
+        let (app, path, token) = (&app, format!("/api/v1/users?{query}"), token.to_string());
+        async move { names(app.get(&path, &token).await.ok(200)) }
+    };
+    let admin = w.admin.token.as_str();
+    // By part of the display name (Chinese, or ASCII in any case) or of the username.
+    assert_eq!(list("q=%E6%96%87%E5%B3%B0", admin).await, ["worker1"]);
+    assert_eq!(list("q=zhang", admin).await, ["worker1"]);
+    assert_eq!(list("q=WORKER", admin).await, ["worker1", "worker2"]);
+    // `%` and `_` are searched for, not wildcards.
+    assert!(list("q=%25", admin).await.is_empty());
+    assert!(list("q=_", admin).await.is_empty());
+    // By role, region (at or under it) and both.
+    assert_eq!(list("role=worker", admin).await, ["worker1", "worker2"]);
+    assert_eq!(
+        list("region=500117001", admin).await,
+        ["town1", "volunteer", "worker1"]
+    );
+    assert_eq!(
+        list("role=worker&region=500117001001", admin).await,
+        ["worker1"]
+    );
+    assert_eq!(list("role=admin", admin).await, ["admin"]);
+    // Empty values filter nothing.
+    assert_eq!(list("q=&role=&region=&active=", admin).await.len(), 7);
+    // Activity.
+    app.patch(
+        &format!("/api/v1/users/{}", w.worker2.id),
+        admin,
+        json!({"active": false}),
+    )
+    .await
+    .ok(200);
+    assert_eq!(list("role=worker&active=true", admin).await, ["worker1"]);
+    assert_eq!(list("active=false", admin).await, ["worker2"]);
+    // A supervisor's filters stay inside its scope.
+    assert!(
+        list("role=worker&region=500117002", &w.town1.token)
+            .await
+            .is_empty()
+    );
+    assert_eq!(list("role=worker", &w.town1.token).await, ["worker1"]);
+    // Bad filters: each named.
+    let r = app
+        .get("/api/v1/users?role=emperor&region=12&active=maybe", admin)
+        .await;
+    r.problem(422, "validation_failed");
+    let mut f = r.fields();
+    f.sort();
+    assert_eq!(f, ["active", "region", "role"]);
+    app.get("/api/v1/users?colour=red", admin)
+        .await
+        .problem(422, "validation_failed");
+    app.get(&format!("/api/v1/users?q={}", "x".repeat(101)), admin)
+        .await
+        .problem(422, "validation_failed");
+    // Roles that may not list users are refused before the query is read.
+    app.get("/api/v1/users?role=emperor", &w.worker1.token)
+        .await
+        .problem(403, "forbidden");
+}
+
 both_engines!(
     admin_creates_users_and_names_are_unique,
     user_input_is_validated,
@@ -212,4 +295,5 @@ both_engines!(
     supervisors_list_users_in_their_scope,
     user_lists_page_newest_first,
     admin_edits_users,
+    users_are_searched_and_filtered,
 );

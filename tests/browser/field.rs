@@ -406,16 +406,37 @@ async fn an_admin_imports_cells_and_assigns_a_worker() {
     })
     .await;
     shot(c, "admin").await;
-    // Assign the demo's first worker to the new cell.
-    fill(c, "input[name=cell]", "500117001001101").await;
-    click(c, ".checks input[type=checkbox]").await;
-    click(c, "form button[type=submit]").await;
+    // Assign the demo's first worker to the new cell, picked from the list once the phone
+    // has the new cell, after its current workers (none) are shown.
+    fill(c, "input[name=cell_search]", "500117001001101").await;
+    element(c, "select[name=cell] option[value='500117001001101']", 60).await;
+    c.find(Locator::Css("select[name=cell]"))
+        .await
+        .unwrap()
+        .select_by_value("500117001001101")
+        .await
+        .unwrap();
+    until("the cell's current workers", 30, || async {
+        text_of(c, "[data-testid=assign-current]")
+            .await
+            .contains("暂无")
+    })
+    .await;
+    click(c, "[data-testid=assign] .checks input[type=checkbox]").await;
+    click(c, "[data-testid=assign] button[type=submit]").await;
     until("the assignment saved", 30, || async {
         text_of(c, "[data-testid=assign-result]")
             .await
             .contains("✓")
     })
     .await;
+    c.execute(
+        "document.querySelector('[data-testid=assign]').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(c, "admin-assign").await;
     let admin = app
         .login("admin", gridwork_server::tools::demo::PASSWORD)
         .await;

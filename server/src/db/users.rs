@@ -40,14 +40,53 @@ pub fn find_in_scope(c: &mut DbConn, id: &str, scope: &str) -> QueryResult<Optio
         .optional()
 }
 
-/// Users whose region lies in `scope`, newest first.
-pub fn list(c: &mut DbConn, scope: &str, page: &PageRequest) -> QueryResult<Vec<UserRow>> {
+diesel::define_sql_function! {
+    /// Lower case (ASCII on SQLite), so a search matches alike on both engines.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// What a users list is narrowed to, besides the caller's scope.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    /// Part of the username or the display name, lower case.
+    pub text: Option<String>,
+    pub role: Option<String>,
+    /// Users whose region lies at or under this code.
+    pub region: Option<String>,
+    pub active: Option<bool>,
+}
+
+/// Users whose region lies in `scope` and who match `f`, newest first.
+pub fn list(
+    c: &mut DbConn,
+    scope: &str,
+    f: &Filter,
+    page: &PageRequest,
+) -> QueryResult<Vec<UserRow>> {
     let mut q = u::users
         .filter(u::region_code.like(like_prefix(scope)).escape('\\'))
         .select(UserRow::as_select())
         .order((u::created_at.desc(), u::id.desc()))
         .limit(page.limit + 1)
         .into_boxed();
+    if let Some(text) = &f.text {
+        let pattern = format!("%{}", like_prefix(text));
+        q = q.filter(
+            lower(u::username)
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(u::display_name).like(pattern).escape('\\')),
+        );
+    }
+    if let Some(role) = &f.role {
+        q = q.filter(u::role.eq(role.clone()));
+    }
+    if let Some(region) = &f.region {
+        q = q.filter(u::region_code.like(like_prefix(region)).escape('\\'));
+    }
+    if let Some(active) = f.active {
+        q = q.filter(u::active.eq(active));
+    }
     if let Some(Cursor { created_at, id }) = &page.after {
         q = q.filter(
             u::created_at

@@ -35,6 +35,7 @@ pub fn update(
     p.validate().map_err(Error::validation)?;
     let row = db::write_tx(c, |c| -> Result<CategoryRow> {
         let mut row = store::category(c, code)?.ok_or_else(Error::not_found)?;
+        let before = row.clone();
         if let Some(n) = &p.name {
             row.name = n.trim().to_string();
         }
@@ -48,6 +49,7 @@ pub fn update(
         }
         row.updated_at = db::now();
         store::update_category(c, &row)?;
+        let changes = changes_of(&before, &row);
         audit::append(
             c,
             row.updated_at,
@@ -58,10 +60,50 @@ pub fn update(
                 entity_id: &row.code,
                 outcome: "success",
                 ip: Some(&actor.ip),
-                detail: None,
+                detail: Some(&changes),
             },
         )?;
         Ok(row)
     })?;
     Ok(category_of(&row))
+}
+
+/// What a change of a category changed, as `field: old → new` parts (`nothing` when the
+/// patch set what was there).
+fn changes_of(before: &CategoryRow, after: &CategoryRow) -> String {
+    let mut parts = Vec::new();
+    for (field, old, new) in [
+        ("name", &before.name, &after.name),
+        ("name_en", &before.name_en, &after.name_en),
+    ] {
+        if old != new {
+            parts.push(format!("{field}: {old} → {new}"));
+        }
+    }
+    for (field, old, new) in [
+        (
+            "deadline_hours.community",
+            before.deadline_community,
+            after.deadline_community,
+        ),
+        (
+            "deadline_hours.town",
+            before.deadline_town,
+            after.deadline_town,
+        ),
+        (
+            "deadline_hours.district",
+            before.deadline_district,
+            after.deadline_district,
+        ),
+    ] {
+        if old != new {
+            parts.push(format!("{field}: {old} → {new}"));
+        }
+    }
+    if parts.is_empty() {
+        "nothing".to_string()
+    } else {
+        parts.join("; ")
+    }
 }

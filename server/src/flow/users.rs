@@ -1,6 +1,7 @@
 //! Users: accounts, roles and regions, passwords, unlocking — all audited.
 
 use gridwork_shared::api::{Me, NewUser, PasswordChange, Role, User, UserPatch};
+use gridwork_shared::codes::RegionCode;
 use gridwork_shared::{ErrorCode, FieldErrors, validate};
 use uuid::Uuid;
 
@@ -195,13 +196,64 @@ pub fn create_user(
     })
 }
 
-/// Users in the caller's scope, newest first.
+/// The users list's query string: `q` (part of the username or the display name), `role`,
+/// `region` (users at or under that region) and `active`; empty values filter nothing.
+/// `limit` and `cursor` are read by the edge.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    pub q: Option<String>,
+    pub role: Option<String>,
+    pub region: Option<String>,
+    pub active: Option<String>,
+    pub limit: Option<String>,
+    pub cursor: Option<String>,
+}
+
+impl ListQuery {
+    /// The filter the query asks for; 422 naming each bad parameter.
+    pub fn filter(&self) -> Result<users::Filter> {
+        let given = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+        let mut e = FieldErrors::new();
+        let text = given(&self.q).map(|q| q.trim().to_lowercase());
+        if text.as_ref().is_some_and(|t| t.chars().count() > 100) {
+            e.push("q", "must have at most 100 characters");
+        }
+        let role = given(&self.role);
+        if role.as_deref().is_some_and(|r| Role::parse(r).is_none()) {
+            e.push("role", "must be admin, supervisor, worker or volunteer");
+        }
+        let region = given(&self.region);
+        if let Some(Err(msg)) = region.as_deref().map(RegionCode::parse) {
+            e.push("region", msg);
+        }
+        let active = match given(&self.active).as_deref() {
+            None => None,
+            Some("true") => Some(true),
+            Some("false") => Some(false),
+            Some(_) => {
+                e.push("active", "must be true or false");
+                None
+            }
+        };
+        e.into_result().map_err(Error::validation)?;
+        Ok(users::Filter {
+            text,
+            role,
+            region,
+            active,
+        })
+    }
+}
+
+/// Users in the caller's scope that match `filter`, newest first.
 pub fn list(
     c: &mut DbConn,
     user: &CurrentUser,
+    filter: &users::Filter,
     page: &PageRequest,
 ) -> Result<(Vec<User>, Option<String>)> {
-    let rows = users::list(c, user.region_scope(), page)?;
+    let rows = users::list(c, user.region_scope(), filter, page)?;
     page_of(rows, page, |r| Cursor::new(r.created_at, &r.id), user_of)
 }
 

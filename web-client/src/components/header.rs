@@ -52,7 +52,9 @@ pub fn Header() -> Html {
         <>
         <header class="bar">
             <Link<Route> to={Route::Home} classes="brand">{ t(Text::App) }</Link<Route>>
-            <span class="who">{ session.me.as_ref().map(|m| m.display_name.clone()).unwrap_or_default() }</span>
+            <span class="who" data-testid="me-link">{ for session.me.as_ref().map(|m| html! {
+                <Link<Route> to={Route::Me}>{ m.display_name.clone() }</Link<Route>>
+            }) }</span>
             <button class={classes!("sync", (!session.online).then_some("off"))} onclick={sync} data-testid="pending">
                 { if session.online { "" } else { t(Text::Offline) } }
                 { format!(" {} {}", t(Text::Pending), session.pending) }

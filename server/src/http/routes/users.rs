@@ -9,7 +9,7 @@ use crate::flow::caller::CurrentUser;
 use crate::flow::users;
 use crate::http::error::ApiResult;
 use crate::http::extract::{Body, parse_query};
-use crate::http::paging::PageParams;
+use crate::http::paging;
 use crate::http::register::{Api, resource};
 
 pub fn configure(api: &mut Api) {
@@ -57,9 +57,14 @@ pub async fn create(
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", security(("bearer" = [])),
-    params(("limit" = Option<i64>, Query, description = "1–500, default 50"),
+    params(("q" = Option<String>, Query, description = "part of the username or the display name \
+            (case-insensitive for ASCII letters), at most 100 characters"),
+        ("role" = Option<Role>, Query),
+        ("region" = Option<String>, Query, description = "a region code: users at or under it"),
+        ("active" = Option<bool>, Query),
+        ("limit" = Option<i64>, Query, description = "1–500, default 50"),
         ("cursor" = Option<String>, Query)),
-    responses((status = 200, description = "users in the caller's scope, newest first", body = Page<User>),
+    responses((status = 200, description = "users in the caller's scope matching the filters, newest first", body = Page<User>),
         (status = 403, body = gridwork_shared::Problem), (status = 422, body = gridwork_shared::Problem)))]
 pub async fn list(
     req: HttpRequest,
@@ -67,8 +72,12 @@ pub async fn list(
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     user.require(&[Role::Admin, Role::Supervisor])?;
-    let page = parse_query::<PageParams>(&req)?.validate()?;
-    let (items, next_cursor) = state.db(move |c| users::list(c, &user, &page)).await?;
+    let q: users::ListQuery = parse_query(&req)?;
+    let page = paging::page(&q.limit, &q.cursor)?;
+    let filter = q.filter()?;
+    let (items, next_cursor) = state
+        .db(move |c| users::list(c, &user, &filter, &page))
+        .await?;
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }
 
