@@ -193,6 +193,44 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
     read(send(|| Request::get(&url), None).await?).await
 }
 
+/// A file the API answered (an export): the name the server gives it, its type and bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Download {
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The file name of a `Content-Disposition` header (`attachment; filename="x.csv"`).
+pub fn disposition_name(header: &str) -> Option<String> {
+    let (_, rest) = header.split_once("filename=")?;
+    let name = rest.split(';').next()?.trim().trim_matches('"');
+    (!name.is_empty()).then(|| name.to_string())
+}
+
+/// Fetches a file with the caller's token (a plain link would carry none), refreshing it
+/// once on 401 like every request.
+pub async fn get_file(path: &str) -> ApiResult<Download> {
+    let url = path.to_string();
+    let res = send(|| Request::get(&url), None).await?;
+    if !res.ok() {
+        return Err(read::<()>(res).await.err().unwrap_or(ApiError::Offline));
+    }
+    let headers = res.headers();
+    let name = headers
+        .get("content-disposition")
+        .as_deref()
+        .and_then(disposition_name)
+        .unwrap_or_else(|| "gridwork-export".into());
+    let content_type = headers.get("content-type").unwrap_or_default();
+    let bytes = res.binary().await.map_err(|_| ApiError::Offline)?;
+    Ok(Download {
+        name,
+        content_type,
+        bytes,
+    })
+}
+
 /// The users the caller may see (`GET /users`, the first 500).
 pub async fn users() -> ApiResult<Vec<User>> {
     let page: Page<User> = get("/api/v1/users?limit=500").await?;
@@ -249,4 +287,26 @@ pub async fn patch<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> A
     let url = path.to_string();
     let json = serde_json::to_string(body).map_err(|_| ApiError::Offline)?;
     read(send(|| Request::patch(&url), Some(&json)).await?).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::disposition_name;
+
+    #[test]
+    fn a_download_keeps_the_servers_file_name() {
+        assert_eq!(
+            disposition_name(
+                "attachment; filename=\"gridwork-workers-500117001-2026-11-02-2026-12-01.csv\""
+            )
+            .as_deref(),
+            Some("gridwork-workers-500117001-2026-11-02-2026-12-01.csv")
+        );
+        assert_eq!(
+            disposition_name("attachment; filename=a.xlsx; size=3").as_deref(),
+            Some("a.xlsx")
+        );
+        assert_eq!(disposition_name("attachment"), None);
+        assert_eq!(disposition_name("attachment; filename=\"\""), None);
+    }
 }
