@@ -298,7 +298,10 @@ mod tests {
         }
         assert_eq!(word_pair("town"), Some(Text::Town.pair()));
         assert_eq!(word_pair("self_close"), Some(LabelText::SelfClose.pair()));
-        assert_eq!(word_pair("clear_conflict"), Some(LabelText::ClearConflict.pair()));
+        assert_eq!(
+            word_pair("clear_conflict"),
+            Some(LabelText::ClearConflict.pair())
+        );
         assert_eq!(word_pair("merged"), Some(LabelText::Merged.pair()));
         // "rework" is both a status and the step that leads to it: one label.
         assert_eq!(word_pair("rework"), Some(Text::Rework.pair()));
