@@ -340,6 +340,16 @@ async fn admins_assign_workers(app: TestApp) {
     app.get(path, &w.town2.token)
         .await
         .problem(404, "not_found");
+    // A worker reads who else looks after its own cells, not other cells; volunteers
+    // never.
+    let mine = app.get(path, &w.worker1.token).await;
+    assert_eq!(mine.ok(200)["workers"][0]["username"], "worker1");
+    app.get("/api/v1/cells/500117002001001/workers", &w.worker1.token)
+        .await
+        .problem(404, "not_found");
+    app.get(path, &w.volunteer.token)
+        .await
+        .problem(403, "forbidden");
     // Unassigning removes the cell from the worker's scope.
     app.put(path, t, json!({"worker_ids": []})).await.ok(200);
     let mine = app.get("/api/v1/cells", &w.worker1.token).await;

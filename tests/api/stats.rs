@@ -315,7 +315,115 @@ async fn figures_match_a_hand_count(app: TestApp) {
     assert_eq!(empty.body["overall"]["filed"], 0);
 }
 
+/// The figures per worker come out as a file too (`table=workers`), in CSV and Excel, with
+/// text that a spreadsheet would run as a formula defused; only supervisors and admins get
+/// them, before anything of the query is looked at.
+async fn figures_per_worker_export(app: TestApp) {
+    let w = World::build(&app).await;
+    let t1 = &w.town1.token;
+    report(&app, &w.worker1.token, incident("0401", IN_CELL_1, "low")).await;
+    report(&app, &w.worker1.token, incident("0401", IN_CELL_1, "low")).await;
+    app.post(
+        "/api/v1/users",
+        &w.admin.token,
+        json!({"username": "worker9", "password": "a-long-password", "role": "worker",
+               "region_code": "500117001001", "display_name": "=HYPERLINK(\"http://x\")"}),
+    )
+    .await
+    .ok(201);
+    let csv = app
+        .get(
+            "/api/v1/stats/export?format=csv&table=workers&region=500117001",
+            t1,
+        )
+        .await;
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let disposition = csv.headers["content-disposition"].to_str().unwrap();
+    assert!(
+        disposition.contains("gridwork-workers-500117001-") && disposition.ends_with(".csv\""),
+        "{disposition}"
+    );
+    let lines: Vec<&str> = csv.text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "\u{feff}worker_id,username,display_name,region_code,filed,closed,visits,\
+         visits_due_answered,visits_on_time,inspections"
+    );
+    assert!(
+        lines.contains(
+            &format!(
+                "\"{}\",\"worker1\",\"worker1\",\"500117001001\",2,0,0,0,0,0",
+                w.worker1.id
+            )
+            .as_str()
+        ),
+        "{}",
+        csv.text
+    );
+    assert!(
+        csv.text.contains("\"'=HYPERLINK(\"\"http://x\"\")\""),
+        "a name that looks like a formula is written as text: {}",
+        csv.text
+    );
+    // Workers of town 2 are not in town 1's file.
+    assert!(!csv.text.contains("\"worker2\""), "{}", csv.text);
+    let xlsx = app
+        .get("/api/v1/stats/export?format=xlsx&table=workers", t1)
+        .await;
+    assert_eq!(xlsx.status, 200);
+    assert!(
+        xlsx.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .ends_with(".xlsx\"")
+    );
+    // The regions' table stays the default, and says so when asked by name.
+    let regions = app
+        .get(
+            "/api/v1/stats/export?format=csv&table=regions&region=500117001",
+            t1,
+        )
+        .await;
+    assert!(
+        regions.text.contains("region_code,name,filed"),
+        "{}",
+        regions.text
+    );
+    // Wrong tables and formats; files only from the export.
+    app.get("/api/v1/stats/export?format=csv&table=persons", t1)
+        .await
+        .problem(422, "validation_failed");
+    app.get("/api/v1/stats/workers?table=workers", t1)
+        .await
+        .problem(422, "validation_failed");
+    app.get("/api/v1/stats?table=workers", t1)
+        .await
+        .problem(422, "validation_failed");
+    app.get(
+        "/api/v1/stats/export?format=csv&table=workers&region=500117002",
+        t1,
+    )
+    .await
+    .problem(404, "not_found");
+    // The role is refused first, whatever the query.
+    for token in [&w.worker1.token, &w.volunteer.token] {
+        app.get("/api/v1/stats/export?format=pdf&table=x", token)
+            .await
+            .problem(403, "forbidden");
+        app.get("/api/v1/stats/workers?from=bad", token)
+            .await
+            .problem(403, "forbidden");
+    }
+}
+
 both_engines!(
     the_map_colours_cells_by_what_is_late,
-    figures_match_a_hand_count
+    figures_match_a_hand_count,
+    figures_per_worker_export
 );

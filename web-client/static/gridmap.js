@@ -13,6 +13,18 @@ function gridworkTip(lines) {
   return box;
 }
 
+// The words of the maps' own controls in the interface language, set by the client each
+// time a map opens: {zoom_in, zoom_out}.
+window.gridworkWords = function (wordsJson) {
+  window._gridworkWords = JSON.parse(wordsJson);
+};
+
+// The zoom buttons, titled in the interface language (Leaflet's own are English).
+function gridworkZoom(map) {
+  var w = window._gridworkWords || {};
+  L.control.zoom({ zoomInTitle: w.zoom_in || '+', zoomOutTitle: w.zoom_out || '-' }).addTo(map);
+}
+
 // gridworkMap(elementId, featureCollectionJson, tileUrlOrEmpty, labelsJson)
 // labels: the tooltip's words in the interface language
 // {incidents, overdue, visits_overdue, hazards, hazards_overdue}.
@@ -22,7 +34,8 @@ window.gridworkMap = function (id, fcJson, tiles, labelsJson) {
   var el = document.getElementById(id);
   if (!el) return;
   if (el._gridworkMap) { el._gridworkMap.remove(); }
-  var map = L.map(el, { preferCanvas: true, zoomControl: true });
+  var map = L.map(el, { preferCanvas: true, zoomControl: false });
+  gridworkZoom(map);
   el._gridworkMap = map;
   if (tiles) { L.tileLayer(tiles, { maxZoom: 19 }).addTo(map); }
   var colors = { red: '#c62828', yellow: '#f9a825', green: '#2e7d32' };
@@ -32,12 +45,14 @@ window.gridworkMap = function (id, fcJson, tiles, labelsJson) {
     },
     onEachFeature: function (f, l) {
       var p = f.properties;
-      // A tap selects the cell: the page reads data-selected (an admin assigns workers).
+      // A tap selects the cell: the page reads data-selected and data-selected-name (and
+      // opens the cell's page, or lets an admin assign its workers).
       l.on('click', function () {
         if (el._gridworkSelected) { el._gridworkSelected.setStyle({ weight: 1, color: '#37474f' }); }
         l.setStyle({ weight: 4, color: '#1565c0' });
         el._gridworkSelected = l;
         el.setAttribute('data-selected', p.code);
+        el.setAttribute('data-selected-name', p.name);
         el.dispatchEvent(new CustomEvent('gridwork-cell', { detail: p.code }));
       });
       l.bindTooltip(function () {
@@ -64,7 +79,8 @@ window.gridworkPick = function (id, fcJson, tiles, lon, lat) {
   var el = document.getElementById(id);
   if (!el) return;
   if (el._gridworkMap) { el._gridworkMap.remove(); }
-  var map = L.map(el, { zoomControl: true });
+  var map = L.map(el, { zoomControl: false });
+  gridworkZoom(map);
   el._gridworkMap = map;
   if (tiles) { L.tileLayer(tiles, { maxZoom: 19 }).addTo(map); }
   var layer = L.geoJSON(fc, {

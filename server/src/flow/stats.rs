@@ -216,84 +216,161 @@ pub fn stats(state: &AppState, c: &mut DbConn, region: &str, range: &Range) -> R
     })
 }
 
-/// The table as CSV (UTF-8 with BOM so spreadsheet programs read the Chinese names).
-pub fn to_csv(s: &Stats) -> String {
-    let mut out = String::from(
-        "\u{feff}region_code,name,filed,closed,closed_on_time_rate,rework_rate,visits_due,visits_on_time_rate,inspections,hazards_open\n",
-    );
-    let rate = |r: Option<f64>| r.map(|v| format!("{v:.4}")).unwrap_or_default();
-    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-    let mut line = |code: &str, name: &str, f: &StatFigures| {
-        out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{}\n",
-            quote(code),
-            quote(name),
-            f.filed,
-            f.closed,
-            rate(f.closed_on_time_rate),
-            rate(f.rework_rate),
-            f.visits_due,
-            rate(f.visits_on_time_rate),
-            f.inspections,
-            f.hazards_open
-        ));
-    };
-    line(&s.region_code, "合计 total", &s.overall);
-    for c in &s.children {
-        line(&c.region_code, &c.name, &c.figures);
-    }
-    out
+/// A table of figures as `GET /stats/export` writes it: the regions' (`/stats`) or the
+/// workers' (`/stats/workers`).
+pub enum Table {
+    Regions(Stats),
+    Workers(Vec<WorkerFigures>),
 }
 
-/// The table as an Excel workbook.
-pub fn to_xlsx(s: &Stats) -> anyhow::Result<Vec<u8>> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name("考评")?;
-    let bold = Format::new().set_bold();
-    let pct = Format::new().set_num_format("0.0%");
-    let heads = [
-        "区划代码 region",
-        "名称 name",
-        "上报 filed",
-        "结案 closed",
-        "按期结案率 on-time",
-        "返工率 rework",
-        "应走访 visits due",
-        "按期走访率 visits on time",
-        "检查 inspections",
-        "未整改隐患 hazards open",
-    ];
-    for (i, h) in heads.iter().enumerate() {
-        ws.write_with_format(0, i as u16, *h, &bold)?;
+/// A value of a table's cell.
+enum Value<'a> {
+    Text(&'a str),
+    Count(i64),
+    /// A fraction 0–1; none when nothing was due.
+    Rate(Option<f64>),
+}
+
+/// Text as an export writes it: one beginning with `=`, `+`, `-` or `@` gets a leading `'`,
+/// so that a spreadsheet program shows it rather than running it as a formula.
+pub fn export_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}").into()
+    } else {
+        s.into()
     }
-    let mut row = 1u32;
-    let mut put = |code: &str, name: &str, f: &StatFigures| -> anyhow::Result<()> {
-        ws.write(row, 0, code)?;
-        ws.write(row, 1, name)?;
-        ws.write(row, 2, f.filed as f64)?;
-        ws.write(row, 3, f.closed as f64)?;
-        for (col, r) in [
-            (4u16, f.closed_on_time_rate),
-            (5, f.rework_rate),
-            (7, f.visits_on_time_rate),
-        ] {
-            if let Some(v) = r {
-                ws.write_with_format(row, col, v, &pct)?;
+}
+
+const REGION_HEADS: [(&str, &str); 10] = [
+    ("region_code", "区划代码 region"),
+    ("name", "名称 name"),
+    ("filed", "上报 filed"),
+    ("closed", "结案 closed"),
+    ("closed_on_time_rate", "按期结案率 on-time"),
+    ("rework_rate", "返工率 rework"),
+    ("visits_due", "应走访 visits due"),
+    ("visits_on_time_rate", "按期走访率 visits on time"),
+    ("inspections", "检查 inspections"),
+    ("hazards_open", "未整改隐患 hazards open"),
+];
+
+const WORKER_HEADS: [(&str, &str); 10] = [
+    ("worker_id", "用户编号 worker id"),
+    ("username", "用户名 username"),
+    ("display_name", "姓名 name"),
+    ("region_code", "区划代码 region"),
+    ("filed", "上报 filed"),
+    ("closed", "结案 closed"),
+    ("visits", "走访 visits"),
+    ("visits_due_answered", "应走访已走访 due visits made"),
+    ("visits_on_time", "按期走访 visits on time"),
+    ("inspections", "检查 inspections"),
+];
+
+fn region_row<'a>(code: &'a str, name: &'a str, f: &StatFigures) -> Vec<Value<'a>> {
+    vec![
+        Value::Text(code),
+        Value::Text(name),
+        Value::Count(f.filed),
+        Value::Count(f.closed),
+        Value::Rate(f.closed_on_time_rate),
+        Value::Rate(f.rework_rate),
+        Value::Count(f.visits_due),
+        Value::Rate(f.visits_on_time_rate),
+        Value::Count(f.inspections),
+        Value::Count(f.hazards_open),
+    ]
+}
+
+fn worker_row(w: &WorkerFigures) -> Vec<Value<'_>> {
+    vec![
+        Value::Text(&w.worker_id),
+        Value::Text(&w.username),
+        Value::Text(&w.display_name),
+        Value::Text(&w.region_code),
+        Value::Count(w.filed),
+        Value::Count(w.closed),
+        Value::Count(w.visits),
+        Value::Count(w.visits_due_answered),
+        Value::Count(w.visits_on_time),
+        Value::Count(w.inspections),
+    ]
+}
+
+impl Table {
+    /// The column heads (field name, words for people) and the rows.
+    fn rows(&self) -> (&'static [(&'static str, &'static str)], Vec<Vec<Value<'_>>>) {
+        match self {
+            Table::Regions(s) => {
+                let mut rows = vec![region_row(&s.region_code, "合计 total", &s.overall)];
+                rows.extend(
+                    s.children
+                        .iter()
+                        .map(|c| region_row(&c.region_code, &c.name, &c.figures)),
+                );
+                (&REGION_HEADS, rows)
+            }
+            Table::Workers(ws) => (&WORKER_HEADS, ws.iter().map(worker_row).collect()),
+        }
+    }
+
+    /// The table as CSV: UTF-8 with a byte-order mark so that spreadsheet programs read the
+    /// Chinese names, the field names as the head, text quoted.
+    pub fn to_csv(&self) -> String {
+        let (heads, rows) = self.rows();
+        let mut out = String::from("\u{feff}");
+        out.push_str(&heads.iter().map(|h| h.0).collect::<Vec<_>>().join(","));
+        out.push('\n');
+        for row in rows {
+            let cells: Vec<String> = row
+                .iter()
+                .map(|v| match v {
+                    Value::Text(s) => format!("\"{}\"", export_text(s).replace('"', "\"\"")),
+                    Value::Count(n) => n.to_string(),
+                    Value::Rate(r) => r.map(|v| format!("{v:.4}")).unwrap_or_default(),
+                })
+                .collect();
+            out.push_str(&cells.join(","));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The table as an Excel workbook: heads in both languages, rates as percentages.
+    pub fn to_xlsx(&self) -> anyhow::Result<Vec<u8>> {
+        use rust_xlsxwriter::{Format, Workbook};
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name(match self {
+            Table::Regions(_) => "考评",
+            Table::Workers(_) => "网格员考评",
+        })?;
+        let bold = Format::new().set_bold();
+        let pct = Format::new().set_num_format("0.0%");
+        let (heads, rows) = self.rows();
+        for (i, h) in heads.iter().enumerate() {
+            ws.write_with_format(0, i as u16, h.1, &bold)?;
+        }
+        for (r, row) in rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (col, v) in row.iter().enumerate() {
+                let col = col as u16;
+                match v {
+                    Value::Text(s) => {
+                        ws.write(r, col, export_text(s).as_ref())?;
+                    }
+                    Value::Count(n) => {
+                        ws.write(r, col, *n as f64)?;
+                    }
+                    Value::Rate(Some(v)) => {
+                        ws.write_with_format(r, col, *v, &pct)?;
+                    }
+                    Value::Rate(None) => {}
+                }
             }
         }
-        ws.write(row, 6, f.visits_due as f64)?;
-        ws.write(row, 8, f.inspections as f64)?;
-        ws.write(row, 9, f.hazards_open as f64)?;
-        row += 1;
-        Ok(())
-    };
-    put(&s.region_code, "合计 total", &s.overall)?;
-    for c in &s.children {
-        put(&c.region_code, &c.name, &c.figures)?;
+        Ok(wb.save_to_buffer()?)
     }
-    Ok(wb.save_to_buffer()?)
 }
 
 pub fn worker_stats(c: &mut DbConn, region: &str, range: &Range) -> Result<Vec<WorkerFigures>> {

@@ -66,6 +66,8 @@ pub enum ScreenText {
     MapVisitsOverdue => "走访超期", "Visits overdue";
     MapHazards => "隐患", "Hazards";
     MapHazardsOverdue => "整改超期", "past the deadline to fix";
+    MapZoomIn => "放大", "Zoom in";
+    MapZoomOut => "缩小", "Zoom out";
     Outcome => "走访结果", "Outcome";
     Risk => "风险等级（如有变化）", "Risk level (if changed)";
     Inspect => "检查", "Inspect";

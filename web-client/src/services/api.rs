@@ -181,28 +181,60 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
     read(send(|| Request::get(&url), None).await?).await
 }
 
-/// An image the API serves (a photo or its thumbnail), fetched with the caller's token, as
-/// an object URL an `<img>` shows (a plain `src` would carry no token). The caller revokes
-/// it (`web_sys::Url::revoke_object_url`) when the image leaves the screen.
-pub async fn image_url(path: &str) -> ApiResult<String> {
+/// A file the API answered (an export): the name the server gives it, its type and bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Download {
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The file name of a `Content-Disposition` header (`attachment; filename="x.csv"`).
+pub fn disposition_name(header: &str) -> Option<String> {
+    let (_, rest) = header.split_once("filename=")?;
+    let name = rest.split(';').next()?.trim().trim_matches('"');
+    (!name.is_empty()).then(|| name.to_string())
+}
+
+/// Fetches a file with the caller's token (a plain link would carry none), refreshing it
+/// once on 401 like every request.
+pub async fn get_file(path: &str) -> ApiResult<Download> {
     let url = path.to_string();
     let res = send(|| Request::get(&url), None).await?;
     if !res.ok() {
-        return Err(match res.json::<Problem>().await {
-            Ok(p) => ApiError::Problem(p),
-            Err(_) => ApiError::Offline,
-        });
+        return Err(read::<()>(res).await.err().unwrap_or(ApiError::Offline));
     }
-    let blob = web_sys::Response::from(res)
-        .blob()
-        .map_err(|_| ApiError::Offline)?;
-    let blob: web_sys::Blob = wasm_bindgen::JsCast::dyn_into(
-        wasm_bindgen_futures::JsFuture::from(blob)
-            .await
-            .map_err(|_| ApiError::Offline)?,
-    )
-    .map_err(|_| ApiError::Offline)?;
-    web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| ApiError::Offline)
+    let headers = res.headers();
+    let name = headers
+        .get("content-disposition")
+        .as_deref()
+        .and_then(disposition_name)
+        .unwrap_or_else(|| "gridwork-export".into());
+    let content_type = headers.get("content-type").unwrap_or_default();
+    let bytes = res.binary().await.map_err(|_| ApiError::Offline)?;
+    Ok(Download {
+        name,
+        content_type,
+        bytes,
+    })
+
+impl Download {
+    /// The file behind an object URL (for an `<img>` or a download link); it stays valid
+    /// until revoked with `web_sys::Url::revoke_object_url`.
+    pub fn object_url(&self) -> Option<String> {
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(self.bytes.as_slice()));
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type(&self.content_type);
+        let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
+        web_sys::Url::create_object_url_with_blob(&blob).ok()
+    }
+}
+
+/// An image the API serves (a photo or its thumbnail), fetched with the caller's token, as
+/// an object URL an `<img>` shows (a plain `src` would carry no token). The caller revokes
+/// it when the image leaves the screen.
+pub async fn image_url(path: &str) -> ApiResult<String> {
+    get_file(path).await?.object_url().ok_or(ApiError::Offline)
 }
 
 /// The users the caller may see (`GET /users`, the first 500).
@@ -261,4 +293,26 @@ pub async fn patch<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> A
     let url = path.to_string();
     let json = serde_json::to_string(body).map_err(|_| ApiError::Offline)?;
     read(send(|| Request::patch(&url), Some(&json)).await?).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::disposition_name;
+
+    #[test]
+    fn a_download_keeps_the_servers_file_name() {
+        assert_eq!(
+            disposition_name(
+                "attachment; filename=\"gridwork-workers-500117001-2026-11-02-2026-12-01.csv\""
+            )
+            .as_deref(),
+            Some("gridwork-workers-500117001-2026-11-02-2026-12-01.csv")
+        );
+        assert_eq!(
+            disposition_name("attachment; filename=a.xlsx; size=3").as_deref(),
+            Some("a.xlsx")
+        );
+        assert_eq!(disposition_name("attachment"), None);
+        assert_eq!(disposition_name("attachment; filename=\"\""), None);
+    }
 }

@@ -18,12 +18,13 @@ fn assets() -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Loads Leaflet and the map script (once), from the network or the service worker's cache.
+/// Loads Leaflet and the map script (once), from the network or the service worker's cache,
+/// and gives the script the words of the maps' controls in the current language.
 pub async fn leaflet() -> Result<(), String> {
     for url in assets() {
         load(&url).await?;
     }
-    Ok(())
+    call_map_script("gridworkWords", &[control_words().into()])
 }
 
 /// Calls a function the map script defines on `window` (`gridworkMap`, `gridworkPick`);
@@ -123,6 +124,20 @@ async fn load(url: &str) -> Result<(), String> {
 /// parses.
 pub fn json(value: &impl Serialize) -> String {
     serde_json::to_string(value).unwrap_or_default()
+}
+
+/// The words of the maps' own controls, as `gridworkWords` takes them.
+#[derive(Serialize)]
+struct ControlWords {
+    zoom_in: &'static str,
+    zoom_out: &'static str,
+}
+
+fn control_words() -> String {
+    json(&ControlWords {
+        zoom_in: t(ScreenText::MapZoomIn),
+        zoom_out: t(ScreenText::MapZoomOut),
+    })
 }
 
 /// The words of the grid map's tooltips, as `gridworkMap` takes them (it writes them as text,

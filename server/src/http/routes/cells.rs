@@ -145,14 +145,16 @@ pub async fn put_workers(
 
 #[utoipa::path(get, path = "/api/v1/cells/{code}/workers", tag = "cells", security(("bearer" = [])),
     params(("code" = String, Path)),
-    responses((status = 200, body = CellAssignment), (status = 403, body = gridwork_shared::Problem),
-        (status = 404, body = gridwork_shared::Problem)))]
+    responses((status = 200, description = "who looks after a live cell: for admins, for supervisors of its region, \
+            and for the workers assigned to it (their colleagues on the cell)", body = CellAssignment),
+        (status = 403, description = "volunteers", body = gridwork_shared::Problem),
+        (status = 404, description = "no live cell in the caller's scope", body = gridwork_shared::Problem)))]
 pub async fn get_workers(
     user: CurrentUser,
     code: web::Path<String>,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    user.require(&[Role::Admin, Role::Supervisor])?;
+    user.require(&[Role::Admin, Role::Supervisor, Role::Worker])?;
     let out = state.db(move |c| cells::workers(c, &user, &code)).await?;
     Ok(HttpResponse::Ok().json(out))
 }

@@ -68,21 +68,19 @@ struct StatsQuery {
     from: Option<String>,
     to: Option<String>,
     format: Option<String>,
+    table: Option<String>,
 }
 
-async fn compute(
+/// What a figures request asks for: the region (in the caller's scope) and the range.
+fn figures_query(
     req: &HttpRequest,
-    user: CurrentUser,
+    user: &CurrentUser,
     state: &web::Data<AppState>,
-) -> ApiResult<(Stats, Option<String>)> {
+) -> ApiResult<(StatsQuery, String, stats::Range)> {
     let q: StatsQuery = parse_query(req)?;
-    let region = stats::region_for(&user, q.region.as_deref())?;
+    let region = stats::region_for(user, q.region.as_deref())?;
     let range = stats::range(state, q.from.as_deref(), q.to.as_deref())?;
-    let st = state.clone();
-    let s = state
-        .db(move |c| stats::stats(&st, c, &region, &range))
-        .await?;
-    Ok((s, q.format))
+    Ok((q, region, range))
 }
 
 #[utoipa::path(get, path = "/api/v1/stats", tag = "stats", security(("bearer" = [])),
@@ -98,10 +96,15 @@ pub async fn stats(
     user: CurrentUser,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let (s, format) = compute(&req, user, &state).await?;
-    if format.is_some() {
+    user.require(&[Role::Admin, Role::Supervisor])?;
+    let (q, region, range) = figures_query(&req, &user, &state)?;
+    if q.format.is_some() || q.table.is_some() {
         return Err(ApiError::invalid("format", "use /stats/export for files"));
     }
+    let st = state.clone();
+    let s = state
+        .db(move |c| stats::stats(&st, c, &region, &range))
+        .await?;
     Ok(HttpResponse::Ok().json(s))
 }
 
@@ -114,9 +117,14 @@ pub async fn workers(
     user: CurrentUser,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let q: StatsQuery = parse_query(&req)?;
-    let region = stats::region_for(&user, q.region.as_deref())?;
-    let range = stats::range(&state, q.from.as_deref(), q.to.as_deref())?;
+    user.require(&[Role::Admin, Role::Supervisor])?;
+    let (q, region, range) = figures_query(&req, &user, &state)?;
+    if q.format.is_some() || q.table.is_some() {
+        return Err(ApiError::invalid(
+            "format",
+            "use /stats/export?table=workers for files",
+        ));
+    }
     let out = state
         .db(move |c| stats::worker_stats(c, &region, &range))
         .await?;
@@ -124,9 +132,12 @@ pub async fn workers(
 }
 
 #[utoipa::path(get, path = "/api/v1/stats/export", tag = "stats", security(("bearer" = [])),
-    params(("format" = String, Query, description = "csv | xlsx"), ("region" = Option<String>, Query),
-        ("from" = Option<String>, Query), ("to" = Option<String>, Query)),
-    responses((status = 200, description = "the figures' table as a file: CSV (UTF-8) or Excel", content(
+    params(("format" = String, Query, description = "csv | xlsx"),
+        ("table" = Option<String>, Query, description = "regions (default): the figures of `/stats`, overall then \
+            per child region; workers: the figures of `/stats/workers`, one row per worker"),
+        ("region" = Option<String>, Query), ("from" = Option<String>, Query), ("to" = Option<String>, Query)),
+    responses((status = 200, description = "the table as a file: CSV (UTF-8 with a byte-order mark) or Excel; a text \
+            cell beginning with =, +, - or @ is written with a leading '", content(
             (String = "text/csv"),
             (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 403, body = gridwork_shared::Problem), (status = 404, body = gridwork_shared::Problem),
@@ -136,35 +147,52 @@ pub async fn export(
     user: CurrentUser,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let (s, format) = compute(&req, user, &state).await?;
+    user.require(&[Role::Admin, Role::Supervisor])?;
+    let (q, region, range) = figures_query(&req, &user, &state)?;
+    let csv = match q.format.as_deref() {
+        Some("csv") => true,
+        Some("xlsx") => false,
+        _ => return Err(ApiError::invalid("format", "must be csv or xlsx")),
+    };
+    let workers = match q.table.as_deref() {
+        None | Some("regions") => false,
+        Some("workers") => true,
+        Some(_) => return Err(ApiError::invalid("table", "must be regions or workers")),
+    };
     let name = format!(
-        "gridwork-stats-{}-{}-{}",
-        if s.region_code.is_empty() {
-            "all"
-        } else {
-            &s.region_code
-        },
-        s.from,
-        s.to
+        "gridwork-{}-{}-{}-{}",
+        if workers { "workers" } else { "stats" },
+        if region.is_empty() { "all" } else { &region },
+        range.from,
+        range.to
     );
-    match format.as_deref() {
-        Some("csv") => Ok(HttpResponse::Ok()
+    let table = if workers {
+        let rows = state
+            .db(move |c| stats::worker_stats(c, &region, &range))
+            .await?;
+        stats::Table::Workers(rows)
+    } else {
+        let st = state.clone();
+        let s = state
+            .db(move |c| stats::stats(&st, c, &region, &range))
+            .await?;
+        stats::Table::Regions(s)
+    };
+    if csv {
+        return Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .insert_header((
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{name}.csv\""),
             ))
-            .body(stats::to_csv(&s))),
-        Some("xlsx") => {
-            let bytes = web::block(move || stats::to_xlsx(&s)).await??;
-            Ok(HttpResponse::Ok()
-                .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-                .insert_header((
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}.xlsx\""),
-                ))
-                .body(bytes))
-        }
-        _ => Err(ApiError::invalid("format", "must be csv or xlsx")),
+            .body(table.to_csv()));
     }
+    let bytes = web::block(move || table.to_xlsx()).await??;
+    Ok(HttpResponse::Ok()
+        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}.xlsx\""),
+        ))
+        .body(bytes))
 }
