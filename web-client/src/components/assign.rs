@@ -7,7 +7,8 @@
 use gridwork_shared::api::{Cell, CellAssignment, CellWorkers, Page, User};
 use yew::prelude::*;
 
-use super::form::{alert, input_value, select_value};
+use super::choice::Choice;
+use super::form::{alert, input_value};
 use crate::hooks::{use_loaded, use_local};
 use crate::i18n::admin::ConsoleText;
 use crate::i18n::screens::ScreenText;
@@ -127,8 +128,8 @@ pub fn Assign(props: &Props) -> Html {
     }
     let pick_cell = {
         let (cell, message) = (cell.clone(), message.clone());
-        Callback::from(move |e: Event| {
-            cell.set(select_value(&e));
+        Callback::from(move |v: String| {
+            cell.set(v);
             message.set(None);
         })
     };
@@ -214,12 +215,8 @@ pub fn Assign(props: &Props) -> Html {
                     oninput={let s = cell_search.clone(); move |e: InputEvent| s.set(input_value(&e))} />
             </label>
             <label>{ t(ScreenText::Cell) }
-                <select name="cell" onchange={pick_cell}>
-                    <option value="" selected={cell.is_empty()}>{ t(ConsoleText::ChooseCell) }</option>
-                    { for shown.iter().map(|(code, name)| html! {
-                        <option value={code.clone()} selected={*cell == *code}>{ format!("{name} · {code}") }</option>
-                    }) }
-                </select>
+                <Choice name="cell" empty={t(ConsoleText::ChooseCell)} value={(*cell).clone()} onchange={pick_cell}
+                    options={shown.iter().map(|(code, name)| (AttrValue::from(code.clone()), AttrValue::from(format!("{name} · {code}")))).collect::<Vec<_>>()} />
             </label>
             <p class="hint" data-testid="cell-matches">{ format!("{} {total}", t(ConsoleText::CellsMatching)) }
                 { if total > SHOWN { format!(" · {} {SHOWN}", t(ConsoleText::ShowingFirst)) } else { String::new() } }</p>

@@ -21,6 +21,8 @@ pub struct ChoiceProps {
     pub empty: Option<AttrValue>,
     /// The value the user chose.
     pub onchange: Callback<String>,
+    #[prop_or_default]
+    pub disabled: bool,
 }
 
 #[component]
@@ -43,12 +45,12 @@ pub fn Choice(props: &ChoiceProps) -> Html {
     }
     let onchange = props.onchange.reform(|e: Event| select_value(&e));
     html! {
-        <select name={props.name.clone()} ref={node} {onchange}>
+        <select name={props.name.clone()} ref={node} {onchange} disabled={props.disabled}>
             { for props.empty.iter().map(|label| html!{
                 <option value="" selected={props.value.is_empty()}>{ label.clone() }</option>
             }) }
             { for props.options.iter().map(|(value, label)| html!{
-                <option value={value.clone()} selected={props.value == *value}>{ label.clone() }</option>
+                <option key={value.to_string()} value={value.clone()} selected={props.value == *value}>{ label.clone() }</option>
             }) }
         </select>
     }

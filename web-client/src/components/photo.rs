@@ -65,7 +65,9 @@ fn shown(image: Image) -> Html {
     match image {
         Image::Loading => html! { <span class="wait">{ "…" }</span> },
         Image::Shown(src) => html! { <img src={src} alt={t(ScreenText::Photo)} /> },
-        Image::Unavailable => html! { <span class="error">{ t(ScreenText::PhotoUnavailable) }</span> },
+        Image::Unavailable => {
+            html! { <span class="error">{ t(ScreenText::PhotoUnavailable) }</span> }
+        }
     }
 }
 

@@ -7,19 +7,33 @@ use crate::i18n::screens::ScreenText;
 use crate::i18n::{english, t};
 use crate::logic::{Span, local_time, span};
 
-/// "due in 3 h" or "overdue 2 days" for a deadline, in the current language.
-pub fn due_phrase(due: &DateTime<Utc>, now: &DateTime<Utc>) -> String {
-    let (past, span) = span(due, now);
-    let (n, unit) = match span {
+/// A span's number and its unit's word.
+fn amount(span: Span) -> (i64, ScreenText) {
+    match span {
         Span::Minutes(n) => (n, ScreenText::SpanMinutes),
         Span::Hours(n) => (n, ScreenText::SpanHours),
         Span::Days(n) => (n, ScreenText::SpanDays),
-    };
+    }
+}
+
+/// "due in 3 h" or "overdue 2 days" for a deadline, in the current language.
+pub fn due_phrase(due: &DateTime<Utc>, now: &DateTime<Utc>) -> String {
+    let (past, span) = span(due, now);
+    let (n, unit) = amount(span);
     match (english(), past) {
         (true, false) => format!("due in {n} {}", t(unit)),
         (true, true) => format!("overdue {n} {}", t(unit)),
         (false, false) => format!("{n} {}{}", t(unit), t(ScreenText::DueIn)),
         (false, true) => format!("{} {n} {}", t(ScreenText::OverdueBy), t(unit)),
+    }
+}
+
+/// "2 days ago" for an instant in the past, in the current language.
+pub fn ago(then: &DateTime<Utc>) -> String {
+    let (n, unit) = amount(span(then, &Utc::now()).1);
+    match english() {
+        true => format!("{n} {} {}", t(unit), t(ScreenText::Ago)),
+        false => format!("{n} {}{}", t(unit), t(ScreenText::Ago)),
     }
 }
 

@@ -14,9 +14,7 @@ pub enum IncidentText {
     NotAssigned => "尚未派遣", "Not assigned yet";
     AssignedElse => "已派遣（姓名未同步到手机）", "Assigned (the name is not on this phone)";
     ReportedAt => "上报时间", "Reported";
-    Ago => "前", "ago";
     Place => "位置", "Place";
-    Choose => "请选择…", "Choose…";
     DispatchTo => "派遣给", "Dispatch to";
     FindWorker => "按姓名查找网格员", "Find a worker by name";
     FindExample => "例如：张", "e.g. Zhang";

@@ -109,6 +109,7 @@ pub enum ScreenText {
     DueIn => "后到期", "due in";
     OverdueBy => "已超期", "overdue";
     SpanMinutes => "分钟", "min";
+    Ago => "前", "ago";
     SpanHours => "小时", "h";
     SpanDays => "天", "days";
 }

@@ -6,7 +6,6 @@ crate::texts! {
 pub enum UnitText {
     NewUnit => "登记平安细胞", "Register a safety unit";
     Kind => "类型", "Kind";
-    Choose => "请选择…", "Choose…";
     AllStatuses => "全部状态", "Every status";
     AllKinds => "全部类型", "Every kind";
     Name => "名称", "Name";

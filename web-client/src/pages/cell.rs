@@ -349,6 +349,7 @@ pub(crate) mod tests {
             overdue,
             reporter_id: Uuid::nil(),
             assignee_id: None,
+            assignee_name: None,
             resolver_id: None,
             merged_into: None,
             conflict: false,

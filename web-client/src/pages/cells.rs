@@ -327,6 +327,7 @@ mod tests {
             ],
             mediations: Vec::new(),
             available_actions: Vec::new(),
+            possible_duplicates: Vec::new(),
         };
         assert_eq!(reject_note(&d).as_deref(), Some("不属于网格事项"));
         d.history[1].note = Some("  ".into());

@@ -10,14 +10,13 @@
 //! the dispatch picker — and queue them only when the network is away. Every picker starts
 //! on "choose…" and sends exactly what it shows.
 
-use std::cell::{Cell as Flag, RefCell};
 use std::rc::Rc;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use gridwork_shared::api::{Cell, FeatureCollection, Me, Role, User};
 use gridwork_shared::incident::{
     Action, ActionRequest, Category, HistoryEntry, Incident, IncidentDetail, Mediation,
-    NewMediation, Party, PhotoRef, is_dispute,
+    NewMediation, Party, is_dispute,
 };
 use gridwork_shared::sync::{OnIncident, Operation};
 use uuid::Uuid;
@@ -26,18 +25,19 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::Route;
-use crate::components::form::{alert, field_errors, input_value, on_input, select_value};
+use crate::components::choice::Choice;
+use crate::components::form::{alert, field_errors, input_value, on_input};
 use crate::components::page::{Back, Page, Waiting};
 use crate::components::photo::Photos;
 use crate::components::photo_field::PhotoField;
-use crate::components::when::{at, deadline};
+use crate::components::when::{ago, at, deadline};
 use crate::hooks::{use_loaded, use_local, use_session, use_users};
 use crate::i18n::incident::IncidentText;
 use crate::i18n::screens::ScreenText;
 use crate::i18n::{Text, action, english, level, severity, status, t, word};
 use crate::logic::{
-    PhotoOwner, Span, after_queued, day, dispatch_candidates, handles, incident_steps, local_input,
-    merge_choices, name_matches, parse_local_time, span,
+    PhotoOwner, after_queued, day, dispatch_candidates, handles, incident_steps, local_input,
+    merge_choices, name_matches, parse_local_time,
 };
 use crate::services::api::{self, ApiError};
 use crate::services::{map, queue};
@@ -90,20 +90,6 @@ fn problem_text(e: &ApiError) -> String {
             field_errors(&gridwork_shared::FieldErrors(p.errors.clone()))
         }
         other => other.message(),
-    }
-}
-
-/// "2 days ago" for an instant in the past, in the current language.
-fn ago(then: &DateTime<Utc>) -> String {
-    let (_, span) = span(then, &Utc::now());
-    let (n, unit) = match span {
-        Span::Minutes(n) => (n, Text::SpanMinutes),
-        Span::Hours(n) => (n, Text::SpanHours),
-        Span::Days(n) => (n, Text::SpanDays),
-    };
-    match english() {
-        true => format!("{n} {} {}", t(unit), t(IncidentText::Ago)),
-        false => format!("{n} {}{}", t(unit), t(IncidentText::Ago)),
     }
 }
 
@@ -341,7 +327,7 @@ pub fn IncidentPage(props: &Props) -> Html {
     let assignee_id = Uuid::parse_str(&assignee)
         .ok()
         .filter(|a| candidates.iter().any(|u| u.id == *a));
-    let worker_options: Vec<(String, String)> = candidates
+    let worker_options: Vec<(AttrValue, AttrValue)> = candidates
         .iter()
         .filter(|u| name_matches(u, &search) || Some(u.id) == assignee_id)
         .map(|u| {
@@ -352,20 +338,20 @@ pub fn IncidentPage(props: &Props) -> Html {
                 true => format!("{} · {}", u.display_name, u.username),
                 false => u.display_name.clone(),
             };
-            (u.id.to_string(), label)
+            (u.id.to_string().into(), label.into())
         })
         .collect();
     let into_id = Uuid::parse_str(&into)
         .ok()
         .filter(|c| choices.iter().any(|o| o.id == *c));
-    let merge_options: Vec<(String, String)> = choices
+    let merge_options: Vec<(AttrValue, AttrValue)> = choices
         .iter()
         .map(|c| {
             let mut label = format!("{} · {}", c.title, day(&c.created_at));
             if let Some(m) = c.distance_m {
                 label.push_str(&format!(" · {m:.0} {}", t(IncidentText::MetresAway)));
             }
-            (c.id.to_string(), label)
+            (c.id.to_string().into(), label.into())
         })
         .collect();
 
@@ -412,9 +398,10 @@ pub fn IncidentPage(props: &Props) -> Html {
                             value={(*search).clone()} oninput={on_input(&search)} />
                     </label>
                     { if candidates.is_empty() { html! { <p class="notice">{ t(IncidentText::NoWorkers) }</p> } } else { html!{} } }
-                    <Picker label={t(IncidentText::DispatchTo)} name="assignee" options={worker_options}
+                    <label>{ t(IncidentText::DispatchTo) }
+                        <Choice name="assignee" empty={t(ScreenText::Choose)} options={worker_options}
                         value={assignee_id.map(|a| a.to_string()).unwrap_or_default()}
-                        onchange={{ let a = assignee.clone(); Callback::from(move |v| a.set(v)) }} />
+                        onchange={{ let a = assignee.clone(); Callback::from(move |v| a.set(v)) }} /></label>
                     <button class="primary" data-testid="dispatch-send" disabled={assignee_id.is_none()} onclick={send}>
                         { t(IncidentText::SendDispatch) }
                     </button>
@@ -437,9 +424,10 @@ pub fn IncidentPage(props: &Props) -> Html {
             };
             html! {
                 <section class="panel" data-testid="merge-picker">
-                    <Picker label={t(ScreenText::MergeInto)} name="into" options={merge_options}
+                    <label>{ t(ScreenText::MergeInto) }
+                        <Choice name="into" empty={t(ScreenText::Choose)} options={merge_options}
                         value={into_id.map(|c| c.to_string()).unwrap_or_default()}
-                        onchange={{ let c = into.clone(); Callback::from(move |v| c.set(v)) }} />
+                        onchange={{ let c = into.clone(); Callback::from(move |v| c.set(v)) }} /></label>
                     <button class="primary" data-testid="merge-send" disabled={into_id.is_none()} onclick={send}>
                         { t(IncidentText::SendMerge) }
                     </button>
@@ -720,49 +708,6 @@ fn mediation_item(m: &Mediation) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct PickerProps {
-    label: AttrValue,
-    name: AttrValue,
-    /// (value, what the option shows).
-    options: Vec<(String, String)>,
-    /// The value chosen; empty: none yet ("choose…" shows).
-    value: String,
-    onchange: Callback<String>,
-}
-
-/// A labelled select that starts on "choose…" and always shows the value its owner holds:
-/// options are keyed, so a changing list never moves the selection to another one, and the
-/// element is set to the owner's value after every render.
-#[component]
-fn Picker(props: &PickerProps) -> Html {
-    let node = use_node_ref();
-    {
-        let node = node.clone();
-        use_effect_with(
-            (props.value.clone(), props.options.clone()),
-            move |(value, _)| {
-                if let Some(select) = node.cast::<web_sys::HtmlSelectElement>()
-                    && select.value() != *value
-                {
-                    select.set_value(value);
-                }
-            },
-        );
-    }
-    let onchange = props.onchange.reform(|e: Event| select_value(&e));
-    html! {
-        <label>{ &props.label }
-            <select name={props.name.clone()} ref={node} {onchange}>
-                <option value="" selected={props.value.is_empty()}>{ t(IncidentText::Choose) }</option>
-                { for props.options.iter().map(|(value, text)| html! {
-                    <option key={value.clone()} value={value.clone()} selected={*value == props.value}>{ text }</option>
-                }) }
-            </select>
-        </label>
-    }
-}
-
 /// The element of the incident's small map.
 const PLACE_MAP: &str = "incident-map";
 
@@ -949,9 +894,9 @@ fn MediationForm(props: &MediationFormProps) -> Html {
             });
         })
     };
-    let agreements = vec![
-        ("yes".to_string(), t(IncidentText::AgreementYes).to_string()),
-        ("no".to_string(), t(IncidentText::AgreementNo).to_string()),
+    let agreements: Vec<(AttrValue, AttrValue)> = vec![
+        ("yes".into(), t(IncidentText::AgreementYes).into()),
+        ("no".into(), t(IncidentText::AgreementNo).into()),
     ];
     html! {
         <form class="panel" data-testid="mediation-form" onsubmit={submit}>
@@ -985,8 +930,9 @@ fn MediationForm(props: &MediationFormProps) -> Html {
             <label>{ t(IncidentText::MediationOutcome) }
                 <textarea name="outcome" value={(*outcome).clone()} oninput={on_input(&outcome)} />
             </label>
-            <Picker label={t(IncidentText::Agreement)} name="agreement" options={agreements}
-                value={(*agreement).clone()} onchange={{ let a = agreement.clone(); Callback::from(move |v| a.set(v)) }} />
+            <label>{ t(IncidentText::Agreement) }
+                        <Choice name="agreement" empty={t(ScreenText::Choose)} options={agreements}
+                value={(*agreement).clone()} onchange={{ let a = agreement.clone(); Callback::from(move |v| a.set(v)) }} /></label>
             <label>{ t(ScreenText::Note) }
                 <input name="mediation-note" value={(*note).clone()} oninput={on_input(&note)} />
             </label>

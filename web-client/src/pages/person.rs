@@ -7,7 +7,6 @@ use std::rc::Rc;
 
 use gridwork_shared::api::{Role, User};
 use gridwork_shared::geometry::Location;
-use gridwork_shared::incident::PhotoRef;
 use gridwork_shared::person::{
     NewPerson, Person, PersonCategory, PersonItem, PersonPatch, RiskLevel, Visit, id_number_valid,
     validate_reason,
@@ -103,9 +102,14 @@ fn worker_label(u: &User) -> String {
 
 /// A select of workers that starts on "choose…" until one is chosen; the value is the id.
 fn worker_select(name: &'static str, workers: &[User], chosen: &UseStateHandle<String>) -> Html {
-    let options = workers
+    let options: Vec<(AttrValue, AttrValue)> = workers
         .iter()
-        .map(|u| (AttrValue::from(u.id.to_string()), AttrValue::from(worker_label(u))))
+        .map(|u| {
+            (
+                AttrValue::from(u.id.to_string()),
+                AttrValue::from(worker_label(u)),
+            )
+        })
         .collect();
     html! {
         <Choice name={name} value={(**chosen).clone()} {options}
@@ -114,9 +118,14 @@ fn worker_select(name: &'static str, workers: &[User], chosen: &UseStateHandle<S
 }
 
 fn category_select(chosen: &UseStateHandle<String>) -> Html {
-    let options = PersonCategory::ALL
+    let options: Vec<(AttrValue, AttrValue)> = PersonCategory::ALL
         .iter()
-        .map(|c| (AttrValue::from(c.as_str()), AttrValue::from(t(category(*c)))))
+        .map(|c| {
+            (
+                AttrValue::from(c.as_str()),
+                AttrValue::from(t(category(*c))),
+            )
+        })
         .collect();
     html! {
         <Choice name="category" value={(**chosen).clone()} {options}
@@ -125,7 +134,7 @@ fn category_select(chosen: &UseStateHandle<String>) -> Html {
 }
 
 fn risk_select(chosen: &UseStateHandle<String>) -> Html {
-    let options = RiskLevel::ALL
+    let options: Vec<(AttrValue, AttrValue)> = RiskLevel::ALL
         .iter()
         .map(|r| (AttrValue::from(r.as_str()), AttrValue::from(t(risk(*r)))))
         .collect();

@@ -12,7 +12,8 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::Route;
-use crate::components::form::{alert, field_errors, on_input, on_select};
+use crate::components::choice::{Choice, keep};
+use crate::components::form::{alert, field_errors, on_input};
 use crate::components::page::Page;
 use crate::components::photo_field::PhotoField;
 use crate::components::place_picker::PlacePicker;
@@ -182,20 +183,17 @@ pub fn Report() -> Html {
                 <h1>{ t(Text::Report) }</h1>
                 { if fixing.is_some() { html!{ <p class="notice" data-testid="fixing">{ t(ScreenText::FixingReport) }</p> } } else { html!{} } }
                 <label>{ t(ScreenText::Category) }
-                    <select name="category" onchange={on_select(&category)}>
-                        <option value="" selected={category.is_empty()}>{ t(ScreenText::ChooseCategory) }</option>
-                        { for categories.iter().flatten().map(|c| {
+                    <Choice name="category" empty={t(ScreenText::ChooseCategory)} value={(*category).clone()} onchange={keep(&category)}
+                        options={categories.iter().flatten().map(|c| {
                             let name = if crate::i18n::english() { &c.name_en } else { &c.name };
-                            html!{ <option value={c.code.clone()} selected={*category == c.code}>{ format!("{} {name}", c.code) }</option> }
-                        }) }
-                    </select>
+                            (AttrValue::from(c.code.clone()), AttrValue::from(format!("{} {name}", c.code)))
+                        }).collect::<Vec<_>>()} />
                 </label>
                 <label>{ t(ScreenText::Title) }<input name="title" value={(*title).clone()} oninput={on_input(&title)} /></label>
                 <label>{ t(ScreenText::Description) }<textarea name="description" value={(*description).clone()} oninput={on_input(&description)} /></label>
                 <label>{ t(ScreenText::Severity) }
-                    <select name="severity" onchange={on_select(&severity)}>
-                        { for SEVERITIES.iter().map(|s| html!{ <option value={s.as_str()} selected={*severity == s.as_str()}>{ t(severity_text(*s)) }</option> }) }
-                    </select>
+                    <Choice name="severity" value={(*severity).clone()} onchange={keep(&severity)}
+                        options={SEVERITIES.iter().map(|s| (AttrValue::from(s.as_str()), AttrValue::from(t(severity_text(*s))))).collect::<Vec<_>>()} />
                 </label>
                 <fieldset>
                     <legend>{ t(ScreenText::Location) }</legend>

@@ -17,7 +17,8 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::Route;
-use crate::components::form::{alert, field_errors, on_input, on_select, select_value};
+use crate::components::choice::{Choice, keep};
+use crate::components::form::{alert, field_errors, on_input};
 use crate::components::page::{Back, Page, Waiting};
 use crate::components::place_picker::PlacePicker;
 use crate::components::when::{at, deadline};
@@ -163,8 +164,8 @@ pub fn UnitNew() -> Html {
     // Choosing the kind answers the form's complaint about it.
     let on_kind = {
         let (kind, error) = (kind.clone(), form.error.clone());
-        Callback::from(move |e: Event| {
-            kind.set(select_value(&e));
+        Callback::from(move |v: String| {
+            kind.set(v);
             error.set(None);
         })
     };
@@ -178,12 +179,8 @@ pub fn UnitNew() -> Html {
             <form class="card" onsubmit={submit} data-testid="unit-new">
                 <h1>{ t(UnitText::NewUnit) }</h1>
                 <label>{ t(UnitText::Kind) }
-                    <select name="kind" onchange={on_kind}>
-                        <option value="" selected={kind.is_empty()}>{ t(UnitText::Choose) }</option>
-                        { for UnitKind::ALL.iter().map(|k| html! {
-                            <option value={k.as_str()} selected={*kind == k.as_str()}>{ t(kind_text(*k)) }</option>
-                        }) }
-                    </select>
+                    <Choice name="kind" empty={t(ScreenText::Choose)} value={(*kind).clone()} onchange={on_kind}
+                        options={UnitKind::ALL.iter().map(|k| (AttrValue::from(k.as_str()), AttrValue::from(t(kind_text(*k))))).collect::<Vec<_>>()} />
                 </label>
                 <label>{ t(UnitText::Name) }
                     <input name="name" value={(*name).clone()} oninput={on_input(&name)}
@@ -283,7 +280,7 @@ fn Certify(props: &CertifyProps) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let Some(chosen) = Certification::parse(&level) else {
-                error.set(Some(t(UnitText::Choose).into()));
+                error.set(Some(t(ScreenText::Choose).into()));
                 return;
             };
             let (level, error, saved, busy, on_change) = (
@@ -327,12 +324,8 @@ fn Certify(props: &CertifyProps) -> Html {
         <form class="card" onsubmit={submit} data-testid="certify">
             <h2>{ t(UnitText::Certification) }</h2>
             <label>{ t(UnitText::CertifyAs) }
-                <select name="level" onchange={on_select(&level)}>
-                    <option value="" selected={level.is_empty()}>{ t(UnitText::Choose) }</option>
-                    { for props.levels.iter().map(|l| html! {
-                        <option value={l.as_str()} selected={*level == l.as_str()}>{ t(certification(*l)) }</option>
-                    }) }
-                </select>
+                <Choice name="level" empty={t(ScreenText::Choose)} value={(*level).clone()} onchange={keep(&level)}
+                    options={props.levels.iter().map(|l| (AttrValue::from(l.as_str()), AttrValue::from(t(certification(*l))))).collect::<Vec<_>>()} />
             </label>
             { alert(&error) }
             { if *saved { html! { <p class="notice" role="status" data-testid="cert-saved">{ t(UnitText::CertSaved) }</p> } } else { html! {} } }

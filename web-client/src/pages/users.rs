@@ -13,6 +13,7 @@ use yew_router::prelude::*;
 use super::admin::{Said, admins_only_page, more_button, said, use_paged};
 use super::regions::level_label;
 use crate::app::Route;
+use crate::components::choice::Choice;
 use crate::components::form::{alert, field_errors, input_value, on_input, select_value};
 use crate::components::list::chip;
 use crate::components::page::{Back, Page};
@@ -52,29 +53,22 @@ fn region_name(regions: &[Region], code: &str) -> String {
 }
 
 /// The options of a region picker: "choose…" until one is chosen, then every region.
-fn region_options(regions: &[Region], chosen: &str) -> Html {
-    html! {
-        <>
-        <option value="" selected={chosen.is_empty()}>{ t(AdminText::ChooseRegion) }</option>
-        { for regions.iter().map(|r| html! {
-            <option value={r.code.clone()} selected={chosen == r.code}>
-                { format!("{} {} ({})", r.name, r.code, level_label(r.level)) }
-            </option>
-        }) }
-        </>
-    }
+fn region_choices(regions: &[Region]) -> Vec<(AttrValue, AttrValue)> {
+    regions
+        .iter()
+        .map(|r| {
+            let label = format!("{} {} ({})", r.name, r.code, level_label(r.level));
+            (r.code.clone().into(), label.into())
+        })
+        .collect()
 }
 
-/// The options of a role picker: "choose…" until one is chosen, then the roles by name.
-fn role_options(chosen: Option<Role>) -> Html {
-    html! {
-        <>
-        <option value="" selected={chosen.is_none()}>{ t(AdminText::ChooseRole) }</option>
-        { for ROLES.iter().map(|r| html! {
-            <option value={r.as_str()} selected={chosen == Some(*r)}>{ t(role(*r)) }</option>
-        }) }
-        </>
-    }
+/// The roles by name, for a role picker that shows "choose…" until one is chosen.
+fn role_choices() -> Vec<(AttrValue, AttrValue)> {
+    ROLES
+        .iter()
+        .map(|r| (r.as_str().into(), t(role(*r)).into()))
+        .collect()
 }
 
 /// The words for a refusal of a user form: a taken username said as such, else the server's.
@@ -155,9 +149,9 @@ pub fn Users() -> Html {
     };
     let pick = |apply: fn(&mut UserForm, String)| {
         let form = form.clone();
-        Callback::from(move |e: Event| {
+        Callback::from(move |v: String| {
             let mut f = (*form).clone();
-            apply(&mut f, select_value(&e));
+            apply(&mut f, v);
             form.set(f);
         })
     };
@@ -261,17 +255,16 @@ pub fn Users() -> Html {
                     </label>
                     <p class="hint">{ t(AdminText::PasswordRule) }</p>
                     <label>{ t(ScreenText::Role) }
-                        <select name="new_role" onchange={pick(|f, v| f.role = Role::parse(&v))}>
-                            { role_options(f.role) }
-                        </select>
+                        <Choice name="new_role" empty={t(AdminText::ChooseRole)} options={role_choices()}
+                            value={f.role.map(|r| r.as_str()).unwrap_or_default()}
+                            onchange={pick(|f, v| f.role = Role::parse(&v))} />
                     </label>
                     { if f.role == Some(Role::Admin) { html! {
                         <p class="hint" data-testid="admin-no-region">{ t(AdminText::AdminNoRegion) }</p>
                     } } else { html! {
                         <label>{ t(AdminText::Region) }
-                            <select name="new_region" onchange={pick(|f, v| f.region_code = v)}>
-                                { region_options(&regions, &f.region_code) }
-                            </select>
+                            <Choice name="new_region" empty={t(AdminText::ChooseRegion)} options={region_choices(&regions)}
+                                value={f.region_code.clone()} onchange={pick(|f, v| f.region_code = v)} />
                         </label>
                     } } }
                     <label>{ t(ScreenText::DisplayName) }
@@ -531,11 +524,11 @@ pub fn UserPage(props: &UserPageProps) -> Html {
                 f.role = r;
             }
         });
-        Callback::from(move |e: Event| edit(select_value(&e)))
+        Callback::from(move |v: String| edit(v))
     };
     let on_region = {
         let edit = edit(|f, v| f.region_code = v);
-        Callback::from(move |e: Event| edit(select_value(&e)))
+        Callback::from(move |v: String| edit(v))
     };
     let me = session.me.as_ref().map(|m| m.id) == Some(u.id);
     html! {
@@ -563,13 +556,15 @@ pub fn UserPage(props: &UserPageProps) -> Html {
                         <input name="edit_name" value={f.display_name.clone()} oninput={on_name} />
                     </label>
                     <label>{ t(ScreenText::Role) }
-                        <select name="edit_role" onchange={on_role} disabled={me}>{ role_options(Some(f.role)) }</select>
+                        <Choice name="edit_role" empty={t(AdminText::ChooseRole)} options={role_choices()}
+                            value={f.role.as_str()} onchange={on_role} disabled={me} />
                     </label>
                     { if f.role == Role::Admin { html! {
                         <p class="hint">{ t(AdminText::AdminNoRegion) }</p>
                     } } else { html! {
                         <label>{ t(AdminText::Region) }
-                            <select name="edit_region" onchange={on_region}>{ region_options(&regions, &f.region_code) }</select>
+                            <Choice name="edit_region" empty={t(AdminText::ChooseRegion)} options={region_choices(&regions)}
+                                value={f.region_code.clone()} onchange={on_region} />
                         </label>
                     } } }
                     <button class="primary" type="submit">{ t(AdminText::Save) }</button>

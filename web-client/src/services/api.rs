@@ -217,6 +217,7 @@ pub async fn get_file(path: &str) -> ApiResult<Download> {
         content_type,
         bytes,
     })
+}
 
 impl Download {
     /// The file behind an object URL (for an `<img>` or a download link); it stays valid
