@@ -7,6 +7,13 @@
 //!
 //! The sync engine (push, pull, photo uploads) is split off the same way: the first
 //! screen shows what IndexedDB holds and the first sync round starts once its chunk is in.
+//! The screens every user has (one's own profile, the outbox) ride in the sync chunk.
+//!
+//! Screens are grouped into few chunks on purpose: the splitter makes a shared chunk for
+//! every set of groups that uses the same code, so each group more multiplies the small
+//! files to fetch and the loader's size in the first download. Groups: report; incident;
+//! persons (with the visit form); units (with inspections); cells; office (the
+//! supervisor's and the admin's screens); sync.
 //!
 //! The `wasm_split` macro expands each split point into an `extern "C"` import/export
 //! pair that the splitter rewires; that is the only unsafe code in the client, and none is
@@ -129,7 +136,7 @@ fn incident(id: String) -> Result<Html, SplitLoaderError> {
     Ok(html! { <crate::pages::incident::IncidentPage id={id} /> })
 }
 
-#[wasm_split(visit, fallible)]
+#[wasm_split(persons, fallible)]
 fn visit(id: String) -> Result<Html, SplitLoaderError> {
     Ok(html! { <crate::pages::visit::VisitPage id={id} /> })
 }
@@ -214,37 +221,37 @@ fn unit(id: String) -> Result<Html, SplitLoaderError> {
     Ok(html! { <crate::pages::unit::UnitPage id={id} /> })
 }
 
-#[wasm_split(admin, fallible)]
+#[wasm_split(office, fallible)]
 fn admin_regions() -> Result<Html, SplitLoaderError> {
     Ok(html! { <crate::pages::regions::Regions /> })
 }
 
-#[wasm_split(admin, fallible)]
+#[wasm_split(office, fallible)]
 fn admin_users() -> Result<Html, SplitLoaderError> {
     Ok(html! { <crate::pages::users::Users /> })
 }
 
-#[wasm_split(admin, fallible)]
+#[wasm_split(office, fallible)]
 fn admin_user(id: String) -> Result<Html, SplitLoaderError> {
     Ok(html! { <crate::pages::users::UserPage id={id} /> })
 }
 
-#[wasm_split(admin, fallible)]
+#[wasm_split(office, fallible)]
 fn admin_settings() -> Result<Html, SplitLoaderError> {
     Ok(html! { <crate::pages::settings::Settings /> })
 }
 
-#[wasm_split(admin, fallible)]
+#[wasm_split(office, fallible)]
 fn admin_audit() -> Result<Html, SplitLoaderError> {
     Ok(html! { <crate::pages::audit::Audit /> })
 }
 
-#[wasm_split(me, fallible)]
+#[wasm_split(sync, fallible)]
 fn me() -> Result<Html, SplitLoaderError> {
     Ok(html! { <crate::pages::me::MePage /> })
 }
 
-#[wasm_split(outbox, fallible)]
+#[wasm_split(sync, fallible)]
 fn outbox() -> Result<Html, SplitLoaderError> {
     Ok(html! { <crate::pages::outbox::Outbox /> })
 }

@@ -765,7 +765,7 @@ pub fn bench_web() -> anyhow::Result<()> {
         let row = (name.clone(), bytes.len(), out.len());
         if name.starts_with("leaflet-") || name.starts_with("gridmap-") {
             map_only.push(row);
-        } else if name.starts_with("split_") {
+        } else if name.starts_with("split_") || name.starts_with("screens-") {
             screens.push(row);
         } else if name.starts_with("chunk_") {
             shared_chunks.push(row);

@@ -341,9 +341,11 @@ fn web() -> anyhow::Result<()> {
 
     let static_dir = r.join("web-client/static");
     let css_bytes = std::fs::read(static_dir.join("styles.css"))?;
-    let (wasm_name, css) = (
+    let screens_css_bytes = std::fs::read(static_dir.join("screens.css"))?;
+    let (wasm_name, css, screens_css) = (
         format!("gridwork-web-{}_bg.wasm", short_hash(&wasm_bytes)),
         format!("styles-{}.css", short_hash(&css_bytes)),
+        format!("screens-{}.css", short_hash(&screens_css_bytes)),
     );
     let dist = r.join("web-client/dist");
     let _ = std::fs::remove_dir_all(&dist);
@@ -355,6 +357,7 @@ fn web() -> anyhow::Result<()> {
         std::fs::write(dist.join(name), bytes)?;
     }
     std::fs::write(dist.join(&css), &css_bytes)?;
+    std::fs::write(dist.join(&screens_css), &screens_css_bytes)?;
     for f in ["icon.svg", "manifest.webmanifest"] {
         std::fs::copy(static_dir.join(f), dist.join(f))?;
     }
@@ -375,6 +378,7 @@ fn web() -> anyhow::Result<()> {
         .replace("{{SPLIT}}", &link_name)
         .replace("{{WASM}}", &wasm_name)
         .replace("{{CSS}}", &css)
+        .replace("{{SCREENS_CSS}}", &screens_css)
         .replace("{{MAP}}", &map_assets.join(" "));
     std::fs::write(dist.join("index.html"), &index)?;
     let mut precache = vec![
@@ -384,6 +388,7 @@ fn web() -> anyhow::Result<()> {
         format!("/{link_name}"),
         format!("/{wasm_name}"),
         format!("/{css}"),
+        format!("/{screens_css}"),
         "/icon.svg".into(),
         "/manifest.webmanifest".into(),
     ];
