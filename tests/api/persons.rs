@@ -1,5 +1,5 @@
 use chrono::{Duration, Utc};
-use gridwork_tests::fixtures::{IN_CELL_1, IN_TOWN_2, World, create_user};
+use gridwork_tests::fixtures::{IN_CELL_1, IN_TOWN_2, World, create_user, person_views};
 use gridwork_tests::{Engine, TestApp, both_engines};
 use serde_json::{Value, json};
 
@@ -239,16 +239,7 @@ async fn every_full_view_is_audited(app: TestApp) {
         .ok(200);
     // Lists are not full views.
     app.get("/api/v1/persons", &w.town1.token).await.ok(200);
-    let log = app
-        .get(&format!("/api/v1/audit?entity={id}"), &w.admin.token)
-        .await;
-    let views: Vec<Value> = log.ok(200)["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["action"] == "person_view")
-        .cloned()
-        .collect();
+    let views = person_views(&app, &w.admin.token, &id).await;
     assert_eq!(views.len(), 2);
     assert_eq!(views[0]["actor_id"], w.town1.id);
     assert_eq!(views[1]["actor_id"], w.worker1.id);
@@ -594,16 +585,7 @@ async fn a_full_read_keeps_its_reason(app: TestApp) {
     )
     .await
     .problem(403, "forbidden");
-    let log = app
-        .get(&format!("/api/v1/audit?entity={id}"), &w.admin.token)
-        .await;
-    let views: Vec<Value> = log.ok(200)["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["action"] == "person_view")
-        .cloned()
-        .collect();
+    let views = person_views(&app, &w.admin.token, &id).await;
     // Newest first: the volunteer's refusal, the 200-character reason, the worker's read
     // without a reason, the supervisor's with one.
     assert_eq!(views.len(), 4, "{views:?}");

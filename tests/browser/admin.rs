@@ -10,27 +10,6 @@ use serde_json::{Value, json};
 
 use crate::support::*;
 
-/// Picks `value` in the select `css` (waiting for the option first).
-async fn choose(c: &Client, css: &str, value: &str) {
-    element(c, &format!("{css} option[value='{value}']"), 30).await;
-    c.find(Locator::Css(css))
-        .await
-        .unwrap()
-        .select_by_value(value)
-        .await
-        .unwrap();
-}
-
-/// The value a select shows now.
-async fn shown_value(c: &Client, css: &str) -> String {
-    element(c, css, 30)
-        .await
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default()
-}
-
 /// The text of the option a select shows now.
 async fn shown_text(c: &Client, css: &str) -> String {
     c.execute(
@@ -102,7 +81,7 @@ async fn an_admin_runs_the_console_and_reads_its_audit_trail() {
         30,
     )
     .await;
-    choose(c, "select[name=parent]", "500117001").await;
+    choose_offered(c, "select[name=parent]", "500117001").await;
     says(c, "[data-testid=code-prefix]", "500117001").await;
     says(c, "[data-testid=new-level]", "村(社区)").await;
     // A serial already used is refused in words.
@@ -141,16 +120,19 @@ async fn an_admin_runs_the_console_and_reads_its_audit_trail() {
     // Users: the role picker starts on "choose…" and the role sent is the role shown.
     c.goto(&format!("{site}/admin/users")).await.unwrap();
     element(c, "[data-testid=users] li.item", 30).await;
-    assert_eq!(shown_value(c, "select[name=new_role]").await, "");
+    assert_eq!(
+        value_of(c, "select[name=new_role]").await.as_deref(),
+        Some("")
+    );
     fill(c, "input[name=new_username]", "li.na").await;
     fill(c, "input[name=new_password]", "first-password-1").await;
     fill(c, "input[name=new_display_name]", "李娜").await;
     click(c, "[data-testid=new-user] button[type=submit]").await;
     says(c, "[data-testid=user-result]", "请选择角色").await;
-    choose(c, "select[name=new_role]", "supervisor").await;
+    choose_offered(c, "select[name=new_role]", "supervisor").await;
     let role_shown = shown_text(c, "select[name=new_role]").await;
     assert_eq!(role_shown, "综治中心人员");
-    choose(c, "select[name=new_region]", "500117001").await;
+    choose_offered(c, "select[name=new_region]", "500117001").await;
     click(c, "[data-testid=new-user] button[type=submit]").await;
     says(c, "[data-testid=user-result]", "✓").await;
     let found = app.get("/api/v1/users?q=li.na", &admin).await;
@@ -175,9 +157,12 @@ async fn an_admin_runs_the_console_and_reads_its_audit_trail() {
     // The user's page: role and region edited.
     click(c, "[data-testid=created-link] a").await;
     says(c, "[data-testid=user-role]", "综治中心人员").await;
-    assert_eq!(shown_value(c, "select[name=edit_role]").await, "supervisor");
-    choose(c, "select[name=edit_role]", "worker").await;
-    choose(c, "select[name=edit_region]", "500117001003").await;
+    assert_eq!(
+        value_of(c, "select[name=edit_role]").await.as_deref(),
+        Some("supervisor")
+    );
+    choose_offered(c, "select[name=edit_role]", "worker").await;
+    choose_offered(c, "select[name=edit_region]", "500117001003").await;
     click(c, "[data-testid=edit-user] button[type=submit]").await;
     says(c, "[data-testid=edit-result]", "✓").await;
     says(c, "[data-testid=user-role]", "网格员").await;
@@ -308,7 +293,7 @@ async fn an_admin_runs_the_console_and_reads_its_audit_trail() {
         .to_string();
     c.goto(&format!("{site}/admin/audit")).await.unwrap();
     fill(c, "input[name=actor_search]", "系统管理员").await;
-    choose(c, "select[name=actor]", &admin_id).await;
+    choose_offered(c, "select[name=actor]", &admin_id).await;
     until("the admin's own entries", 30, || async {
         let e = listed_entries(c).await;
         !e.is_empty()

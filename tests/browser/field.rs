@@ -24,16 +24,9 @@ async fn a_worker_reports_offline_and_the_report_syncs_once() {
     c.goto(&format!("{site}/report")).await.unwrap();
     choose_category(c).await;
     fill(c, "input[name=title]", "离线上报：路灯不亮").await;
-    let spot = {
-        use geo::InteriorPoint;
-        let cell = gridwork_server::tools::demo::demo_cells()
-            .into_iter()
-            .find(|c| c.code == "500117001001001")
-            .unwrap();
-        cell.shape.interior_point().unwrap()
-    };
-    fill(c, "input[name=lon]", &format!("{:.6}", spot.x())).await;
-    fill(c, "input[name=lat]", &format!("{:.6}", spot.y())).await;
+    let (lon, lat) = inside("500117001001001");
+    fill(c, "input[name=lon]", &format!("{lon:.6}")).await;
+    fill(c, "input[name=lat]", &format!("{lat:.6}")).await;
     until("the cell resolved on the device", 30, || async {
         text_of(c, "[data-testid=cell]")
             .await
@@ -167,15 +160,7 @@ async fn a_worker_visits_a_person_and_inspects_a_unit() {
         .collect();
     assert!(!mine.is_empty());
     until("every cell of the worker's", 30, || async {
-        let mut shown = Vec::new();
-        for e in c
-            .find_all(Locator::Css("details[data-cell]"))
-            .await
-            .unwrap_or_default()
-        {
-            shown.push(e.attr("data-cell").await.ok().flatten().unwrap_or_default());
-        }
-        shown == mine
+        attrs(c, "details[data-cell]", "data-cell").await == mine
     })
     .await;
     let cell = format!(
@@ -301,13 +286,7 @@ async fn a_supervisor_sees_the_map() {
     login(c, &site, "town1").await;
     click(c, "[data-testid=map-link] a").await;
     // Leaflet is loaded only now, and draws the town's 12 cells.
-    until("the map drawn with the town's cells", 60, || async {
-        match c.find(Locator::Css("#map")).await {
-            Ok(e) => e.attr("data-cells").await.ok().flatten().as_deref() == Some("12"),
-            Err(_) => false,
-        }
-    })
-    .await;
+    map_drawn(c, 12).await;
     let scripts: Value = c
         .execute(
             "return Array.from(document.scripts).map(s => s.src).join(' ')",
@@ -672,10 +651,7 @@ async fn a_supervisor_filters_the_queue_and_an_admin_assigns_on_the_map() {
     login(c, &site, "admin").await;
     click(c, "[data-testid=map-link] a").await;
     until("the map drawn", 60, || async {
-        match c.find(Locator::Css("#map")).await {
-            Ok(e) => e.attr("data-cells").await.ok().flatten().is_some(),
-            Err(_) => false,
-        }
+        attr(c, "#map", "data-cells").await.is_some()
     })
     .await;
     click(c, "#map").await;
@@ -785,29 +761,9 @@ async fn a_worker_with_poor_gps_picks_the_place_on_the_map_offline() {
     login(c, &site, "worker1").await;
     first_pull(c).await;
     service_worker_controls(c).await;
-    let spot = {
-        use geo::InteriorPoint;
-        gridwork_server::tools::demo::demo_cells()
-            .into_iter()
-            .find(|c| c.code == "500117001001001")
-            .unwrap()
-            .shape
-            .interior_point()
-            .unwrap()
-    };
+    let spot = inside("500117001001001");
     // A fix 300 m wide around a point of the worker's first cell.
-    for (cmd, params) in [
-        (
-            "Browser.grantPermissions",
-            json!({"origin": site, "permissions": ["geolocation"]}),
-        ),
-        (
-            "Emulation.setGeolocationOverride",
-            json!({"latitude": spot.y(), "longitude": spot.x(), "accuracy": 300}),
-        ),
-    ] {
-        c.issue_cmd(Cdp(cmd, params)).await.unwrap();
-    }
+    gps(c, &site, spot.0, spot.1, 300.0).await;
     proxy.set(false);
     c.goto(&format!("{site}/report")).await.unwrap();
     click(c, "fieldset button.big").await;
@@ -853,7 +809,7 @@ async fn a_worker_with_poor_gps_picks_the_place_on_the_map_offline() {
     let picked = picked.into_inner();
     let (lon, lat): (f64, f64) = (picked.0.parse().unwrap(), picked.1.parse().unwrap());
     assert!(
-        (lon - spot.x()).abs() < 0.003 && (lat - spot.y()).abs() < 0.003,
+        (lon - spot.0).abs() < 0.003 && (lat - spot.1).abs() < 0.003,
         "the tap is near the fix: {picked:?} vs {spot:?}"
     );
     let located = app

@@ -26,23 +26,6 @@ async fn incident_titled(app: &TestApp, username: &str, title: &str) -> Value {
         .clone()
 }
 
-/// The demo user `username`'s id and display name.
-async fn user(app: &TestApp, username: &str) -> (String, String) {
-    let admin = app.login("admin", PASSWORD).await;
-    let users = app.get("/api/v1/users?limit=500", &admin).await;
-    let u = users.ok(200)["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["username"] == username)
-        .cloned()
-        .unwrap();
-    (
-        u["id"].as_str().unwrap().to_string(),
-        u["display_name"].as_str().unwrap().to_string(),
-    )
-}
-
 /// Runs `script` in the page and answers its value.
 async fn js(c: &Client, script: &str) -> Value {
     c.execute(script, vec![]).await.unwrap()
@@ -104,8 +87,12 @@ async fn a_supervisor_accepts_a_report_and_dispatches_it_to_the_worker_the_picke
     let c = &b.client;
     let rubbish = incident_titled(&app, "town1", "小区门口垃圾堆积").await;
     let id = rubbish["id"].as_str().unwrap().to_string();
-    let (worker2, worker2_name) = user(&app, "worker2").await;
-    let (_, worker1_name) = user(&app, "worker1").await;
+    let admin = app.login("admin", PASSWORD).await;
+    let worker1 = user(&app, &admin, "worker1").await;
+    let worker2 = user(&app, &admin, "worker2").await;
+    let worker1_name = worker1["display_name"].as_str().unwrap().to_string();
+    let worker2_name = worker2["display_name"].as_str().unwrap().to_string();
+    let worker2 = worker2["id"].as_str().unwrap().to_string();
 
     // The queue: open work first, cells by name.
     log_in(c, &site, "town1").await;
@@ -180,11 +167,7 @@ async fn a_supervisor_accepts_a_report_and_dispatches_it_to_the_worker_the_picke
         select_shows(c, "assignee").await.1 == ["请选择…".to_string(), worker2_name.clone()]
     })
     .await;
-    element(c, "select[name=assignee]", 30)
-        .await
-        .select_by_value(&worker2)
-        .await
-        .unwrap();
+    choose(c, "select[name=assignee]", &worker2).await;
     until("the chosen worker shown", 30, || async {
         select_shows(c, "assignee").await.0 == worker2
     })
@@ -238,12 +221,7 @@ async fn a_reports_duplicates_show_after_it_syncs_and_the_merge_picker_sends_wha
     login(c, &site, "worker1").await;
     first_pull(c).await;
     c.goto(&format!("{site}/report")).await.unwrap();
-    element(c, "select[name=category] option[value='0401']", 30).await;
-    element(c, "select[name=category]", 30)
-        .await
-        .select_by_value("0401")
-        .await
-        .unwrap();
+    choose_offered(c, "select[name=category]", "0401").await;
     fill(c, "input[name=title]", "垃圾又堆起来了").await;
     let at = &rubbish["location"];
     let lon = at["lon"].as_f64().unwrap() + 0.0001;
@@ -295,11 +273,7 @@ async fn a_reports_duplicates_show_after_it_syncs_and_the_merge_picker_sends_wha
         "{options:?}"
     );
     assert!(!enabled(c, "[data-testid=merge-send]").await);
-    element(c, "select[name=into]", 30)
-        .await
-        .select_by_value(&original)
-        .await
-        .unwrap();
+    choose(c, "select[name=into]", &original).await;
     until("the original shown", 30, || async {
         select_shows(c, "into").await.0 == original
     })
@@ -365,11 +339,7 @@ async fn a_dispute_gets_a_mediation_session_a_comment_and_a_photo() {
     fill(c, "textarea[name=outcome]", "双方同意分摊维修费用").await;
     let (shown, _) = select_shows(c, "agreement").await;
     assert_eq!(shown, "", "agreement or not: chosen, never assumed");
-    element(c, "select[name=agreement]", 30)
-        .await
-        .select_by_value("yes")
-        .await
-        .unwrap();
+    choose(c, "select[name=agreement]", "yes").await;
     shot(c, "incident-mediation").await;
     click(c, "[data-testid=mediation-send]").await;
     until("the session listed in full for its handler", 30, || async {
@@ -439,19 +409,7 @@ async fn a_dispute_gets_a_mediation_session_a_comment_and_a_photo() {
     shot(c, "incident-masked").await;
 
     // A photo added later: queued, uploaded, shown as a thumbnail that opens full size.
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("later.jpg");
-    std::fs::write(&path, big_jpeg(1000, 750)).unwrap();
-    c.find(Locator::Css("input[name=photo]"))
-        .await
-        .unwrap()
-        .send_keys(path.to_str().unwrap())
-        .await
-        .unwrap();
-    until("the photo compressed", 30, || async {
-        text_of(c, "[data-testid=photo]").await.contains("KB")
-    })
-    .await;
+    attach_jpeg(c, &big_jpeg(1000, 750)).await;
     click(c, "[data-testid=photo-send]").await;
     let worker = app.login("worker1", PASSWORD).await;
     until("the photo uploaded", 60, || async {

@@ -4,7 +4,6 @@
 //! reason of a rejection and no counts of what it may not see.
 
 use fantoccini::{Client, Locator};
-use gridwork_tests::TestApp;
 use serde_json::{Value, json};
 
 use crate::support::*;
@@ -12,28 +11,6 @@ use crate::support::*;
 const PW: &str = gridwork_server::tools::demo::PASSWORD;
 /// Worker1's first cell in 文峰社区: the demo's open rubbish report and worker1.
 const CELL: &str = "500117001001001";
-
-/// A point well inside a demo cell (lon, lat).
-fn inside(code: &str) -> (f64, f64) {
-    use geo::InteriorPoint;
-    let cell = gridwork_server::tools::demo::demo_cells()
-        .into_iter()
-        .find(|c| c.code == code)
-        .unwrap();
-    let p = cell.shape.interior_point().unwrap();
-    (p.x(), p.y())
-}
-
-/// Waits for the grid map to be drawn with `n` cells.
-async fn map_drawn(c: &Client, n: usize) {
-    until("the map drawn with the town's cells", 60, || async {
-        match c.find(Locator::Css("#map")).await {
-            Ok(e) => e.attr("data-cells").await.ok().flatten().as_deref() == Some(&n.to_string()),
-            Err(_) => false,
-        }
-    })
-    .await;
-}
 
 /// Brings a cell to the middle of the map, close up: a tap on the map's middle is a tap on
 /// that cell.
@@ -74,52 +51,14 @@ async fn tooltip(c: &Client, code: &str) -> Vec<String> {
 
 /// The `title` of the map's zoom-in button.
 async fn zoom_in_title(c: &Client) -> String {
-    match c.find(Locator::Css("#map .leaflet-control-zoom-in")).await {
-        Ok(e) => e.attr("title").await.ok().flatten().unwrap_or_default(),
-        Err(_) => String::new(),
-    }
+    attr(c, "#map .leaflet-control-zoom-in", "title")
+        .await
+        .unwrap_or_default()
 }
 
 /// The `href`s of the links in a list of the cell's page.
 async fn links(c: &Client, list: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for a in c
-        .find_all(Locator::Css(&format!("[data-testid={list}] a")))
-        .await
-        .unwrap_or_default()
-    {
-        out.push(a.attr("href").await.ok().flatten().unwrap_or_default());
-    }
-    out
-}
-
-async fn items(app: &TestApp, token: &str, path: &str) -> Vec<Value> {
-    app.get(path, token).await.body["items"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-}
-
-/// A Chrome DevTools command through ChromeDriver (`goog/cdp/execute`).
-#[derive(Debug)]
-struct Cdp(&'static str, Value);
-
-impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
-    fn endpoint(
-        &self,
-        base: &url::Url,
-        session: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        let body = json!({"cmd": self.0, "params": self.1});
-        (http::Method::POST, Some(body.to_string()))
-    }
+    attrs(c, &format!("[data-testid={list}] a"), "href").await
 }
 
 /// Lets the browser save downloads into `dir`, as a person's browser saves them.
@@ -158,10 +97,7 @@ async fn downloaded(dir: &std::path::Path, ext: &str) -> (String, Vec<u8>) {
 /// The name the export's link gives its file.
 async fn link_name(c: &Client, table: &str) -> String {
     let css = format!("[data-testid=export-{table}] [data-testid=export-file] a");
-    match c.find(Locator::Css(&css)).await {
-        Ok(a) => a.attr("download").await.ok().flatten().unwrap_or_default(),
-        Err(_) => String::new(),
-    }
+    attr(c, &css, "download").await.unwrap_or_default()
 }
 
 /// The language switch in the top bar (it names the other language).
@@ -439,11 +375,7 @@ async fn a_volunteer_sees_only_its_own_reports_per_cell_and_why_one_was_rejected
     let here = "500117001001003";
     let title = "楼道灯坏了，晚上很黑";
     c.goto(&format!("{site}/report")).await.unwrap();
-    element(c, "select[name=category]", 30)
-        .await
-        .select_by_value("0502")
-        .await
-        .unwrap();
+    choose(c, "select[name=category]", "0502").await;
     fill(c, "input[name=title]", title).await;
     let (lon, lat) = inside(here);
     fill(c, "input[name=lon]", &format!("{lon:.6}")).await;

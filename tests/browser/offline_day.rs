@@ -10,15 +10,10 @@ use serde_json::Value;
 
 use crate::support::*;
 
-/// A point inside demo cell 500117001001001.
-fn inside() -> (String, String) {
-    use geo::InteriorPoint;
-    let cell = gridwork_server::tools::demo::demo_cells()
-        .into_iter()
-        .find(|c| c.code == "500117001001001")
-        .unwrap();
-    let p = cell.shape.interior_point().unwrap();
-    (format!("{:.6}", p.x()), format!("{:.6}", p.y()))
+/// A point inside demo cell 500117001001001, as typed into the report form.
+fn typed_inside() -> (String, String) {
+    let (lon, lat) = inside("500117001001001");
+    (format!("{lon:.6}"), format!("{lat:.6}"))
 }
 
 /// Fills the report form with a place far from every cell and sends it.
@@ -101,7 +96,7 @@ async fn a_refused_report_stays_on_the_phone_until_fixed_or_discarded() {
     })
     .await;
     element(c, "[data-testid=fixing]", 10).await;
-    let (lon, lat) = inside();
+    let (lon, lat) = typed_inside();
     fill(c, "input[name=lon]", &lon).await;
     fill(c, "input[name=lat]", &lat).await;
     click(c, "button[type=submit]").await;
@@ -171,7 +166,10 @@ async fn pending(c: &fantoccini::Client) -> Option<u64> {
 
 /// Waits until the pending button says `n`.
 async fn pending_is(c: &fantoccini::Client, n: u64) {
-    until(&format!("{n} pending"), 60, || async { pending(c).await == Some(n) }).await;
+    until(&format!("{n} pending"), 60, || async {
+        pending(c).await == Some(n)
+    })
+    .await;
 }
 
 /// What the browser holds for the site (IndexedDB, the service worker's cache), in bytes.
@@ -232,14 +230,30 @@ async fn a_workers_day_with_no_signal_lands_exactly_once() {
     let visits_before: Vec<usize> = {
         let mut n = Vec::new();
         for (id, _, _) in &persons {
-            n.push(count_of(&app, &worker, &format!("/api/v1/persons/{id}/visits"), "items").await);
+            n.push(
+                count_of(
+                    &app,
+                    &worker,
+                    &format!("/api/v1/persons/{id}/visits"),
+                    "items",
+                )
+                .await,
+            );
         }
         n
     };
     let inspections_before: Vec<usize> = {
         let mut n = Vec::new();
         for (id, _, _) in &units {
-            n.push(count_of(&app, &worker, &format!("/api/v1/safety-units/{id}"), "inspections").await);
+            n.push(
+                count_of(
+                    &app,
+                    &worker,
+                    &format!("/api/v1/safety-units/{id}"),
+                    "inspections",
+                )
+                .await,
+            );
         }
         n
     };
@@ -247,12 +261,17 @@ async fn a_workers_day_with_no_signal_lands_exactly_once() {
 
     // The signal goes; the day's work is done on the phone alone.
     proxy.set(false);
-    let (lon, lat) = inside();
+    let (lon, lat) = typed_inside();
     let mut queued = 0;
     for n in 1..=REPORTS {
         c.goto(&format!("{site}/report")).await.unwrap();
         choose_category(c).await;
-        fill(c, "input[name=title]", &format!("无信号的一天：上报 {n:02}")).await;
+        fill(
+            c,
+            "input[name=title]",
+            &format!("无信号的一天：上报 {n:02}"),
+        )
+        .await;
         fill(c, "input[name=lon]", &lon).await;
         fill(c, "input[name=lat]", &lat).await;
         attach_photo(c).await;
@@ -309,7 +328,10 @@ async fn a_workers_day_with_no_signal_lands_exactly_once() {
     // The signal is back: everything lands once, photos included.
     proxy.set(true);
     click(c, "[data-testid=pending]").await;
-    until("the queue drained", 180, || async { pending(c).await == Some(0) }).await;
+    until("the queue drained", 180, || async {
+        pending(c).await == Some(0)
+    })
+    .await;
     for n in 1..=REPORTS {
         let title = format!("无信号的一天：上报 {n:02}");
         let found = api_incidents(&app, &worker, &title).await;
@@ -322,7 +344,13 @@ async fn a_workers_day_with_no_signal_lands_exactly_once() {
     for (i, (id, _, _)) in persons.iter().enumerate() {
         let made = (0..VISITS).filter(|n| n % persons.len() == i).count();
         assert_eq!(
-            count_of(&app, &worker, &format!("/api/v1/persons/{id}/visits"), "items").await,
+            count_of(
+                &app,
+                &worker,
+                &format!("/api/v1/persons/{id}/visits"),
+                "items"
+            )
+            .await,
             visits_before[i] + made,
             "the visits of person {id} landed once each"
         );
@@ -330,7 +358,13 @@ async fn a_workers_day_with_no_signal_lands_exactly_once() {
     for (i, (id, _, _)) in units.iter().enumerate() {
         let made = (0..INSPECTIONS).filter(|n| n % units.len() == i).count();
         assert_eq!(
-            count_of(&app, &worker, &format!("/api/v1/safety-units/{id}"), "inspections").await,
+            count_of(
+                &app,
+                &worker,
+                &format!("/api/v1/safety-units/{id}"),
+                "inspections"
+            )
+            .await,
             inspections_before[i] + made,
             "the inspections of unit {id} landed once each"
         );

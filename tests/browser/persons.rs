@@ -31,19 +31,6 @@ fn masked(n: &str) -> String {
     )
 }
 
-/// A point well inside a demo cell.
-fn inside(code: &str) -> (f64, f64) {
-    use geo::InteriorPoint;
-    let p = gridwork_server::tools::demo::demo_cells()
-        .into_iter()
-        .find(|c| c.code == code)
-        .unwrap()
-        .shape
-        .interior_point()
-        .unwrap();
-    ((p.x() * 1e6).round() / 1e6, (p.y() * 1e6).round() / 1e6)
-}
-
 /// Scrolls the element to the middle of the screen, clear of the sticky top bar, and taps
 /// it.
 async fn tap(c: &Client, css: &str) {
@@ -57,32 +44,11 @@ async fn tap(c: &Client, css: &str) {
     e.click().await.unwrap();
 }
 
-async fn value_of(c: &Client, css: &str) -> String {
-    element(c, css, 30)
-        .await
-        .prop("value")
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_default()
-}
-
 async fn path_of(c: &Client) -> String {
     c.current_url()
         .await
         .map(|u| u.path().to_string())
         .unwrap_or_default()
-}
-
-/// The user `username` as the API lists it to `token`.
-async fn user(app: &TestApp, token: &str, username: &str) -> Value {
-    app.get("/api/v1/users?limit=500", token).await.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["username"] == username)
-        .unwrap()
-        .clone()
 }
 
 /// A person as the list shows it to `token` (archived ones too).
@@ -128,7 +94,9 @@ async fn a_town_supervisor_registers_a_person_and_opens_the_full_record() {
     // Nothing is chosen until the supervisor chooses it.
     for select in ["category", "risk", "worker"] {
         assert_eq!(
-            value_of(c, &format!("{form} select[name={select}]")).await,
+            value_of(c, &format!("{form} select[name={select}]"))
+                .await
+                .unwrap_or_default(),
             "",
             "{select} starts on choose…"
         );
@@ -158,8 +126,8 @@ async fn a_town_supervisor_registers_a_person_and_opens_the_full_record() {
     })
     .await;
     fill(c, "input[name=address]", address).await;
-    fill(c, "input[name=lon]", &lon.to_string()).await;
-    fill(c, "input[name=lat]", &lat.to_string()).await;
+    fill(c, "input[name=lon]", &format!("{lon:.6}")).await;
+    fill(c, "input[name=lat]", &format!("{lat:.6}")).await;
     until("the cell found on the phone", 60, || async {
         text_of(c, &format!("{form} [data-testid=cell]"))
             .await
@@ -167,9 +135,7 @@ async fn a_town_supervisor_registers_a_person_and_opens_the_full_record() {
     })
     .await;
     choose(c, &format!("{form} select[name=risk]"), "high").await;
-    let option = format!("{form} select[name=worker] option[value='{worker1}']");
-    element(c, &option, 30).await;
-    choose(c, &format!("{form} select[name=worker]"), &worker1).await;
+    choose_offered(c, &format!("{form} select[name=worker]"), &worker1).await;
     shot(c, "person-new").await;
     tap(c, &format!("{form} button[type=submit]")).await;
 
@@ -235,14 +201,7 @@ async fn a_town_supervisor_registers_a_person_and_opens_the_full_record() {
     shot(c, "person-full").await;
 
     // The read is audited with its reason.
-    let log = app.get(&format!("/api/v1/audit?entity={id}"), &admin).await;
-    let views: Vec<Value> = log.ok(200)["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["action"] == "person_view")
-        .cloned()
-        .collect();
+    let views = gridwork_tests::fixtures::person_views(&app, &admin, &id).await;
     assert_eq!(views.len(), 1, "{views:?}");
     assert_eq!(views[0]["reason"], reason);
     assert_eq!(views[0]["actor_id"], town_id);
@@ -325,21 +284,7 @@ async fn a_supervisor_filters_edits_transfers_and_archives_a_person() {
             .collect();
         assert!(!want.is_empty(), "{query}");
         until(&format!("the list filtered by {query:?}"), 30, || async {
-            let mut shown = Vec::new();
-            for e in c
-                .find_all(Locator::Css(&format!("{list} [data-person]")))
-                .await
-                .unwrap_or_default()
-            {
-                shown.push(
-                    e.attr("data-person")
-                        .await
-                        .ok()
-                        .flatten()
-                        .unwrap_or_default(),
-                );
-            }
-            shown == want
+            attrs(c, &format!("{list} [data-person]"), "data-person").await == want
         })
         .await;
     }
@@ -356,14 +301,24 @@ async fn a_supervisor_filters_edits_transfers_and_archives_a_person() {
     // The form shows the record as it is.
     let form = "[data-testid=edit-form]";
     until("the edit form", 30, || async {
-        value_of(c, &format!("{form} select[name=risk]")).await == "medium"
+        value_of(c, &format!("{form} select[name=risk]"))
+            .await
+            .as_deref()
+            == Some("medium")
     })
     .await;
     assert_eq!(
-        value_of(c, &format!("{form} select[name=category]")).await,
-        "released_prisoner"
+        value_of(c, &format!("{form} select[name=category]"))
+            .await
+            .as_deref(),
+        Some("released_prisoner")
     );
-    assert_eq!(value_of(c, "select[name=transfer_to]").await, "");
+    assert_eq!(
+        value_of(c, "select[name=transfer_to]")
+            .await
+            .unwrap_or_default(),
+        ""
+    );
     shot(c, "person-edit").await;
 
     // An edit.
@@ -407,8 +362,14 @@ async fn a_supervisor_filters_edits_transfers_and_archives_a_person() {
             text_of(c, "main [role=alert]")
                 .await
                 .contains("已被他人修改")
-                && value_of(c, &format!("{form} select[name=category]")).await == "drug_user"
-                && value_of(c, &format!("{form} select[name=risk]")).await == "high"
+                && value_of(c, &format!("{form} select[name=category]"))
+                    .await
+                    .as_deref()
+                    == Some("drug_user")
+                && value_of(c, &format!("{form} select[name=risk]"))
+                    .await
+                    .as_deref()
+                    == Some("high")
         },
     )
     .await;

@@ -87,6 +87,28 @@ pub(crate) async fn text_of(c: &Client, css: &str) -> String {
     }
 }
 
+/// The attribute `name` of the element `css` as it is now (None when either is missing).
+pub(crate) async fn attr(c: &Client, css: &str, name: &str) -> Option<String> {
+    match c.find(Locator::Css(css)).await {
+        Ok(e) => e.attr(name).await.ok().flatten(),
+        Err(_) => None,
+    }
+}
+
+/// The attribute `name` of every element `css` now on the page ("" where one has none).
+pub(crate) async fn attrs(c: &Client, css: &str, name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in c.find_all(Locator::Css(css)).await.unwrap_or_default() {
+        out.push(e.attr(name).await.ok().flatten().unwrap_or_default());
+    }
+    out
+}
+
+/// The `value` property of the element `css`, once it is there (None when it cannot be read).
+pub(crate) async fn value_of(c: &Client, css: &str) -> Option<String> {
+    element(c, css, 30).await.prop("value").await.ok().flatten()
+}
+
 /// Waits for an element (at most `secs` seconds); on timeout, fails with what the page
 /// shows instead.
 pub(crate) async fn element(c: &Client, css: &str, secs: u64) -> fantoccini::elements::Element {
@@ -187,15 +209,53 @@ pub(crate) async fn start() -> (TestApp, Proxy, String, Browser) {
     (app, proxy, site, browser().await)
 }
 
-pub(crate) async fn api_incidents(app: &TestApp, token: &str, title: &str) -> Vec<Value> {
-    let r = app.get("/api/v1/incidents?limit=500", token).await;
-    r.body["items"]
+/// The `items` of the list the API answers `token` at `path` (none when it answers none).
+pub(crate) async fn items(app: &TestApp, token: &str, path: &str) -> Vec<Value> {
+    app.get(path, token).await.body["items"]
         .as_array()
         .cloned()
         .unwrap_or_default()
+}
+
+/// The incidents titled `title` the server holds, as `token` sees them.
+pub(crate) async fn api_incidents(app: &TestApp, token: &str, title: &str) -> Vec<Value> {
+    items(app, token, "/api/v1/incidents?limit=500")
+        .await
         .into_iter()
         .filter(|i| i["title"] == title)
         .collect()
+}
+
+/// The user `username` as the API lists it to `token`.
+pub(crate) async fn user(app: &TestApp, token: &str, username: &str) -> Value {
+    app.get("/api/v1/users?limit=500", token).await.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == username)
+        .unwrap()
+        .clone()
+}
+
+/// A point well inside the demo cell `code`, as (lon, lat).
+pub(crate) fn inside(code: &str) -> (f64, f64) {
+    use geo::InteriorPoint;
+    let p = gridwork_server::tools::demo::demo_cells()
+        .into_iter()
+        .find(|c| c.code == code)
+        .unwrap()
+        .shape
+        .interior_point()
+        .unwrap();
+    (p.x(), p.y())
+}
+
+/// Waits for the grid map to be drawn with `n` cells.
+pub(crate) async fn map_drawn(c: &Client, n: usize) {
+    until("the map drawn with the town's cells", 60, || async {
+        attr(c, "#map", "data-cells").await.as_deref() == Some(&n.to_string())
+    })
+    .await;
 }
 
 /// Chooses the report form's first category once the phone has the categories (the picker
@@ -214,9 +274,15 @@ pub(crate) async fn choose_category(c: &Client) {
 /// Picks a photo (a JPEG with EXIF) in the form's photo field and waits until the browser
 /// has compressed it.
 pub(crate) async fn attach_photo(c: &Client) {
+    attach_jpeg(c, &gridwork_tests::fixtures::jpeg_with_exif()).await;
+}
+
+/// Picks the JPEG `jpeg` in the form's photo field and waits until the browser has
+/// compressed it.
+pub(crate) async fn attach_jpeg(c: &Client, jpeg: &[u8]) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("photo.jpg");
-    std::fs::write(&path, gridwork_tests::fixtures::jpeg_with_exif()).unwrap();
+    std::fs::write(&path, jpeg).unwrap();
     c.find(Locator::Css("input[name=photo]"))
         .await
         .unwrap()
@@ -303,10 +369,9 @@ pub(crate) async fn gps(c: &Client, site: &str, lon: f64, lat: f64, accuracy: f6
 /// Waits until the form's position component holds a place; answers its status line.
 pub(crate) async fn position_taken(c: &Client) -> String {
     until("a position in the form", 30, || async {
-        match c.find(Locator::Css("[data-testid=position]")).await {
-            Ok(e) => e.attr("data-fix").await.ok().flatten().is_some(),
-            Err(_) => false,
-        }
+        attr(c, "[data-testid=position]", "data-fix")
+            .await
+            .is_some()
     })
     .await;
     text_of(c, "[data-testid=position-status]").await
@@ -319,4 +384,10 @@ pub(crate) async fn choose(c: &Client, css: &str, value: &str) {
         .select_by_value(value)
         .await
         .unwrap();
+}
+
+/// Chooses `value` in the select `css` once the select offers it.
+pub(crate) async fn choose_offered(c: &Client, css: &str, value: &str) {
+    element(c, &format!("{css} option[value='{value}']"), 30).await;
+    choose(c, css, value).await;
 }

@@ -2,65 +2,19 @@
 //! it synced once; a town supervisor certifies one and drills the roll-up down to a
 //! community's cells.
 
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use gridwork_tests::TestApp;
 use serde_json::{Value, json};
 
 use crate::support::*;
 
-/// A Chrome DevTools command through ChromeDriver (`goog/cdp/execute`): here, the phone's
-/// GPS position.
-#[derive(Debug)]
-struct Cdp(&'static str, Value);
-
-impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
-    fn endpoint(
-        &self,
-        base: &url::Url,
-        session: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        let body = json!({"cmd": self.0, "params": self.1});
-        (http::Method::POST, Some(body.to_string()))
-    }
-}
-
-/// A point inside the demo cell `code`.
-fn inside(code: &str) -> (f64, f64) {
-    use geo::InteriorPoint;
-    let p = gridwork_server::tools::demo::demo_cells()
-        .into_iter()
-        .find(|c| c.code == code)
-        .unwrap()
-        .shape
-        .interior_point()
-        .unwrap();
-    (p.x(), p.y())
-}
-
 /// The units named `name` the server holds, as `token` sees them.
 async fn units_named(app: &TestApp, token: &str, name: &str) -> Vec<Value> {
-    let r = app.get("/api/v1/safety-units?limit=500", token).await;
-    r.body["items"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
+    items(app, token, "/api/v1/safety-units?limit=500")
+        .await
         .into_iter()
         .filter(|u| u["name"] == name)
         .collect()
-}
-
-async fn attr(c: &Client, css: &str, name: &str) -> Option<String> {
-    match c.find(Locator::Css(css)).await {
-        Ok(e) => e.attr(name).await.ok().flatten(),
-        Err(_) => None,
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -72,18 +26,7 @@ async fn a_worker_registers_a_unit_offline_and_it_syncs_once() {
     service_worker_controls(c).await;
     // The phone's GPS: a good fix inside the worker's second cell.
     let (lon, lat) = inside("500117001001002");
-    for (cmd, params) in [
-        (
-            "Browser.grantPermissions",
-            json!({"origin": site, "permissions": ["geolocation"]}),
-        ),
-        (
-            "Emulation.setGeolocationOverride",
-            json!({"latitude": lat, "longitude": lon, "accuracy": 8}),
-        ),
-    ] {
-        c.issue_cmd(Cdp(cmd, params)).await.unwrap();
-    }
+    gps(c, &site, lon, lat, 8.0).await;
 
     // No signal: the unit is registered anyway.
     proxy.set(false);

@@ -223,6 +223,18 @@ pub async fn step(app: &TestApp, token: &str, id: &str, action: &str, extra: Val
         .await
 }
 
+/// The `person_view` audit entries of the person `id`, as the audit lists them to `token`.
+pub async fn person_views(app: &TestApp, token: &str, id: &str) -> Vec<Value> {
+    let log = app.get(&format!("/api/v1/audit?entity={id}"), token).await;
+    log.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "person_view")
+        .cloned()
+        .collect()
+}
+
 /// A small JPEG with an EXIF segment holding a fake GPS position.
 pub fn jpeg_with_exif() -> Vec<u8> {
     let mut buf = Vec::new();
