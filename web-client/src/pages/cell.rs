@@ -47,7 +47,7 @@ struct CellView {
 #[derive(Debug, Clone)]
 enum Found {
     Cell(CellView),
-    NotFound,
+    Missing,
     Failed(String),
 }
 
@@ -162,7 +162,7 @@ async fn from_phone(code: &str, role: Role, offline: bool) -> Option<CellView> {
 async fn load(code: String, role: Role) -> Found {
     // A code that is no cell code names nothing (and never reaches a query string).
     if gridwork_shared::codes::cell_community(&code).is_err() {
-        return Found::NotFound;
+        return Found::Missing;
     }
     let office = matches!(role, Role::Admin | Role::Supervisor);
     if !office && let Some(v) = from_phone(&code, role, false).await {
@@ -174,7 +174,7 @@ async fn load(code: String, role: Role) -> Found {
             Some(v) => Found::Cell(v),
             None => Found::Failed(ApiError::Offline.message()),
         },
-        Err(ApiError::Problem(p)) if p.status == 404 => Found::NotFound,
+        Err(ApiError::Problem(p)) if p.status == 404 => Found::Missing,
         Err(e) => Found::Failed(e.message()),
     }
 }
@@ -209,7 +209,7 @@ pub fn CellPage(props: &CellPageProps) -> Html {
     let admin = role == Some(Role::Admin);
     let body = match (*found).clone().flatten() {
         None => html! { <p class="loading">{ t(Text::Loading) }</p> },
-        Some(Found::NotFound) => html! {
+        Some(Found::Missing) => html! {
             <p class="empty" data-testid="cell-not-found">{ t(OfficeText::CellNotFound) }</p>
         },
         Some(Found::Failed(e)) => alert(&Some(e)),
