@@ -1,7 +1,72 @@
 //! Working-time deadlines: "24 working hours" on a Monday–Friday 09:00–17:00 calendar in
-//! China Standard Time, the default. Server and client compute `due_at` with this one rule.
+//! China Standard Time, the default, less the public holidays and plus the make-up working
+//! days (调休) an admin sets. Server and client compute `due_at` with this one rule.
+
+use std::collections::BTreeSet;
 
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::FieldErrors;
+
+/// The working calendar as `GET /calendar` answers it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Calendar {
+    /// The working week and hours, like `Mon-Fri 09:00-17:00`.
+    pub weekly: String,
+    /// Like `+08:00`.
+    pub utc_offset: String,
+    /// Public holidays: no working time on these days, whatever the weekday.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, format = Date))]
+    pub holidays: Vec<NaiveDate>,
+    /// Make-up working days (调休): working days whatever the weekday.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, format = Date))]
+    pub workdays: Vec<NaiveDate>,
+}
+
+/// `PUT /calendar`: the whole lists of holidays and make-up working days.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CalendarUpdate {
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, format = Date, max_items = 1000))]
+    pub holidays: Vec<NaiveDate>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, format = Date, max_items = 1000))]
+    pub workdays: Vec<NaiveDate>,
+}
+
+/// How many days each list may hold (a few years of a country's holidays).
+pub const MAX_DAYS: usize = 1000;
+
+impl CalendarUpdate {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        for (field, days) in [("holidays", &self.holidays), ("workdays", &self.workdays)] {
+            if days.len() > MAX_DAYS {
+                e.push(field, format!("must hold at most {MAX_DAYS} days"));
+            }
+            let mut seen = BTreeSet::new();
+            for (i, d) in days.iter().enumerate() {
+                if !(2000..=2100).contains(&d.year()) {
+                    e.push(format!("{field}[{i}]"), "must be a date from 2000 to 2100");
+                } else if !seen.insert(*d) {
+                    e.push(format!("{field}[{i}]"), "is listed twice");
+                }
+            }
+        }
+        let holidays: BTreeSet<_> = self.holidays.iter().collect();
+        for (i, d) in self.workdays.iter().enumerate() {
+            if holidays.contains(d) {
+                e.push(
+                    format!("workdays[{i}]"),
+                    "cannot be a holiday and a working day at once",
+                );
+            }
+        }
+        e.into_result()
+    }
+}
 
 /// A weekly working calendar in a fixed UTC offset.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,6 +78,10 @@ pub struct WorkCalendar {
     /// Opening and closing time of a working day, seconds after local midnight.
     pub open_secs: u32,
     pub close_secs: u32,
+    /// Public holidays (local dates): no working time, whatever the weekday.
+    pub holidays: BTreeSet<NaiveDate>,
+    /// Make-up working days (local dates): working days, whatever the weekday.
+    pub workdays: BTreeSet<NaiveDate>,
 }
 
 impl Default for WorkCalendar {
@@ -22,6 +91,8 @@ impl Default for WorkCalendar {
             days: [true, true, true, true, true, false, false],
             open_secs: 9 * 3600,
             close_secs: 17 * 3600,
+            holidays: BTreeSet::new(),
+            workdays: BTreeSet::new(),
         }
     }
 }
@@ -82,7 +153,70 @@ impl WorkCalendar {
             days: set,
             open_secs: open,
             close_secs: close,
+            holidays: BTreeSet::new(),
+            workdays: BTreeSet::new(),
         })
+    }
+
+    /// Is `date` (local) a working day: a make-up working day, or a working weekday that is
+    /// not a holiday.
+    pub fn is_working_day(&self, date: NaiveDate) -> bool {
+        self.workdays.contains(&date)
+            || (self.days[date.weekday().num_days_from_monday() as usize]
+                && !self.holidays.contains(&date))
+    }
+
+    /// The working week and hours, written as `GRIDWORK_WORK_CALENDAR` without the offset
+    /// (`Mon-Fri 09:00-17:00`; days that are not a run as a comma list).
+    pub fn weekly(&self) -> String {
+        let name = |i: usize| {
+            let n = DAY_NAMES[i];
+            format!("{}{}", n[..1].to_uppercase(), &n[1..])
+        };
+        let mut runs = Vec::new();
+        let mut i = 0;
+        while i < 7 {
+            if !self.days[i] {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i + 1 < 7 && self.days[i + 1] {
+                i += 1;
+            }
+            runs.push(match i - start {
+                0 => name(start),
+                1 => format!("{},{}", name(start), name(i)),
+                _ => format!("{}-{}", name(start), name(i)),
+            });
+            i += 1;
+        }
+        let hhmm = |s: u32| format!("{:02}:{:02}", s / 3600, s % 3600 / 60);
+        format!(
+            "{} {}-{}",
+            runs.join(","),
+            hhmm(self.open_secs),
+            hhmm(self.close_secs)
+        )
+    }
+
+    /// The offset from UTC, like `+08:00`.
+    pub fn utc_offset(&self) -> String {
+        let (sign, secs) = match self.utc_offset_secs {
+            s if s < 0 => ('-', -s),
+            s => ('+', s),
+        };
+        format!("{sign}{:02}:{:02}", secs / 3600, secs % 3600 / 60)
+    }
+
+    /// The calendar as the API answers it.
+    pub fn to_wire(&self) -> Calendar {
+        Calendar {
+            weekly: self.weekly(),
+            utc_offset: self.utc_offset(),
+            holidays: self.holidays.iter().copied().collect(),
+            workdays: self.workdays.iter().copied().collect(),
+        }
     }
 
     fn tz(&self) -> FixedOffset {
@@ -113,7 +247,6 @@ impl WorkCalendar {
         // Bounded: even a year of working time ends well within this many days.
         for _ in 0..20_000 {
             let date = t.date_naive();
-            let weekday = date.weekday().num_days_from_monday() as usize;
             let open = tz
                 .from_local_datetime(&date.and_time(secs_to_time(self.open_secs)))
                 .single()
@@ -122,7 +255,7 @@ impl WorkCalendar {
                 .from_local_datetime(&date.and_time(secs_to_time(self.close_secs)))
                 .single()
                 .expect("fixed offsets have no gaps");
-            if self.days[weekday] && t < close {
+            if self.is_working_day(date) && t < close {
                 if t < open {
                     t = open;
                 }
@@ -196,6 +329,78 @@ mod tests {
             c.add_working_hours(cst("2026-11-25T11:00:00+08:00"), 40.0),
             cst("2026-12-02T11:00:00+08:00")
         );
+    }
+
+    /// The Spring Festival of 2026: Sunday 15 to Monday 23 February off, Saturdays 14 and
+    /// 28 February worked.
+    fn spring_festival() -> WorkCalendar {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        WorkCalendar {
+            holidays: (15..=23).map(|n| d(&format!("2026-02-{n}"))).collect(),
+            workdays: [d("2026-02-14"), d("2026-02-28")].into_iter().collect(),
+            ..WorkCalendar::default()
+        }
+    }
+
+    #[test]
+    fn holidays_have_no_working_time_and_make_up_days_have_a_full_day() {
+        let c = spring_festival();
+        // Friday 13 February 16:00 + 2 h: one hour that Friday, the next on the make-up
+        // Saturday, not on a day of the week off.
+        assert_eq!(
+            c.add_working_hours(cst("2026-02-13T16:00:00+08:00"), 2.0),
+            cst("2026-02-14T10:00:00+08:00")
+        );
+        // Saturday 14 February 16:00 + 8 h: the festival is skipped whole; Tuesday 24th.
+        assert_eq!(
+            c.add_working_hours(cst("2026-02-14T16:00:00+08:00"), 8.0),
+            cst("2026-02-24T16:00:00+08:00")
+        );
+        // Friday 27 February 17:00 + 1 h: the make-up Saturday the 28th, not Monday.
+        assert_eq!(
+            c.add_working_hours(cst("2026-02-27T17:00:00+08:00"), 1.0),
+            cst("2026-02-28T10:00:00+08:00")
+        );
+        assert!(!c.is_working_day(NaiveDate::from_ymd_opt(2026, 2, 16).unwrap()));
+        assert!(c.is_working_day(NaiveDate::from_ymd_opt(2026, 2, 14).unwrap()));
+    }
+
+    #[test]
+    fn the_week_is_written_back_as_it_is_configured() {
+        assert_eq!(WorkCalendar::default().weekly(), "Mon-Fri 09:00-17:00");
+        assert_eq!(WorkCalendar::default().utc_offset(), "+08:00");
+        let c = WorkCalendar::parse("mon,wed,sat 08:30-12:00 -05:00").unwrap();
+        assert_eq!(c.weekly(), "Mon,Wed,Sat 08:30-12:00");
+        assert_eq!(c.utc_offset(), "-05:00");
+        assert_eq!(
+            WorkCalendar::parse(&format!("{} {}", c.weekly(), c.utc_offset())).unwrap(),
+            c
+        );
+        let c = WorkCalendar::parse("Mon-Tue,Thu-Sat 08:00-18:00 +05:30").unwrap();
+        assert_eq!(c.weekly(), "Mon,Tue,Thu-Sat 08:00-18:00");
+        assert_eq!(c.utc_offset(), "+05:30");
+    }
+
+    #[test]
+    fn an_update_names_each_bad_day() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let ok = CalendarUpdate {
+            holidays: vec![d("2026-02-16")],
+            workdays: vec![d("2026-02-14")],
+        };
+        assert!(ok.validate().is_ok());
+        let bad = CalendarUpdate {
+            holidays: vec![d("2026-02-16"), d("2026-02-16"), d("1999-01-01")],
+            workdays: vec![d("2026-02-16")],
+        };
+        let fields: Vec<String> = bad
+            .validate()
+            .unwrap_err()
+            .0
+            .iter()
+            .map(|e| e.field.clone())
+            .collect();
+        assert_eq!(fields, ["holidays[1]", "holidays[2]", "workdays[0]"]);
     }
 
     #[test]

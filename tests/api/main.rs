@@ -3,6 +3,7 @@
 mod audit;
 mod auth;
 mod backup;
+mod calendar;
 mod cells;
 mod conventions;
 mod crash;

@@ -17,7 +17,11 @@ pub fn spawn_escalation_sweep(state: web::Data<AppState>) {
             tick.tick().await;
             let st = state.clone();
             match state
-                .db(move |c| crate::flow::incidents::escalate_overdue(&st, c))
+                .db(move |c| {
+                    // A holiday set through another process counts from this sweep on.
+                    crate::flow::calendar::refresh(&st, c)?;
+                    crate::flow::incidents::escalate_overdue(&st, c)
+                })
                 .await
             {
                 Ok(n) => {

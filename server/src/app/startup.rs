@@ -185,7 +185,10 @@ impl Application {
         {
             let st = state.clone();
             state
-                .db(move |c| st.grid.current(c).map(|_| ()))
+                .db(move |c| {
+                    st.grid.current(c)?;
+                    crate::flow::calendar::refresh(&st, c)
+                })
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
         }

@@ -24,6 +24,10 @@ pub struct AppState {
     pub cursors: crate::core::signed::Signer,
     /// Group commit of writes on SQLite (see `db::batch`); none on PostgreSQL.
     batcher: Option<crate::db::batch::Batcher>,
+    /// The working calendar with the holidays and make-up working days an admin set
+    /// (`flow::calendar`): read at start, after a change, and by every escalation sweep, so
+    /// every server process on one database follows a change within a sweep.
+    calendar: std::sync::RwLock<Arc<gridwork_shared::calendar::WorkCalendar>>,
 }
 
 impl AppState {
@@ -42,9 +46,26 @@ impl AppState {
             batcher: (crate::db::Engine::of_url(&config.database_url)
                 == Some(crate::db::Engine::Sqlite))
             .then(|| crate::db::batch::Batcher::start(pool.clone())),
+            calendar: std::sync::RwLock::new(Arc::new(config.calendar.clone())),
             pool,
             config,
         }
+    }
+
+    /// The working calendar deadlines are counted on.
+    pub fn calendar(&self) -> Arc<gridwork_shared::calendar::WorkCalendar> {
+        self.calendar
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Replaces the working calendar (`flow::calendar` read it from the database).
+    pub fn set_calendar(&self, calendar: gridwork_shared::calendar::WorkCalendar) {
+        *self
+            .calendar
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(calendar);
     }
 
     /// Runs blocking database work on actix's blocking pool, never on an async worker.

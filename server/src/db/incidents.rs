@@ -206,6 +206,56 @@ pub fn due_for_escalation(
         .load(c)
 }
 
+/// A page of unresolved incidents after id `after` (by id), each with the instant it
+/// entered its current level: its last escalation, or its registration.
+pub fn unresolved_with_level_start(
+    c: &mut DbConn,
+    after: &str,
+    limit: i64,
+) -> QueryResult<Vec<(IncidentRow, NaiveDateTime)>> {
+    let rows: Vec<IncidentRow> = i::incidents
+        .filter(i::status.eq_any(UNRESOLVED))
+        .filter(i::id.gt(after))
+        .select(IncidentRow::as_select())
+        .order(i::id.asc())
+        .limit(limit)
+        .load(c)?;
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let escalated: Vec<(String, Option<NaiveDateTime>)> = h::incident_history
+        .filter(h::incident_id.eq_any(&ids))
+        .filter(h::action.eq("escalate"))
+        .group_by(h::incident_id)
+        .select((h::incident_id, diesel::dsl::max(h::at)))
+        .load(c)?;
+    let last: std::collections::HashMap<String, NaiveDateTime> = escalated
+        .into_iter()
+        .filter_map(|(id, at)| Some((id, at?)))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let start = match r.level.as_str() {
+                "community" => r.created_at,
+                _ => last.get(&r.id).copied().unwrap_or(r.created_at),
+            };
+            (r, start)
+        })
+        .collect())
+}
+
+/// Sets an incident's deadline (the working calendar changed), for the phones to pull.
+pub fn set_due_at(
+    c: &mut DbConn,
+    row: &IncidentRow,
+    due_at: NaiveDateTime,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(i::incidents.find(&row.id))
+        .set((i::due_at.eq(due_at), i::updated_at.eq(at)))
+        .execute(c)?;
+    super::sync::record(c, "incident", &row.id, &row.cell_code, at)
+}
+
 pub fn add_history(c: &mut DbConn, row: &HistoryRow) -> QueryResult<()> {
     diesel::insert_into(h::incident_history)
         .values(row)

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod backup;
 pub mod batch;
 pub mod bulk;
+pub mod calendar;
 pub mod cells;
 pub mod incidents;
 pub mod models;

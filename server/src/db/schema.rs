@@ -324,6 +324,13 @@ diesel::joinable!(mediations -> incidents (incident_id));
 diesel::joinable!(cell_workers -> users (user_id));
 diesel::joinable!(cells -> regions (community_code));
 
+diesel::table! {
+    calendar_days (day) {
+        day -> Text,
+        kind -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     regions,
     users,
@@ -347,4 +354,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     sync_state,
     change_log,
     sync_ops,
+    calendar_days,
 );

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use geo::{Distance, Haversine, Point};
 use gridwork_shared::api::Role;
+use gridwork_shared::calendar::WorkCalendar;
 use gridwork_shared::geometry::Location;
 use gridwork_shared::incident::{
     self as rules, Action, ActionRequest, Duplicate, Facts, HistoryEntry, Incident, IncidentDetail,
@@ -197,13 +198,58 @@ pub fn due_at(
     severity: Severity,
     from: DateTime<Utc>,
 ) -> NaiveDateTime {
+    due_on(&state.calendar(), cat, level, severity, from)
+}
+
+/// [`due_at`] on a given working calendar.
+pub fn due_on(
+    calendar: &WorkCalendar,
+    cat: &CategoryRow,
+    level: Level,
+    severity: Severity,
+    from: DateTime<Utc>,
+) -> NaiveDateTime {
     let hours = deadline_hours(cat, level);
     let due = if severity == Severity::Urgent {
         from + Duration::microseconds((hours * 3_600_000_000.0).round() as i64)
     } else {
-        state.config.calendar.add_working_hours(from, hours)
+        calendar.add_working_hours(from, hours)
     };
     crate::core::time::to_db(due)
+}
+
+/// Works out again the deadline of every unresolved incident, from the start of its current
+/// level, on `calendar` (the holidays changed); answers how many moved.
+pub fn recompute_deadlines(
+    c: &mut DbConn,
+    calendar: &WorkCalendar,
+    at: NaiveDateTime,
+) -> Result<usize> {
+    let categories: HashMap<String, CategoryRow> = store::categories(c)?
+        .into_iter()
+        .map(|r| (r.code.clone(), r))
+        .collect();
+    let (mut after, mut moved) = (String::new(), 0);
+    loop {
+        let page = store::unresolved_with_level_start(c, &after, 500)?;
+        let Some((last, _)) = page.last() else {
+            break;
+        };
+        after = last.id.clone();
+        for (row, start) in &page {
+            let cat = categories
+                .get(&row.category)
+                .ok_or_else(|| bad_row("category", &row.category))?;
+            let severity =
+                Severity::parse(&row.severity).ok_or_else(|| bad_row("severity", &row.severity))?;
+            let due = due_on(calendar, cat, level_of(row)?, severity, to_utc(*start));
+            if due != row.due_at {
+                store::set_due_at(c, row, due, at)?;
+                moved += 1;
+            }
+        }
+    }
+    Ok(moved)
 }
 
 fn history_row(incident: &str, at: NaiveDateTime, actor: Option<&str>, action: &str) -> HistoryRow {

@@ -53,6 +53,8 @@ impl Modify for BearerAuth {
         routes::cells::get_workers,
         routes::cells::my_cells,
         routes::audit::list,
+        routes::calendar::calendar,
+        routes::calendar::set_calendar,
         routes::categories::list,
         routes::categories::patch,
         routes::incidents::create,

@@ -93,6 +93,14 @@ pub enum AdminText {
         "Each level's deadline counts working hours (clock hours for urgent incidents); hours may be fractional, e.g. 1.5. A change applies to incidents reported or escalated afterwards.";
     Hours => "小时", "hours";
     HoursNotANumber => "期限请填小时数，例如 24 或 1.5。", "Type each deadline as a number of hours, e.g. 24 or 1.5.";
+    Calendar => "工作日历", "Working calendar";
+    CalendarHelp => "事件期限按工作时间计算。法定节假日不计工作时间，调休上班日按工作日计算。每行一个日期（如 2026-02-16）。保存后所有未办结事件的期限从其当前层级的起算时间重新计算。",
+        "Incident deadlines count working time. Public holidays have none; make-up working days (调休) count as working days. One date a line (like 2026-02-16). Saving works out again the deadline of every open incident from the start of its current level.";
+    WorkingWeek => "每周工作时间", "Working week";
+    Holidays => "法定节假日", "Public holidays";
+    Workdays => "调休上班日", "Make-up working days";
+    BadDate => "不是有效日期（应为 2026-02-16 这样的格式）：", "Not a date (write it like 2026-02-16):";
+    CalendarSaved => "已保存，未办结事件的期限已重新计算", "Saved; the deadlines of open incidents were worked out again";
     Intervals => "特殊人群走访周期", "Visit intervals of special populations";
     IntervalsHelp => "两次走访之间的天数（1–366），按类别和风险等级设置。保存后相关人员的下次走访日期随即重算。",
         "Days between visits (1–366) per category and risk level. On saving, the next visit of every person concerned is rescheduled.";

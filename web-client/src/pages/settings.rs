@@ -1,8 +1,10 @@
-//! Category deadlines per handling level (working hours, fractions allowed) and the days
-//! between visits per special-population category and risk level. Each row is saved on its
-//! own, with its result line.
+//! Category deadlines per handling level (working hours, fractions allowed), the days
+//! between visits per special-population category and risk level, and the working calendar's
+//! holidays and make-up working days. Each row is saved on its own, with its result line.
 
+use chrono::NaiveDate;
 use gridwork_shared::api::Role;
+use gridwork_shared::calendar::{Calendar, CalendarUpdate};
 use gridwork_shared::incident::{Category, CategoryPatch, DeadlinePatch};
 use gridwork_shared::person::{PersonCategory, RiskLevel, VisitInterval};
 use yew::prelude::*;
@@ -262,6 +264,89 @@ fn IntervalRow(props: &IntervalRowProps) -> Html {
     }
 }
 
+/// The dates typed one a line (or separated by commas or spaces), in order and once each;
+/// the first word that is not a date otherwise.
+pub fn dates(typed: &str) -> Result<Vec<NaiveDate>, String> {
+    let mut out = Vec::new();
+    for word in typed.split(|c: char| c.is_whitespace() || c == ',' || c == '，') {
+        if word.is_empty() {
+            continue;
+        }
+        let d = NaiveDate::parse_from_str(word, "%Y-%m-%d").map_err(|_| word.to_string())?;
+        out.push(d);
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+fn lines(days: &[NaiveDate]) -> String {
+    days.iter()
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[derive(Properties, PartialEq)]
+struct CalendarFormProps {
+    calendar: Calendar,
+}
+
+/// The holidays and make-up working days, one date a line, saved together.
+#[component]
+fn CalendarForm(props: &CalendarFormProps) -> Html {
+    let holidays = use_state(|| lines(&props.calendar.holidays));
+    let workdays = use_state(|| lines(&props.calendar.workdays));
+    let result = use_state(Said::default);
+    let save = {
+        let (holidays, workdays, result) = (holidays.clone(), workdays.clone(), result.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let update = match (dates(&holidays), dates(&workdays)) {
+                (Ok(holidays), Ok(workdays)) => CalendarUpdate { holidays, workdays },
+                (Err(w), _) | (_, Err(w)) => {
+                    result.set(Said::Failed(format!("{} {w}", t(AdminText::BadDate))));
+                    return;
+                }
+            };
+            if let Err(errs) = update.validate() {
+                result.set(Said::Failed(field_errors(&errs)));
+                return;
+            }
+            let (holidays, workdays, result) = (holidays.clone(), workdays.clone(), result.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::put::<_, Calendar>("/api/v1/calendar", &update).await {
+                    Ok(c) => {
+                        holidays.set(lines(&c.holidays));
+                        workdays.set(lines(&c.workdays));
+                        result.set(Said::Done(t(AdminText::CalendarSaved).into()));
+                    }
+                    Err(e) => result.set(Said::Failed(e.message())),
+                }
+            });
+        })
+    };
+    let typed = |state: &UseStateHandle<String>| {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| state.set(input_value(&e)))
+    };
+    html! {
+        <form class="card" data-testid="calendar" onsubmit={save}>
+            <p>{ format!("{}: {} (UTC{})", t(AdminText::WorkingWeek), props.calendar.weekly, props.calendar.utc_offset) }</p>
+            <div class="pair">
+                <label>{ t(AdminText::Holidays) }
+                    <textarea name="holidays" rows="8" value={(*holidays).clone()} oninput={typed(&holidays)} />
+                </label>
+                <label>{ t(AdminText::Workdays) }
+                    <textarea name="workdays" rows="8" value={(*workdays).clone()} oninput={typed(&workdays)} />
+                </label>
+            </div>
+            <button class="primary" type="submit">{ t(AdminText::Save) }</button>
+            { said(&result, "calendar-result") }
+        </form>
+    }
+}
+
 #[component]
 pub fn Settings() -> Html {
     let session = use_session();
@@ -272,6 +357,11 @@ pub fn Settings() -> Html {
     });
     let intervals = use_loaded((), |_| async {
         api::get::<Vec<VisitInterval>>("/api/v1/visit-intervals")
+            .await
+            .map_err(|e| e.message())
+    });
+    let calendar = use_loaded((), |_| async {
+        api::get::<Calendar>("/api/v1/calendar")
             .await
             .map_err(|e| e.message())
     });
@@ -311,6 +401,13 @@ pub fn Settings() -> Html {
                         }) }
                     </div>
                 },
+            } }
+            <h2>{ t(AdminText::Calendar) }</h2>
+            <p class="hint">{ t(AdminText::CalendarHelp) }</p>
+            { match &*calendar {
+                None => html! { <p>{ t(Text::Loading) }</p> },
+                Some(Err(e)) => alert(&Some(e.clone())),
+                Some(Ok(c)) => html! { <CalendarForm calendar={c.clone()} /> },
             } }
             <Back to={crate::app::Route::Admin} />
         </Page>
@@ -359,6 +456,18 @@ mod tests {
         assert_eq!(shown(1.5), "1.5");
         assert_eq!(shown(48.0), "48");
         assert_eq!(shown(0.25), "0.25");
+    }
+
+    #[test]
+    fn dates_are_read_one_a_line_or_between_commas() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(
+            dates("2026-02-16\n 2026-02-15, 2026-02-16，2026-02-17\n\n").unwrap(),
+            vec![d("2026-02-15"), d("2026-02-16"), d("2026-02-17")]
+        );
+        assert_eq!(dates("").unwrap(), vec![]);
+        assert_eq!(dates("2026-02-16\n2026-02-30").unwrap_err(), "2026-02-30");
+        assert_eq!(dates("16/02/2026").unwrap_err(), "16/02/2026");
     }
 
     #[test]

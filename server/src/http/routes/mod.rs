@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod categories;
 pub mod cells;
 pub mod incidents;
@@ -35,6 +36,7 @@ fn register_api(api: &mut Api) {
     users::configure(api);
     regions::configure(api);
     cells::configure(api);
+    calendar::configure(api);
     categories::configure(api);
     incidents::configure(api);
     photos::configure(api);
