@@ -718,6 +718,23 @@ async fn a_supervisor_filters_the_queue_and_an_admin_assigns_on_the_map() {
     let _ = b.client.clone().close().await;
 }
 
+/// A link to a screen opened signed out leads to the login screen and, once signed in, to
+/// the screen it named.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_opened_signed_out_opens_after_login() {
+    let (_app, _proxy, site, b) = start().await;
+    let c = &b.client;
+    c.goto(&format!("{site}/safety")).await.unwrap();
+    login_screen(c).await;
+    sign_in(c, "town1").await;
+    until("the linked screen, signed in", 60, || async {
+        c.current_url().await.is_ok_and(|u| u.path() == "/safety")
+            && c.find(Locator::Css("[data-testid=overall]")).await.is_ok()
+    })
+    .await;
+    let _ = b.client.clone().close().await;
+}
+
 /// A screen whose chunk is not on the phone yet (the service worker bypassed, as on a first
 /// visit before it has installed) and no network: the screen says so and offers a retry,
 /// which works once the server is back — a failed fetch is not remembered.

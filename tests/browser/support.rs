@@ -154,6 +154,11 @@ pub(crate) async fn shot(c: &Client, name: &str) {
 pub(crate) async fn login(c: &Client, site: &str, username: &str) {
     c.goto(&format!("{site}/login")).await.unwrap();
     shot(c, "login").await;
+    sign_in(c, username).await;
+}
+
+/// Signs in as `username` on the login screen in front of the browser.
+pub(crate) async fn sign_in(c: &Client, username: &str) {
     fill(c, "input[name=username]", username).await;
     fill(
         c,

@@ -47,6 +47,7 @@ pub fn Lazy(props: &Props) -> Html {
     let loaded = use_state(|| None::<(Route, Html)>);
     let failed = use_state(|| None::<Route>);
     let attempt = use_state(|| 0u32);
+    let signed_in = crate::hooks::use_session().me.is_some();
     {
         let (loaded, failed) = (loaded.clone(), failed.clone());
         use_effect_with((props.route.clone(), *attempt), move |(route, _)| {
@@ -58,6 +59,12 @@ pub fn Lazy(props: &Props) -> Html {
                 }
             });
         });
+    }
+    if !signed_in {
+        // A link opened signed out (or a session that ended): to the login screen, which
+        // comes back here.
+        crate::pages::login::remember(&props.route);
+        return html! { <yew_router::prelude::Redirect<Route> to={Route::Login} /> };
     }
     if let Some((route, html)) = &*loaded
         && *route == props.route

@@ -95,7 +95,7 @@ pub enum AdminText {
     HoursNotANumber => "期限请填小时数，例如 24 或 1.5。", "Type each deadline as a number of hours, e.g. 24 or 1.5.";
     Calendar => "工作日历", "Working calendar";
     CalendarHelp => "事件期限按工作时间计算。法定节假日不计工作时间，调休上班日按工作日计算。每行一个日期（如 2026-02-16）。保存后所有未办结事件的期限从其当前层级的起算时间重新计算。",
-        "Incident deadlines count working time. Public holidays have none; make-up working days (调休) count as working days. One date a line (like 2026-02-16). Saving works out again the deadline of every open incident from the start of its current level.";
+        "Incident deadlines count working time. Public holidays have none; make-up working days count as working days. One date a line (like 2026-02-16). Saving works out again the deadline of every open incident from the start of its current level.";
     WorkingWeek => "每周工作时间", "Working week";
     Holidays => "法定节假日", "Public holidays";
     Workdays => "调休上班日", "Make-up working days";
@@ -142,6 +142,7 @@ pub enum AdminText {
     ActCellsImport => "导入网格", "Cells imported";
     ActCellAssign => "分配网格员", "Workers assigned";
     ActCategoryUpdate => "修改事件类别", "Category changed";
+    ActCalendarUpdate => "修改工作日历", "Working calendar changed";
     ActIntervalUpdate => "修改走访周期", "Visit interval changed";
     ActPersonCreate => "登记特殊人群", "Person registered";
     ActPersonUpdate => "修改特殊人群信息", "Person changed";
@@ -159,6 +160,7 @@ pub enum AdminText {
     EntCell => "网格", "cell";
     EntCells => "网格", "cells";
     EntCategory => "事件类别", "category";
+    EntCalendar => "工作日历", "working calendar";
     EntInterval => "走访周期", "visit interval";
     EntIncident => "事件", "incident";
     OutSuccess => "成功", "done";

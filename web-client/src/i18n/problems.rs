@@ -37,6 +37,12 @@ pub enum ProblemText {
     // Field messages: `{}` is a number or a name carried over from the server's sentence.
     AtLeastNonBlank => "至少需要 {} 个非空白字符", "must have at least {} non-blank characters";
     AtMostChars => "最多 {} 个字符", "must have at most {} characters";
+    FieldHolidays => "法定节假日", "holidays";
+    FieldWorkdays => "调休上班日", "make-up working days";
+    ListedTwice => "重复列出", "is listed twice";
+    DateRange => "须为 2000 至 2100 年间的日期", "must be a date from 2000 to 2100";
+    HolidayAndWorkday => "不能既是节假日又是调休上班日", "cannot be a holiday and a working day at once";
+    AtMostDays => "最多 {} 天", "must hold at most {} days";
     AtLeastChars => "至少需要 {} 个字符", "must have at least {} characters";
     NoControl => "不能包含控制字符", "must not contain control characters";
     OneLine => "须为一行，且不含 < 或 >", "must be one line without < or >";
@@ -168,11 +174,17 @@ const SENTENCES: &[ProblemText] = &[
     ProblemText::DuplicateCode,
     ProblemText::TooManyVertices,
     ProblemText::PolygonKind,
+    ProblemText::ListedTwice,
+    ProblemText::DateRange,
+    ProblemText::HolidayAndWorkday,
+    ProblemText::AtMostDays,
 ];
 
 /// Field names (the last word of a field path) and their text.
 const FIELDS: &[(&str, ProblemText)] = &[
     ("title", ProblemText::FieldTitle),
+    ("holidays", ProblemText::FieldHolidays),
+    ("workdays", ProblemText::FieldWorkdays),
     ("description", ProblemText::FieldDescription),
     ("category", ProblemText::FieldCategory),
     ("severity", ProblemText::FieldSeverity),
@@ -332,6 +344,11 @@ mod tests {
             Some("须为 500117001，即代码去掉最后 3 位")
         );
         assert_eq!(zh("is in the future").as_deref(), Some("不能晚于现在"));
+        assert_eq!(zh("is listed twice").as_deref(), Some("重复列出"));
+        assert_eq!(
+            zh("must hold at most 1000 days").as_deref(),
+            Some("最多 1000 天")
+        );
         // Not a sentence of the table, nor one with more words around it.
         assert_eq!(zh("something new"), None);
         assert_eq!(zh("it is in the future"), None);

@@ -39,7 +39,7 @@ pub fn Login() -> Html {
                 match api::login(&u, &p).await {
                     Ok(me) => {
                         session.set_me.emit(Some(me));
-                        navigator.push(&Route::Home);
+                        navigator.push(&take_remembered().unwrap_or(Route::Home));
                     }
                     Err(e) => error.set(Some(login_error(&e).to_string())),
                 }
@@ -78,4 +78,26 @@ fn login_error(e: &api::ApiError) -> &'static str {
         api::ApiError::Offline => t(Text::Offline),
         api::ApiError::LoggedOut => t(Text::BadLogin),
     }
+}
+
+/// Where a screen opened signed out is kept until the login (this tab only).
+const NEXT: &str = "gridwork.next";
+
+fn tab_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+/// Remembers `route` to open once signed in.
+pub fn remember(route: &Route) {
+    if let Some(s) = tab_storage() {
+        let _ = s.set_item(NEXT, &route.to_path());
+    }
+}
+
+/// The screen remembered before the login, once.
+fn take_remembered() -> Option<Route> {
+    let s = tab_storage()?;
+    let path = s.get_item(NEXT).ok()??;
+    let _ = s.remove_item(NEXT);
+    Route::recognize(&path).filter(|r| !matches!(r, Route::Login | Route::NotFound))
 }
