@@ -296,14 +296,21 @@ pub async fn enqueue_in_place_of(
         operation,
     };
     let json = serde_json::to_string(&queued).map_err(|e| e.to_string())?;
-    let db = db().await?;
+    queue_json(&db().await?, &json, refused).await?;
+    own();
+    Ok(())
+}
+
+/// Puts an operation's JSON at the end of the queue; with `refused`, that refused
+/// operation leaves the phone in the same transaction.
+async fn queue_json(db: &Rexie, json: &str, refused: Option<&str>) -> Result<(), String> {
     let tx = db
         .transaction(&[OPS, REFUSED], TransactionMode::ReadWrite)
         .map_err(err)?;
     tx.store(OPS)
         .map_err(err)?
         .put(
-            &JsValue::from_str(&json),
+            &JsValue::from_str(json),
             Some(&JsValue::from_str(&next_key())),
         )
         .await
@@ -315,9 +322,7 @@ pub async fn enqueue_in_place_of(
             .await
             .map_err(err)?;
     }
-    tx.done().await.map_err(err)?;
-    own();
-    Ok(())
+    tx.done().await.map_err(err).map(drop)
 }
 
 async fn pending_ops(db: &Rexie) -> Result<Vec<(JsValue, Pending)>, String> {
@@ -578,23 +583,7 @@ pub async fn resend(key: &str) -> Result<(), String> {
         ..refusal.op
     };
     let json = serde_json::to_string(&op).map_err(|e| e.to_string())?;
-    let tx = db
-        .transaction(&[OPS, REFUSED], TransactionMode::ReadWrite)
-        .map_err(err)?;
-    tx.store(OPS)
-        .map_err(err)?
-        .put(
-            &JsValue::from_str(&json),
-            Some(&JsValue::from_str(&next_key())),
-        )
-        .await
-        .map_err(err)?;
-    tx.store(REFUSED)
-        .map_err(err)?
-        .delete(JsValue::from_str(key))
-        .await
-        .map_err(err)?;
-    tx.done().await.map_err(err).map(drop)
+    queue_json(&db, &json, Some(key)).await
 }
 
 /// Throws a refused operation away for good, with the photos taken for its record.
