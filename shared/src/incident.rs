@@ -499,6 +499,10 @@ impl CategoryPatch {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryEntry {
+    /// The entry's id; a step taken through sync has its operation's `op_id`. Photos of
+    /// the step name it (`step_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<Uuid>,
     #[serde(with = "crate::utc")]
     pub at: DateTime<Utc>,
     /// `null` for the system (the escalation sweep).
@@ -525,6 +529,10 @@ pub struct PhotoRef {
     pub content_type: String,
     pub url: String,
     pub thumbnail_url: String,
+    /// The history entry (step) of the incident the photo is the proof of; absent for a
+    /// photo of the incident itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_id: Option<Uuid>,
 }
 
 /// An incident as lists and the detail view show it.

@@ -272,6 +272,13 @@ pub struct NewVisit {
     /// A new risk level for the person, when the visit changes it.
     #[serde(default)]
     pub risk_level: Option<RiskLevel>,
+    /// How the position was taken: the GPS fix's accuracy in metres, and whether it was
+    /// tapped on the map instead (a poor or missing fix).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100000))]
+    pub accuracy_m: Option<f64>,
+    #[serde(default)]
+    pub picked_on_map: bool,
 }
 
 impl NewVisit {
@@ -284,6 +291,7 @@ impl NewVisit {
         if self.visited_at > now + Duration::hours(1) {
             e.push("visited_at", "is in the future");
         }
+        crate::validate::accuracy(&mut e, self.accuracy_m);
         e.into_result()
     }
 }
@@ -304,6 +312,12 @@ pub struct Visit {
     pub distance_m: f64,
     /// Farther than the configured distance (default 500 m) from the registered location.
     pub far: bool,
+    /// The GPS fix's accuracy in metres, when the phone sent it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accuracy_m: Option<f64>,
+    /// The position was tapped on the map, not taken by GPS.
+    #[serde(default)]
+    pub picked_on_map: bool,
     #[serde(with = "crate::utc")]
     pub created_at: DateTime<Utc>,
     /// The photos taken on the visit, oldest first (uploaded after the visit itself).

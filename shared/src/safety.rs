@@ -211,6 +211,12 @@ pub struct NewInspection {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub note: String,
+    /// How the position was taken, as for a visit.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100000))]
+    pub accuracy_m: Option<f64>,
+    #[serde(default)]
+    pub picked_on_map: bool,
 }
 
 impl NewInspection {
@@ -244,6 +250,7 @@ impl NewInspection {
         if self.inspected_at > now + Duration::hours(1) {
             e.push("inspected_at", "is in the future");
         }
+        validate::accuracy(&mut e, self.accuracy_m);
         e.into_result()
     }
 }
@@ -272,6 +279,17 @@ pub struct Inspection {
     pub result: InspectionResult,
     pub hazards: Vec<Hazard>,
     pub note: String,
+    /// Metres from the unit's registered place; absent for inspections recorded before the
+    /// distance was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distance_m: Option<f64>,
+    /// Farther than the configured distance (as for visits) from the registered place.
+    #[serde(default)]
+    pub far: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accuracy_m: Option<f64>,
+    #[serde(default)]
+    pub picked_on_map: bool,
     #[serde(with = "crate::utc")]
     pub created_at: DateTime<Utc>,
 }

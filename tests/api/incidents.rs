@@ -1342,7 +1342,151 @@ async fn concurrent_reports_land_once_and_fail_alone(app: TestApp) {
     assert_eq!(list.ok(200)["items"].as_array().unwrap().len(), 41);
 }
 
+/// A plain JPEG whose pixels depend on `shade` (different bytes for each shade).
+fn jpeg_shade(shade: u8) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let img = image::RgbImage::from_fn(40, 30, |x, y| image::Rgb([shade, x as u8, y as u8]));
+    image::codecs::jpeg::JpegEncoder::new(&mut buf)
+        .encode_image(&img)
+        .unwrap();
+    buf
+}
+
+/// A step carries its photo (the proof of a resolve): named by the step's id, which for a
+/// step taken through sync is its `op_id`, so a phone can queue both offline.
+async fn a_step_carries_its_photo(app: TestApp) {
+    let w = World::build(&app).await;
+    let inc = report(&app, &w.worker1.token, incident("0401", IN_CELL_1, "low")).await;
+    let id = inc["id"].as_str().unwrap().to_string();
+    step(&app, &w.town1.token, &id, "accept", json!({}))
+        .await
+        .ok(200);
+    step(
+        &app,
+        &w.town1.token,
+        &id,
+        "dispatch",
+        json!({"assignee_id": w.worker1.id}),
+    )
+    .await
+    .ok(200);
+    let photo = |step_id: String, bytes: Vec<u8>| {
+        let path = format!("/api/v1/incidents/{id}/photos?step={step_id}");
+        let app = &app;
+        let token = w.worker1.token.clone();
+        async move {
+            app.raw(Method::POST, &path, Some(&token), "image/jpeg", bytes)
+                .await
+        }
+    };
+    // The phone queued `start` with a photo: the photo waits (404) until its step lands.
+    let op_id = uuid::Uuid::new_v4().to_string();
+    photo(op_id.clone(), jpeg_shade(10))
+        .await
+        .problem(404, "not_found");
+    let pushed = app
+        .post(
+            "/api/v1/sync/push",
+            &w.worker1.token,
+            json!({"ops": [{
+                "op_id": op_id, "type": "incident.action",
+                "body": {"incident_id": id, "action": "start", "version": 3, "note": "到场"}
+            }]}),
+        )
+        .await;
+    assert_eq!(pushed.ok(200)["results"][0]["status"], "applied");
+    let started = photo(op_id.clone(), jpeg_shade(10)).await;
+    assert_eq!(started.ok(201)["step_id"], op_id.as_str());
+    // The direct endpoint answers the history with ids: the office names the new step.
+    let resolved = step(
+        &app,
+        &w.worker1.token,
+        &id,
+        "resolve",
+        json!({"note": "已清理"}),
+    )
+    .await;
+    let resolved = resolved.ok(200).clone();
+    let last = resolved["history"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["action"], "resolve");
+    let resolve_id = last["id"].as_str().unwrap().to_string();
+    let proof = photo(resolve_id.clone(), jpeg_shade(20)).await;
+    assert_eq!(proof.ok(201)["step_id"], resolve_id.as_str());
+    // An incident photo has no step.
+    let plain = app
+        .raw(
+            Method::POST,
+            &format!("/api/v1/incidents/{id}/photos"),
+            Some(&w.worker1.token),
+            "image/jpeg",
+            jpeg_shade(30),
+        )
+        .await;
+    assert!(plain.ok(201).get("step_id").is_none());
+
+    let d = app
+        .get(&format!("/api/v1/incidents/{id}"), &w.town1.token)
+        .await;
+    let d = d.ok(200).clone();
+    let history = d["history"].as_array().unwrap();
+    assert!(history.iter().all(|h| h["id"].is_string()));
+    assert!(
+        history
+            .iter()
+            .any(|h| h["id"] == op_id.as_str() && h["action"] == "start")
+    );
+    let steps: Vec<Option<&str>> = d["photos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["step_id"].as_str())
+        .collect();
+    assert_eq!(
+        steps,
+        [Some(op_id.as_str()), Some(resolve_id.as_str()), None]
+    );
+
+    // A step of another incident, a malformed step, a step on a visit's photo: refused.
+    let other = report(&app, &w.worker1.token, incident("0401", IN_CELL_1, "low")).await;
+    let other_step = app
+        .get(
+            &format!("/api/v1/incidents/{}", other["id"].as_str().unwrap()),
+            &w.worker1.token,
+        )
+        .await;
+    let other_step = other_step.ok(200)["history"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    photo(other_step, jpeg_shade(40))
+        .await
+        .problem(404, "not_found");
+    photo("resolve".into(), jpeg_shade(40))
+        .await
+        .problem(422, "validation_failed");
+    // An op_id that names a recorded step is refused, not a second entry with that id.
+    let reused = app
+        .post(
+            "/api/v1/sync/push",
+            &w.worker1.token,
+            json!({"ops": [{
+                "op_id": resolve_id, "type": "incident.action",
+                "body": {"incident_id": id, "action": "comment", "version": 5, "note": "again"}
+            }]}),
+        )
+        .await;
+    let reused = reused.ok(200).clone();
+    assert_eq!(reused["results"][0]["status"], "rejected");
+    assert_eq!(reused["results"][0]["code"], "validation_failed");
+}
+
 both_engines!(
+    a_step_carries_its_photo,
     concurrent_reports_land_once_and_fail_alone,
     a_report_goes_round_the_whole_loop,
     creates_are_idempotent_and_validated,

@@ -77,9 +77,13 @@ async fn a_person_comes_due_is_visited_and_clears(app: TestApp) {
     assert_eq!(still.ok(200)["items"].as_array().unwrap().len(), 1);
     let mut met = visit((IN_CELL_1.0 + 0.01, IN_CELL_1.1), "met");
     met["risk_level"] = json!("medium");
+    met["accuracy_m"] = json!(12.5);
     let v = app.post(&url, &w.worker1.token, met.clone()).await;
     let v = v.ok(201).clone();
     assert_eq!(v["far"], true, "about 1 km away");
+    // How the position was taken travels with the visit.
+    assert_eq!(v["accuracy_m"], 12.5);
+    assert_eq!(v["picked_on_map"], false);
     let d = v["distance_m"].as_f64().unwrap();
     assert!((900.0..1100.0).contains(&d), "{d}");
     let photo = format!("/api/v1/visits/{}/photos", v["id"].as_str().unwrap());

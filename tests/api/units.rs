@@ -136,6 +136,11 @@ async fn inspections_are_validated(app: TestApp) {
             "hazard",
             json!([{"description": "x", "deadline": "2000-01-01T00:00:00Z"}]),
         ),
+        {
+            let mut i = inspection("safe", json!([]));
+            i["accuracy_m"] = json!(-3.0);
+            i
+        },
     ] {
         app.post(&url, &w.worker1.token, bad)
             .await
@@ -433,7 +438,59 @@ async fn the_safety_picture_rolls_up(app: TestApp) {
         .problem(403, "forbidden");
 }
 
+/// An inspection keeps how far from the unit's registered place it was made, and how the
+/// position was taken (a GPS fix's accuracy, or a tap on the map), as a visit does.
+async fn inspections_say_where_they_were_made(app: TestApp) {
+    let w = World::build(&app).await;
+    let u = app
+        .post(
+            "/api/v1/safety-units",
+            &w.worker1.token,
+            unit("shop", IN_CELL_1),
+        )
+        .await;
+    let id = u.ok(201)["id"].as_str().unwrap().to_string();
+    let url = format!("/api/v1/safety-units/{id}/inspections");
+    let mut here = inspection("safe", json!([]));
+    here["accuracy_m"] = json!(8.0);
+    let here = app.post(&url, &w.worker1.token, here).await;
+    let here = here.ok(201).clone();
+    assert_eq!(here["distance_m"], 0.0);
+    assert_eq!(here["far"], false);
+    assert_eq!(here["accuracy_m"], 8.0);
+    assert_eq!(here["picked_on_map"], false);
+    // 0.02° of latitude north: about 2.2 km away, tapped on the map.
+    let mut away = inspection("safe", json!([]));
+    away["location"] = json!({"lon": IN_CELL_1.0, "lat": IN_CELL_1.1 + 0.02});
+    away["picked_on_map"] = json!(true);
+    let away = app.post(&url, &w.worker1.token, away).await;
+    let away = away.ok(201).clone();
+    let m = away["distance_m"].as_f64().unwrap();
+    assert!((2_100.0..2_300.0).contains(&m), "{m}");
+    assert_eq!(away["far"], true);
+    assert!(away.get("accuracy_m").is_none());
+    assert_eq!(away["picked_on_map"], true);
+    // The unit's page lists both with the same facts.
+    let d = app
+        .get(&format!("/api/v1/safety-units/{id}"), &w.town1.token)
+        .await;
+    let listed: Vec<(bool, bool)> = d.ok(200)["inspections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["far"].as_bool().unwrap(),
+                i["picked_on_map"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(listed.len(), 2);
+    assert!(listed.contains(&(true, true)) && listed.contains(&(false, false)));
+}
+
 both_engines!(
+    inspections_say_where_they_were_made,
     units_go_from_unknown_to_hazard_to_overdue_to_safe,
     inspections_are_validated,
     units_are_scoped,

@@ -35,6 +35,18 @@ async fn a_worker_reports_offline_and_the_report_syncs_once() {
     .await;
     // A photo from the phone, compressed in the browser before it is queued.
     attach_photo(c).await;
+    // The severity starts on "choose…": nothing is sent until the worker chooses one.
+    assert_eq!(
+        value_of(c, "select[name=severity]").await.as_deref(),
+        Some("")
+    );
+    click(c, "button[type=submit]").await;
+    until("the form asks for the severity", 30, || async {
+        text_of(c, "[role=alert]").await.contains("请选择紧急程度")
+    })
+    .await;
+    assert!(!text_of(c, "[data-testid=pending]").await.contains(" 1"));
+    choose(c, "select[name=severity]", "high").await;
     shot(c, "report").await;
     click(c, "button[type=submit]").await;
     until("one operation pending", 30, || async {

@@ -222,6 +222,7 @@ async fn a_reports_duplicates_show_after_it_syncs_and_the_merge_picker_sends_wha
     first_pull(c).await;
     c.goto(&format!("{site}/report")).await.unwrap();
     choose_offered(c, "select[name=category]", "0401").await;
+    choose(c, "select[name=severity]", "low").await;
     fill(c, "input[name=title]", "垃圾又堆起来了").await;
     let at = &rubbish["location"];
     let lon = at["lon"].as_f64().unwrap() + 0.0001;

@@ -376,6 +376,7 @@ async fn a_volunteer_sees_only_its_own_reports_per_cell_and_why_one_was_rejected
     let title = "楼道灯坏了，晚上很黑";
     c.goto(&format!("{site}/report")).await.unwrap();
     choose(c, "select[name=category]", "0502").await;
+    choose(c, "select[name=severity]", "medium").await;
     fill(c, "input[name=title]", title).await;
     let (lon, lat) = inside(here);
     fill(c, "input[name=lon]", &format!("{lon:.6}")).await;

@@ -20,6 +20,7 @@ fn typed_inside() -> (String, String) {
 async fn report_outside(c: &fantoccini::Client, site: &str, title: &str, photo: bool) {
     c.goto(&format!("{site}/report")).await.unwrap();
     choose_category(c).await;
+    choose(c, "select[name=severity]", "low").await;
     fill(c, "input[name=title]", title).await;
     fill(c, "input[name=lon]", "100.000000").await;
     fill(c, "input[name=lat]", "20.000000").await;
@@ -266,6 +267,7 @@ async fn a_workers_day_with_no_signal_lands_exactly_once() {
     for n in 1..=REPORTS {
         c.goto(&format!("{site}/report")).await.unwrap();
         choose_category(c).await;
+        choose(c, "select[name=severity]", "medium").await;
         fill(
             c,
             "input[name=title]",

@@ -38,7 +38,7 @@ async fn a_worker_registers_a_unit_offline_and_it_syncs_once() {
     fill(c, "input[name=address]", "白塔路18号").await;
     click(c, "[data-testid=gps]").await;
     until("the GPS fix and its cell on the form", 30, || async {
-        text_of(c, "[data-testid=accuracy]").await.contains("±8 m")
+        text_of(c, "[data-testid=accuracy]").await.contains("±8 米")
             && text_of(c, "[data-testid=cell]")
                 .await
                 .contains("500117001001002")

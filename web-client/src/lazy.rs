@@ -267,10 +267,10 @@ fn outbox() -> Result<Html, SplitLoaderError> {
 #[wasm_split(sync, fallible)]
 pub fn deferred(part: crate::components::deferred::Part) -> Result<Html, SplitLoaderError> {
     use crate::components::deferred::Part;
-    use crate::components::notices::{Notices, OutgoingReports};
+    use crate::components::notices::{HomeIncidents, Notices};
     Ok(match part {
         Part::Notices => html! { <Notices /> },
-        Part::Outgoing => html! { <OutgoingReports /> },
+        Part::Incidents => html! { <HomeIncidents /> },
     })
 }
 

@@ -487,6 +487,8 @@ pub enum PhotoOwner {
     Incident,
     Visit,
     Inspection,
+    /// A step of an incident: the owner id is `<incident id>/<step id>`.
+    Step,
 }
 
 impl PhotoOwner {
@@ -495,6 +497,7 @@ impl PhotoOwner {
             PhotoOwner::Incident => "incidents",
             PhotoOwner::Visit => "visits",
             PhotoOwner::Inspection => "inspections",
+            PhotoOwner::Step => "steps",
         }
     }
 }
@@ -509,6 +512,13 @@ pub fn photo_key(owner: PhotoOwner, owner_id: &str, photo_id: &str) -> String {
 pub fn photo_upload_path(key: &str) -> Option<String> {
     let (owner, _) = key.split_once(':')?;
     let (collection, id) = owner.split_once('/').unwrap_or(("incidents", owner));
+    if collection == "steps" {
+        let (incident, step) = id.split_once('/')?;
+        if incident.is_empty() || step.is_empty() {
+            return None;
+        }
+        return Some(format!("/api/v1/incidents/{incident}/photos?step={step}"));
+    }
     if id.is_empty() || !matches!(collection, "incidents" | "visits" | "inspections") {
         return None;
     }
@@ -1258,6 +1268,11 @@ mod tests {
             photo_upload_path("inc-7:p-2").as_deref(),
             Some("/api/v1/incidents/inc-7/photos")
         );
+        assert_eq!(
+            photo_upload_path(&photo_key(PhotoOwner::Step, "inc-3/op-4", "p")).as_deref(),
+            Some("/api/v1/incidents/inc-3/photos?step=op-4")
+        );
+        assert_eq!(photo_upload_path("steps/inc-3:p"), None);
         assert_eq!(photo_upload_path("garbage"), None);
         assert_eq!(photo_upload_path("units/u-1:p"), None);
         assert_eq!(photo_upload_path("visits/:p"), None);

@@ -347,6 +347,24 @@ pub fn photo_count(c: &mut DbConn, owner_type: &str, owner_id: &str) -> QueryRes
         .get_result(c)
 }
 
+/// Whether an incident's history has the entry `id`.
+pub fn has_step(c: &mut DbConn, incident: &str, id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        h::incident_history
+            .filter(h::incident_id.eq(incident))
+            .filter(h::id.eq(id)),
+    ))
+    .get_result(c)
+}
+
+/// Whether any incident's history has the entry `id`.
+pub fn step_taken(c: &mut DbConn, id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        h::incident_history.filter(h::id.eq(id)),
+    ))
+    .get_result(c)
+}
+
 /// How many history entries of one action an incident has.
 pub fn history_count(c: &mut DbConn, incident: &str, action: &str) -> QueryResult<i64> {
     h::incident_history

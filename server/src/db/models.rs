@@ -182,6 +182,8 @@ pub struct PhotoRow {
     pub size_bytes: i64,
     pub uploaded_by: String,
     pub created_at: NaiveDateTime,
+    /// The history entry of its incident the photo belongs to (a step's proof).
+    pub step_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -228,6 +230,10 @@ pub struct VisitRow {
     pub on_time: Option<bool>,
     pub body_hash: String,
     pub created_at: NaiveDateTime,
+    /// The GPS fix's accuracy when the visit was recorded; `None` when unknown.
+    pub accuracy_m: Option<f64>,
+    /// The position was tapped on the map (no usable fix).
+    pub picked_on_map: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -266,6 +272,12 @@ pub struct InspectionRow {
     pub note: String,
     pub body_hash: String,
     pub created_at: NaiveDateTime,
+    pub accuracy_m: Option<f64>,
+    pub picked_on_map: bool,
+    /// Metres from the unit's registered place (unknown for inspections recorded before
+    /// it was kept).
+    pub distance_m: Option<f64>,
+    pub far: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -178,6 +178,7 @@ diesel::table! {
         size_bytes -> BigInt,
         uploaded_by -> Text,
         created_at -> Timestamp,
+        step_id -> Nullable<Text>,
     }
 }
 
@@ -233,6 +234,8 @@ diesel::table! {
         on_time -> Nullable<Bool>,
         body_hash -> Text,
         created_at -> Timestamp,
+        accuracy_m -> Nullable<Double>,
+        picked_on_map -> Bool,
     }
 }
 
@@ -271,6 +274,10 @@ diesel::table! {
         note -> Text,
         body_hash -> Text,
         created_at -> Timestamp,
+        accuracy_m -> Nullable<Double>,
+        picked_on_map -> Bool,
+        distance_m -> Nullable<Double>,
+        far -> Bool,
     }
 }
 

@@ -95,6 +95,7 @@ pub fn photo_ref(p: &PhotoRow) -> PhotoRef {
         content_type: p.content_type.clone(),
         url: format!("/api/v1/photos/{}", p.id),
         thumbnail_url: format!("/api/v1/photos/{}?size=thumb", p.id),
+        step_id: p.step_id.as_deref().map(uuid),
     }
 }
 
@@ -169,6 +170,7 @@ pub fn rows_to_wire(
 pub fn history_to_wire(rows: &[HistoryRow]) -> Vec<HistoryEntry> {
     rows.iter()
         .map(|h| HistoryEntry {
+            id: Uuid::parse_str(&h.id).ok(),
             at: to_utc(h.at),
             actor_id: h.actor_id.as_deref().map(uuid),
             action: h.action.clone(),
@@ -484,21 +486,24 @@ pub fn act(
     id: &str,
     req: &ActionRequest,
 ) -> Result<IncidentRow> {
-    act_with(state, c, user, id, req, false).map(|(row, _)| row)
+    act_with(state, c, user, id, req, None).map(|(row, _)| row)
 }
 
 /// Takes a step queued on a phone while offline. A stale `version` does not refuse it: a
 /// step still legal from the current state applies; one that is not is kept in the
 /// history as a conflicting branch. Either way the incident is marked `conflict` for a
-/// supervisor to clear. Returns the incident and whether it was a conflict.
+/// supervisor to clear. The step's history entry takes the operation's id (`op_id`), so
+/// the photos queued with it on the phone can name their step. Returns the incident and
+/// whether it was a conflict.
 pub fn act_offline(
     state: &AppState,
     c: &mut DbConn,
     user: &CurrentUser,
     id: &str,
     req: &ActionRequest,
+    op_id: &str,
 ) -> Result<(IncidentRow, bool)> {
-    act_with(state, c, user, id, req, true)
+    act_with(state, c, user, id, req, Some(op_id))
 }
 
 fn act_with(
@@ -507,9 +512,18 @@ fn act_with(
     user: &CurrentUser,
     id: &str,
     req: &ActionRequest,
-    offline: bool,
+    op_id: Option<&str>,
 ) -> Result<(IncidentRow, bool)> {
+    let offline = op_id.is_some();
     db::write_tx(c, |c| {
+        if let Some(op) = op_id
+            && store::step_taken(c, op)?
+        {
+            return Err(Error::invalid(
+                "op_id",
+                "names a step already in an incident's history; use a new id",
+            ));
+        }
         let found = check_references(c, user, req)?;
         let row = store::find_in_scope(c, &scope_of(user), id)?.ok_or_else(Error::not_found)?;
         let facts = facts_of(&row)?;
@@ -543,7 +557,7 @@ fn act_with(
         }
         match rules::transition(&facts, req.action) {
             Ok((status, level)) => {
-                let mut next = apply(state, c, row, status, level, Some(user), req)?;
+                let mut next = apply(state, c, row, status, level, Some(user), req, op_id)?;
                 if stale && !next.conflict {
                     let v = next.version;
                     next.conflict = true;
@@ -570,6 +584,9 @@ fn act_with(
                     ));
                 }
                 let mut h = history_row(&next.id, at, Some(&user.id), req.action.as_str());
+                if let Some(op) = op_id {
+                    h.id = op.to_string();
+                }
                 h.from_state = Some(row.status.clone());
                 h.note = req.note.clone();
                 h.conflict = true;
@@ -594,6 +611,7 @@ fn apply(
     level: Level,
     user: Option<&CurrentUser>,
     req: &ActionRequest,
+    step_id: Option<&str>,
 ) -> Result<IncidentRow> {
     let now = state.clock.now();
     let at = now.naive_utc();
@@ -663,6 +681,9 @@ fn apply(
         user.map(|u| u.id.as_str()),
         req.action.as_str(),
     );
+    if let Some(id) = step_id {
+        h.id = id.to_string();
+    }
     if req.action == Action::Escalate {
         h.from_state = Some(before.level.clone());
         h.to_state = Some(next.level.clone());
@@ -706,7 +727,7 @@ pub fn escalate_overdue(state: &AppState, c: &mut DbConn) -> Result<usize> {
                     into: None,
                 };
                 let status = status_of(&row)?;
-                match apply(state, c, row, status, up, None, &req) {
+                match apply(state, c, row, status, up, None, &req, None) {
                     Ok(_) => Ok(true),
                     // Someone else moved it first: leave it to them.
                     Err(e) if e.code() == ErrorCode::VersionConflict => Ok(false),

@@ -107,6 +107,8 @@ pub fn visit_to_wire(v: &VisitRow, photos: &[PhotoRow]) -> Result<Visit> {
         risk_level: v.risk_level.as_deref().and_then(RiskLevel::parse),
         distance_m: v.distance_m,
         far: v.far,
+        accuracy_m: v.accuracy_m,
+        picked_on_map: v.picked_on_map,
         created_at: to_utc(v.created_at),
         photos: photos
             .iter()
@@ -484,6 +486,8 @@ pub fn record_visit(
             on_time: None,
             body_hash: hash.clone(),
             created_at: now,
+            accuracy_m: new.accuracy_m,
+            picked_on_map: new.picked_on_map,
         };
         let newest_met = person.last_met_at.is_none_or(|t| visit.visited_at > t);
         if new.outcome == Outcome::Met && newest_met {

@@ -46,16 +46,31 @@ pub fn owner_visible(
 
 /// Checks that the bytes really are the declared format (`unsupported_media` otherwise),
 /// strips their metadata and stores them for a record the caller may see; `true` for a
-/// new photo, `false` for the same bytes again.
+/// new photo, `false` for the same bytes again. `step` names the incident's history entry
+/// the photo is the proof of (not found until that step is recorded).
 pub async fn upload(
     state: &Arc<AppState>,
     user: CurrentUser,
     owner_type: &'static str,
     owner_id: &str,
+    step: Option<String>,
     declared: Kind,
     raw: bytes::Bytes,
 ) -> Result<(PhotoRef, bool)> {
     let owner_id = parse_id(owner_id)?;
+    let step = match step {
+        None => None,
+        Some(s) => match Uuid::parse_str(&s) {
+            Ok(s) if owner_type == "incident" => Some(s.to_string()),
+            Ok(_) => {
+                return Err(Error::invalid(
+                    "step",
+                    "only an incident's photo has a step",
+                ));
+            }
+            Err(_) => return Err(Error::invalid("step", "must be a step's id (a UUID)")),
+        },
+    };
     if photo::sniff(&raw) != Some(declared) {
         return Err(Error::new(
             ErrorCode::UnsupportedMedia,
@@ -97,6 +112,11 @@ pub async fn upload(
                 if !owner_visible(c, &user, owner_type, &owner_id)? {
                     return Err(Error::not_found());
                 }
+                if let Some(step) = &step
+                    && !store::has_step(c, &owner_id, step)?
+                {
+                    return Err(Error::not_found());
+                }
                 if let Some(existing) = store::photo_by_sha(c, owner_type, &owner_id, &sha)? {
                     return Ok((existing, false));
                 }
@@ -117,6 +137,7 @@ pub async fn upload(
                     size_bytes: stored.len() as i64,
                     uploaded_by: user.id.clone(),
                     created_at: st.clock.now_naive(),
+                    step_id: step.clone(),
                 };
                 store::insert_photo(c, &row)?;
                 if owner_type == "incident"

@@ -88,7 +88,13 @@ enum Done {
 }
 
 /// Applies one operation through the same rules as its endpoint.
-fn apply(state: &AppState, c: &mut DbConn, user: &CurrentUser, op: &Operation) -> Result<Done> {
+fn apply(
+    state: &AppState,
+    c: &mut DbConn,
+    user: &CurrentUser,
+    op_id: &str,
+    op: &Operation,
+) -> Result<Done> {
     let now = state.clock.now();
     Ok(match op {
         Operation::IncidentCreate(new) => {
@@ -98,7 +104,7 @@ fn apply(state: &AppState, c: &mut DbConn, user: &CurrentUser, op: &Operation) -
         Operation::IncidentAction(OnIncident { incident_id, body }) => {
             body.validate().map_err(Error::validation)?;
             let id = incident_id.to_string();
-            let (_, conflict) = incidents::act_offline(state, c, user, &id, body)?;
+            let (_, conflict) = incidents::act_offline(state, c, user, &id, body, op_id)?;
             Done::Acted { conflict }
         }
         Operation::VisitCreate(OnPerson { person_id, body }) => {
@@ -140,7 +146,7 @@ fn apply_op(
             ));
         }
         let operation = decode(op, rejected_creates)?;
-        let (status, conflict) = match apply(state, c, user, &operation)? {
+        let (status, conflict) = match apply(state, c, user, &op_id, &operation)? {
             Done::Created(true) => (OpStatus::Applied, None),
             Done::Created(false) => (OpStatus::Duplicate, None),
             Done::Acted { conflict } => (OpStatus::Applied, Some(conflict)),

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use geo::{Distance, Haversine, Point};
 use gridwork_shared::ErrorCode;
 use gridwork_shared::api::Role;
 use gridwork_shared::geometry::Location;
@@ -106,6 +107,10 @@ pub fn inspection_to_wire(
             .map(|h| hazard_to_wire(h, now))
             .collect(),
         note: i.note.clone(),
+        distance_m: i.distance_m,
+        far: i.far,
+        accuracy_m: i.accuracy_m,
+        picked_on_map: i.picked_on_map,
         created_at: to_utc(i.created_at),
     })
 }
@@ -200,6 +205,10 @@ pub fn inspect(
             return Err(Error::id_conflict());
         }
         let now = state.clock.now_naive();
+        let distance = Haversine.distance(
+            Point::new(unit.lon, unit.lat),
+            Point::new(new.location.lon, new.location.lat),
+        );
         let ins = InspectionRow {
             id: new.id.to_string(),
             unit_id: unit.id.clone(),
@@ -211,6 +220,10 @@ pub fn inspect(
             note: new.note.trim().into(),
             body_hash: hash.clone(),
             created_at: now,
+            accuracy_m: new.accuracy_m,
+            picked_on_map: new.picked_on_map,
+            distance_m: Some((distance * 10.0).round() / 10.0),
+            far: distance > state.config.visit_far_m,
         };
         store::insert_inspection(c, &ins)?;
         match new.result {

@@ -499,6 +499,8 @@ fn seed_units(state: &AppState, c: &mut DbConn) -> Result<()> {
                         vec![]
                     },
                     note: "例行检查".into(),
+                    accuracy_m: Some(12.0),
+                    picked_on_map: false,
                 };
                 crate::flow::units::inspect(state, c, &by, &id.to_string(), &ins)?;
             }

@@ -9,8 +9,9 @@ use yew::prelude::*;
 pub enum Part {
     /// Below the top bar: refused changes, other users' changes waiting on this phone.
     Notices,
-    /// At the top of "my incidents": reports not on the server yet.
-    Outgoing,
+    /// The home screen's incidents: reports not on the server yet, then the phone's
+    /// incidents (a supervisor's as a queue), their cells named.
+    Incidents,
 }
 
 #[derive(Properties, PartialEq)]

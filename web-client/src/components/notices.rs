@@ -1,16 +1,20 @@
 //! What needs the user's attention below the top bar — changes the server refused, other
 //! users' changes waiting on this phone (named, discarded only after a confirmation) — and
-//! the reports of this phone not on the server yet at the top of "my incidents". In the sync
-//! chunk (`components/deferred.rs`).
+//! the home screen's incidents: the reports of this phone not on the server yet, then the
+//! incidents the phone holds (a supervisor's as a queue: open and most overdue first, closed
+//! last), each with its cell's name. In the sync chunk (`components/deferred.rs`).
 
+use gridwork_shared::api::Role;
+use gridwork_shared::incident::Incident;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::Route;
-use crate::components::list::chip;
-use crate::hooks::{use_loaded, use_session};
+use crate::components::list::{chip, incident_row, use_cell_names};
+use crate::hooks::{use_loaded, use_local, use_session};
 use crate::i18n::screens::ScreenText;
-use crate::i18n::t;
+use crate::i18n::{Text, t};
+use crate::logic::{newest_first, queue_order};
 use crate::services::queue::{self, OutgoingReport};
 
 #[component]
@@ -65,6 +69,35 @@ pub fn Notices() -> Html {
                 </p>
             }
         }) }
+        </>
+    }
+}
+
+/// The home screen's incidents: a worker's newest first, a supervisor's as a queue (open
+/// and most overdue first, then by urgency and deadline; closed and rejected last), below
+/// the reports not on the server yet.
+#[component]
+pub fn HomeIncidents() -> Html {
+    let session = use_session();
+    let office = session
+        .me
+        .as_ref()
+        .is_some_and(|m| matches!(m.role, Role::Supervisor | Role::Admin));
+    let incidents = use_local(move || async move {
+        let held = queue::records::<Incident>().await;
+        match office {
+            true => queue_order(held, chrono::Utc::now()),
+            false => newest_first(held),
+        }
+    });
+    let cells = use_cell_names();
+    let incidents = incidents.as_deref().unwrap_or_default();
+    html! {
+        <>
+        <OutgoingReports />
+        { if incidents.is_empty() && session.pending + session.refused == 0 {
+            html!{ <li class="empty">{ t(Text::Nothing) }</li> }
+        } else { html!{ <>{ for incidents.iter().map(|i| incident_row(i, &cells)) }</> } } }
         </>
     }
 }

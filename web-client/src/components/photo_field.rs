@@ -1,5 +1,6 @@
-//! "Take a photo": the camera on a phone; the picture is scaled down and re-encoded in the
-//! browser before anything is queued.
+//! "Take a photo": the camera or the gallery on a phone (no `capture`, which on some phones
+//! leaves only the camera); the picture is scaled down and re-encoded in the browser before
+//! anything is queued.
 
 use std::rc::Rc;
 
@@ -16,6 +17,12 @@ pub type Photo = UseStateHandle<Option<Rc<Vec<u8>>>>;
 pub struct PhotoFieldProps {
     pub photo: Photo,
     pub error: UseStateHandle<Option<String>>,
+    /// The input's name (and the test id of the "photo ready" line).
+    #[prop_or(AttrValue::Static("photo"))]
+    pub name: AttrValue,
+    /// The label; "photo" unless said.
+    #[prop_or_default]
+    pub label: Option<AttrValue>,
 }
 
 #[component]
@@ -37,10 +44,10 @@ pub fn PhotoField(props: &PhotoFieldProps) -> Html {
     };
     html! {
         <>
-        <label>{ t(ScreenText::Photo) }
-            <input type="file" name="photo" accept="image/*" capture="environment" onchange={pick} />
+        <label>{ props.label.clone().unwrap_or_else(|| t(ScreenText::Photo).into()) }
+            <input type="file" name={props.name.clone()} accept="image/*" onchange={pick} />
         </label>
-        { for props.photo.iter().map(|p| html!{ <p class="cell" data-testid="photo">{ format!("{} {} KB", t(ScreenText::PhotoReady), p.len() / 1024) }</p> }) }
+        { for props.photo.iter().map(|p| html!{ <p class="cell" data-testid={props.name.clone()}>{ format!("{} {} KB", t(ScreenText::PhotoReady), p.len() / 1024) }</p> }) }
         </>
     }
 }

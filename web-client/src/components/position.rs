@@ -15,6 +15,22 @@ use crate::i18n::screens::ScreenText;
 use crate::i18n::t;
 use crate::services::queue;
 
+/// How a position was taken, as a visit or an inspection says it: "GPS fix · accuracy ±8 m",
+/// "tapped on the map", or nothing when the phone did not say.
+pub fn how_taken(accuracy_m: Option<f64>, picked_on_map: bool) -> Option<String> {
+    match (picked_on_map, accuracy_m) {
+        (true, _) => Some(t(ScreenText::TappedOnMap).to_string()),
+        (false, Some(m)) => Some(format!(
+            "{} · {} ±{} {}",
+            t(ScreenText::GpsFix),
+            t(ScreenText::Accuracy),
+            m.round(),
+            t(ScreenText::Metres)
+        )),
+        (false, None) => None,
+    }
+}
+
 /// GPS accuracy (metres) beyond which a fix is not taken: the worker taps the place instead.
 pub const GPS_POOR_M: f64 = 50.0;
 
@@ -185,16 +201,7 @@ pub fn Position(props: &PositionProps) -> Html {
     let status = match (*fix, *locating) {
         (_, true) => html! { <p data-testid="position-status">{ t(ScreenText::Locating) }</p> },
         (Some(f), false) => {
-            let how = match f.accuracy_m {
-                Some(m) => format!(
-                    "{} · {} ±{} {}",
-                    t(ScreenText::GpsFix),
-                    t(ScreenText::Accuracy),
-                    m.round(),
-                    t(ScreenText::Metres)
-                ),
-                None => t(ScreenText::TappedOnMap).to_string(),
-            };
+            let how = how_taken(f.accuracy_m, f.accuracy_m.is_none()).unwrap_or_default();
             html! {
                 <p data-testid="position-status"><strong>{ how }</strong><br/>
                     <small>{ coordinates(&f.location) }</small></p>

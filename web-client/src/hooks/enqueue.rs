@@ -53,7 +53,9 @@ impl FieldForm {
         wasm_bindgen_futures::spawn_local(async move {
             let queued = match match &refused {
                 None => queue::enqueue(operation).await,
-                Some(key) => queue::enqueue_in_place_of(operation, Some(key)).await,
+                Some(key) => queue::enqueue_in_place_of(operation, Some(key))
+                    .await
+                    .map(|_| ()),
             } {
                 Ok(()) => match photo {
                     Some(((owner, id), jpeg)) => {

@@ -6,6 +6,7 @@ pub enum IncidentText {
     NoPhotos => "暂无照片", "No photos yet";
     AddPhoto => "补充照片", "Add a photo";
     SendPhoto => "保存照片", "Keep this photo";
+    StepPhoto => "本步骤照片（如处置后现场，可不填）", "Photo of this step (e.g. the place after the fix; optional)";
     PhotoQueued => "照片已存在手机上，联网后自动上传", "The photo is kept on the phone and uploads when there is a network";
     Reporter => "上报人", "Reporter";
     You => "你", "you";

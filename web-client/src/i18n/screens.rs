@@ -100,6 +100,7 @@ pub enum ScreenText {
     AllSent => "全部已发送", "Everything is sent";
     FixingReport => "这条上报被退回了：请按原因修改后重新发送。", "This report was refused: fix it as the reason says and send it again.";
     ChooseCategory => "请选择…", "Choose…";
+    ChooseSeverity => "请选择紧急程度", "Choose how serious it is";
     WaitingForOwner => "条更改尚未发送，等其本人登录后发送：",
         "changes not sent yet, waiting for their owner to log in:";
     Discard => "丢弃", "Discard";

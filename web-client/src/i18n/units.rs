@@ -50,6 +50,8 @@ pub enum UnitText {
     NoInspections => "尚无检查记录", "Not inspected yet";
     InspectionsOnline => "检查记录需联网查看", "The inspections show with a network";
     Inspector => "检查人", "Inspected by";
+    FromUnit => "距登记位置", "From the registered place:";
+    Far => "偏离登记位置", "far from the registered place";
     Me => "本人", "me";
     FixBy => "整改期限", "Fix by";
     HazardOpen => "未整改", "open";

@@ -310,6 +310,7 @@ mod tests {
         let t0 = "2026-11-01T00:00:00Z";
         let i = incident("x", "500117001001001", Status::Rejected, false, t0, t0);
         let step = |action: &str, note: Option<&str>| HistoryEntry {
+            id: None,
             at: crate::pages::cell::tests::at(t0),
             actor_id: None,
             action: action.into(),

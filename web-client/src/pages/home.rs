@@ -1,28 +1,25 @@
 //! The first screen: what to do today — incidents and visits due.
 
 use gridwork_shared::api::Role;
-use gridwork_shared::incident::Incident;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::Route;
 use crate::components::deferred::{Deferred, Part};
-use crate::components::list::{incident_item, person_item};
+use crate::components::list::person_item;
 use crate::components::page::Page;
 use crate::hooks::{use_local, use_session};
 use crate::i18n::{Text, t};
-use crate::logic::{newest_first, visits_due};
+use crate::logic::visits_due;
 use crate::services::queue;
 
 #[component]
 pub fn Home() -> Html {
     let session = use_session();
-    let incidents = use_local(|| async { newest_first(queue::records::<Incident>().await) });
     let persons = use_local(|| async { visits_due(queue::records().await) });
     let Some(me) = session.me.clone() else {
         return html! { <Redirect<Route> to={Route::Login} /> };
     };
-    let incidents = incidents.as_deref().unwrap_or_default();
     let persons = persons.as_deref().unwrap_or_default();
     let supervisor = matches!(me.role, Role::Supervisor | Role::Admin);
     let link = |to: Route, text: Text| html! { <Link<Route> to={to} classes="big">{ t(text) }</Link<Route>> };
@@ -49,11 +46,9 @@ pub fn Home() -> Html {
             <div data-testid="me-link">{ link(Route::Me, Text::MyProfile) }</div>
             <h2>{ if supervisor { t(Text::Queue) } else { t(Text::MyIncidents) } }</h2>
             <ul class="list" data-testid="incidents">
-                // Reports made on this phone that are not on the server yet: waiting, or refused.
-                <Deferred part={Part::Outgoing} />
-                { if incidents.is_empty() && session.pending + session.refused == 0 {
-                    html!{ <li class="empty">{ t(Text::Nothing) }</li> }
-                } else { html!{ <>{ for incidents.iter().map(incident_item) }</> } } }
+                // Reports not on the server yet, then the incidents (their code is in the
+                // sync chunk, which the first sync round loads anyway).
+                <Deferred part={Part::Incidents} />
             </ul>
             { if me.role == Role::Volunteer { html!{} } else { html! {
                 <>

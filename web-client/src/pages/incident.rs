@@ -51,6 +51,7 @@ pub struct Props {
 /// knows of its past is when it was reported and where it stood when last synced.
 fn from_device(incident: Incident) -> IncidentDetail {
     let entry = |at, actor_id, action: &str, to: Option<&str>| HistoryEntry {
+        id: None,
         at,
         actor_id,
         action: action.into(),
@@ -137,6 +138,8 @@ pub fn IncidentPage(props: &Props) -> Html {
     let error = use_state(|| None::<String>);
     let notice = use_state(|| None::<String>);
     let photo = use_state(|| None::<Rc<Vec<u8>>>);
+    // The photo that goes with the next step (the proof of a resolve).
+    let step_photo = use_state(|| None::<Rc<Vec<u8>>>);
     // Another incident opened in the same screen (a duplicate's link): start afresh.
     {
         let states = (
@@ -150,7 +153,7 @@ pub fn IncidentPage(props: &Props) -> Html {
             error.clone(),
             notice.clone(),
         );
-        let (answer, photo) = (answer.clone(), photo.clone());
+        let (answer, photo, step_photo) = (answer.clone(), photo.clone(), step_photo.clone());
         use_effect_with(props.id.clone(), move |_| {
             let (note, comment, dispatching, assignee, search, merging, into, error, notice) =
                 states;
@@ -163,6 +166,7 @@ pub fn IncidentPage(props: &Props) -> Html {
             notice.set(None);
             answer.set(None);
             photo.set(None);
+            step_photo.set(None);
         });
     }
 
@@ -242,6 +246,7 @@ pub fn IncidentPage(props: &Props) -> Html {
             search.clone(),
         );
         let incident_id = i.id;
+        let (step_photo, me_id) = (step_photo.clone(), me.id);
         Callback::from(move |request: ActionRequest| {
             if let Err(e) = request.validate() {
                 error.set(Some(field_errors(&e)));
@@ -264,6 +269,12 @@ pub fn IncidentPage(props: &Props) -> Html {
                 into.clone(),
                 search.clone(),
             );
+            // A comment goes without the step's photo (it is sent with the next step).
+            let proof = match request.action {
+                Action::Comment => None,
+                _ => (*step_photo).clone(),
+            };
+            let step_photo = step_photo.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let step = request.action;
                 let sent = match office {
@@ -292,6 +303,24 @@ pub fn IncidentPage(props: &Props) -> Html {
                     Some(Ok(after)) => {
                         clear();
                         notice.set(None);
+                        // The step's photo is uploaded as that step's, through the queue.
+                        let taken = after
+                            .history
+                            .iter()
+                            .rev()
+                            .find(|h| h.action == step.as_str() && h.actor_id == Some(me_id))
+                            .and_then(|h| h.id);
+                        if let (Some(jpeg), Some(taken)) = (proof, taken) {
+                            match queue::enqueue_step_photo(incident_id, taken, jpeg.to_vec()).await
+                            {
+                                Ok(()) => {
+                                    step_photo.set(None);
+                                    session.sync_now.emit(());
+                                    reload.set(*reload + 1);
+                                }
+                                Err(e) => error.set(Some(e)),
+                            }
+                        }
                         answer.set(Some(after));
                     }
                     Some(Err(ApiError::Offline)) | None => {
@@ -299,8 +328,12 @@ pub fn IncidentPage(props: &Props) -> Html {
                             incident_id,
                             body: request,
                         });
-                        match queue::enqueue(op).await {
+                        let with_photo = proof.is_some();
+                        match queue::enqueue_step(op, proof.map(|p| p.to_vec())).await {
                             Ok(()) => {
+                                if with_photo {
+                                    step_photo.set(None);
+                                }
                                 clear();
                                 notice.set(Some(t(IncidentText::Queued).to_string()));
                                 reload.set(*reload + 1);
@@ -449,6 +482,10 @@ pub fn IncidentPage(props: &Props) -> Html {
                         <input name="note" placeholder={t(IncidentText::CommentExample)} value={(*note).clone()} oninput={on_input(&note)} />
                     </label>
                 } } else { html!{} } }
+                { if plain_steps { html! {
+                    <PhotoField photo={step_photo.clone()} error={error.clone()} name="step-photo"
+                        label={AttrValue::from(t(IncidentText::StepPhoto))} />
+                } } else { html!{} } }
                 { for steps.iter().map(|s| step_button(*s)) }
                 { dispatch_picker }
                 { merge_picker }
@@ -508,6 +545,16 @@ pub fn IncidentPage(props: &Props) -> Html {
 
     // Photos: thumbnails (tap for the full photo) and one more, kept on the phone until it
     // uploads.
+    let in_history = |p: &gridwork_shared::incident::PhotoRef| {
+        p.step_id
+            .is_some_and(|s| d.history.iter().any(|h| h.id == Some(s)))
+    };
+    let own_photos: Vec<_> = i
+        .photos
+        .iter()
+        .filter(|p| !in_history(p))
+        .cloned()
+        .collect();
     let photos = {
         let keep = {
             let (photo, error, notice, session) = (
@@ -543,10 +590,10 @@ pub fn IncidentPage(props: &Props) -> Html {
         html! {
             <section data-testid="photos">
                 <h2>{ t(IncidentText::Photos) }</h2>
-                { match i.photos.is_empty() {
+                { match own_photos.is_empty() {
                     true => html! { <p class="empty">{ t(IncidentText::NoPhotos) }</p> },
                     false => html! {
-                        <Photos photos={i.photos.clone()} />
+                        <Photos photos={own_photos} />
                     },
                 } }
                 <fieldset>
@@ -611,14 +658,21 @@ pub fn IncidentPage(props: &Props) -> Html {
             .and_then(|v| v.as_str())
             .and_then(|a| Uuid::parse_str(a).ok())
             .and_then(|a| name_of(a, &me, &users));
+        let proof: Vec<_> = i
+            .photos
+            .iter()
+            .filter(|p| p.step_id.is_some() && p.step_id == h.id)
+            .cloned()
+            .collect();
         html! {
-            <li class={classes!(h.conflict.then_some("late"))}>
+            <li class={classes!(h.conflict.then_some("late"))} data-step={h.id.map(|s| s.to_string())}>
                 { at(&h.at) }
                 { who.map(|w| format!(" {w}")).unwrap_or_default() }
                 { format!(" {} ", word(&h.action)) }
                 { h.to.as_deref().map(word).unwrap_or_default() }
                 { to_whom.map(|n| format!(" → {n}")).unwrap_or_default() }
                 { h.note.as_ref().map(|n| format!(" — {n}")).unwrap_or_default() }
+                { if proof.is_empty() { html!{} } else { html! { <Photos photos={proof} /> } } }
             </li>
         }
     };

@@ -89,6 +89,8 @@ pub fn Inspect(props: &Props) -> Html {
                 result: res,
                 hazards,
                 note: (*note).clone(),
+                accuracy_m: fix.accuracy_m,
+                picked_on_map: fix.accuracy_m.is_none(),
             };
             if let Err(errs) = ins.validate(now) {
                 form.fail(field_errors(&errs));

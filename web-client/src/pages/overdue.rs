@@ -5,7 +5,7 @@ use gridwork_shared::api::Page as Listed;
 use gridwork_shared::person::PersonItem;
 use yew::prelude::*;
 
-use crate::components::list::overdue_person_item;
+use crate::components::list::{overdue_person_item, use_cell_names};
 use crate::components::page::{Back, Page};
 use crate::hooks::use_local;
 use crate::i18n::{Text, t};
@@ -22,6 +22,7 @@ pub fn OverdueVisits() -> Html {
             };
         overdue_persons(list, chrono::Utc::now())
     });
+    let cells = use_cell_names();
     html! {
         <Page>
             <h1>{ t(Text::OverdueVisits) }</h1>
@@ -29,7 +30,7 @@ pub fn OverdueVisits() -> Html {
                 { match &*persons {
                     None => html!{ <li class="empty">{ "…" }</li> },
                     Some(list) if list.is_empty() => html!{ <li class="empty">{ t(Text::Nothing) }</li> },
-                    Some(list) => html!{ <>{ for list.iter().map(overdue_person_item) }</> },
+                    Some(list) => html!{ <>{ for list.iter().map(|p| overdue_person_item(p, &cells)) }</> },
                 } }
             </ul>
             <Back />

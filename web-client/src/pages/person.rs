@@ -17,14 +17,14 @@ use uuid::Uuid;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::persons::{Listing, cell_label, encode, use_cell_names, use_paged};
+use super::persons::{Listing, encode, use_paged};
 use crate::app::Route;
 use crate::components::choice::{Choice, keep};
 use crate::components::form::{alert, field_errors, on_input};
-use crate::components::list::chip;
+use crate::components::list::{cell_label, chip, use_cell_names};
 use crate::components::page::{Back, Page};
 use crate::components::photo::Photos;
-use crate::components::position::PlaceField;
+use crate::components::position::{PlaceField, how_taken};
 use crate::components::when::{at, deadline};
 use crate::hooks::{use_loaded, use_session, use_users};
 use crate::i18n::persons::{PersonText, category};
@@ -346,6 +346,7 @@ fn visit_row(v: &Visit, users: &[User]) -> Html {
             <strong>{ at(&v.visited_at) }{ " · " }{ t(outcome(v.outcome)) }</strong>
             <span data-testid="distance">{ distance(v.distance_m) }</span>
             { if v.far { html!{ <span data-testid="far">{ chip(t(PersonText::Far), true) }</span> } } else { html!{} } }
+            { for how_taken(v.accuracy_m, v.picked_on_map).map(|h| html!{ <small data-testid="how-taken">{ h }</small> }) }
             { for v.risk_level.iter().map(|r| chip(format!("{} {}", t(PersonText::Risk), t(risk(*r))), false)) }
             { for visitor.iter().map(|u| html!{ <small>{ format!("{} {}", t(PersonText::VisitedBy), u.display_name) }</small> }) }
             { if v.note.is_empty() { html!{} } else { html!{ <p class="note">{ &v.note }</p> } } }

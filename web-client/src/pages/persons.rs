@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use chrono::{DateTime, Duration, Utc};
-use gridwork_shared::api::{Cell, Page as Listed, Role};
+use gridwork_shared::api::{Page as Listed, Role};
 use gridwork_shared::person::{PersonCategory, PersonItem};
 use serde::de::DeserializeOwned;
 use yew::prelude::*;
@@ -14,7 +14,7 @@ use yew_router::prelude::*;
 use crate::app::Route;
 use crate::components::choice::Choice;
 use crate::components::form::alert;
-use crate::components::list::chip;
+use crate::components::list::{cell_label, chip, use_cell_names};
 use crate::components::page::{Back, Page};
 use crate::hooks::{use_loaded, use_local, use_session};
 use crate::i18n::persons::{PersonText, category};
@@ -153,29 +153,6 @@ where
             .unwrap_or_else(|| Rc::new(Listing::Loading)),
         more,
     )
-}
-
-/// Cell codes and names, from the phone's copy of the caller's cells.
-#[hook]
-pub fn use_cell_names() -> Rc<Vec<(String, String)>> {
-    let cells = use_local(|| async {
-        let mut cells: Vec<(String, String)> = queue::records::<Cell>()
-            .await
-            .into_iter()
-            .map(|c| (c.properties.code, c.properties.name))
-            .collect();
-        cells.sort();
-        Rc::new(cells)
-    });
-    (*cells).clone().unwrap_or_default()
-}
-
-/// A cell's name (and code), or its code alone when the phone does not know it.
-pub fn cell_label(cells: &[(String, String)], code: &str) -> String {
-    match cells.iter().find(|(c, _)| c == code) {
-        Some((c, name)) => format!("{name} {c}"),
-        None => code.to_string(),
-    }
 }
 
 /// One person as a row of the list: name, category, risk, masked number, next visit, cell.

@@ -44,7 +44,8 @@ pub fn Report() -> Html {
     let category = use_state(String::new);
     let title = use_state(String::new);
     let description = use_state(String::new);
-    let severity = use_state(|| "medium".to_string());
+    // No severity until the worker chooses one: the select shows what is sent.
+    let severity = use_state(String::new);
     let lon = use_state(String::new);
     let lat = use_state(String::new);
     let form = use_field_form();
@@ -153,6 +154,10 @@ pub fn Report() -> Html {
         let fixing = fixing.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            let Some(severity) = Severity::parse(&severity) else {
+                form.fail(t(ScreenText::ChooseSeverity).to_string());
+                return;
+            };
             let new = NewIncident {
                 // A fixed report keeps its id (and the photos taken for it).
                 id: draft.as_ref().map_or_else(uuid::Uuid::new_v4, |d| d.id),
@@ -164,7 +169,7 @@ pub fn Report() -> Html {
                     lat: lat.parse().unwrap_or(f64::NAN),
                 },
                 occurred_at: draft.as_ref().map_or_else(Utc::now, |d| d.occurred_at),
-                severity: Severity::parse(&severity).unwrap_or(Severity::Medium),
+                severity,
             };
             // The same validation as the server, before anything is queued.
             if let Err(errs) = new.validate(Utc::now()) {
@@ -192,7 +197,7 @@ pub fn Report() -> Html {
                 <label>{ t(ScreenText::Title) }<input name="title" value={(*title).clone()} oninput={on_input(&title)} /></label>
                 <label>{ t(ScreenText::Description) }<textarea name="description" value={(*description).clone()} oninput={on_input(&description)} /></label>
                 <label>{ t(ScreenText::Severity) }
-                    <Choice name="severity" value={(*severity).clone()} onchange={keep(&severity)}
+                    <Choice name="severity" empty={t(ScreenText::Choose)} value={(*severity).clone()} onchange={keep(&severity)}
                         options={SEVERITIES.iter().map(|s| (AttrValue::from(s.as_str()), AttrValue::from(t(severity_text(*s))))).collect::<Vec<_>>()} />
                 </label>
                 <fieldset>
@@ -201,7 +206,7 @@ pub fn Report() -> Html {
                     <button type="button" class="big" data-testid="pick-on-map"
                         onclick={let p = picking.clone(); move |_| p.set(!*p)}>{ t(ScreenText::PickOnMap) }</button>
                     { for accuracy.iter().filter(|a| **a > GPS_POOR_M).map(|a| html!{
-                        <p class="notice">{ format!("{} (±{} m)", t(ScreenText::GpsPoor), a.round()) }</p>
+                        <p class="notice">{ format!("{} (±{} {})", t(ScreenText::GpsPoor), a.round(), t(ScreenText::Metres)) }</p>
                     }) }
                     { if *picking { html!{
                         <PlacePicker lon={(*lon).clone()} lat={(*lat).clone()} onpick={picked} onerror={failed} />

@@ -21,6 +21,7 @@ use crate::components::choice::{Choice, keep};
 use crate::components::form::{alert, field_errors, on_input};
 use crate::components::page::{Back, Page, Waiting};
 use crate::components::place_picker::PlacePicker;
+use crate::components::position::how_taken;
 use crate::components::when::{at, deadline};
 use crate::hooks::{
     use_field_form, use_loaded, use_local, use_local_record, use_session, use_users,
@@ -197,7 +198,7 @@ pub fn UnitNew() -> Html {
                         onclick={let p = picking.clone(); move |_| p.set(!*p)}>{ t(ScreenText::PickOnMap) }</button>
                     { for accuracy.iter().map(|a| html! {
                         <p class={classes!((*a > GPS_POOR_M).then_some("notice"))} data-testid="accuracy">
-                            { format!("{} ±{} m", t(UnitText::Accuracy), a.round()) }
+                            { format!("{} ±{} {}", t(UnitText::Accuracy), a.round(), t(ScreenText::Metres)) }
                             { if *a > GPS_POOR_M { format!(" — {}", t(ScreenText::GpsPoor)) } else { String::new() } }
                         </p>
                     }) }
@@ -347,6 +348,11 @@ fn inspection_item(i: &Inspection, who: &str) -> Html {
             <strong>{ at(&i.inspected_at) }</strong>
             { crate::components::list::chip(t(unit_status(found)), found == UnitStatus::Hazard) }
             <small>{ format!("{}: {who}", t(UnitText::Inspector)) }</small>
+            { for i.distance_m.map(|m| html!{
+                <span data-testid="distance">{ format!("{} {} {}", t(UnitText::FromUnit), m.round(), t(ScreenText::Metres)) }</span>
+            }) }
+            { if i.far { html!{ <span data-testid="far">{ crate::components::list::chip(t(UnitText::Far), true) }</span> } } else { html!{} } }
+            { for how_taken(i.accuracy_m, i.picked_on_map).map(|h| html!{ <small data-testid="how-taken">{ h }</small> }) }
             { if i.note.is_empty() { html! {} } else { html! { <p class="note">{ &i.note }</p> } } }
             { if i.hazards.is_empty() { html! {} } else { html! {
                 <ul class="hazards">

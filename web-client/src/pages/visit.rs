@@ -69,6 +69,8 @@ pub fn VisitPage(props: &Props) -> Html {
                 outcome: found,
                 note: (*note).clone(),
                 risk_level: RiskLevel::parse(&risk_level),
+                accuracy_m: fix.accuracy_m,
+                picked_on_map: fix.accuracy_m.is_none(),
             };
             if let Err(errs) = visit.validate(Utc::now()) {
                 form.fail(field_errors(&errs));

@@ -282,7 +282,26 @@ fn next_key() -> String {
 
 /// Queues a field operation under a new `op_id`.
 pub async fn enqueue(operation: Operation) -> Result<(), String> {
-    enqueue_in_place_of(operation, None).await
+    enqueue_in_place_of(operation, None).await.map(|_| ())
+}
+
+/// Queues a step of an incident with the photo that proves it: the photo is uploaded as
+/// the step's (named by the `op_id`, which the server gives the step) once it applied.
+pub async fn enqueue_step(operation: Operation, photo: Option<Vec<u8>>) -> Result<(), String> {
+    let incident = match &operation {
+        Operation::IncidentAction(step) => step.incident_id,
+        _ => return Err("not a step".to_string()),
+    };
+    let op_id = enqueue_in_place_of(operation, None).await?;
+    match photo {
+        Some(jpeg) => enqueue_step_photo(incident, op_id, jpeg).await,
+        None => Ok(()),
+    }
+}
+
+/// Queues the photo of a step the server already recorded (or that is queued as `step`).
+pub async fn enqueue_step_photo(incident: Uuid, step: Uuid, jpeg: Vec<u8>) -> Result<(), String> {
+    enqueue_photo(PhotoOwner::Step, &format!("{incident}/{step}"), jpeg).await
 }
 
 /// Queues a field operation under a new `op_id`; with `refused`, the operation is the fix of
@@ -290,7 +309,7 @@ pub async fn enqueue(operation: Operation) -> Result<(), String> {
 pub async fn enqueue_in_place_of(
     operation: Operation,
     refused: Option<&str>,
-) -> Result<(), String> {
+) -> Result<Uuid, String> {
     let queued = Queued {
         op_id: Uuid::new_v4(),
         operation,
@@ -298,7 +317,7 @@ pub async fn enqueue_in_place_of(
     let json = serde_json::to_string(&queued).map_err(|e| e.to_string())?;
     queue_json(&db().await?, &json, refused).await?;
     own();
-    Ok(())
+    Ok(queued.op_id)
 }
 
 /// Puts an operation's JSON at the end of the queue; with `refused`, that refused
@@ -613,12 +632,14 @@ pub async fn discard_refused(key: &str) -> Result<(), String> {
     tx.done().await.map_err(err).map(drop)
 }
 
-/// The id of the record an operation creates (its photos are kept under it).
+/// The id of the record an operation creates, or of the step it takes (its photos are
+/// kept under it).
 fn record_id(op: &Op) -> Option<String> {
     match op.op_type.as_str() {
         "incident.create" | "visit.create" | "inspection.create" | "unit.create" => {
             op.body.get("id")?.as_str().map(str::to_string)
         }
+        "incident.action" => Some(op.op_id.to_string()),
         _ => None,
     }
 }
@@ -1012,6 +1033,8 @@ mod tests {
                     outcome: Outcome::NotHome,
                     note: "back at six".into(),
                     risk_level: None,
+                    accuracy_m: Some(8.0),
+                    picked_on_map: false,
                 },
             }),
         };

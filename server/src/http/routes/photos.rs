@@ -45,6 +45,7 @@ pub async fn upload(
     user: CurrentUser,
     owner_type: &'static str,
     owner_id: &str,
+    step: Option<String>,
     body: Body,
 ) -> ApiResult<HttpResponse> {
     let declared = body
@@ -62,6 +63,7 @@ pub async fn upload(
         user,
         owner_type,
         owner_id,
+        step,
         declared,
         raw,
     )
@@ -73,21 +75,31 @@ pub async fn upload(
     })
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StepQuery {
+    step: Option<String>,
+}
+
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/photos", tag = "photos", security(("bearer" = [])),
-    params(("id" = Uuid, Path)),
+    params(("id" = Uuid, Path),
+        ("step" = Option<Uuid>, Query, description = "the id of the history entry (step) the photo is the proof of, e.g. a resolve; a step taken through sync has its op_id. 404 until the step is recorded")),
     request_body(content = Vec<u8>, content_type = "image/jpeg", description = "the image (image/jpeg, image/png or image/webp), ≤ 10 MiB"),
     responses(
         (status = 201, body = PhotoRef), (status = 200, description = "the same bytes again: the same photo", body = PhotoRef),
         (status = 404, body = gridwork_shared::Problem),
         (status = 413, body = gridwork_shared::Problem),
-        (status = 415, description = "unsupported_media: not really JPEG/PNG/WebP", body = gridwork_shared::Problem)))]
+        (status = 415, description = "unsupported_media: not really JPEG/PNG/WebP", body = gridwork_shared::Problem),
+        (status = 422, body = gridwork_shared::Problem)))]
 pub async fn upload_incident_photo(
+    req: HttpRequest,
     user: CurrentUser,
     id: web::Path<String>,
     body: Body,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    upload(&state, user, "incident", &id, body).await
+    let q: StepQuery = parse_query(&req)?;
+    upload(&state, user, "incident", &id, q.step, body).await
 }
 
 #[utoipa::path(post, path = "/api/v1/visits/{id}/photos", tag = "photos", security(("bearer" = [])),
@@ -102,7 +114,7 @@ pub async fn upload_visit_photo(
     body: Body,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    upload(&state, user, "visit", &id, body).await
+    upload(&state, user, "visit", &id, None, body).await
 }
 
 #[utoipa::path(post, path = "/api/v1/inspections/{id}/photos", tag = "photos", security(("bearer" = [])),
@@ -117,7 +129,7 @@ pub async fn upload_inspection_photo(
     body: Body,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    upload(&state, user, "inspection", &id, body).await
+    upload(&state, user, "inspection", &id, None, body).await
 }
 
 #[derive(Debug, Deserialize)]
