@@ -288,6 +288,18 @@ async fn a_worker_visits_a_person_and_inspects_a_unit() {
         d.body["inspections"][0]["hazards"][0]["description"],
         "灭火器过期"
     );
+    // Where it was made, as the server measured it, and how the position was taken.
+    assert!(d.body["inspections"][0]["distance_m"].as_f64().unwrap() < 5.0);
+    assert_eq!(d.body["inspections"][0]["accuracy_m"], 10.0);
+    until(
+        "the unit's page says where the inspection was made",
+        60,
+        || async {
+            let row = text_of(c, "[data-inspection]").await;
+            row.contains("距登记位置") && row.contains("±10")
+        },
+    )
+    .await;
     let _ = b.client.clone().close().await;
 }
 
@@ -1032,5 +1044,122 @@ async fn two_workers_share_a_phone() {
         1,
         "exactly once"
     );
+    let _ = b.client.clone().close().await;
+}
+
+/// What a screen looks like to a finger on a 320 px phone: the top bar's height, the page's
+/// width, and the controls shorter than 44 px (leaflet's own map controls aside; a checkbox
+/// counts by its label).
+async fn fit(c: &Client) -> Value {
+    c.execute(
+        r#"
+        const small = Array.from(document.querySelectorAll(
+            'main a, main button, main input, main select, main textarea, main summary, header a, header button'))
+          .filter(e => e.offsetParent !== null && !e.closest('.leaflet-container'))
+          .filter(e => {
+            const target = (e.type === 'checkbox' || e.type === 'radio') ? (e.closest('label') || e) : e;
+            return target.getBoundingClientRect().height < 43.5;
+          })
+          .map(e => e.outerHTML.slice(0, 120));
+        return {
+          header: document.querySelector('header, .bar').getBoundingClientRect().height,
+          who: document.querySelector('.who').getBoundingClientRect().width,
+          checked: document.querySelectorAll('main a, main button, main input, main select').length,
+          width: document.documentElement.scrollWidth,
+          small,
+        };
+        "#,
+        vec![],
+    )
+    .await
+    .unwrap()
+}
+
+/// Every screen a worker and a supervisor open fits a 320 px phone: a one-line top bar, no
+/// sideways scrolling, every tap target at least 44 px tall.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_screen_fits_a_320_px_phone() {
+    let (app, _proxy, site, b) = start().await;
+    let c = &b.client;
+    c.set_window_size(320, 640).await.unwrap();
+    let sup = app
+        .login("town1", gridwork_server::tools::demo::PASSWORD)
+        .await;
+    let worker = app
+        .login("worker1", gridwork_server::tools::demo::PASSWORD)
+        .await;
+    let incident = items(&app, &worker, "/api/v1/incidents?limit=1").await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let person = items(&app, &sup, "/api/v1/persons?limit=1").await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let unit = items(&app, &worker, "/api/v1/safety-units?limit=1").await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let screens = |role: &str| -> Vec<(String, &'static str)> {
+        let mut s = vec![
+            ("/".to_string(), "[data-testid=incidents] li.item"),
+            (format!("/incidents/{incident}"), "[data-testid=history] li"),
+            ("/units".to_string(), "[data-testid=units] li"),
+            (format!("/units/{unit}"), "[data-testid=unit]"),
+            (
+                "/report".to_string(),
+                "select[name=category] option[value='0101']",
+            ),
+            ("/me".to_string(), "[data-testid=change-password]"),
+            ("/outbox".to_string(), "[data-testid=outbox] li"),
+        ];
+        if role == "town1" {
+            s.extend([
+                ("/queue".to_string(), "[data-testid=queue-item]"),
+                ("/persons".to_string(), "[data-testid=person-row]"),
+                (format!("/persons/{person}"), "[data-testid=visits]"),
+                ("/safety".to_string(), "[data-testid=rollup]"),
+                ("/figures".to_string(), "[data-testid=figures] tbody tr"),
+            ]);
+        } else {
+            s.push(("/cells".to_string(), "details.cell-work"));
+        }
+        s
+    };
+    for role in ["worker1", "town1"] {
+        if role == "town1" {
+            click(c, "[data-testid=logout]").await;
+            login_screen(c).await;
+        }
+        login(c, &site, role).await;
+        element(c, "[data-testid=me-link] a", 60).await;
+        for (path, ready) in screens(role) {
+            c.goto(&format!("{site}{path}")).await.unwrap();
+            element(c, ready, 60).await;
+            let f = fit(c).await;
+            let header = f["header"].as_f64().unwrap();
+            assert!(
+                header <= 64.0,
+                "{role} {path}: the top bar is {header} px tall"
+            );
+            let width = f["width"].as_f64().unwrap();
+            assert!(width <= 321.0, "{role} {path}: the page is {width} px wide");
+            let who = f["who"].as_f64().unwrap();
+            assert!(who >= 44.0, "{role} {path}: the user's name has {who} px");
+            assert!(
+                f["checked"].as_u64().unwrap() > 0,
+                "{role} {path}: no controls"
+            );
+            if role == "worker1" && path.starts_with("/incidents/") {
+                shot(c, "phone-320").await;
+            }
+            assert_eq!(
+                f["small"].as_array().unwrap().len(),
+                0,
+                "{role} {path}: tap targets under 44 px: {:#}",
+                f["small"]
+            );
+        }
+    }
     let _ = b.client.clone().close().await;
 }

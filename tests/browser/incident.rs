@@ -207,6 +207,61 @@ async fn a_supervisor_accepts_a_report_and_dispatches_it_to_the_worker_the_picke
             .contains(&worker2_name)
     })
     .await;
+
+    // The assignee starts, then resolves with a photo of the place after the fix: the photo
+    // travels as the resolve's, and the history shows it under that step.
+    switch_to(c, &site, "worker2").await;
+    open_incident(c, &site, &id).await;
+    click(c, "[data-action=start]").await;
+    element(c, "[data-action=resolve]", 60).await;
+    attach_jpeg_to(c, "step-photo", &gridwork_tests::fixtures::jpeg_with_exif()).await;
+    fill(c, "input[name=note]", "已清运").await;
+    click(c, "[data-action=resolve]").await;
+    click(c, "[data-testid=pending]").await;
+    let step_photo = || async {
+        let d = app.get(&format!("/api/v1/incidents/{id}"), &sup).await;
+        let d = d.ok(200).clone();
+        let resolve = d["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["action"] == "resolve")
+            .map(|h| h["id"].clone());
+        let photos = d["photos"].as_array().unwrap().clone();
+        (resolve, photos)
+    };
+    until("the resolve and its photo on the server", 60, || async {
+        let (resolve, photos) = step_photo().await;
+        resolve.is_some()
+            && photos
+                .iter()
+                .any(|p| Some(&p["step_id"]) == resolve.as_ref())
+    })
+    .await;
+    let (_, photos) = step_photo().await;
+    assert_eq!(photos.len(), 1, "the step's photo, once");
+    c.refresh().await.unwrap();
+    until("the photo under its step in the history", 60, || async {
+        c.find(Locator::Css(
+            "[data-testid=history] [data-testid=photo-thumb]",
+        ))
+        .await
+        .is_ok()
+    })
+    .await;
+    assert!(
+        text_of(c, "[data-testid=photos]")
+            .await
+            .contains("暂无照片"),
+        "the step's photo is not the incident's own"
+    );
+    c.execute(
+        "document.querySelector('[data-testid=history]').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(c, "incident-step-photo").await;
     let _ = b.client.clone().close().await;
 }
 

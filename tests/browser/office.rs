@@ -131,7 +131,7 @@ async fn a_supervisor_opens_a_cell_from_the_map_reads_it_in_english_and_exports_
     assert_eq!(zoom_in_title(c).await, "放大");
 
     // English: the map is drawn again in the new words.
-    switch_language(c, "English").await;
+    switch_language(c, "EN").await;
     until("the map's tooltip in English", 30, || async {
         let tip = tooltip(c, CELL).await;
         tip.len() == 4

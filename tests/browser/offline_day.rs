@@ -63,20 +63,7 @@ async fn a_refused_report_stays_on_the_phone_until_fixed_or_discarded() {
     .await;
 
     // The server is back and refuses it: nothing is lost, the reason is in Chinese.
-    proxy.set(true);
-    click(c, "[data-testid=pending]").await;
-    until("the refusal named below the top bar", 60, || async {
-        text_of(c, "[data-testid=refused-link]")
-            .await
-            .starts_with("1 ")
-    })
-    .await;
-    c.goto(&format!("{site}/outbox")).await.unwrap();
-    until("the refused report with its reason", 30, || async {
-        let t = text_of(c, "[data-testid=refused]").await;
-        t.contains("界外上报：河滩垃圾") && t.contains("该位置不在任何网格内")
-    })
-    .await;
+    refused_outside_grid(c, &site, &proxy, "界外上报：河滩垃圾").await;
     shot(c, "outbox").await;
     assert!(
         api_incidents(&app, &worker, "界外上报：河滩垃圾")
@@ -110,13 +97,7 @@ async fn a_refused_report_stays_on_the_phone_until_fixed_or_discarded() {
         },
     )
     .await;
-    until("nothing left to send or fix", 60, || async {
-        text_of(c, "[data-testid=pending]").await.contains(" 0")
-            && c.find(Locator::Css("[data-testid=refused-link]"))
-                .await
-                .is_err()
-    })
-    .await;
+    all_sent(c).await;
 
     // Another refused report is discarded, but only once the worker confirms.
     report_outside(c, &site, "界外上报：误报", false).await;

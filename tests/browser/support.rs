@@ -285,17 +285,25 @@ pub(crate) async fn attach_photo(c: &Client) {
 /// Picks the JPEG `jpeg` in the form's photo field and waits until the browser has
 /// compressed it.
 pub(crate) async fn attach_jpeg(c: &Client, jpeg: &[u8]) {
+    attach_jpeg_to(c, "photo", jpeg).await;
+}
+
+/// Picks the JPEG `jpeg` in the photo field named `name` and waits until the browser has
+/// compressed it.
+pub(crate) async fn attach_jpeg_to(c: &Client, name: &str, jpeg: &[u8]) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("photo.jpg");
     std::fs::write(&path, jpeg).unwrap();
-    c.find(Locator::Css("input[name=photo]"))
+    c.find(Locator::Css(&format!("input[name={name}]")))
         .await
         .unwrap()
         .send_keys(path.to_str().unwrap())
         .await
         .unwrap();
     until("the photo compressed", 30, || async {
-        text_of(c, "[data-testid=photo]").await.contains("KB")
+        text_of(c, &format!("[data-testid={name}]"))
+            .await
+            .contains("KB")
     })
     .await;
 }
@@ -395,4 +403,35 @@ pub(crate) async fn choose(c: &Client, css: &str, value: &str) {
 pub(crate) async fn choose_offered(c: &Client, css: &str, value: &str) {
     element(c, &format!("{css} option[value='{value}']"), 30).await;
     choose(c, css, value).await;
+}
+
+/// The server back (`proxy` on): a sync round, the one refusal named below the top bar, then
+/// the outbox showing it (its row naming `what`) with the reason, in Chinese, that the place
+/// is outside every cell.
+pub(crate) async fn refused_outside_grid(c: &Client, site: &str, proxy: &Proxy, what: &str) {
+    proxy.set(true);
+    click(c, "[data-testid=pending]").await;
+    until("the refusal named below the top bar", 60, || async {
+        text_of(c, "[data-testid=refused-link]")
+            .await
+            .starts_with("1 ")
+    })
+    .await;
+    c.goto(&format!("{site}/outbox")).await.unwrap();
+    until("the refused record with its reason", 30, || async {
+        let t = text_of(c, "[data-testid=refused]").await;
+        t.contains(what) && t.contains("该位置不在任何网格内")
+    })
+    .await;
+}
+
+/// Waits until the phone has nothing left to send or fix.
+pub(crate) async fn all_sent(c: &Client) {
+    until("nothing left to send or fix", 60, || async {
+        text_of(c, "[data-testid=pending]").await.contains(" 0")
+            && c.find(Locator::Css("[data-testid=refused-link]"))
+                .await
+                .is_err()
+    })
+    .await;
 }

@@ -337,3 +337,55 @@ async fn a_town_supervisor_certifies_a_unit_and_drills_the_rollup() {
     .await;
     let _ = b.client.clone().close().await;
 }
+
+/// A unit registered offline from a place outside every cell comes back refused, with the
+/// reason; fixed on its own form (its name kept, the place corrected), it lands once under
+/// the same id.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_unit_is_fixed_on_its_form() {
+    let (app, proxy, site, b) = start().await;
+    let c = &b.client;
+    login(c, &site, "worker1").await;
+    first_pull(c).await;
+    service_worker_controls(c).await;
+    let worker = app
+        .login("worker1", gridwork_server::tools::demo::PASSWORD)
+        .await;
+    proxy.set(false);
+    c.goto(&format!("{site}/units/new")).await.unwrap();
+    element(c, "[data-testid=unit-new]", 60).await;
+    let name = "界外登记：河滩砂场";
+    choose(c, "select[name=kind]", "other").await;
+    fill(c, "input[name=name]", name).await;
+    fill(c, "input[name=address]", "河滩路1号").await;
+    fill(c, "input[name=lon]", "100.000000").await;
+    fill(c, "input[name=lat]", "20.000000").await;
+    click(c, "button[type=submit]").await;
+    until("one operation pending", 30, || async {
+        text_of(c, "[data-testid=pending]").await.contains(" 1")
+    })
+    .await;
+
+    // The server is back and refuses it: kept on the phone with the reason in Chinese.
+    refused_outside_grid(c, &site, &proxy, name).await;
+    click(c, "[data-testid=fix]").await;
+    until("the form holds the refused unit", 30, || async {
+        value_of(c, "input[name=name]").await.as_deref() == Some(name)
+            && value_of(c, "select[name=kind]").await.as_deref() == Some("other")
+    })
+    .await;
+    element(c, "[data-testid=fixing]", 10).await;
+    let (lon, lat) = inside("500117001001002");
+    fill(c, "input[name=lon]", &format!("{lon:.6}")).await;
+    fill(c, "input[name=lat]", &format!("{lat:.6}")).await;
+    click(c, "button[type=submit]").await;
+    until("the fixed unit on the server, once", 60, || async {
+        units_named(&app, &worker, name).await.len() == 1
+    })
+    .await;
+    all_sent(c).await;
+    let landed = units_named(&app, &worker, name).await;
+    assert_eq!(landed[0]["cell_code"], "500117001001002");
+    assert_eq!(landed[0]["address"], "河滩路1号");
+    let _ = b.client.clone().close().await;
+}

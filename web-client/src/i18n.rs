@@ -120,7 +120,7 @@ pub enum Text {
         "changes not sent yet. After you log out they stay on this phone and are sent only when you log in again.";
     LogoutAnyway => "仍然退出", "Log out anyway";
     Stay => "留下", "Stay";
-    Lang => "English", "中文";
+    Lang => "EN", "中文";
     MyIncidents => "我的事件", "My incidents";
     Queue => "事件队列", "Incident queue";
     Report => "上报事件", "Report an incident";

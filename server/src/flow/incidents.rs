@@ -557,7 +557,7 @@ fn act_with(
         }
         match rules::transition(&facts, req.action) {
             Ok((status, level)) => {
-                let mut next = apply(state, c, row, status, level, Some(user), req, op_id)?;
+                let mut next = apply(state, c, row, (status, level), Some(user), req, op_id)?;
                 if stale && !next.conflict {
                     let v = next.version;
                     next.conflict = true;
@@ -602,13 +602,13 @@ fn act_with(
     })
 }
 
-/// Writes a legal step: the new state, its side facts and the history entry.
+/// Writes a legal step: the new state (`to`: status and level), its side facts and the
+/// history entry (under `step_id` when the step came through sync).
 fn apply(
     state: &AppState,
     c: &mut DbConn,
     row: IncidentRow,
-    status: Status,
-    level: Level,
+    (status, level): (Status, Level),
     user: Option<&CurrentUser>,
     req: &ActionRequest,
     step_id: Option<&str>,
@@ -727,7 +727,7 @@ pub fn escalate_overdue(state: &AppState, c: &mut DbConn) -> Result<usize> {
                     into: None,
                 };
                 let status = status_of(&row)?;
-                match apply(state, c, row, status, up, None, &req, None) {
+                match apply(state, c, row, (status, up), None, &req, None) {
                     Ok(_) => Ok(true),
                     // Someone else moved it first: leave it to them.
                     Err(e) if e.code() == ErrorCode::VersionConflict => Ok(false),

@@ -113,6 +113,17 @@ fn locate(ok: impl FnOnce(f64, f64, f64) + 'static, failed: impl FnOnce(Trouble)
 }
 
 /// `106.271234, 29.971234`.
+/// A position already taken (a refused visit or inspection being fixed keeps where it was
+/// made): how it was taken and where.
+pub fn recorded_position(location: &Location, accuracy_m: Option<f64>, picked: bool) -> Html {
+    html! {
+        <p data-testid="position-status">
+            <strong>{ how_taken(accuracy_m, picked).unwrap_or_default() }</strong><br/>
+            <small>{ coordinates(location) }</small>
+        </p>
+    }
+}
+
 fn coordinates(l: &Location) -> String {
     format!("{:.6}, {:.6}", l.lon, l.lat)
 }

@@ -29,13 +29,8 @@ impl FieldForm {
 
     /// Queues a field operation (then the form's photo, if any, for `owner`: it uploads once
     /// the operation applied), asks for a sync and goes to `then`; on failure shows the error
-    /// in the form instead.
-    pub fn send(&self, operation: Operation, owner: Option<(PhotoOwner, String)>, then: Route) {
-        self.send_in_place_of(operation, owner, then, None);
-    }
-
-    /// As `send`; with `refused`, the operation is the fix of that refused one, which then
-    /// leaves the phone.
+    /// in the form instead. With `refused`, the operation is the fix of that refused one,
+    /// which then leaves the phone.
     pub fn send_in_place_of(
         &self,
         operation: Operation,
@@ -84,4 +79,27 @@ pub fn use_field_form() -> FieldForm {
         session: use_session(),
         navigator: use_navigator().expect("the router"),
     }
+}
+
+/// The query of a form opened to fix a refused operation (`/report?fix=KEY`,
+/// `/persons/{id}/visit?fix=KEY`…): the refused operation's key in the outbox.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Fix {
+    pub fix: String,
+}
+
+/// The refused operation the form was opened to fix: its key (from the URL) and, once read
+/// from the phone, what `pick` takes of it (the form's fields, its record's id kept).
+#[hook]
+pub fn use_fixing<T>(pick: fn(Operation) -> Option<T>) -> (Option<String>, Option<T>)
+where
+    T: Clone + 'static,
+{
+    let fixing = use_location()
+        .and_then(|l| l.query::<Fix>().ok())
+        .map(|f| f.fix);
+    let draft = super::use_loaded(fixing.clone(), move |key| async move {
+        pick(queue::refused_operation(key.as_deref()?).await?)
+    });
+    (fixing, (*draft).clone().flatten())
 }

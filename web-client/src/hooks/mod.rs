@@ -4,7 +4,7 @@
 mod enqueue;
 mod load;
 
-pub use enqueue::use_field_form;
+pub use enqueue::{Fix, use_field_form, use_fixing};
 pub use load::{use_loaded, use_local, use_local_record, use_users};
 
 use yew::prelude::*;

@@ -105,6 +105,7 @@ pub enum AdminText {
     IntervalsHelp => "两次走访之间的天数（1–366），按类别和风险等级设置。保存后相关人员的下次走访日期随即重算。",
         "Days between visits (1–366) per category and risk level. On saving, the next visit of every person concerned is rescheduled.";
     Days => "天", "days";
+    IntervalDays => "间隔天数", "Days between visits";
     DaysOutOfRange => "天数请填 1 到 366 之间的整数。", "Type the days as a whole number from 1 to 366.";
     CommunityCorrection => "社区矫正对象", "Community correction";
     ReleasedPrisoner => "刑满释放人员", "Released prisoner";

@@ -22,6 +22,7 @@ pub enum OfficeText {
     ExportExcel => "导出 Excel", "Export Excel";
     Exporting => "正在导出…", "Exporting…";
     Downloaded => "已下载", "Downloaded";
+    SaveRefused => "浏览器未能保存文件，请重试或换用其他浏览器", "The browser could not save the file: try again, or use another browser";
     MyReports => "我的上报", "My reports";
     OpenReports => "处理中", "Being handled";
     NoReportsHere => "您在此网格暂无上报", "No reports of yours in this cell";

@@ -100,6 +100,9 @@ pub enum ScreenText {
     AllSent => "全部已发送", "Everything is sent";
     FixingReport => "这条上报被退回了：请按原因修改后重新发送。", "This report was refused: fix it as the reason says and send it again.";
     ChooseCategory => "请选择…", "Choose…";
+    FixingRecord => "这条记录被退回了：请按原因修改后重新发送（时间和位置保持原样）。", "This record was refused: fix it as the reason says and send it again (its time and place stay as they were).";
+    PhotoUnreadable => "无法读取这张照片，请重拍或选择其他照片", "This photo cannot be read: take it again or choose another";
+    StorageFailed => "手机存储出错，记录未能保存：请关闭其他应用释放空间后重试", "The phone's storage failed and nothing was kept: free some space and try again";
     ChooseSeverity => "请选择紧急程度", "Choose how serious it is";
     WaitingForOwner => "条更改尚未发送，等其本人登录后发送：",
         "changes not sent yet, waiting for their owner to log in:";

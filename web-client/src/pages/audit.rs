@@ -92,6 +92,7 @@ fn field_label(field: &str) -> Option<AdminText> {
         "deadline_hours.town" => AdminText::DeadlineTown,
         "deadline_hours.district" => AdminText::DeadlineDistrict,
         "name" => AdminText::RegionName,
+        "days" => AdminText::IntervalDays,
         _ => return None,
     })
 }

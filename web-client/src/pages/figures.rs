@@ -201,13 +201,14 @@ fn Export(props: &ExportProps) -> Html {
 /// Hands a file to the browser as a download (a blob behind an object URL, clicked as a
 /// link); answers the URL, which stays valid until revoked.
 fn save(file: &api::Download) -> Result<String, String> {
-    let failed = |_| "the browser refused the file".to_string();
-    let url = file.object_url().ok_or("the browser refused the file")?;
+    let refused = || t(OfficeText::SaveRefused).to_string();
+    let failed = |_| refused();
+    let url = file.object_url().ok_or_else(refused)?;
     let link = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.create_element("a").ok())
         .and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok())
-        .ok_or("no document")?;
+        .ok_or_else(refused)?;
     link.set_attribute("href", &url).map_err(failed)?;
     link.set_attribute("download", &file.name).map_err(failed)?;
     link.click();

@@ -13,8 +13,8 @@ use crate::components::form::{alert, field_errors, on_input};
 use crate::components::list::chip;
 use crate::components::page::{Back, Page, Waiting};
 use crate::components::photo_field::PhotoField;
-use crate::components::position::{Fix, Position};
-use crate::hooks::{use_field_form, use_local_record};
+use crate::components::position::{Fix, Position, recorded_position};
+use crate::hooks::{use_field_form, use_fixing, use_local_record};
 use crate::i18n::screens::ScreenText;
 use crate::i18n::{t, unit_status};
 use crate::logic::PhotoOwner;
@@ -34,6 +34,27 @@ pub fn Inspect(props: &Props) -> Html {
     let note = use_state(String::new);
     let here = use_state(|| None::<Fix>);
     let form = use_field_form();
+    // A refused inspection opened to be fixed (`?fix=KEY`): its answers; its id, time and
+    // place kept.
+    let (fixing, draft) = use_fixing(|op| match op {
+        Operation::InspectionCreate(i) => Some(i.body),
+        _ => None,
+    });
+    {
+        let (result, hazard, days, note) =
+            (result.clone(), hazard.clone(), days.clone(), note.clone());
+        use_effect_with(draft.clone(), move |draft| {
+            if let Some(i) = draft {
+                result.set(i.result.as_str().to_string());
+                if let Some(h) = i.hazards.first() {
+                    hazard.set(h.description.clone());
+                    let left = (h.deadline - i.inspected_at).num_days().max(1);
+                    days.set(left.to_string());
+                }
+                note.set(i.note.clone());
+            }
+        });
+    }
     let Some(u) = unit else {
         return html! { <Waiting /> };
     };
@@ -51,11 +72,17 @@ pub fn Inspect(props: &Props) -> Html {
             form.clone(),
             u.clone(),
         );
+        let (draft, fixing) = (draft.clone(), fixing.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let now = Utc::now();
+            // A fixed inspection keeps when and where it was made.
+            let now = draft.as_ref().map_or_else(Utc::now, |d| d.inspected_at);
             // Where the worker is, never the unit's registered place.
-            let Some(fix) = *here else {
+            let recorded = draft.as_ref().map(|d| Fix {
+                location: d.location,
+                accuracy_m: d.accuracy_m,
+            });
+            let Some(fix) = recorded.or(*here) else {
                 form.fail(t(ScreenText::PositionRequired).into());
                 return;
             };
@@ -83,16 +110,18 @@ pub fn Inspect(props: &Props) -> Html {
                 InspectionResult::Safe => vec![],
             };
             let ins = NewInspection {
-                id: uuid::Uuid::new_v4(),
+                id: draft.as_ref().map_or_else(uuid::Uuid::new_v4, |d| d.id),
                 inspected_at: now,
                 location: fix.location,
                 result: res,
                 hazards,
                 note: (*note).clone(),
                 accuracy_m: fix.accuracy_m,
-                picked_on_map: fix.accuracy_m.is_none(),
+                picked_on_map: draft
+                    .as_ref()
+                    .map_or(fix.accuracy_m.is_none(), |d| d.picked_on_map),
             };
-            if let Err(errs) = ins.validate(now) {
+            if let Err(errs) = ins.validate(Utc::now()) {
                 form.fail(field_errors(&errs));
                 return;
             }
@@ -101,12 +130,13 @@ pub fn Inspect(props: &Props) -> Html {
                 unit_id: u.id,
                 body: ins,
             });
-            form.send(
+            form.send_in_place_of(
                 operation,
                 Some(owner),
                 Route::Unit {
                     id: u.id.to_string(),
                 },
+                fixing.clone(),
             );
         })
     };
@@ -116,7 +146,11 @@ pub fn Inspect(props: &Props) -> Html {
             <form class="card" onsubmit={submit}>
                 <h1>{ format!("{} · {}", t(ScreenText::Inspect), u.name) }</h1>
                 <p>{ chip(status(u.status), false) }</p>
-                <Position onfix={onfix} />
+                { if fixing.is_some() { html!{ <p class="notice" data-testid="fixing">{ t(ScreenText::FixingRecord) }</p> } } else { html!{} } }
+                { match &draft {
+                    Some(d) => recorded_position(&d.location, d.accuracy_m, d.picked_on_map),
+                    None => html! { <Position onfix={onfix} /> },
+                } }
                 <label>{ t(ScreenText::Result) }
                     <Choice name="result" value={(*result).clone()} onchange={keep(&result)} empty={t(ScreenText::Choose)}
                         options={vec![

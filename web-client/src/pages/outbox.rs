@@ -11,17 +11,11 @@ use crate::app::Route;
 use crate::components::form::alert;
 use crate::components::list::chip;
 use crate::components::page::{Back, Page};
-use crate::hooks::{use_loaded, use_session};
+use crate::hooks::{Fix, use_loaded, use_session};
 use crate::i18n::screens::ScreenText;
 use crate::i18n::{Text, action, t};
 use crate::logic::local_time;
 use crate::services::queue::{self, Outgoing};
-
-/// The query of `/report?fix=KEY`: the refused report the form opens to fix.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Fix {
-    pub fix: String,
-}
 
 /// What an operation is, in a few words.
 fn describe(o: &Outgoing) -> String {
@@ -46,6 +40,21 @@ fn describe(o: &Outgoing) -> String {
         }
         Some(Operation::UnitCreate(u)) => format!("{}：{}", t(ScreenText::NewUnit), u.name),
         None => o.op_type.clone(),
+    }
+}
+
+/// The form a refused operation is fixed in: the one it was made in.
+fn form_of(o: &Outgoing) -> Option<Route> {
+    match o.operation.as_ref()? {
+        Operation::IncidentCreate(_) => Some(Route::Report),
+        Operation::VisitCreate(v) => Some(Route::Visit {
+            id: v.person_id.to_string(),
+        }),
+        Operation::InspectionCreate(i) => Some(Route::Inspect {
+            id: i.unit_id.to_string(),
+        }),
+        Operation::UnitCreate(_) => Some(Route::UnitNew),
+        Operation::IncidentAction(_) => None,
     }
 }
 
@@ -91,8 +100,9 @@ pub fn Outbox() -> Html {
             );
         })
     };
-    let fix = Callback::from(move |key: String| {
-        let _ = navigator.push_with_query(&Route::Report, &Fix { fix: key });
+    // Each refused record opens its own form, filled in as it was sent.
+    let fix = Callback::from(move |(key, form): (String, Route)| {
+        let _ = navigator.push_with_query(&form, &Fix { fix: key });
     });
     let items = (*items).clone().unwrap_or_default();
     let row = |o: &Outgoing| {
@@ -108,9 +118,9 @@ pub fn Outbox() -> Html {
             },
             Some(_) => html! {
                 <div class="actions">
-                    { if matches!(o.operation, Some(Operation::IncidentCreate(_))) { html!{
-                        <button class="big primary" data-testid="fix" onclick={fix.reform({ let k = key.clone(); move |_| k.clone() })}>{ t(ScreenText::FixAndSend) }</button>
-                    } } else { html!{} } }
+                    { for form_of(o).map(|form| html!{
+                        <button class="big primary" data-testid="fix" onclick={fix.reform({ let k = key.clone(); move |_| (k.clone(), form.clone()) })}>{ t(ScreenText::FixAndSend) }</button>
+                    }) }
                     <button class="big" data-testid="resend" onclick={resend.reform({ let k = key.clone(); move |_| k.clone() })}>{ t(ScreenText::SendAgain) }</button>
                     <button class="big" data-testid="discard" onclick={discard.reform({ let k = key.clone(); move |_| (k.clone(), false) })}>{ t(ScreenText::Discard) }</button>
                 </div>

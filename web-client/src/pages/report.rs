@@ -9,7 +9,6 @@ use gridwork_shared::sync::Operation;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use crate::app::Route;
 use crate::components::choice::{Choice, keep};
@@ -17,11 +16,10 @@ use crate::components::form::{alert, field_errors, on_input};
 use crate::components::page::Page;
 use crate::components::photo_field::PhotoField;
 use crate::components::place_picker::PlacePicker;
-use crate::hooks::{use_field_form, use_loaded, use_local};
+use crate::hooks::{use_field_form, use_fixing, use_loaded, use_local};
 use crate::i18n::screens::ScreenText;
 use crate::i18n::{Text, severity as severity_text, t};
 use crate::logic::PhotoOwner;
-use crate::pages::outbox::Fix;
 use crate::services::queue;
 
 /// GPS accuracy (metres) beyond which the map opens for a manual pick.
@@ -53,14 +51,9 @@ pub fn Report() -> Html {
     let picking = use_state(|| false);
     let accuracy = use_state(|| None::<f64>);
     // A refused report opened to be fixed (`/report?fix=KEY`): its fields, its id kept.
-    let fixing = use_location()
-        .and_then(|l| l.query::<Fix>().ok())
-        .map(|f| f.fix);
-    let draft = use_loaded(fixing.clone(), |key| async move {
-        match queue::refused_operation(key.as_deref()?).await? {
-            Operation::IncidentCreate(n) => Some(n),
-            _ => None,
-        }
+    let (fixing, draft) = use_fixing(|op| match op {
+        Operation::IncidentCreate(n) => Some(n),
+        _ => None,
     });
     {
         let (category, title, description, severity, lon, lat) = (
@@ -71,7 +64,7 @@ pub fn Report() -> Html {
             lon.clone(),
             lat.clone(),
         );
-        use_effect_with((*draft).clone().flatten(), move |draft| {
+        use_effect_with(draft.clone(), move |draft| {
             if let Some(n) = draft {
                 category.set(n.category.clone());
                 title.set(n.title.clone());
@@ -150,7 +143,7 @@ pub fn Report() -> Html {
             lat.clone(),
             form.clone(),
         );
-        let draft = (*draft).clone().flatten();
+        let draft = draft.clone();
         let fixing = fixing.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();

@@ -24,7 +24,7 @@ use crate::components::place_picker::PlacePicker;
 use crate::components::position::how_taken;
 use crate::components::when::{at, deadline};
 use crate::hooks::{
-    use_field_form, use_loaded, use_local, use_local_record, use_session, use_users,
+    use_field_form, use_fixing, use_loaded, use_local, use_local_record, use_session, use_users,
 };
 use crate::i18n::screens::ScreenText;
 use crate::i18n::units::{UnitText, certification, kind as kind_text};
@@ -71,6 +71,29 @@ pub fn UnitNew() -> Html {
     let accuracy = use_state(|| None::<f64>);
     let picking = use_state(|| false);
     let form = use_field_form();
+    // A refused registration opened to be fixed (`?fix=KEY`): its fields, its id kept.
+    let (fixing, draft) = use_fixing(|op| match op {
+        Operation::UnitCreate(u) => Some(u),
+        _ => None,
+    });
+    {
+        let (kind, name, address, lon, lat) = (
+            kind.clone(),
+            name.clone(),
+            address.clone(),
+            lon.clone(),
+            lat.clone(),
+        );
+        use_effect_with(draft.clone(), move |draft| {
+            if let Some(u) = draft {
+                kind.set(u.kind.as_str().to_string());
+                name.set(u.name.clone());
+                address.set(u.address.clone());
+                lon.set(u.location.lon.to_string());
+                lat.set(u.location.lat.to_string());
+            }
+        });
+    }
     // The cell of the place, from the phone's copy of the grid.
     let cell = use_loaded(((*lon).clone(), (*lat).clone()), |(lon, lat)| async move {
         match (lon.parse::<f64>(), lat.parse::<f64>()) {
@@ -132,12 +155,13 @@ pub fn UnitNew() -> Html {
             lat.clone(),
             form.clone(),
         );
+        let (draft, fixing) = (draft.clone(), fixing.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let chosen = UnitKind::parse(&kind);
             let number = |s: &str| s.trim().parse().unwrap_or(f64::NAN);
             let new = NewUnit {
-                id: uuid::Uuid::new_v4(),
+                id: draft.as_ref().map_or_else(uuid::Uuid::new_v4, |d| d.id),
                 kind: chosen.unwrap_or(UnitKind::Other),
                 name: (*name).clone(),
                 address: (*address).clone(),
@@ -159,7 +183,12 @@ pub fn UnitNew() -> Html {
                 form.fail(problems.join("; "));
                 return;
             }
-            form.send(Operation::UnitCreate(new), None, Route::Units);
+            form.send_in_place_of(
+                Operation::UnitCreate(new),
+                None,
+                Route::Units,
+                fixing.clone(),
+            );
         })
     };
     // Choosing the kind answers the form's complaint about it.
@@ -179,6 +208,7 @@ pub fn UnitNew() -> Html {
         <Page>
             <form class="card" onsubmit={submit} data-testid="unit-new">
                 <h1>{ t(UnitText::NewUnit) }</h1>
+                { if fixing.is_some() { html!{ <p class="notice" data-testid="fixing">{ t(ScreenText::FixingRecord) }</p> } } else { html!{} } }
                 <label>{ t(UnitText::Kind) }
                     <Choice name="kind" empty={t(ScreenText::Choose)} value={(*kind).clone()} onchange={on_kind}
                         options={UnitKind::ALL.iter().map(|k| (AttrValue::from(k.as_str()), AttrValue::from(t(kind_text(*k))))).collect::<Vec<_>>()} />

@@ -13,8 +13,8 @@ use crate::components::choice::{Choice, keep};
 use crate::components::form::{alert, field_errors, on_input};
 use crate::components::page::{Back, Page, Waiting};
 use crate::components::photo_field::PhotoField;
-use crate::components::position::{Fix, Position};
-use crate::hooks::{use_field_form, use_local_record};
+use crate::components::position::{Fix, Position, recorded_position};
+use crate::hooks::{use_field_form, use_fixing, use_local_record};
 use crate::i18n::persons::PersonText;
 use crate::i18n::screens::ScreenText;
 use crate::i18n::{outcome, risk, t};
@@ -34,6 +34,25 @@ pub fn VisitPage(props: &Props) -> Html {
     let note = use_state(String::new);
     let here = use_state(|| None::<Fix>);
     let form = use_field_form();
+    // A refused visit opened to be fixed (`?fix=KEY`): its answers; its id, time and place kept.
+    let (fixing, draft) = use_fixing(|op| match op {
+        Operation::VisitCreate(v) => Some(v.body),
+        _ => None,
+    });
+    {
+        let (found, risk_level, note) = (found.clone(), risk_level.clone(), note.clone());
+        use_effect_with(draft.clone(), move |draft| {
+            if let Some(v) = draft {
+                found.set(v.outcome.as_str().to_string());
+                risk_level.set(
+                    v.risk_level
+                        .map(|r| r.as_str().to_string())
+                        .unwrap_or_default(),
+                );
+                note.set(v.note.clone());
+            }
+        });
+    }
     let Some(p) = person else {
         return html! { <Waiting /> };
     };
@@ -50,11 +69,16 @@ pub fn VisitPage(props: &Props) -> Html {
             form.clone(),
             p.clone(),
         );
+        let (draft, fixing) = (draft.clone(), fixing.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             // Where the worker is, never the registered address: the distance between the
-            // two is the visit's proof.
-            let Some(fix) = *here else {
+            // two is the visit's proof. A fixed visit keeps where it was made.
+            let recorded = draft.as_ref().map(|d| Fix {
+                location: d.location,
+                accuracy_m: d.accuracy_m,
+            });
+            let Some(fix) = recorded.or(*here) else {
                 form.fail(t(ScreenText::PositionRequired).into());
                 return;
             };
@@ -63,14 +87,16 @@ pub fn VisitPage(props: &Props) -> Html {
                 return;
             };
             let visit = NewVisit {
-                id: uuid::Uuid::new_v4(),
-                visited_at: Utc::now(),
+                id: draft.as_ref().map_or_else(uuid::Uuid::new_v4, |d| d.id),
+                visited_at: draft.as_ref().map_or_else(Utc::now, |d| d.visited_at),
                 location: fix.location,
                 outcome: found,
                 note: (*note).clone(),
                 risk_level: RiskLevel::parse(&risk_level),
                 accuracy_m: fix.accuracy_m,
-                picked_on_map: fix.accuracy_m.is_none(),
+                picked_on_map: draft
+                    .as_ref()
+                    .map_or(fix.accuracy_m.is_none(), |d| d.picked_on_map),
             };
             if let Err(errs) = visit.validate(Utc::now()) {
                 form.fail(field_errors(&errs));
@@ -81,12 +107,13 @@ pub fn VisitPage(props: &Props) -> Html {
                 person_id: p.id,
                 body: visit,
             });
-            form.send(
+            form.send_in_place_of(
                 operation,
                 Some(owner),
                 Route::Person {
                     id: p.id.to_string(),
                 },
+                fixing.clone(),
             );
         })
     };
@@ -95,7 +122,11 @@ pub fn VisitPage(props: &Props) -> Html {
             <form class="card" onsubmit={submit}>
                 <h1>{ format!("{} · {}", t(ScreenText::Visit), p.name) }</h1>
                 <p>{ &p.address }<br/><small>{ &p.id_number_masked }</small></p>
-                <Position onfix={onfix} />
+                { if fixing.is_some() { html!{ <p class="notice" data-testid="fixing">{ t(ScreenText::FixingRecord) }</p> } } else { html!{} } }
+                { match &draft {
+                    Some(d) => recorded_position(&d.location, d.accuracy_m, d.picked_on_map),
+                    None => html! { <Position onfix={onfix} /> },
+                } }
                 <label>{ t(ScreenText::Outcome) }
                     <Choice name="outcome" value={(*found).clone()} onchange={keep(&found)} empty={t(ScreenText::Choose)}
                         options={Outcome::ALL.iter().map(|o| (AttrValue::from(o.as_str()), AttrValue::from(t(outcome(*o))))).collect::<Vec<_>>()} />

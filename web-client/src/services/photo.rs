@@ -11,8 +11,17 @@ fn js(e: JsValue) -> String {
     format!("{e:?}")
 }
 
-/// Decodes, scales to at most 1280 px and re-encodes as JPEG (quality 0.8).
+/// Decodes, scales to at most 1280 px and re-encodes as JPEG (quality 0.8). A file the
+/// browser cannot read as an image is refused in the user's words (the browser's own
+/// account goes to the console).
 pub async fn compress(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    compress_file(file).await.map_err(|why| {
+        web_sys::console::warn_1(&format!("photo: {why}").into());
+        crate::i18n::t(crate::i18n::screens::ScreenText::PhotoUnreadable).to_string()
+    })
+}
+
+async fn compress_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
     let window = web_sys::window().ok_or("no window")?;
     let bitmap: web_sys::ImageBitmap =
         JsFuture::from(window.create_image_bitmap_with_blob(file).map_err(js)?)

@@ -61,7 +61,7 @@ async fn open(name: &str) -> Result<Rexie, String> {
         .add_object_store(ObjectStore::new(REFUSED))
         .build()
         .await
-        .map_err(|e| format!("IndexedDB: {e:?}"))
+        .map_err(err)
 }
 
 /// The signed-in user's database.
@@ -222,8 +222,11 @@ pub async fn tidy() {
     }
 }
 
+/// The phone's storage failed: said in the user's words (the browser's account goes to the
+/// console).
 fn err(e: rexie::Error) -> String {
-    format!("IndexedDB: {e:?}")
+    web_sys::console::warn_1(&format!("IndexedDB: {e:?}").into());
+    crate::i18n::t(crate::i18n::screens::ScreenText::StorageFailed).to_string()
 }
 
 /// A queued field operation as the `ops` store keeps it: `{op_id, type, body}`, the shape
@@ -858,7 +861,7 @@ pub async fn records<R: Record>() -> Vec<R> {
             Some(false),
             Some(false),
         )
-        .map_err(|e| format!("IndexedDB: {e:?}"))?;
+        .map_err(|e| format!("{e:?}"))?;
         let values = store.get_all(Some(range), None).await.map_err(err)?;
         Ok(values.into_iter().filter_map(|v| v.as_string()).collect())
     }
