@@ -8,6 +8,7 @@ mod cells;
 mod conventions;
 mod crash;
 mod demo;
+mod exports;
 mod incidents;
 mod ops;
 mod persons;

@@ -120,6 +120,14 @@ async fn a_supervisor_accepts_a_report_and_dispatches_it_to_the_worker_the_picke
         "the queue opens on open work: {statuses:?}"
     );
     shot(c, "queue-open").await;
+    // The open work as a file, as the filters show it.
+    click(c, "[data-testid=export-incidents-csv]").await;
+    until("the export downloaded", 60, || async {
+        text_of(c, "[data-testid=export-file]")
+            .await
+            .contains("gridwork-incidents-")
+    })
+    .await;
 
     // The triage facts.
     open_incident(c, &site, &id).await;

@@ -166,6 +166,23 @@ async fn a_town_supervisor_registers_a_person_and_opens_the_full_record() {
         "{shown}"
     );
     shot(c, "persons").await;
+    // The list as an Excel file: downloaded, and the export in the audit log.
+    click(c, "[data-testid=export-persons-xlsx]").await;
+    until("the export downloaded", 60, || async {
+        text_of(c, "[data-testid=export-file]")
+            .await
+            .contains(".xlsx")
+    })
+    .await;
+    let log = app.get("/api/v1/audit?limit=50", &admin).await;
+    assert!(
+        log.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "export" && e["entity_type"] == "person"),
+        "the export is audited"
+    );
 
     // The record, masked: no full number, no address.
     tap(c, &format!("{row} a")).await;

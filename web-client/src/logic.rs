@@ -35,7 +35,15 @@ impl QueueFilter {
     /// The query string of `GET /incidents` for this filter (conflicts are filtered here:
     /// the list has no such parameter).
     pub fn query(&self) -> String {
-        let mut q = vec!["limit=200".to_string()];
+        match self.filters() {
+            f if f.is_empty() => "limit=200".to_string(),
+            f => format!("limit=200&{f}"),
+        }
+    }
+
+    /// The filters alone, as the server's list (and its export) takes them.
+    pub fn filters(&self) -> String {
+        let mut q = Vec::new();
         let statuses: Vec<&str> = self.statuses().into_iter().map(Status::as_str).collect();
         if !statuses.is_empty() {
             q.push(format!("status={}", statuses.join(",")));

@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use crate::app::state::AppState;
 use crate::db::{DbConn, audit, to_utc};
+use crate::flow::caller::CurrentUser;
 use crate::flow::error::{Error, Result};
 
 /// The audit list's query: `cursor` is the `seq` of the last entry of the previous page.
@@ -23,6 +24,30 @@ pub struct Query {
 /// How the reason a reader gave for a full read is kept in an entry's `detail` (so that the
 /// hash chain covers it): `reason=TEXT`.
 const REASON: &str = "reason=";
+
+/// Records an export of a list: who, which list (`entity_type`), the format and filters.
+pub fn export(
+    c: &mut DbConn,
+    at: chrono::NaiveDateTime,
+    user: &CurrentUser,
+    entity_type: &str,
+    detail: &str,
+) -> Result<()> {
+    audit::append(
+        c,
+        at,
+        audit::Entry {
+            actor_id: Some(&user.id),
+            action: "export",
+            entity_type,
+            entity_id: "",
+            outcome: "success",
+            ip: Some(&user.ip),
+            detail: Some(detail),
+        },
+    )?;
+    Ok(())
+}
 
 /// The `detail` of a read whose reader gave `reason`.
 pub fn reason_detail(reason: &str) -> String {

@@ -10,6 +10,7 @@ pub mod categories;
 pub mod cells;
 pub mod decode;
 pub mod error;
+pub mod export;
 pub mod grid;
 pub mod import;
 pub mod incidents;

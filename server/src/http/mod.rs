@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod openapi;
 pub mod paging;

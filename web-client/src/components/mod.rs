@@ -4,6 +4,7 @@
 pub mod assign;
 pub mod choice;
 pub mod deferred;
+pub mod export;
 pub mod form;
 pub mod header;
 pub mod list;

@@ -3,9 +3,9 @@
 //! downloads as CSV or Excel. Needs the network.
 
 use gridwork_shared::stats::{StatFigures, Stats, WorkerFigures};
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::components::export::{Export, join};
 use crate::components::form::{alert, on_input};
 use crate::components::page::{Back, Page};
 use crate::hooks::{use_loaded, use_session};
@@ -112,7 +112,7 @@ pub fn Figures() -> Html {
                     </div>
                 },
             } }
-            <Export table="regions" query={query.clone()} />
+            <Export path="/api/v1/stats/export" query={join("table=regions", &query)} testid="export-regions" />
             <h2>{ t(OfficeText::WorkerFigures) }</h2>
             { match &*workers {
                 None => html!{ <p class="loading">{ t(Text::Loading) }</p> },
@@ -130,89 +130,10 @@ pub fn Figures() -> Html {
                     </div>
                 },
             } }
-            <Export table="workers" query={query} />
+            <Export path="/api/v1/stats/export" query={join("table=workers", &query)} testid="export-workers" />
             <Back />
         </Page>
     }
-}
-
-#[derive(Properties, PartialEq)]
-struct ExportProps {
-    /// `regions` or `workers` (the export's `table`).
-    table: AttrValue,
-    /// The range, as the tables above were asked for.
-    query: String,
-}
-
-/// The buttons that download a table as CSV or Excel: fetched with the caller's token, then
-/// handed to the browser as a file; the file stays linked below the buttons.
-#[component]
-fn Export(props: &ExportProps) -> Html {
-    let busy = use_state(|| false);
-    let error = use_state(|| None::<String>);
-    // The last file: its name and object URL (released when replaced or when the screen closes).
-    let saved = use_state(|| None::<(String, String)>);
-    use_effect_with((*saved).clone(), |saved| {
-        let url = saved.as_ref().map(|(_, url)| url.clone());
-        move || {
-            if let Some(url) = url {
-                let _ = web_sys::Url::revoke_object_url(&url);
-            }
-        }
-    });
-    let export = |format: &'static str| {
-        let (busy, error, saved) = (busy.clone(), error.clone(), saved.clone());
-        let mut path = format!("/api/v1/stats/export?format={format}&table={}", props.table);
-        if !props.query.is_empty() {
-            path = format!("{path}&{}", props.query);
-        }
-        Callback::from(move |_| {
-            let (busy, error, saved, path) =
-                (busy.clone(), error.clone(), saved.clone(), path.clone());
-            busy.set(true);
-            error.set(None);
-            wasm_bindgen_futures::spawn_local(async move {
-                match api::get_file(&path).await.map_err(|e| e.message()) {
-                    Ok(file) => match save(&file) {
-                        Ok(url) => saved.set(Some((file.name, url))),
-                        Err(e) => error.set(Some(e)),
-                    },
-                    Err(e) => error.set(Some(e)),
-                }
-                busy.set(false);
-            });
-        })
-    };
-    let id = |format: &str| format!("export-{}-{format}", props.table);
-    html! {
-        <div class="exports" data-testid={format!("export-{}", props.table)}>
-            <button class="big" data-testid={id("csv")} disabled={*busy} onclick={export("csv")}>{ t(OfficeText::ExportCsv) }</button>
-            <button class="big" data-testid={id("xlsx")} disabled={*busy} onclick={export("xlsx")}>{ t(OfficeText::ExportExcel) }</button>
-            { if *busy { html!{ <p class="loading">{ t(OfficeText::Exporting) }</p> } } else { html!{} } }
-            { alert(&error) }
-            { for saved.iter().map(|(name, url)| html! {
-                <p data-testid="export-file">{ format!("✓ {} ", t(OfficeText::Downloaded)) }
-                    <a href={url.clone()} download={name.clone()}>{ name }</a></p>
-            }) }
-        </div>
-    }
-}
-
-/// Hands a file to the browser as a download (a blob behind an object URL, clicked as a
-/// link); answers the URL, which stays valid until revoked.
-fn save(file: &api::Download) -> Result<String, String> {
-    let refused = || t(OfficeText::SaveRefused).to_string();
-    let failed = |_| refused();
-    let url = file.object_url().ok_or_else(refused)?;
-    let link = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.create_element("a").ok())
-        .and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok())
-        .ok_or_else(refused)?;
-    link.set_attribute("href", &url).map_err(failed)?;
-    link.set_attribute("download", &file.name).map_err(failed)?;
-    link.click();
-    Ok(url)
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use yew_router::prelude::*;
 
 use crate::app::Route;
 use crate::components::choice::Choice;
+use crate::components::export::Export;
 use crate::components::form::alert;
 use crate::components::list::{cell_label, chip, use_cell_names};
 use crate::components::page::{Back, Page};
@@ -251,6 +252,10 @@ pub fn Persons() -> Html {
             </form>
             { if offline { html!{ <p class="notice">{ t(PersonText::Offline) }</p> } } else { html!{} } }
             { alert(&error) }
+            // Every person the filters match, masked, as a file (audited).
+            { if office && !offline { html!{
+                <Export path="/api/v1/persons/export" query={filter.query().trim_start_matches('&').to_string()} testid="export-persons" />
+            } } else { html!{} } }
             <ul class="list" data-testid="persons-list">{ body }</ul>
             { more_button }
             <Back />

@@ -13,6 +13,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::Route;
+use crate::components::export::Export;
 use crate::components::form::select_value;
 use crate::components::list::chip;
 use crate::components::page::{Back, Page};
@@ -104,7 +105,9 @@ pub fn QueuePage() -> Html {
                 <label class="check"><input type="checkbox" name="overdue" checked={filter.overdue} onchange={toggle(|f| f.overdue = !f.overdue)} />{ t(Text::Overdue) }</label>
                 <label class="check"><input type="checkbox" name="conflict" checked={filter.conflict} onchange={toggle(|f| f.conflict = !f.conflict)} />{ t(Text::Conflict) }</label>
             </form>
-            { if from_device { html!{ <p class="notice">{ t(ScreenText::OfflineList) }</p> } } else { html!{} } }
+            { if from_device { html!{ <p class="notice">{ t(ScreenText::OfflineList) }</p> } } else { html!{
+                <Export path="/api/v1/incidents/export" query={filter.filters()} testid="export-incidents" />
+            } } }
             <ul class="list" data-testid="queue">
                 { match &*items {
                     None => html!{ <li class="empty">{ "…" }</li> },

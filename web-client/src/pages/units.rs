@@ -9,6 +9,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::Route;
+use crate::components::export::Export;
 use crate::components::form::on_select;
 use crate::components::list::chip;
 use crate::components::page::{Back, Page};
@@ -73,6 +74,16 @@ pub struct Filter {
 }
 
 impl Filter {
+    /// The filter as the server's list takes it.
+    pub fn query(&self) -> String {
+        [("status", &self.status), ("kind", &self.kind)]
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
     fn matches(&self, r: &Row) -> bool {
         (self.status.is_empty() || r.status.as_str() == self.status)
             && (self.kind.is_empty() || r.kind.as_str() == self.kind)
@@ -160,6 +171,9 @@ pub fn Units() -> Html {
                 </label>
             </form>
             <p><small data-testid="shown">{ format!("{} {}", shown.len(), t(UnitText::Shown)) }</small></p>
+            { if office { html! {
+                <Export path="/api/v1/safety-units/export" query={filter.query()} testid="export-units" />
+            } } else { html! {} } }
             <ul class="list" data-testid="units">
                 { if shown.is_empty() { html! { <li class="empty">{ t(Text::Nothing) }</li> } } else { html! {} } }
                 { for shown.iter().map(|u| html! {

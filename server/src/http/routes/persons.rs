@@ -10,12 +10,14 @@ use crate::app::state::AppState;
 use crate::flow::caller::CurrentUser;
 use crate::flow::persons::{self as flow, ListQuery, ReadQuery, scope_of};
 use crate::http::error::{ApiError, ApiResult};
+use crate::http::export;
 use crate::http::extract::{Body, parse_query, path_uuid};
 use crate::http::paging::{self, PageParams};
 use crate::http::register::{Api, resource};
 
 pub fn configure(api: &mut Api) {
     api.service(resource("/persons").post(create).get(list))
+        .service(resource("/persons/export").get(export))
         .service(resource("/persons/{id}").get(get).patch(patch))
         .service(resource("/persons/{id}/visits").post(visit).get(visits))
         .service(resource("/me/visits/due").get(due))
@@ -195,4 +197,30 @@ pub async fn put_interval(
         .db(move |c| flow::set_interval(&st, c, &user, v.category, v.risk_level, v.days))
         .await?;
     Ok(HttpResponse::Ok().json(out))
+}
+
+#[utoipa::path(get, path = "/api/v1/persons/export", tag = "persons", security(("bearer" = [])),
+    params(("format" = String, Query, description = "csv | xlsx"), ("cell" = Option<String>, Query), ("category" = Option<String>, Query), ("due" = Option<String>, Query, description = "overdue | today | week"), ("archived" = Option<String>, Query)),
+    responses((status = 200, description = "every matching person in the caller's scope, masked (the identity number as the list masks it, no address), streamed: CSV (UTF-8 with a \
+            byte-order mark, the list items' fields as the head) or Excel (a sheet per 1,048,575 rows); a text cell \
+            beginning with =, +, - or @ is written with a leading '. Each export is audited (`export`).", content(
+            (String = "text/csv"),
+            (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 403, body = gridwork_shared::Problem),
+        (status = 422, body = gridwork_shared::Problem)))]
+pub async fn export(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Admin, Role::Supervisor])?;
+    let (format, q, filters) = export::query::<ListQuery>(&req)?;
+    export::respond(
+        state,
+        user,
+        format,
+        ("persons", "person", filters),
+        move |st, c, u, page| flow::list(st, c, u, &q, page),
+    )
+    .await
 }

@@ -11,12 +11,14 @@ use crate::app::state::AppState;
 use crate::flow::caller::CurrentUser;
 use crate::flow::units::{self as flow, ListQuery, scope_of};
 use crate::http::error::{ApiError, ApiResult};
+use crate::http::export;
 use crate::http::extract::{Body, parse_query, path_uuid};
 use crate::http::paging;
 use crate::http::register::{Api, resource};
 
 pub fn configure(api: &mut Api) {
     api.service(resource("/safety-units").post(create).get(list))
+        .service(resource("/safety-units/export").get(export))
         .service(resource("/safety-units/rollup").get(rollup))
         .service(resource("/safety-units/{id}").get(get))
         .service(resource("/safety-units/{id}/inspections").post(inspect))
@@ -148,4 +150,30 @@ pub async fn rollup(
         .db(move |c| flow::rollup_of(&st, c, &user, q.region.as_deref()))
         .await?;
     Ok(HttpResponse::Ok().json(out))
+}
+
+#[utoipa::path(get, path = "/api/v1/safety-units/export", tag = "safety", security(("bearer" = [])),
+    params(("format" = String, Query, description = "csv | xlsx"), ("status" = Option<String>, Query), ("kind" = Option<String>, Query), ("cell" = Option<String>, Query), ("region" = Option<String>, Query)),
+    responses((status = 200, description = "every matching record in the caller's scope, streamed: CSV (UTF-8 with a \
+            byte-order mark, the list items' fields as the head) or Excel (a sheet per 1,048,575 rows); a text cell \
+            beginning with =, +, - or @ is written with a leading '. Each export is audited (`export`).", content(
+            (String = "text/csv"),
+            (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 403, body = gridwork_shared::Problem),
+        (status = 422, body = gridwork_shared::Problem)))]
+pub async fn export(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    user.require(&[Role::Admin, Role::Supervisor])?;
+    let (format, q, filters) = export::query::<ListQuery>(&req)?;
+    export::respond(
+        state,
+        user,
+        format,
+        ("safety-units", "safety_unit", filters),
+        move |st, c, u, page| flow::list(st, c, u, &q, page),
+    )
+    .await
 }
