@@ -36,8 +36,6 @@ impl FieldErrors {
     }
 }
 
-/// Checks a required, trimmed, bounded text field with no control characters (line breaks
-/// and tabs aside).
 /// A GPS fix's accuracy in metres, when given: 0 to 100,000.
 pub fn accuracy(errors: &mut FieldErrors, value: Option<f64>) {
     if value.is_some_and(|a| !a.is_finite() || !(0.0..=100_000.0).contains(&a)) {
@@ -45,6 +43,8 @@ pub fn accuracy(errors: &mut FieldErrors, value: Option<f64>) {
     }
 }
 
+/// Checks a required, trimmed, bounded text field with no control characters (line breaks
+/// and tabs aside).
 pub fn text(errors: &mut FieldErrors, field: &str, value: &str, min: usize, max: usize) {
     let n = value.trim().chars().count();
     if n < min {

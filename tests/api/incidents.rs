@@ -1356,7 +1356,7 @@ fn jpeg_shade(shade: u8) -> Vec<u8> {
 /// step taken through sync is its `op_id`, so a phone can queue both offline.
 async fn a_step_carries_its_photo(app: TestApp) {
     let w = World::build(&app).await;
-    let inc = report(&app, &w.worker1.token, incident("0401", IN_CELL_1, "low")).await;
+    let inc = report(&app, &w.volunteer.token, incident("0401", IN_CELL_1, "low")).await;
     let id = inc["id"].as_str().unwrap().to_string();
     step(&app, &w.town1.token, &id, "accept", json!({}))
         .await
@@ -1450,6 +1450,32 @@ async fn a_step_carries_its_photo(app: TestApp) {
         steps,
         [Some(op_id.as_str()), Some(resolve_id.as_str()), None]
     );
+
+    // The proof of a step is added by who took it, or by a supervisor: not by the reporter,
+    // who sees the incident too; the same bytes again as another step's are refused.
+    let resolve_path = format!("/api/v1/incidents/{id}/photos?step={resolve_id}");
+    app.raw(
+        Method::POST,
+        &resolve_path,
+        Some(&w.volunteer.token),
+        "image/jpeg",
+        jpeg_shade(50),
+    )
+    .await
+    .problem(403, "forbidden");
+    let by_office = app
+        .raw(
+            Method::POST,
+            &resolve_path,
+            Some(&w.town1.token),
+            "image/jpeg",
+            jpeg_shade(60),
+        )
+        .await;
+    assert_eq!(by_office.ok(201)["step_id"], resolve_id.as_str());
+    photo(resolve_id.clone(), jpeg_shade(30))
+        .await
+        .problem(422, "validation_failed");
 
     // A step of another incident, a malformed step, a step on a visit's photo: refused.
     let other = report(&app, &w.worker1.token, incident("0401", IN_CELL_1, "low")).await;

@@ -301,6 +301,27 @@ async fn an_admin_runs_the_console_and_reads_its_audit_trail() {
             && e.iter().all(|(_, t)| t.contains("系统管理员"))
     })
     .await;
+
+    // The API's documentation, linked from the console: the bundled viewer draws every
+    // tag of the server's own document (nothing comes from another site).
+    c.goto(&format!("{site}/admin")).await.unwrap();
+    let href = attr(c, "[data-testid=docs-link] a", "href").await.unwrap();
+    assert!(href.ends_with("/api/docs"), "{href}");
+    c.goto(&format!("{site}/api/docs")).await.unwrap();
+    until("the API documentation drawn", 60, || async {
+        let tags = text_of(c, "#docs").await;
+        tags.contains("incidents") && tags.contains("persons") && tags.contains("sync")
+    })
+    .await;
+    let foreign = c
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => e.name).filter(n => !n.startsWith(location.origin))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(foreign, serde_json::json!([]), "nothing from another site");
+    shot(c, "api-docs").await;
     let _ = b.client.clone().close().await;
 }
 

@@ -373,6 +373,36 @@ fn web() -> anyhow::Result<()> {
         std::fs::write(dist.join(&name), &bytes)?;
         map_assets.push(format!("/{name}"));
     }
+    // The API documentation (`/api/docs`): Swagger UI from the npm registry and its start,
+    // online only (not precached: the service worker leaves `/api/` alone).
+    let swagger = tools.join("node_modules/swagger-ui-dist");
+    let mut docs_page = std::fs::read_to_string(static_dir.join("api-docs.html"))?;
+    for (src, stem, ext, key) in [
+        (
+            swagger.join("swagger-ui.css"),
+            "swagger-ui",
+            "css",
+            "{{DOCS_CSS}}",
+        ),
+        (
+            swagger.join("swagger-ui-bundle.js"),
+            "swagger-ui-bundle",
+            "js",
+            "{{DOCS_BUNDLE}}",
+        ),
+        (
+            static_dir.join("api-docs.js"),
+            "api-docs",
+            "js",
+            "{{DOCS_INIT}}",
+        ),
+    ] {
+        let bytes = std::fs::read(&src).with_context(|| format!("reading {}", src.display()))?;
+        let name = format!("{stem}-{}.{ext}", short_hash(&bytes));
+        std::fs::write(dist.join(&name), &bytes)?;
+        docs_page = docs_page.replace(key, &name);
+    }
+    std::fs::write(dist.join("api-docs.html"), docs_page)?;
     let index = std::fs::read_to_string(static_dir.join("index.html"))?
         .replace("{{JS}}", &js_name)
         .replace("{{SPLIT}}", &link_name)
@@ -552,6 +582,10 @@ fn web_tools(target: &std::path::Path) -> anyhow::Result<std::path::PathBuf> {
     for (check, package) in [
         ("node_modules/.bin/wasm-opt", "binaryen@132"),
         ("node_modules/leaflet/dist/leaflet.js", "leaflet@1.9.4"),
+        (
+            "node_modules/swagger-ui-dist/swagger-ui-bundle.js",
+            "swagger-ui-dist@5.35.0",
+        ),
     ] {
         if !tools.join(check).exists() {
             std::fs::create_dir_all(&tools)?;

@@ -347,14 +347,15 @@ pub fn photo_count(c: &mut DbConn, owner_type: &str, owner_id: &str) -> QueryRes
         .get_result(c)
 }
 
-/// Whether an incident's history has the entry `id`.
-pub fn has_step(c: &mut DbConn, incident: &str, id: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        h::incident_history
-            .filter(h::incident_id.eq(incident))
-            .filter(h::id.eq(id)),
-    ))
-    .get_result(c)
+/// Who took the step `id` of an incident (`Some(None)` for the system); `None` when the
+/// incident's history has no such entry.
+pub fn step_actor(c: &mut DbConn, incident: &str, id: &str) -> QueryResult<Option<Option<String>>> {
+    h::incident_history
+        .filter(h::incident_id.eq(incident))
+        .filter(h::id.eq(id))
+        .select(h::actor_id)
+        .first(c)
+        .optional()
 }
 
 /// Whether any incident's history has the entry `id`.

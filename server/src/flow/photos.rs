@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex, Weak};
 
 use gridwork_shared::ErrorCode;
+use gridwork_shared::api::Role;
 use gridwork_shared::incident::PhotoRef;
 use uuid::Uuid;
 
@@ -112,12 +113,26 @@ pub async fn upload(
                 if !owner_visible(c, &user, owner_type, &owner_id)? {
                     return Err(Error::not_found());
                 }
-                if let Some(step) = &step
-                    && !store::has_step(c, &owner_id, step)?
-                {
-                    return Err(Error::not_found());
+                // A step's photo is its proof: added by whoever took the step, or by a
+                // supervisor or an admin.
+                if let Some(step) = &step {
+                    let actor =
+                        store::step_actor(c, &owner_id, step)?.ok_or_else(Error::not_found)?;
+                    let office = matches!(user.role, Role::Supervisor | Role::Admin);
+                    if !office && actor.as_deref() != Some(user.id.as_str()) {
+                        return Err(Error::new(
+                            ErrorCode::Forbidden,
+                            "only who took the step, or a supervisor, adds its photo",
+                        ));
+                    }
                 }
                 if let Some(existing) = store::photo_by_sha(c, owner_type, &owner_id, &sha)? {
+                    if existing.step_id != step {
+                        return Err(Error::invalid(
+                            "photo",
+                            "the same photo is already one of this incident's",
+                        ));
+                    }
                     return Ok((existing, false));
                 }
                 if store::photo_count(c, owner_type, &owner_id)? >= MAX_PHOTOS_PER_RECORD {

@@ -1,8 +1,10 @@
 //! The edge of the list exports: the query (the list's filters and `format`), the audit
 //! entry, and the file streamed as it is written — the first page read before anything is
-//! sent, so a bad filter is still a problem+json 4xx; the rest on one database connection
-//! in a blocking thread, handed over through a small channel, so a slow download holds back
-//! the writing instead of filling memory.
+//! sent, so a bad filter is still a problem+json 4xx; the file written in a blocking thread
+//! that reads each further page with a connection of its own for that page only, and hands
+//! the bytes over through a small channel: a slow download holds back the writing instead
+//! of filling memory, never holds a database connection, and one that stalls for a minute
+//! is given up.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -87,28 +89,29 @@ where
         .await?;
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<bytes::Bytes, std::io::Error>>(4);
     let st = state.clone();
-    actix_web::rt::spawn(async move {
-        let (st2, out) = (st.clone(), tx.clone());
-        let written = st
-            .db(move |c| {
-                export::write(
-                    format,
-                    first,
-                    |cursor| {
-                        let page = page_after(Some(cursor)).map_err(|e| {
-                            crate::flow::error::Error::invalid("cursor", e.to_string())
-                        })?;
-                        read(&st2, c, &user, &page)
-                    },
-                    |bytes| out.blocking_send(Ok(bytes)).is_ok(),
-                )
-            })
-            .await;
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || {
+        let out = tx.clone();
+        let written = export::write(
+            format,
+            first,
+            |cursor| {
+                let page = page_after(Some(cursor))
+                    .map_err(|e| crate::flow::error::Error::invalid("cursor", e.to_string()))?;
+                let (st2, read, user) = (st.clone(), read.clone(), user.clone());
+                runtime.block_on(st.db(move |c| read(&st2, c, &user, &page)))
+            },
+            |bytes| {
+                let sent = runtime.block_on(tokio::time::timeout(
+                    std::time::Duration::from_secs(60),
+                    out.send(Ok(bytes)),
+                ));
+                matches!(sent, Ok(Ok(())))
+            },
+        );
         if let Err(e) = written {
             tracing::error!(error = ?e, "an export failed while streaming");
-            let _ = tx
-                .send(Err(std::io::Error::other("the export failed")))
-                .await;
+            let _ = tx.blocking_send(Err(std::io::Error::other("the export failed")));
         }
     });
     let body = futures_util::stream::unfold(rx, |mut rx| async move {

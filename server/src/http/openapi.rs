@@ -93,6 +93,7 @@ impl Modify for BearerAuth {
         routes::ops::healthz,
         routes::ops::readyz,
         routes::ops::metrics,
+        routes::ops::docs,
         routes::ops::openapi,
     ),
     components(schemas(

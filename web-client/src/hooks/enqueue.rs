@@ -53,9 +53,9 @@ impl FieldForm {
                     .map(|_| ()),
             } {
                 Ok(()) => match photo {
-                    Some(((owner, id), jpeg)) => {
-                        queue::enqueue_photo(owner, &id, jpeg.to_vec()).await
-                    }
+                    Some(((owner, id), jpeg)) => queue::enqueue_photo(owner, &id, jpeg.to_vec())
+                        .await
+                        .map(|_| ()),
                     None => Ok(()),
                 },
                 Err(e) => Err(e),

@@ -185,6 +185,7 @@ mod console {
         Audit => "审计日志", "Audit log";
         AssignOnMap => "在地图上分配网格员", "Assign workers on the map";
         MyAccount => "我的账号", "My account";
+        ApiDocs => "接口文档（对接其他系统）", "API documentation (for other systems)";
         AdminsOnly => "只有系统管理员可以使用此页面。", "Only administrators may use this screen.";
         ImportHelp => "GeoJSON 要素集合，每个要素带 code（15 位网格代码）和 name；文件有任何错误时全部不写入，并列出每个错误。",
             "A GeoJSON FeatureCollection whose features carry code (the 15-digit cell code) and name; a file with any fault writes nothing and every fault is listed.";

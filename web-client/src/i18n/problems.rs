@@ -56,6 +56,9 @@ pub enum ProblemText {
     IdNumber => "须为 18 位且校验位正确的身份证号", "must be an 18-character identity number with a valid check digit";
     TimeOrDate => "须为时间或日期（YYYY-MM-DD）", "must be an RFC 3339 time or a YYYY-MM-DD date";
     Hours => "须在 0.001 到 100000 小时之间", "must be between 0.001 and 100000 hours";
+    Metres => "须在 0 到 100000 米之间", "must be between 0 and 100000 metres";
+    StepTaken => "这一步的编号已被使用，请重新操作", "names a step already in an incident's history; use a new id";
+    PhotoThere => "这张照片已在本事件中", "the same photo is already one of this incident's";
     ParentCode => "须为 {}，即代码去掉最后 3 位", "must be {}, the code minus its last 3 digits";
     CodeDigits => "{} 位代码是{}", "a {}-digit code is a {}";
     NotActiveWorkerHere => "不是您辖区内在岗的网格员", "is not an active worker in your region";
@@ -106,6 +109,9 @@ pub enum ProblemText {
     FieldVersion => "版本", "version";
     FieldKind => "类型", "kind";
     FieldFeatures => "网格", "cell";
+    FieldAccuracy => "定位精度", "GPS accuracy";
+    FieldStep => "步骤", "step";
+    FieldPhoto => "照片", "photo";
 }
 }
 
@@ -152,6 +158,9 @@ const SENTENCES: &[ProblemText] = &[
     ProblemText::IdNumber,
     ProblemText::TimeOrDate,
     ProblemText::Hours,
+    ProblemText::Metres,
+    ProblemText::StepTaken,
+    ProblemText::PhotoThere,
     ProblemText::ParentCode,
     ProblemText::CodeDigits,
     ProblemText::NotActiveWorkerHere,
@@ -214,6 +223,10 @@ const FIELDS: &[(&str, ProblemText)] = &[
     ("version", ProblemText::FieldVersion),
     ("kind", ProblemText::FieldKind),
     ("features", ProblemText::FieldFeatures),
+    ("accuracy_m", ProblemText::FieldAccuracy),
+    ("op_id", ProblemText::FieldStep),
+    ("step", ProblemText::FieldStep),
+    ("photo", ProblemText::FieldPhoto),
 ];
 
 /// The values `template`'s `{}` hold in `text`, when `text` is that sentence (each `{}`

@@ -74,6 +74,8 @@ pub fn Admin() -> Html {
                 { link(Route::AdminAudit, ConsoleText::Audit, "audit-link") }
                 { link(Route::Map, ConsoleText::AssignOnMap, "map-link") }
                 { link(Route::Me, ConsoleText::MyAccount, "me-link") }
+                // Not a screen of the app: the server's page, opened in full.
+                <div data-testid="docs-link"><a href="/api/docs" class="big" target="_blank" rel="noopener">{ t(ConsoleText::ApiDocs) }</a></div>
             </nav>
             <section class="card">
                 <h2>{ t(ScreenText::Import) }</h2>

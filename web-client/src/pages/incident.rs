@@ -313,7 +313,7 @@ pub fn IncidentPage(props: &Props) -> Html {
                         if let (Some(jpeg), Some(taken)) = (proof, taken) {
                             match queue::enqueue_step_photo(incident_id, taken, jpeg.to_vec()).await
                             {
-                                Ok(()) => {
+                                Ok(_) => {
                                     step_photo.set(None);
                                     session.sync_now.emit(());
                                     reload.set(*reload + 1);
@@ -577,7 +577,7 @@ pub fn IncidentPage(props: &Props) -> Html {
                 );
                 wasm_bindgen_futures::spawn_local(async move {
                     match queue::enqueue_photo(PhotoOwner::Incident, &id, jpeg.to_vec()).await {
-                        Ok(()) => {
+                        Ok(_) => {
                             photo.set(None);
                             notice.set(Some(t(IncidentText::PhotoQueued).to_string()));
                             session.sync_now.emit(());

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use gridwork_shared::api::{Cell, Page as Listed};
+use gridwork_shared::api::{Cell, Page as Listed, Role};
 use gridwork_shared::incident::{Incident, Level, Status};
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -76,6 +76,10 @@ pub fn QueuePage() -> Html {
         })
     };
     let from_device = items.as_ref().is_some_and(|(_, local)| *local);
+    let office = session
+        .me
+        .as_ref()
+        .is_some_and(|m| matches!(m.role, Role::Supervisor | Role::Admin));
     // Cells by code, for their names.
     let cells = use_local(|| async {
         queue::records::<Cell>()
@@ -105,9 +109,12 @@ pub fn QueuePage() -> Html {
                 <label class="check"><input type="checkbox" name="overdue" checked={filter.overdue} onchange={toggle(|f| f.overdue = !f.overdue)} />{ t(Text::Overdue) }</label>
                 <label class="check"><input type="checkbox" name="conflict" checked={filter.conflict} onchange={toggle(|f| f.conflict = !f.conflict)} />{ t(Text::Conflict) }</label>
             </form>
-            { if from_device { html!{ <p class="notice">{ t(ScreenText::OfflineList) }</p> } } else { html!{
+            { if from_device { html!{ <p class="notice">{ t(ScreenText::OfflineList) }</p> } } else { html!{} } }
+            // The list as a file, for supervisors, when the server can filter it as shown
+            // (it has no conflict filter).
+            { if office && !from_device && !filter.conflict { html!{
                 <Export path="/api/v1/incidents/export" query={filter.filters()} testid="export-incidents" />
-            } } }
+            } } else { html!{} } }
             <ul class="list" data-testid="queue">
                 { match &*items {
                     None => html!{ <li class="empty">{ "…" }</li> },

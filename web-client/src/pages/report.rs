@@ -218,7 +218,8 @@ pub fn Report() -> Html {
                 </fieldset>
                 <PhotoField photo={form.photo.clone()} error={form.error.clone()} />
                 { alert(&form.error) }
-                <button class="primary big" type="submit">{ t(ScreenText::Submit) }</button>
+                // A form opened to fix a refused record sends nothing until that record is in it.
+                <button class="primary big" type="submit" disabled={fixing.is_some() && draft.is_none()}>{ t(ScreenText::Submit) }</button>
             </form>
         </Page>
     }

@@ -244,7 +244,8 @@ pub fn UnitNew() -> Html {
                     <p class="cell" data-testid="cell">{ cell_line }</p>
                 </fieldset>
                 { alert(&form.error) }
-                <button class="primary big" type="submit">{ t(ScreenText::Submit) }</button>
+                // A form opened to fix a refused record sends nothing until that record is in it.
+                <button class="primary big" type="submit" disabled={fixing.is_some() && draft.is_none()}>{ t(ScreenText::Submit) }</button>
                 <Back to={Route::Units} />
             </form>
         </Page>

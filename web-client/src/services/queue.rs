@@ -295,15 +295,43 @@ pub async fn enqueue_step(operation: Operation, photo: Option<Vec<u8>>) -> Resul
         Operation::IncidentAction(step) => step.incident_id,
         _ => return Err("not a step".to_string()),
     };
-    let op_id = enqueue_in_place_of(operation, None).await?;
-    match photo {
-        Some(jpeg) => enqueue_step_photo(incident, op_id, jpeg).await,
-        None => Ok(()),
+    // The photo first, under the step's id: a step is never queued without the photo that
+    // was taken for it (a failure leaves nothing queued, so trying again cannot queue the
+    // step twice).
+    let op_id = Uuid::new_v4();
+    let key = match photo {
+        Some(jpeg) => Some(enqueue_step_photo(incident, op_id, jpeg).await?),
+        None => None,
+    };
+    let queued = Queued { op_id, operation };
+    let json = serde_json::to_string(&queued).map_err(|e| e.to_string())?;
+    let db = db().await?;
+    if let Err(e) = queue_json(&db, &json, None).await {
+        if let Some(key) = key {
+            forget_photo(&db, &key).await;
+        }
+        return Err(e);
+    }
+    own();
+    Ok(())
+}
+
+/// Drops a queued photo.
+async fn forget_photo(db: &Rexie, key: &str) {
+    if let Ok(tx) = db.transaction(&[PHOTOS], TransactionMode::ReadWrite) {
+        if let Ok(s) = tx.store(PHOTOS) {
+            let _ = s.delete(JsValue::from_str(key)).await;
+        }
+        let _ = tx.done().await;
     }
 }
 
 /// Queues the photo of a step the server already recorded (or that is queued as `step`).
-pub async fn enqueue_step_photo(incident: Uuid, step: Uuid, jpeg: Vec<u8>) -> Result<(), String> {
+pub async fn enqueue_step_photo(
+    incident: Uuid,
+    step: Uuid,
+    jpeg: Vec<u8>,
+) -> Result<String, String> {
     enqueue_photo(PhotoOwner::Step, &format!("{incident}/{step}"), jpeg).await
 }
 
@@ -393,7 +421,11 @@ pub async fn pending_count() -> u32 {
 
 /// Queues a photo of an incident, visit or inspection; it is uploaded once its record's
 /// create has applied.
-pub async fn enqueue_photo(owner: PhotoOwner, owner_id: &str, jpeg: Vec<u8>) -> Result<(), String> {
+pub async fn enqueue_photo(
+    owner: PhotoOwner,
+    owner_id: &str,
+    jpeg: Vec<u8>,
+) -> Result<String, String> {
     let key = photo_key(owner, owner_id, &uuid::Uuid::new_v4().to_string());
     let db = db().await?;
     let tx = db
@@ -407,31 +439,30 @@ pub async fn enqueue_photo(owner: PhotoOwner, owner_id: &str, jpeg: Vec<u8>) -> 
         .map_err(err)?;
     tx.done().await.map_err(err)?;
     own();
-    Ok(())
+    Ok(key)
 }
 
 /// Uploads queued photos whose record the server has; keeps the others for later.
 async fn upload_photos(db: &Rexie, owner: uuid::Uuid) -> Result<(), ApiError> {
-    let tx = db
-        .transaction(&[PHOTOS], TransactionMode::ReadOnly)
-        .map_err(|_| ApiError::Offline)?;
-    let store = tx.store(PHOTOS).map_err(|_| ApiError::Offline)?;
-    let keys = store
-        .get_all_keys(None, Some(20))
-        .await
-        .map_err(|_| ApiError::Offline)?;
-    let values = store
-        .get_all(None, Some(20))
-        .await
-        .map_err(|_| ApiError::Offline)?;
-    drop(tx);
+    // Every key, then each photo read when its turn comes: one waiting for its record
+    // never holds back those after it, and only one photo is in memory at a time.
+    let keys = {
+        let tx = db
+            .transaction(&[PHOTOS], TransactionMode::ReadOnly)
+            .map_err(|_| ApiError::Offline)?;
+        let store = tx.store(PHOTOS).map_err(|_| ApiError::Offline)?;
+        store
+            .get_all_keys(None, None)
+            .await
+            .map_err(|_| ApiError::Offline)?
+    };
     // A refused record's photos wait for it to be fixed.
     let refused: Vec<String> = refusals(db)
         .await
         .iter()
         .filter_map(|(_, r)| record_id(&r.op))
         .collect();
-    for (key, value) in keys.into_iter().zip(values) {
+    for key in keys {
         let Some(key_text) = key.as_string() else {
             continue;
         };
@@ -440,6 +471,20 @@ async fn upload_photos(db: &Rexie, owner: uuid::Uuid) -> Result<(), ApiError> {
         }
         let Some(path) = photo_upload_path(&key_text) else {
             continue;
+        };
+        let value = {
+            let tx = db
+                .transaction(&[PHOTOS], TransactionMode::ReadOnly)
+                .map_err(|_| ApiError::Offline)?;
+            let store = tx.store(PHOTOS).map_err(|_| ApiError::Offline)?;
+            match store
+                .get(key.clone())
+                .await
+                .map_err(|_| ApiError::Offline)?
+            {
+                Some(v) => v,
+                None => continue,
+            }
         };
         let bytes = js_sys::Uint8Array::new(&value).to_vec();
         signed_in_as(owner)?;
@@ -600,9 +645,15 @@ pub async fn resend(key: &str) -> Result<(), String> {
     let Some((_, refusal)) = refusals(&db).await.into_iter().find(|(k, _)| k == key) else {
         return Ok(());
     };
-    let op = Op {
-        op_id: Uuid::new_v4(),
-        ..refusal.op
+    // A step keeps its op_id: its photos wait under it, and the server records only the
+    // operations it applied, so the same id is free. A create keys its photos by the
+    // record's own id and goes under a new op_id.
+    let op = match refusal.op.op_type.as_str() {
+        "incident.action" => refusal.op,
+        _ => Op {
+            op_id: Uuid::new_v4(),
+            ..refusal.op
+        },
     };
     let json = serde_json::to_string(&op).map_err(|e| e.to_string())?;
     queue_json(&db, &json, Some(key)).await

@@ -1,4 +1,5 @@
-//! `/healthz`, `/readyz`, `/metrics`, `/api/v1/openapi.json`.
+//! `/healthz`, `/readyz`, `/metrics`, `/api/v1/openapi.json`, and `/api/docs` (the API's
+//! documentation, an OpenAPI viewer bundled with the web client).
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use secrecy::ExposeSecret;
@@ -10,7 +11,36 @@ use crate::http::register::{Api, resource};
 pub fn configure_root(api: &mut Api) {
     api.service(resource("/healthz").get(healthz))
         .service(resource("/readyz").get(readyz))
-        .service(resource("/metrics").get(metrics));
+        .service(resource("/metrics").get(metrics))
+        .service(resource("/api/docs").get(docs));
+}
+
+/// What the documentation page may load: its own scripts and styles (the viewer sets
+/// styles inline), the document from this server, images from itself and `data:`.
+const DOCS_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+    img-src 'self' data:; connect-src 'self'; font-src 'self' data:; object-src 'none'; \
+    base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+#[utoipa::path(get, path = "/api/docs", tag = "operations",
+    responses((status = 200, description = "the API's documentation: an OpenAPI viewer (Swagger UI, bundled with the \
+            web client, nothing from another site) reading /api/v1/openapi.json", content_type = "text/html"),
+        (status = 404, description = "this server's web directory holds no built web client",
+            body = gridwork_shared::Problem)))]
+pub async fn docs(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let page = state.config.web_dir.join("api-docs.html");
+    let html = web::block(move || std::fs::read(page))
+        .await?
+        .map_err(|_| {
+            ApiError::new(
+                gridwork_shared::ErrorCode::NotFound,
+                "the documentation is built with the web client (cargo xtask web); the document \
+                 itself is at /api/v1/openapi.json",
+            )
+        })?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((actix_web::http::header::CONTENT_SECURITY_POLICY, DOCS_CSP))
+        .body(html))
 }
 
 #[utoipa::path(get, path = "/healthz", tag = "operations",
