@@ -102,3 +102,52 @@ async fn metrics_need_the_token_when_one_is_set_sqlite() {
 async fn metrics_need_the_token_when_one_is_set_postgres() {
     metrics_need_the_token_when_one_is_set(Engine::Postgres).await
 }
+
+/// A server with no web directory serves the client its binary carries (unpacked once into
+/// its data directory), its files, and the API documentation; one told not to answers
+/// without a client.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_without_a_web_directory_serves_the_client_it_carries() {
+    let app = TestApp::spawn_with(Engine::Sqlite, |c| {
+        c.embedded_client = true;
+        c.web_dir = c.data_dir.join("no-such-directory");
+    })
+    .await;
+    let page = app.call(Method::GET, "/", None, None).await;
+    assert_eq!(page.status, 200);
+    assert!(page.text.contains("gridwork-web-"), "{}", page.text);
+    let wasm = page
+        .text
+        .split(['"', '\''])
+        .find(|s| s.ends_with("_bg.wasm"))
+        .expect("the page names its wasm module")
+        .to_string();
+    let module = app
+        .http
+        .get(format!("{}/{}", app.base, wasm.trim_start_matches('/')))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(module.status(), 200);
+    assert_eq!(module.headers()["content-type"], "application/wasm");
+    // A route of the app opens the app.
+    let deep = app.call(Method::GET, "/persons/new", None, None).await;
+    assert_eq!(deep.status, 200);
+    assert!(deep.text.contains("gridwork-web-"));
+    let docs = app.call(Method::GET, "/api/docs", None, None).await;
+    assert_eq!(docs.status, 200);
+    assert!(docs.text.contains("swagger-ui-bundle-"), "{}", docs.text);
+    let unpacked: Vec<_> = std::fs::read_dir(&app.state.config.data_dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("web-"))
+        .collect();
+    assert_eq!(unpacked.len(), 1, "one copy of the client");
+
+    let bare = TestApp::spawn(Engine::Sqlite).await;
+    let page = bare.call(Method::GET, "/", None, None).await;
+    assert!(page.text.contains("has not been built"), "{}", page.text);
+    bare.call(Method::GET, "/api/docs", None, None)
+        .await
+        .problem(404, "not_found");
+}

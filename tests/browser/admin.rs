@@ -305,6 +305,7 @@ async fn an_admin_runs_the_console_and_reads_its_audit_trail() {
     // The API's documentation, linked from the console: the bundled viewer draws every
     // tag of the server's own document (nothing comes from another site).
     c.goto(&format!("{site}/admin")).await.unwrap();
+    element(c, "[data-testid=docs-link] a", 60).await;
     let href = attr(c, "[data-testid=docs-link] a", "href").await.unwrap();
     assert!(href.ends_with("/api/docs"), "{href}");
     c.goto(&format!("{site}/api/docs")).await.unwrap();

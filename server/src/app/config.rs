@@ -17,6 +17,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Where the built web client lives; served at `/` when it exists.
     pub web_dir: PathBuf,
+    /// Whether, when `web_dir` holds no client, the one compiled into the binary is served
+    /// (unpacked under `data_dir`). On for the server; off for tests and tools unless asked.
+    pub embedded_client: bool,
     pub jwt_secret: SecretSlice<u8>,
     pub encryption_key: SecretSlice<u8>,
     /// Access-token lifetime in seconds (≤ 15 minutes).
@@ -184,6 +187,7 @@ impl Config {
                 Some("true") => true,
                 Some(_) => anyhow::bail!("GRIDWORK_HSTS must be true or false"),
             },
+            embedded_client: true,
             tile_origin: match env("GRIDWORK_TILE_ORIGIN") {
                 Some(o) => Some(origin(&o).context("GRIDWORK_TILE_ORIGIN")?),
                 None => None,
@@ -233,6 +237,7 @@ impl Config {
             metrics_token: None,
             hsts: false,
             tile_origin: None,
+            embedded_client: false,
             trusted_proxies: Vec::new(),
             write_limit: crate::flow::limits::WriteLimit::default(),
         }

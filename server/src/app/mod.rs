@@ -2,6 +2,7 @@
 //! telemetry and metrics.
 
 pub mod config;
+pub mod embedded;
 pub mod jobs;
 pub mod metrics;
 pub mod startup;

@@ -175,7 +175,12 @@ fn security_headers<B>(res: &mut ServiceResponse<B>, csp: &str, hsts: bool) {
 }
 
 impl Application {
-    pub async fn build(config: Config) -> anyhow::Result<Application> {
+    pub async fn build(mut config: Config) -> anyhow::Result<Application> {
+        config.web_dir = crate::app::embedded::web_dir(
+            &config.web_dir,
+            &config.data_dir,
+            config.embedded_client,
+        )?;
         let config = Arc::new(config);
         let pool = {
             let config = config.clone();

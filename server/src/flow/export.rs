@@ -222,6 +222,18 @@ impl Exported for Unit {
 /// One page of a list and the cursor of the next, as the list's rules answer.
 pub type Listed<T> = (Vec<T>, Option<String>);
 
+/// Reads one page of a list for an export, with the list's own rules (its `list`).
+pub type PageReader<T> = std::sync::Arc<
+    dyn Fn(
+            &crate::app::state::AppState,
+            &mut crate::db::DbConn,
+            &crate::flow::caller::CurrentUser,
+            &crate::flow::PageRequest,
+        ) -> Result<Listed<T>>
+        + Send
+        + Sync,
+>;
+
 /// Rows of an Excel sheet at most (the format's limit, less the head); more go on to the
 /// next sheet.
 const SHEET_ROWS: u32 = 1_048_575;

@@ -11,9 +11,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::de::DeserializeOwned;
 
 use crate::app::state::AppState;
-use crate::db::DbConn;
 use crate::flow::caller::CurrentUser;
-use crate::flow::export::{self, Exported, Format, Listed};
+use crate::flow::export::{self, Exported, Format, PageReader};
 use crate::flow::{PageRequest, audit};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::paging;
@@ -59,26 +58,16 @@ fn page_after(cursor: Option<&str>) -> ApiResult<PageRequest> {
 /// Streams the list `read` answers, page by page, as the file `format` named
 /// `gridwork-{what}-{date}`, after an `export` audit entry naming `entity_type` and the
 /// filters.
-pub async fn respond<T, F>(
+pub async fn respond<T>(
     state: web::Data<AppState>,
     user: CurrentUser,
     format: Format,
     (what, entity_type, filters): (&'static str, &'static str, String),
-    read: F,
+    read: PageReader<T>,
 ) -> ApiResult<HttpResponse>
 where
     T: Exported + Send + 'static,
-    F: Fn(
-            &AppState,
-            &mut DbConn,
-            &CurrentUser,
-            &PageRequest,
-        ) -> crate::flow::error::Result<Listed<T>>
-        + Send
-        + Sync
-        + 'static,
 {
-    let read = std::sync::Arc::new(read);
     let first_page = page_after(None)?;
     let (st, r, u) = (state.clone(), read.clone(), user.clone());
     let first = state.db(move |c| r(&st, c, &u, &first_page)).await?;

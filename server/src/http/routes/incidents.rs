@@ -154,7 +154,7 @@ pub async fn export(
         user,
         format,
         ("incidents", "incident", filters),
-        move |st, c, u, page| flow::list(st, c, u, &q, page),
+        std::sync::Arc::new(move |st, c, u, page| flow::list(st, c, u, &q, page)),
     )
     .await
 }

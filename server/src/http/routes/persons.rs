@@ -220,7 +220,7 @@ pub async fn export(
         user,
         format,
         ("persons", "person", filters),
-        move |st, c, u, page| flow::list(st, c, u, &q, page),
+        std::sync::Arc::new(move |st, c, u, page| flow::list(st, c, u, &q, page)),
     )
     .await
 }

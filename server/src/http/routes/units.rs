@@ -173,7 +173,7 @@ pub async fn export(
         user,
         format,
         ("safety-units", "safety_unit", filters),
-        move |st, c, u, page| flow::list(st, c, u, &q, page),
+        std::sync::Arc::new(move |st, c, u, page| flow::list(st, c, u, &q, page)),
     )
     .await
 }
