@@ -1066,6 +1066,10 @@ async fn fit(c: &Client) -> Value {
           who: document.querySelector('.who').getBoundingClientRect().width,
           checked: document.querySelectorAll('main a, main button, main input, main select').length,
           width: document.documentElement.scrollWidth,
+          wide: Array.from(document.querySelectorAll('main *'))
+            .filter(e => e.getBoundingClientRect().right > innerWidth + 1 && !e.closest('.leaflet-container'))
+            .slice(-3)
+            .map(e => e.outerHTML.slice(0, 160)),
           small,
         };
         "#,
@@ -1075,10 +1079,11 @@ async fn fit(c: &Client) -> Value {
     .unwrap()
 }
 
-/// Every screen a worker and a supervisor open fits a 320 px phone: a one-line top bar, no
+/// Every screen a worker, a supervisor and an admin open fits a 320 px phone: a one-line top bar, no
 /// sideways scrolling, every tap target at least 44 px tall.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_screen_fits_a_320_px_phone() {
+    const CELL: &str = "500117001001001";
     let (app, _proxy, site, b) = start().await;
     let c = &b.client;
     c.set_window_size(320, 640).await.unwrap();
@@ -1112,22 +1117,38 @@ async fn every_screen_fits_a_320_px_phone() {
             ),
             ("/me".to_string(), "[data-testid=change-password]"),
             ("/outbox".to_string(), "[data-testid=outbox] li"),
+            ("/units/new".to_string(), "[data-testid=unit-new]"),
+            (format!("/cells/{CELL}"), "[data-testid=cell] h1"),
         ];
-        if role == "town1" {
-            s.extend([
+        match role {
+            "town1" => s.extend([
                 ("/queue".to_string(), "[data-testid=queue-item]"),
                 ("/persons".to_string(), "[data-testid=person-row]"),
                 (format!("/persons/{person}"), "[data-testid=visits]"),
+                ("/persons/new".to_string(), "[data-testid=person-new] form"),
+                (
+                    format!("/persons/{person}/edit"),
+                    "[data-testid=person-edit] form",
+                ),
                 ("/safety".to_string(), "[data-testid=rollup]"),
                 ("/figures".to_string(), "[data-testid=figures] tbody tr"),
-            ]);
-        } else {
-            s.push(("/cells".to_string(), "details.cell-work"));
+            ]),
+            "admin" => s.extend([
+                ("/admin".to_string(), "[data-testid=docs-link]"),
+                ("/admin/regions".to_string(), "[data-testid=region-tree]"),
+                ("/admin/users".to_string(), "[data-testid=users] li"),
+                ("/admin/settings".to_string(), "[data-testid=intervals]"),
+                ("/admin/audit".to_string(), "[data-testid=audit-entries] li"),
+            ]),
+            _ => s.extend([
+                ("/cells".to_string(), "details.cell-work"),
+                (format!("/units/{unit}/inspect"), "select[name=result]"),
+            ]),
         }
         s
     };
-    for role in ["worker1", "town1"] {
-        if role == "town1" {
+    for role in ["worker1", "town1", "admin"] {
+        if role != "worker1" {
             click(c, "[data-testid=logout]").await;
             login_screen(c).await;
         }
@@ -1143,7 +1164,11 @@ async fn every_screen_fits_a_320_px_phone() {
                 "{role} {path}: the top bar is {header} px tall"
             );
             let width = f["width"].as_f64().unwrap();
-            assert!(width <= 321.0, "{role} {path}: the page is {width} px wide");
+            assert!(
+                width <= 321.0,
+                "{role} {path}: the page is {width} px wide: {:#}",
+                f["wide"]
+            );
             let who = f["who"].as_f64().unwrap();
             assert!(who >= 44.0, "{role} {path}: the user's name has {who} px");
             assert!(
