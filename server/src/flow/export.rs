@@ -278,19 +278,15 @@ pub fn write<T: Exported>(
             let path = dir.path().join("export.xlsx");
             let mut wb = rust_xlsxwriter::Workbook::new();
             wb.set_tempdir(dir.path()).map_err(xlsx)?;
-            let bold = rust_xlsxwriter::Format::new().set_bold();
-            let mut sheets = 0;
-            let mut row = SHEET_ROWS;
+            // The first sheet with its head, even for an export with no rows.
+            let mut sheets = 1;
+            add_sheet::<T>(&mut wb, sheets)?;
+            let mut row = 0;
             loop {
                 for item in &page.0 {
                     if row == SHEET_ROWS {
                         sheets += 1;
-                        let ws = wb.add_worksheet_with_constant_memory().map_err(xlsx)?;
-                        ws.set_name(sheet_name(T::SHEET, sheets)).map_err(xlsx)?;
-                        for (i, h) in T::HEADS.iter().enumerate() {
-                            ws.write_with_format(0, i as u16, h.1, &bold)
-                                .map_err(xlsx)?;
-                        }
+                        add_sheet::<T>(&mut wb, sheets)?;
                         row = 0;
                     }
                     row += 1;
@@ -314,14 +310,6 @@ pub fn write<T: Exported>(
                     None => break,
                 }
             }
-            if sheets == 0 {
-                let ws = wb.add_worksheet();
-                ws.set_name(sheet_name(T::SHEET, 1)).map_err(xlsx)?;
-                for (i, h) in T::HEADS.iter().enumerate() {
-                    ws.write_with_format(0, i as u16, h.1, &bold)
-                        .map_err(xlsx)?;
-                }
-            }
             wb.save(&path).map_err(xlsx)?;
             drop(wb);
             let mut file = std::fs::File::open(&path).map_err(|e| Error::Unexpected(e.into()))?;
@@ -336,6 +324,18 @@ pub fn write<T: Exported>(
             }
         }
     }
+}
+
+/// Adds the `n`th sheet (1-based) of an export of `T`, with its head in bold.
+fn add_sheet<T: Exported>(wb: &mut rust_xlsxwriter::Workbook, n: usize) -> Result<()> {
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let ws = wb.add_worksheet_with_constant_memory().map_err(xlsx)?;
+    ws.set_name(sheet_name(T::SHEET, n)).map_err(xlsx)?;
+    for (i, h) in T::HEADS.iter().enumerate() {
+        ws.write_with_format(0, i as u16, h.1, &bold)
+            .map_err(xlsx)?;
+    }
+    Ok(())
 }
 
 fn xlsx(e: rust_xlsxwriter::XlsxError) -> Error {

@@ -15,6 +15,7 @@ use crate::flow::caller::CurrentUser;
 use crate::flow::export::{self, Exported, Format, PageReader};
 use crate::flow::{PageRequest, audit};
 use crate::http::error::{ApiError, ApiResult};
+use crate::http::extract::query_pairs;
 use crate::http::paging;
 
 /// Records per page read for an export.
@@ -23,14 +24,9 @@ const PAGE: i64 = 500;
 /// The list's query `T` and the `format` of an export's query string (`limit` and `cursor`
 /// are the export's own business: refused).
 pub fn query<T: DeserializeOwned>(req: &HttpRequest) -> ApiResult<(Format, T, String)> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string())
-        .map_err(|e| ApiError::invalid("query", e.to_string()))?;
     let mut format = None;
     let mut rest = Vec::new();
-    for (name, value) in pairs {
-        if value.contains('\0') || name.contains('\0') {
-            return Err(ApiError::invalid(&name, "must not contain NUL characters"));
-        }
+    for (name, value) in query_pairs(req)? {
         match name.as_str() {
             "format" => format = Some(value),
             "limit" | "cursor" => {

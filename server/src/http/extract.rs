@@ -114,8 +114,9 @@ impl Body {
     }
 }
 
-/// Parses a query string into `T` (unknown parameters are refused): 422 on failure.
-pub fn parse_query<T: DeserializeOwned>(req: &HttpRequest) -> ApiResult<T> {
+/// A query string's parameters as (name, value), decoded; 422 for one that is not a query
+/// string or holds a NUL character.
+pub fn query_pairs(req: &HttpRequest) -> ApiResult<Vec<(String, String)>> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string())
         .map_err(|e| ApiError::invalid("query", e.to_string()))?;
     for (name, value) in &pairs {
@@ -123,6 +124,12 @@ pub fn parse_query<T: DeserializeOwned>(req: &HttpRequest) -> ApiResult<T> {
             return Err(ApiError::invalid(name, "must not contain NUL characters"));
         }
     }
+    Ok(pairs)
+}
+
+/// Parses a query string into `T` (unknown parameters are refused): 422 on failure.
+pub fn parse_query<T: DeserializeOwned>(req: &HttpRequest) -> ApiResult<T> {
+    query_pairs(req)?;
     serde_urlencoded::from_str::<T>(req.query_string())
         .map_err(|e| ApiError::invalid("query", e.to_string()))
 }
