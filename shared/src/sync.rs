@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::api::Cell;
 use crate::incident::{ActionRequest, Category, Incident, NewIncident};
+use crate::notification::Notification;
 use crate::person::{NewVisit, PersonItem};
 use crate::problem::FieldError;
 use crate::safety::{NewInspection, NewUnit, Unit};
@@ -181,6 +182,10 @@ pub struct PullResponse {
     pub incidents: Vec<Incident>,
     pub persons: Vec<PersonItem>,
     pub units: Vec<Unit>,
+    /// The caller's notifications created since the cursor (the latest ones when it
+    /// starts again from nothing).
+    #[serde(default)]
+    pub notifications: Vec<Notification>,
     /// Records removed or no longer in the caller's scope.
     pub deleted: Vec<Deleted>,
     pub cursor: String,

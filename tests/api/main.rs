@@ -10,6 +10,7 @@ mod crash;
 mod demo;
 mod exports;
 mod incidents;
+mod notifications;
 mod ops;
 mod persons;
 mod regions;

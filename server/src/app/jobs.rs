@@ -1,4 +1,4 @@
-//! Background jobs: the escalation sweep and housekeeping.
+//! Background jobs: the escalation sweep (with the daily reminders) and housekeeping.
 
 use std::time::Duration;
 
@@ -8,7 +8,8 @@ use crate::app::state::AppState;
 use crate::core::throttle;
 use crate::db;
 
-/// Every `sweep_secs`: escalate unresolved incidents past their deadline.
+/// Every `sweep_secs`: escalate unresolved incidents past their deadline, and make the
+/// day's reminders (`flow::notifications::remind`; once per day and record).
 pub fn spawn_escalation_sweep(state: web::Data<AppState>) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(state.config.sweep_secs));
@@ -20,13 +21,16 @@ pub fn spawn_escalation_sweep(state: web::Data<AppState>) {
                 .db(move |c| {
                     // A holiday set through another process counts from this sweep on.
                     crate::flow::calendar::refresh(&st, c)?;
-                    crate::flow::incidents::escalate_overdue(&st, c)
+                    let escalated = crate::flow::incidents::escalate_overdue(&st, c)?;
+                    let reminded = crate::flow::notifications::remind(&st, c)?;
+                    Ok::<_, crate::flow::error::Error>((escalated, reminded))
                 })
                 .await
             {
-                Ok(n) => {
-                    if n > 0 {
-                        tracing::info!(escalated = n, "escalation sweep");
+                Ok((n, reminded)) => {
+                    if n > 0 || reminded > 0 {
+                        tracing::info!(escalated = n, reminded, "escalation sweep");
+                        state.ring();
                     }
                     state.metrics.escalations.inc_by(n as u64);
                 }

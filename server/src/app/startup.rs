@@ -253,7 +253,7 @@ impl Application {
                         Ok(res)
                     }
                 })
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<crate::app::telemetry::RequestSpan>::new())
                 // API answers (the map's GeoJSON above all) travel compressed to phones
                 // that ask; the client's files are compressed once at build time.
                 .wrap(actix_web::middleware::Compress::default())

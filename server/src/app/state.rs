@@ -18,6 +18,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Per-user write limits (`flow::limits`).
     pub writes: crate::flow::limits::WriteLimiter,
+    /// Live notification streams open per user (`flow::limits::StreamSlots`).
+    pub streams: crate::flow::limits::StreamSlots,
     pub clock: Clock,
     pub keyring: crate::core::crypto::Keyring,
     /// Signs sync cursors, so a forged or edited one is refused.
@@ -28,6 +30,10 @@ pub struct AppState {
     /// (`flow::calendar`): read at start, after a change, and by every escalation sweep, so
     /// every server process on one database follows a change within a sweep.
     calendar: std::sync::RwLock<Arc<gridwork_shared::calendar::WorkCalendar>>,
+    /// Rung after a write that may have made notifications, so the live streams of this
+    /// process look at once (streams also look on their own every few seconds, for
+    /// notifications another process made).
+    bell: tokio::sync::watch::Sender<u64>,
 }
 
 impl AppState {
@@ -37,6 +43,7 @@ impl AppState {
             grid: GridCache::default(),
             metrics: Metrics::new(),
             writes: crate::flow::limits::WriteLimiter::new(config.write_limit),
+            streams: crate::flow::limits::StreamSlots::default(),
             clock: Clock::default(),
             keyring: config.keyring(),
             cursors: crate::core::signed::Signer::derive(
@@ -47,6 +54,7 @@ impl AppState {
                 == Some(crate::db::Engine::Sqlite))
             .then(|| crate::db::batch::Batcher::start(pool.clone())),
             calendar: std::sync::RwLock::new(Arc::new(config.calendar.clone())),
+            bell: tokio::sync::watch::Sender::new(0),
             pool,
             config,
         }
@@ -66,6 +74,16 @@ impl AppState {
             .calendar
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(calendar);
+    }
+
+    /// Tells this process's live notification streams to look for new notifications.
+    pub fn ring(&self) {
+        self.bell.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// What a live notification stream waits on (see [`AppState::ring`]).
+    pub fn bell(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.bell.subscribe()
     }
 
     /// Runs blocking database work on actix's blocking pool, never on an async worker.

@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod cells;
 pub mod incidents;
 pub mod models;
+pub mod notifications;
 pub mod page;
 pub mod persons;
 pub mod regions;

@@ -291,3 +291,17 @@ pub struct HazardRow {
     pub closed_at: Option<NaiveDateTime>,
     pub closed_by: Option<String>,
 }
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = notifications)]
+pub struct NotificationRow {
+    pub id: String,
+    pub user_id: String,
+    pub at: NaiveDateTime,
+    pub kind: String,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub title: String,
+    pub read: bool,
+    pub event_key: String,
+}

@@ -338,6 +338,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        user_id -> Text,
+        at -> Timestamp,
+        kind -> Text,
+        entity_type -> Text,
+        entity_id -> Text,
+        title -> Text,
+        read -> Bool,
+        event_key -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     regions,
     users,
@@ -362,4 +376,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     change_log,
     sync_ops,
     calendar_days,
+    notifications,
 );

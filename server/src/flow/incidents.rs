@@ -694,6 +694,15 @@ fn apply(
     h.note = req.note.clone().filter(|n| !n.trim().is_empty());
     h.data = (!data.is_empty()).then(|| serde_json::Value::Object(data).to_string());
     store::add_history(c, &h)?;
+    crate::flow::notifications::on_step(
+        c,
+        &before,
+        &next,
+        req.action,
+        user.map(|u| u.id.as_str()),
+        &h.id,
+        at,
+    )?;
     Ok(next)
 }
 

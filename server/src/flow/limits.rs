@@ -76,9 +76,68 @@ impl WriteLimiter {
     }
 }
 
+/// Live notification streams one user may hold open at once (a phone and a desk, a few
+/// tabs); one more is refused with 429 until one closes.
+pub const STREAMS_PER_USER: usize = 4;
+
+/// The live streams open in this process, per user.
+#[derive(Default)]
+pub struct StreamSlots {
+    open: std::sync::Arc<Mutex<HashMap<String, usize>>>,
+}
+
+/// One open stream; dropping it (the stream ended or the client went away) frees the slot.
+pub struct StreamSlot {
+    open: std::sync::Arc<Mutex<HashMap<String, usize>>>,
+    user: String,
+}
+
+impl StreamSlots {
+    /// Takes a slot for `user`, or 429 `rate_limited` when it holds every one.
+    pub fn take(&self, user: &str) -> Result<StreamSlot> {
+        let mut open = self.open.lock().expect("stream slots poisoned");
+        let n = open.entry(user.to_string()).or_default();
+        if *n >= STREAMS_PER_USER {
+            return Err(Error::RateLimited { retry_after: 30 });
+        }
+        *n += 1;
+        Ok(StreamSlot {
+            open: self.open.clone(),
+            user: user.to_string(),
+        })
+    }
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut open = self
+            .open
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(n) = open.get_mut(&self.user) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.user);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_user_holds_a_few_streams_and_a_closed_one_frees_its_slot() {
+        let slots = StreamSlots::default();
+        let held: Vec<_> = (0..STREAMS_PER_USER)
+            .map(|_| slots.take("u").unwrap())
+            .collect();
+        assert!(matches!(slots.take("u"), Err(Error::RateLimited { .. })));
+        slots.take("someone else").unwrap();
+        drop(held);
+        slots.take("u").unwrap();
+    }
 
     #[test]
     fn a_burst_then_a_wait() {

@@ -15,6 +15,7 @@ pub mod grid;
 pub mod import;
 pub mod incidents;
 pub mod limits;
+pub mod notifications;
 pub mod persons;
 pub mod photos;
 pub mod regions;

@@ -50,10 +50,19 @@ fn bad(what: &str, v: &str) -> Error {
 }
 
 fn decrypt(state: &AppState, row: &PersonRow, field: &str, value: &str) -> Result<String> {
+    decrypt_field(state, &row.id, field, value)
+}
+
+fn decrypt_field(state: &AppState, id: &str, field: &str, value: &str) -> Result<String> {
     state
         .keyring
-        .decrypt(value, &aad(&row.id, field))
+        .decrypt(value, &aad(id, field))
         .map_err(Error::Unexpected)
+}
+
+/// A person's name from its stored (encrypted) form.
+pub fn decrypt_name(state: &AppState, id: &str, name_enc: &str) -> Result<String> {
+    decrypt_field(state, id, "name", name_enc)
 }
 
 pub fn item(state: &AppState, row: &PersonRow, now: DateTime<Utc>) -> Result<PersonItem> {

@@ -438,6 +438,7 @@ fn snapshot(
                 .iter()
                 .map(crate::flow::categories::category_of)
                 .collect();
+            out.notifications = crate::flow::notifications::newest(c, &user.id)?;
             next_phase(2)
         }
         2 => {
@@ -713,6 +714,16 @@ fn changes(
             .filter(|r| cats.contains_key(&r.code))
             .map(crate::flow::categories::category_of)
             .collect();
+    }
+    if let Some(made) = changed.by_type.get("notification") {
+        let mine: Vec<String> = made
+            .iter()
+            .filter(|(_, t)| t.parties.contains(&user.id))
+            .map(|(id, _)| id.clone())
+            .collect();
+        if !mine.is_empty() {
+            out.notifications = crate::flow::notifications::by_ids(c, &user.id, &mine)?;
+        }
     }
     let touched: Vec<String> = changed
         .gained_cells

@@ -37,20 +37,29 @@ impl FromRequest for CurrentUser {
         );
         Box::pin(async move {
             let state = state.ok_or_else(|| anyhow::anyhow!("AppState missing"))?;
-            let token =
-                token.ok_or_else(|| ApiError::unauthorized("a bearer token is required"))?;
-            let claims = state
-                .jwt
-                .verify(&token)
-                .ok_or_else(|| ApiError::unauthorized("the token is invalid or expired"))?;
-            let user = state
-                .db(move |c| crate::flow::auth::caller(c, &claims.sub, ip))
-                .await?
-                .ok_or_else(|| ApiError::unauthorized("the account is unknown or deactivated"))?;
+            let user = caller_of(&state, token, ip).await?;
             if writes {
                 state.writes.take(&user.id)?;
             }
             Ok(user)
         })
     }
+}
+
+/// The user an access token names, checked and loaded (401 when there is none, it is
+/// invalid or expired, or the account is gone or deactivated).
+pub async fn caller_of(
+    state: &AppState,
+    token: Option<String>,
+    ip: String,
+) -> Result<CurrentUser, ApiError> {
+    let token = token.ok_or_else(|| ApiError::unauthorized("a bearer token is required"))?;
+    let claims = state
+        .jwt
+        .verify(&token)
+        .ok_or_else(|| ApiError::unauthorized("the token is invalid or expired"))?;
+    state
+        .db(move |c| crate::flow::auth::caller(c, &claims.sub, ip))
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("the account is unknown or deactivated"))
 }

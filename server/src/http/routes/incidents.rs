@@ -105,6 +105,7 @@ pub async fn act(
     let d = state
         .db_write(move |c| flow::act_detail(&st, c, &user, &id, &req))
         .await?;
+    state.ring();
     Ok(HttpResponse::Ok().json(d))
 }
 

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod categories;
 pub mod cells;
 pub mod incidents;
+pub mod notifications;
 pub mod ops;
 pub mod persons;
 pub mod photos;
@@ -42,6 +43,7 @@ fn register_api(api: &mut Api) {
     photos::configure(api);
     persons::configure(api);
     units::configure(api);
+    notifications::configure(api);
     sync::configure(api);
     stats::configure(api);
     audit::configure(api);

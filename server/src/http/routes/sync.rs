@@ -32,6 +32,7 @@ pub async fn push(
     let req: PushRequest = body.json().await?;
     let st = state.clone();
     let results = state.db(move |c| sync::push(&st, c, &user, &req)).await?;
+    state.ring();
     Ok(HttpResponse::Ok().json(PushResponse { results }))
 }
 
