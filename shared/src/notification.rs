@@ -95,6 +95,7 @@ pub const MAX_READ_IDS: usize = 500;
 #[serde(deny_unknown_fields)]
 pub struct MarkRead {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 500))]
     pub ids: Option<Vec<Uuid>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub up_to: Option<Uuid>,

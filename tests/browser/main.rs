@@ -6,6 +6,7 @@
 mod admin;
 mod field;
 mod incident;
+mod notifications;
 mod office;
 mod offline_day;
 mod persons;

@@ -69,6 +69,8 @@ pub enum Route {
     Me,
     #[at("/outbox")]
     Outbox,
+    #[at("/notifications")]
+    Notifications,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -81,6 +83,8 @@ pub struct Session {
     pub pending: u32,
     /// Operations the server refused, kept on the phone until fixed or discarded.
     pub refused: u32,
+    /// Notifications on the phone not read yet (the bell in the top bar).
+    pub unread: u32,
     pub online: bool,
     pub message: Option<String>,
     /// Bumped after every successful pull, so lists reload.
@@ -105,6 +109,7 @@ pub fn App() -> Html {
     let me = use_state(api::me);
     let pending = use_state(|| 0u32);
     let refused = use_state(|| 0u32);
+    let unread = use_state(|| 0u32);
     let online = use_state(|| true);
     let message = use_state(|| None::<String>);
     let generation = use_state(|| 0u32);
@@ -128,16 +133,28 @@ pub fn App() -> Html {
         Callback::from(move |_| kick.set(*kick + 1))
     };
 
+    // The live notification stream while signed in: a notification starts a sync round,
+    // which brings it and its record to the phone.
+    let stream = use_mut_ref(crate::services::live::Stream::default);
+    {
+        let stream = stream.clone();
+        use_effect_with(me.as_ref().map(|m| m.id), move |_| {
+            stream.borrow_mut().close();
+        });
+    }
     // One sync round: push the queue, then pull; on failure try again later, backing off.
     {
-        let (pending, refused, online, message, generation, me) = (
+        let (pending, refused, online, message, generation, me, unread) = (
             pending.clone(),
             refused.clone(),
             online.clone(),
             message.clone(),
             generation.clone(),
             me.clone(),
+            unread.clone(),
         );
+        let stream = stream.clone();
+        let kick_on_notice = kick.clone();
         use_effect_with((*kick, me.is_some()), move |(_, logged_in)| {
             let logged_in = *logged_in;
             wasm_bindgen_futures::spawn_local(async move {
@@ -146,7 +163,7 @@ pub fn App() -> Html {
                 if !logged_in {
                     return;
                 }
-                let (flushed, pulled) = match crate::lazy::sync_round().await {
+                let (flushed, pulled, unread_now) = match crate::lazy::sync_round().await {
                     Ok(round) => round.await,
                     // The sync code itself could not be fetched: try again later.
                     Err(_) => {
@@ -171,6 +188,12 @@ pub fn App() -> Html {
                     Ok(_) => {
                         online.set(true);
                         generation.set(*generation + 1);
+                        unread.set(unread_now);
+                        // Online and signed in: listen for notifications (again, when the
+                        // stream ended for good, as with a token that expired).
+                        crate::services::live::keep_open(&stream, move || {
+                            kick_on_notice.set(*kick_on_notice + 1)
+                        });
                     }
                     Err(api::ApiError::LoggedOut) => me.set(api::me()),
                     Err(_) => online.set(false),
@@ -194,6 +217,7 @@ pub fn App() -> Html {
         me: (*me).clone(),
         pending: *pending,
         refused: *refused,
+        unread: *unread,
         online: *online,
         message: (*message).clone(),
         generation: *generation,

@@ -121,6 +121,7 @@ pub enum Text {
     LogoutAnyway => "仍然退出", "Log out anyway";
     Stay => "留下", "Stay";
     Lang => "EN", "中文";
+    Notifications => "通知", "Notifications";
     MyIncidents => "我的事件", "My incidents";
     Queue => "事件队列", "Incident queue";
     Report => "上报事件", "Report an incident";

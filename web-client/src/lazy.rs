@@ -129,6 +129,7 @@ async fn screen(route: Route) -> Result<Html, SplitLoaderError> {
         Route::AdminAudit => admin_audit().await,
         Route::Me => me().await,
         Route::Outbox => outbox().await,
+        Route::Notifications => notifications().await,
         Route::Home | Route::Login | Route::NotFound => Ok(html! {}),
     }
 }
@@ -261,6 +262,11 @@ fn me() -> Result<Html, SplitLoaderError> {
 #[wasm_split(sync, fallible)]
 fn outbox() -> Result<Html, SplitLoaderError> {
     Ok(html! { <crate::pages::outbox::Outbox /> })
+}
+
+#[wasm_split(sync, fallible)]
+fn notifications() -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::notifications::Notifications /> })
 }
 
 /// A part of the first screens drawn by the sync chunk (`components/deferred.rs`).

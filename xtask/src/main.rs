@@ -9,8 +9,10 @@
 //! - `cargo xtask bench` runs every server benchmark (see `bench.rs`) and prints the tables;
 //!   `cargo xtask bench-web` measures the web client's size and time to interactive.
 //! - `cargo xtask demo` seeds the demo district and serves it on SQLite.
+//! - `cargo xtask deb [--debug]` builds the Debian package (`deb.rs`).
 
 mod bench;
+mod deb;
 mod layers;
 mod server;
 mod spec_test;
@@ -206,10 +208,14 @@ fn test() -> anyhow::Result<()> {
     run(cargo()
         .args(["build", "-p", "gridwork-server", "--bin", "gridwork"])
         .current_dir(&r))?;
+    // The package test installs the Debian package on this machine (of the debug build:
+    // the packaging is the same, the build much quicker).
+    let deb = deb::build(true)?;
     run_tests(
         cargo()
             .args(["test", "--workspace", "--no-fail-fast"])
             .env("GRIDWORK_BIN", target_dir().join("debug/gridwork"))
+            .env("GRIDWORK_DEB", &deb)
             .current_dir(&r),
     )?;
     spec_test::spec_test()
@@ -597,9 +603,17 @@ fn web_tools(target: &std::path::Path) -> anyhow::Result<std::path::PathBuf> {
     Ok(tools)
 }
 
-/// The bytes of `input` after `wasm-opt -Oz`.
+/// The bytes of `input` after `wasm-opt -Oz`. A module whose bytes are those of the last
+/// run's (a change of styles or scripts only) keeps that run's output: wasm-opt is most of
+/// the client's build time.
 fn wasm_opt(tools: &std::path::Path, input: &std::path::Path) -> anyhow::Result<Vec<u8>> {
     let out = input.with_extension("opt.wasm");
+    let last_input = input.with_extension("opt.src.wasm");
+    let bytes = std::fs::read(input)?;
+    if out.exists() && std::fs::read(&last_input).is_ok_and(|last| last == bytes) {
+        return Ok(std::fs::read(out)?);
+    }
+    let _ = std::fs::remove_file(&last_input);
     run(Command::new(tools.join("node_modules/.bin/wasm-opt"))
         .args([
             "-Oz",
@@ -611,6 +625,7 @@ fn wasm_opt(tools: &std::path::Path, input: &std::path::Path) -> anyhow::Result<
         ])
         .arg(&out)
         .arg(input))?;
+    std::fs::write(&last_input, &bytes)?;
     Ok(std::fs::read(out)?)
 }
 
@@ -625,6 +640,7 @@ fn main() -> anyhow::Result<()> {
         Some("web") => web(),
         Some("bench") => bench::bench(&args[1..]),
         Some("bench-web") => bench::bench_web(),
+        Some("deb") => deb::deb(&args[1..]),
         Some("demo") => {
             let r = root();
             install_packages(BUILD_PACKAGES)?;
@@ -656,7 +672,7 @@ fn main() -> anyhow::Result<()> {
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask <openapi | layers | wasm-deps | test | spec-test | web | bench | bench-web | demo>"
+                "usage: cargo xtask <openapi | layers | wasm-deps | test | spec-test | web | bench | bench-web | demo | deb>"
             );
             std::process::exit(2);
         }

@@ -46,10 +46,14 @@ const DEMO_PASSWORD: &str = "gridwork-demo";
 
 /// Operations left out of generated testing, each with its reason (regular expressions on
 /// the path, as the tester's `--exclude-path-regex` takes them).
-/// None so far: generated tokens and passwords never match real ones (refresh → 401,
-/// logout → 204, a password change → 422), generated ids name no record, and every role
-/// logs in before the first run, since generated logins soon lock the address (429).
-const EXCLUDED: &[(&str, &str)] = &[];
+/// Generated tokens and passwords never match real ones (refresh → 401, logout → 204, a
+/// password change → 422), generated ids name no record, and every role logs in before the
+/// first run, since generated logins soon lock the address (429); so only this is left out:
+const EXCLUDED: &[(&str, &str)] = &[(
+    "^/api/v1/me/notifications/stream$",
+    "a Server-Sent Events stream stays open for minutes (the tester would time out on every \
+     example); tests/api/notifications.rs checks it",
+)];
 
 /// `cargo xtask spec-test`.
 pub fn spec_test() -> anyhow::Result<()> {

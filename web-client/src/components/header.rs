@@ -1,5 +1,5 @@
-//! The bar on top of every screen, one line even on a 320 px phone: who, pending
-//! operations, sync, language, logout; below it what needs the user's attention.
+//! The bar on top of every screen, one line even on a 320 px phone: who, the notification
+//! bell, pending operations, sync, language, logout; below it what needs the user's attention.
 
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -55,6 +55,14 @@ pub fn Header() -> Html {
             <span class="who" data-testid="me-link">{ for session.me.as_ref().map(|m| html! {
                 <Link<Route> to={Route::Me}>{ m.display_name.clone() }</Link<Route>>
             }) }</span>
+            { if session.me.is_some() { html!{
+                <Link<Route> to={Route::Notifications} classes="bell">
+                    <span class="bell-icon" role="img" aria-label={t(Text::Notifications)} data-testid="bell">
+                        <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1z"/></svg>
+                    </span>
+                    { if session.unread > 0 { html!{ <span class="badge" data-testid="unread">{ session.unread }</span> } } else { html!{} } }
+                </Link<Route>>
+            } } else { html!{} } }
             <button class={classes!("sync", (!session.online).then_some("off"))} onclick={sync} data-testid="pending">
                 { if session.online { "" } else { t(Text::Offline) } }
                 { format!(" {} {}", t(Text::Pending), session.pending) }

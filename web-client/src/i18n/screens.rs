@@ -116,5 +116,17 @@ pub enum ScreenText {
     Ago => "前", "ago";
     SpanHours => "小时", "h";
     SpanDays => "天", "days";
+    NotificationsTitle => "通知", "Notifications";
+    MarkAllRead => "全部标为已读", "Mark all read";
+    NoNotifications => "暂无通知", "No notifications";
+    UnreadChip => "未读", "Unread";
+    NoticeDispatched => "派给您处置", "Dispatched to you";
+    NoticeEscalated => "已升级到您这一级", "Escalated to your level";
+    NoticeAccepted => "您的上报已受理", "Your report was accepted";
+    NoticeRejected => "您的上报未受理", "Your report was rejected";
+    NoticeClosed => "您的上报已办结", "Your report was closed";
+    NoticeRework => "退回重办", "Sent back for rework";
+    NoticeVisitDue => "明天应走访", "Visit due tomorrow";
+    NoticeHazard => "隐患明天整改到期", "Hazard to fix by tomorrow";
 }
 }

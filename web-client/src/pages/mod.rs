@@ -12,6 +12,7 @@ pub mod inspect;
 pub mod login;
 pub mod map;
 pub mod me;
+pub mod notifications;
 pub mod outbox;
 pub mod overdue;
 pub mod person;

@@ -43,6 +43,12 @@ const ACCESS: &str = "gridwork.access";
 const REFRESH: &str = "gridwork.refresh";
 const ME: &str = "gridwork.me";
 
+/// The access token of the session (for what cannot send a header: the live notification
+/// stream's `EventSource`).
+pub fn access_token() -> Option<String> {
+    store::get(ACCESS)
+}
+
 pub fn me() -> Option<Me> {
     store::get(ME).and_then(|s| serde_json::from_str(&s).ok())
 }

@@ -1,4 +1,5 @@
 pub mod api;
+pub mod live;
 pub mod map;
 pub mod photo;
 pub mod queue;

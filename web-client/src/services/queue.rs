@@ -12,6 +12,7 @@ use gridwork_shared::FieldError;
 use gridwork_shared::api::Cell;
 use gridwork_shared::geometry::{GridIndex, IndexedCell};
 use gridwork_shared::incident::{Category, Incident};
+use gridwork_shared::notification::{MarkRead, Notification};
 use gridwork_shared::person::PersonItem;
 use gridwork_shared::safety::Unit;
 use gridwork_shared::sync::{Op, OpStatus, Operation, PullResponse, PushRequest, PushResponse};
@@ -788,17 +789,66 @@ async fn put_records(
     Ok(())
 }
 
-/// What one sync round did: the push, then the pull (how many records changed).
-pub type SyncOutcome = (Result<Flushed, ApiError>, Result<usize, ApiError>);
+/// What one sync round did: the push, then the pull (how many records changed), and how
+/// many notifications the phone holds unread after it.
+pub type SyncOutcome = (Result<Flushed, ApiError>, Result<usize, ApiError>, u32);
 
 /// One sync round: push the queue, then pull. Runs from its own chunk (`lazy::sync_round`),
 /// fetched after the first screen is up.
 pub async fn sync_round() -> SyncOutcome {
     let flushed = flush().await;
     if matches!(flushed, Err(ApiError::LoggedOut)) {
-        return (flushed, Err(ApiError::LoggedOut));
+        return (flushed, Err(ApiError::LoggedOut), 0);
     }
-    (flushed, pull().await)
+    let pulled = pull().await;
+    (flushed, pulled, unread_notifications().await)
+}
+
+/// The signed-in user's notifications on the phone, newest first.
+pub async fn notifications() -> Vec<Notification> {
+    let mut all: Vec<Notification> = records().await;
+    all.sort_by_key(|n| std::cmp::Reverse(n.id));
+    all
+}
+
+/// How many of the signed-in user's notifications are unread.
+pub async fn unread_notifications() -> u32 {
+    records::<Notification>()
+        .await
+        .iter()
+        .filter(|n| !n.read)
+        .count() as u32
+}
+
+/// Marks read the notifications named (`None`: every one) on the phone, then on the server
+/// (which a later pull does not undo: it carries only new notifications).
+pub async fn mark_notifications_read(ids: Option<Vec<Uuid>>) -> Result<(), ApiError> {
+    let me = api::me().ok_or(ApiError::LoggedOut)?;
+    let all = notifications().await;
+    let body = match &ids {
+        Some(ids) => MarkRead {
+            ids: Some(ids.clone()),
+            up_to: None,
+        },
+        None => match all.first() {
+            Some(newest) => MarkRead {
+                ids: None,
+                up_to: Some(newest.id),
+            },
+            None => return Ok(()),
+        },
+    };
+    let mut items = Vec::new();
+    let changed: Vec<Notification> = all
+        .into_iter()
+        .filter(|n| !n.read && ids.as_ref().is_none_or(|ids| ids.contains(&n.id)))
+        .map(|n| Notification { read: true, ..n })
+        .collect();
+    stored(&mut items, &changed);
+    put_records(&me.id.to_string(), items, Vec::new(), false)
+        .await
+        .map_err(|_| ApiError::Offline)?;
+    api::post::<_, ()>("/api/v1/me/notifications/read", &body).await
 }
 
 /// Pulls until the server has nothing more; returns how many records changed.
@@ -830,6 +880,7 @@ pub async fn pull() -> Result<usize, ApiError> {
         stored(&mut items, &page.incidents);
         stored(&mut items, &page.persons);
         stored(&mut items, &page.units);
+        stored(&mut items, &page.notifications);
         let deleted: Vec<String> = page
             .deleted
             .iter()
@@ -873,7 +924,7 @@ macro_rules! keyed_by_id {
     )*};
 }
 
-keyed_by_id!(Incident => "incident", PersonItem => "person", Unit => "unit");
+keyed_by_id!(Incident => "incident", PersonItem => "person", Unit => "unit", Notification => "notification");
 
 impl Record for Cell {
     const KIND: &'static str = "cell";
