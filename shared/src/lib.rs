@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod codes;
 pub mod geometry;
 pub mod incident;
+pub mod open311;
 pub mod person;
 pub mod problem;
 pub mod safety;

@@ -10,6 +10,7 @@ mod crash;
 mod demo;
 mod exports;
 mod incidents;
+mod open311;
 mod ops;
 mod persons;
 mod regions;

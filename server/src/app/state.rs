@@ -18,6 +18,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Per-user write limits (`flow::limits`).
     pub writes: crate::flow::limits::WriteLimiter,
+    /// Per-address limits of the Open311 endpoints (`flow::open311`).
+    pub open311: crate::flow::open311::Limits,
     pub clock: Clock,
     pub keyring: crate::core::crypto::Keyring,
     /// Signs sync cursors, so a forged or edited one is refused.
@@ -37,6 +39,7 @@ impl AppState {
             grid: GridCache::default(),
             metrics: Metrics::new(),
             writes: crate::flow::limits::WriteLimiter::new(config.write_limit),
+            open311: crate::flow::open311::Limits::default(),
             clock: Clock::default(),
             keyring: config.keyring(),
             cursors: crate::core::signed::Signer::derive(

@@ -106,6 +106,7 @@ diesel::table! {
         deadline_town -> Double,
         deadline_district -> Double,
         updated_at -> Timestamp,
+        public -> Bool,
     }
 }
 
@@ -134,6 +135,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         closed_at -> Nullable<Timestamp>,
+        source -> Text,
     }
 }
 
@@ -335,6 +337,29 @@ diesel::table! {
     calendar_days (day) {
         day -> Text,
         kind -> Text,
+    }
+}
+
+diesel::table! {
+    api_keys (id) {
+        id -> Text,
+        name -> Text,
+        key_hash -> Text,
+        user_id -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    open311_contacts (incident_id) {
+        incident_id -> Text,
+        email_enc -> Nullable<Text>,
+        first_name_enc -> Nullable<Text>,
+        last_name_enc -> Nullable<Text>,
+        phone_enc -> Nullable<Text>,
+        created_at -> Timestamp,
     }
 }
 

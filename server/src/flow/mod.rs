@@ -2,6 +2,7 @@
 //! endpoint and the tools alike, so every path applies the same checks. Never imports
 //! `http`; answers with [`error::Error`], never an HTTP status.
 
+pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
@@ -15,6 +16,7 @@ pub mod grid;
 pub mod import;
 pub mod incidents;
 pub mod limits;
+pub mod open311;
 pub mod persons;
 pub mod photos;
 pub mod regions;
