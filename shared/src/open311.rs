@@ -52,14 +52,18 @@ pub mod datetime {
 
     pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
         let s = <String as serde::Deserialize>::deserialize(d)?;
-        parse(&s).ok_or_else(|| serde::de::Error::custom("expected an ISO 8601 time with its offset"))
+        parse(&s)
+            .ok_or_else(|| serde::de::Error::custom("expected an ISO 8601 time with its offset"))
     }
 
     pub mod option {
         use chrono::{DateTime, Utc};
         use serde::Serializer;
 
-        pub fn serialize<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+        pub fn serialize<S: Serializer>(
+            t: &Option<DateTime<Utc>>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
             match t {
                 Some(t) => s.serialize_str(&super::format(t)),
                 None => s.serialize_none(),
@@ -331,8 +335,10 @@ impl NewServiceRequest {
         if code.len() != 4 || !code.bytes().all(|b| b.is_ascii_digit()) {
             e.push("service_code", "must be a 4-digit service code");
         }
-        let coord = |e: &mut FieldErrors, field: &str, v: &Option<String>, max: f64| {
-            match present(v).map(str::parse::<f64>) {
+        let coord =
+            |e: &mut FieldErrors, field: &str, v: &Option<String>, max: f64| match present(v)
+                .map(str::parse::<f64>)
+            {
                 None => {
                     e.push(field, "is required");
                     0.0
@@ -342,8 +348,7 @@ impl NewServiceRequest {
                     e.push(field, format!("must be a number between -{max} and {max}"));
                     0.0
                 }
-            }
-        };
+            };
         let lat = coord(&mut e, "lat", &self.lat, 90.0);
         let lon = coord(&mut e, "long", &self.long, 180.0);
         let description = self.description.as_deref().unwrap_or("").trim().to_string();
@@ -361,11 +366,10 @@ impl NewServiceRequest {
             last_name: one_line("last_name", &self.last_name, 100),
             phone: one_line("phone", &self.phone, 30),
         };
-        if contact
-            .email
-            .as_deref()
-            .is_some_and(|m| m.split_once('@').is_none_or(|(a, b)| a.is_empty() || b.is_empty()))
-        {
+        if contact.email.as_deref().is_some_and(|m| {
+            m.split_once('@')
+                .is_none_or(|(a, b)| a.is_empty() || b.is_empty())
+        }) {
             e.push("email", "must be an email address");
         }
         if contact.phone.as_deref().is_some_and(|p| {

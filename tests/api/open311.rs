@@ -85,13 +85,9 @@ async fn services_are_the_public_categories(app: TestApp) {
     make_public(&app, admin, "0502").await;
     make_public(&app, admin, "0401").await;
     // A dispute is never public: 422, and it stays private.
-    app.patch(
-        "/api/v1/categories/0101",
-        admin,
-        json!({"public": true}),
-    )
-    .await
-    .problem(422, "validation_failed");
+    app.patch("/api/v1/categories/0101", admin, json!({"public": true}))
+        .await
+        .problem(422, "validation_failed");
     // Only admins change categories.
     app.patch(
         "/api/v1/categories/0501",
@@ -155,7 +151,12 @@ async fn services_are_the_public_categories(app: TestApp) {
     // Discovery, and an unknown format.
     let (status, d) = get_json(&app, "/open311/v2/discovery.json").await;
     assert_eq!(status, 200);
-    assert!(d["endpoints"][0]["url"].as_str().unwrap().ends_with("/open311/v2"));
+    assert!(
+        d["endpoints"][0]["url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/open311/v2")
+    );
     let (status, _, xml) = get(&app, "/open311/v2/discovery.xml").await;
     assert_eq!(status, 200);
     roxmltree::Document::parse(&xml).unwrap();
@@ -203,7 +204,11 @@ async fn requests_show_public_incidents_without_personal_data(app: TestApp) {
     assert_eq!(r["lat"], 29.0065);
     assert_eq!(r["long"], 106.0046);
     assert_eq!(r["description"], "三单元楼道堆满纸箱，影响通行");
-    for field in ["requested_datetime", "updated_datetime", "expected_datetime"] {
+    for field in [
+        "requested_datetime",
+        "updated_datetime",
+        "expected_datetime",
+    ] {
         let t = r[field].as_str().unwrap();
         assert!(t.ends_with("+08:00") && t.len() == 25, "{field}: {t}");
         chrono::DateTime::parse_from_rfc3339(t).unwrap();
@@ -231,16 +236,26 @@ async fn requests_show_public_incidents_without_personal_data(app: TestApp) {
     assert_eq!(v, json!([]));
     let (_, v) = get_json(
         &app,
-        &format!("/open311/v2/requests.json?service_request_id={open_id},{private_id}&status=closed"),
+        &format!(
+            "/open311/v2/requests.json?service_request_id={open_id},{private_id}&status=closed"
+        ),
     )
     .await;
-    assert_eq!(v.as_array().unwrap().len(), 1, "ids override the other filters");
+    assert_eq!(
+        v.as_array().unwrap().len(),
+        1,
+        "ids override the other filters"
+    );
     let future = (chrono::Utc::now() + chrono::Duration::days(1))
         .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
         .format("%Y-%m-%dT%H:%M:%S%:z")
         .to_string()
         .replace('+', "%2B");
-    let (_, v) = get_json(&app, &format!("/open311/v2/requests.json?start_date={future}")).await;
+    let (_, v) = get_json(
+        &app,
+        &format!("/open311/v2/requests.json?start_date={future}"),
+    )
+    .await;
     assert_eq!(v, json!([]));
     let (status, _, text) = get(&app, "/open311/v2/requests.json?start_date=yesterday").await;
     assert_error(status, &text, 400);
@@ -253,7 +268,11 @@ async fn requests_show_public_incidents_without_personal_data(app: TestApp) {
     let (status, v) = get_json(&app, &format!("/open311/v2/requests/{open_id}.json")).await;
     assert_eq!(status, 200);
     assert_eq!(v[0]["service_request_id"], open_id.as_str());
-    for id in [private_id.as_str(), "0190a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d", "nope"] {
+    for id in [
+        private_id.as_str(),
+        "0190a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d",
+        "nope",
+    ] {
         let (status, _, text) = get(&app, &format!("/open311/v2/requests/{id}.json")).await;
         assert_error(status, &text, 404);
     }

@@ -88,11 +88,7 @@ pub fn issue(c: &mut DbConn, actor: &CurrentUser, new: &NewApiKey) -> Result<Iss
         store::insert(c, &user, &row)?;
         audit_key(c, actor, "api_key_create", &row)
     })?;
-    Ok(IssuedApiKey {
-        id,
-        name,
-        key,
-    })
+    Ok(IssuedApiKey { id, name, key })
 }
 
 /// Every key, newest first, without the keys.
@@ -117,7 +113,9 @@ pub fn revoke(c: &mut DbConn, actor: &CurrentUser, id: &str) -> Result<()> {
 /// revoked key is refused alike (403).
 pub fn holder(c: &mut DbConn, key: Option<&str>, ip: String) -> Result<CurrentUser> {
     let refused = || Error::forbidden("a valid api_key is required");
-    let key = key.map(str::trim).filter(|k| !k.is_empty() && k.len() <= 200);
+    let key = key
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 200);
     let key = key.ok_or_else(refused)?;
     let row = store::find_by_hash(c, &hash_of(key))?
         .filter(|r| r.revoked_at.is_none())

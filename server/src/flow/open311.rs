@@ -154,7 +154,12 @@ fn to_requests(
             };
             Ok(ServiceRequest {
                 service_request_id: Uuid::parse_str(&r.id).unwrap_or_default(),
-                status: if is_closed(&r.status) { "closed" } else { "open" }.to_string(),
+                status: if is_closed(&r.status) {
+                    "closed"
+                } else {
+                    "open"
+                }
+                .to_string(),
                 status_notes: notes_of(status, r.merged_into.is_some(), lang).to_string(),
                 service_name: category.map(|c| name_of(c, lang)).unwrap_or("").to_string(),
                 service_code: r.category.clone(),
@@ -207,13 +212,15 @@ pub fn filter_of(q: &RequestsQuery, now: NaiveDateTime) -> Result<Filter> {
     let date = |field: &str, v: &Option<String>| -> Result<Option<NaiveDateTime>> {
         v.as_deref()
             .map(|s| {
-                wire::datetime::parse(s).map(|t| t.naive_utc()).ok_or_else(|| {
-                    Error::invalid(
-                        field,
-                        "must be an ISO 8601 time with its offset, such as \
+                wire::datetime::parse(s)
+                    .map(|t| t.naive_utc())
+                    .ok_or_else(|| {
+                        Error::invalid(
+                            field,
+                            "must be an ISO 8601 time with its offset, such as \
                          2026-12-01T09:30:00+08:00",
-                    )
-                })
+                        )
+                    })
             })
             .transpose()
     };
@@ -318,18 +325,14 @@ pub fn submit(
     new.validate(now).map_err(Error::validation)?;
     let contact = req.contact.clone();
     let keyring = &state.keyring;
-    let (reported, _) = incidents::report_from(
-        state,
-        c,
-        holder,
-        &new,
-        Source::Open311,
-        |c, row| {
+    let (reported, _) =
+        incidents::report_from(state, c, holder, &new, Source::Open311, |c, row| {
             if contact.is_empty() {
                 return Ok(());
             }
             let enc = |v: &Option<String>, field: &str| {
-                v.as_deref().map(|v| keyring.encrypt(v, &aad(&row.id, field)))
+                v.as_deref()
+                    .map(|v| keyring.encrypt(v, &aad(&row.id, field)))
             };
             store::insert_contact(
                 c,
@@ -343,8 +346,7 @@ pub fn submit(
                 },
             )?;
             Ok(())
-        },
-    )?;
+        })?;
     let due = wire::datetime::format(&reported.incident.due_at);
     let service_notice = match lang {
         Lang::Zh => format!("已登记到社区，预计于 {due} 前处理"),
@@ -380,7 +382,11 @@ pub fn discovery(url: String) -> Discovery {
 
 /// The contact an Open311 submitter left with an incident, decrypted (for the tools and a
 /// later screen; Open311 never shows it).
-pub fn contact_of(state: &AppState, c: &mut DbConn, incident_id: &str) -> Result<Option<wire::Contact>> {
+pub fn contact_of(
+    state: &AppState,
+    c: &mut DbConn,
+    incident_id: &str,
+) -> Result<Option<wire::Contact>> {
     let Some(row) = store::contact(c, incident_id)? else {
         return Ok(None);
     };

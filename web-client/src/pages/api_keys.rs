@@ -29,8 +29,12 @@ pub fn ApiKeys() -> Html {
     let result = use_state(Said::default);
     let revoking = use_state(|| None::<Uuid>);
     let create = {
-        let (name, issued, result, generation) =
-            (name.clone(), issued.clone(), result.clone(), generation.clone());
+        let (name, issued, result, generation) = (
+            name.clone(),
+            issued.clone(),
+            result.clone(),
+            generation.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let new = NewApiKey {
@@ -40,8 +44,12 @@ pub fn ApiKeys() -> Html {
                 result.set(Said::Failed(field_errors(&errors)));
                 return;
             }
-            let (name, issued, result, generation) =
-                (name.clone(), issued.clone(), result.clone(), generation.clone());
+            let (name, issued, result, generation) = (
+                name.clone(),
+                issued.clone(),
+                result.clone(),
+                generation.clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
                 match api::post::<_, IssuedApiKey>("/api/v1/api-keys", &new).await {
                     Ok(k) => {

@@ -8,8 +8,8 @@ use actix_web::http::header;
 use actix_web::http::header::HeaderValue;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use gridwork_shared::open311::{
-    Discovery, DiscoveryXml, Errors, NewServiceRequest, Open311Error, RequestsQuery,
-    Service, ServiceRequest, ServiceRequests, Services, Submitted,
+    Discovery, DiscoveryXml, Errors, NewServiceRequest, Open311Error, RequestsQuery, Service,
+    ServiceRequest, ServiceRequests, Services, Submitted,
 };
 use serde::Serialize;
 
@@ -148,16 +148,21 @@ fn answer<J: Serialize, X: Serialize>(
     let status = actix_web::http::StatusCode::from_u16(status)
         .unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR);
     let mut res = HttpResponse::build(status);
-    res.insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*")));
+    res.insert_header((
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    ));
     match format {
         Format::Json => match serde_json::to_string(json) {
-            Ok(body) => res.content_type("application/json; charset=utf-8").body(body),
+            Ok(body) => res
+                .content_type("application/json; charset=utf-8")
+                .body(body),
             Err(e) => unexpected(anyhow::anyhow!("JSON: {e}")),
         },
         Format::Xml => match quick_xml::se::to_string_with_root(root, xml) {
-            Ok(body) => res
-                .content_type("text/xml; charset=utf-8")
-                .body(format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{body}")),
+            Ok(body) => res.content_type("text/xml; charset=utf-8").body(format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{body}"
+            )),
             Err(e) => unexpected(anyhow::anyhow!("XML: {e}")),
         },
     }
@@ -174,7 +179,13 @@ fn refusal(format: Format, r: Refusal) -> HttpResponse {
         code: r.status,
         description: r.description,
     }];
-    let mut res = answer(format, r.status, &errors, "errors", &Errors { error: &errors });
+    let mut res = answer(
+        format,
+        r.status,
+        &errors,
+        "errors",
+        &Errors { error: &errors },
+    );
     if let Some(secs) = r.retry_after
         && let Ok(v) = HeaderValue::from_str(&secs.to_string())
     {
@@ -202,7 +213,13 @@ fn take(limiter: &WriteLimiter, req: &HttpRequest) -> Result<(), Refusal> {
 }
 
 fn services_answer(format: Format, status: u16, list: Vec<Service>) -> HttpResponse {
-    answer(format, status, &list, "services", &Services { service: &list })
+    answer(
+        format,
+        status,
+        &list,
+        "services",
+        &Services { service: &list },
+    )
 }
 
 fn requests_answer(format: Format, status: u16, list: Vec<ServiceRequest>) -> HttpResponse {
