@@ -109,13 +109,13 @@ fn refused(status: u16, description: impl Into<String>) -> Refusal {
 
 /// The format of the request's path (`{format}`); anything but `json` or `xml` is 404,
 /// answered in JSON.
-fn format_of(req: &HttpRequest) -> Result<Format, HttpResponse> {
+fn format_of(req: &HttpRequest) -> Result<Format, Refusal> {
     match req.match_info().query("format") {
         "json" => Ok(Format::Json),
         "xml" => Ok(Format::Xml),
-        other => Err(refusal(
-            Format::Json,
-            refused(404, format!("no format {other:?}: use .json or .xml")),
+        other => Err(refused(
+            404,
+            format!("no format {other:?}: use .json or .xml"),
         )),
     }
 }
@@ -250,7 +250,7 @@ fn submitted_answer(format: Format, status: u16, list: Vec<Submitted>) -> HttpRe
 pub async fn discovery(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let format = match format_of(&req) {
         Ok(f) => f,
-        Err(res) => return res,
+        Err(r) => return refusal(Format::Json, r),
     };
     if let Err(r) = take(&state.open311.reads, &req) {
         return refusal(format, r);
@@ -270,7 +270,7 @@ pub async fn discovery(req: HttpRequest, state: web::Data<AppState>) -> HttpResp
 pub async fn services(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let format = match format_of(&req) {
         Ok(f) => f,
-        Err(res) => return res,
+        Err(r) => return refusal(Format::Json, r),
     };
     let lang = lang_of(&req);
     let result = async {
@@ -297,7 +297,7 @@ pub async fn services(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
 pub async fn requests(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let format = match format_of(&req) {
         Ok(f) => f,
-        Err(res) => return res,
+        Err(r) => return refusal(Format::Json, r),
     };
     let lang = lang_of(&req);
     let result = async {
@@ -320,7 +320,7 @@ pub async fn requests(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
 pub async fn request(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let format = match format_of(&req) {
         Ok(f) => f,
-        Err(res) => return res,
+        Err(r) => return refusal(Format::Json, r),
     };
     let lang = lang_of(&req);
     let id = req.match_info().query("id").to_string();
@@ -351,7 +351,7 @@ pub async fn request(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
 pub async fn submit(req: HttpRequest, body: Body, state: web::Data<AppState>) -> HttpResponse {
     let format = match format_of(&req) {
         Ok(f) => f,
-        Err(res) => return res,
+        Err(r) => return refusal(Format::Json, r),
     };
     let lang = lang_of(&req);
     let result = async {
