@@ -441,6 +441,9 @@ pub struct Category {
     pub name: String,
     pub name_en: String,
     pub deadline_hours: DeadlineHours,
+    /// Offered to other systems as an Open311 service (never a dispute).
+    #[serde(default)]
+    pub public: bool,
 }
 
 /// Disputes are class `01`; they carry mediation records.
@@ -466,11 +469,17 @@ pub struct CategoryPatch {
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name_en: Option<String>,
     pub deadline_hours: Option<DeadlinePatch>,
+    /// Offer the category as an Open311 service; a dispute never is (422).
+    pub public: Option<bool>,
 }
 
 impl CategoryPatch {
-    pub fn validate(&self) -> Result<(), FieldErrors> {
+    /// Checks the patch of category `code`.
+    pub fn validate(&self, code: &str) -> Result<(), FieldErrors> {
         let mut e = FieldErrors::new();
+        if self.public == Some(true) && is_dispute(code) {
+            e.push("public", "a dispute category is never public");
+        }
         if let Some(n) = &self.name {
             validate::name(&mut e, "name", n, 100);
         }
@@ -570,6 +579,36 @@ pub struct Incident {
     #[serde(default, with = "crate::utc::option")]
     pub closed_at: Option<DateTime<Utc>>,
     pub photos: Vec<PhotoRef>,
+    /// Where the report came from.
+    #[serde(default)]
+    pub source: Source,
+}
+
+/// Where an incident was reported: this app (or its sync), or an Open311 client.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    #[default]
+    App,
+    Open311,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::App => "app",
+            Source::Open311 => "open311",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Source> {
+        match s {
+            "app" => Some(Source::App),
+            "open311" => Some(Source::Open311),
+            _ => None,
+        }
+    }
 }
 
 /// A mediation party; names and phones are masked for those who do not handle the case.

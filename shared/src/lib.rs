@@ -10,6 +10,7 @@ pub mod codes;
 pub mod geometry;
 pub mod incident;
 pub mod notification;
+pub mod open311;
 pub mod person;
 pub mod problem;
 pub mod safety;

@@ -11,6 +11,7 @@ mod demo;
 mod exports;
 mod incidents;
 mod notifications;
+mod open311;
 mod ops;
 mod persons;
 mod regions;

@@ -65,6 +65,8 @@ pub enum Route {
     AdminSettings,
     #[at("/admin/audit")]
     AdminAudit,
+    #[at("/admin/api-keys")]
+    AdminApiKeys,
     #[at("/me")]
     Me,
     #[at("/outbox")]

@@ -127,6 +127,7 @@ async fn screen(route: Route) -> Result<Html, SplitLoaderError> {
         Route::AdminUser { id } => admin_user(id).await,
         Route::AdminSettings => admin_settings().await,
         Route::AdminAudit => admin_audit().await,
+        Route::AdminApiKeys => admin_api_keys().await,
         Route::Me => me().await,
         Route::Outbox => outbox().await,
         Route::Notifications => notifications().await,
@@ -247,6 +248,11 @@ fn admin_user(id: String) -> Result<Html, SplitLoaderError> {
 #[wasm_split(office, fallible)]
 fn admin_settings() -> Result<Html, SplitLoaderError> {
     Ok(html! { <crate::pages::settings::Settings /> })
+}
+
+#[wasm_split(office, fallible)]
+fn admin_api_keys() -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::api_keys::ApiKeys /> })
 }
 
 #[wasm_split(office, fallible)]

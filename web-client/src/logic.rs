@@ -609,6 +609,7 @@ mod tests {
             updated_at: created,
             closed_at: None,
             photos: Vec::new(),
+            source: Default::default(),
         }
     }
 

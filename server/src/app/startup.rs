@@ -40,8 +40,10 @@ fn problemize<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerRespo
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    // Open311 answers its errors in the specification's own format.
+    let open311 = res.request().path().starts_with("/open311/");
     let code = match res.status().as_u16() {
-        _ if already => None,
+        _ if already || open311 => None,
         400 => Some(ErrorCode::BadRequest),
         404 => Some(ErrorCode::NotFound),
         405 => Some(ErrorCode::MethodNotAllowed),

@@ -20,6 +20,8 @@ pub struct AppState {
     pub writes: crate::flow::limits::WriteLimiter,
     /// Live notification streams open per user (`flow::limits::StreamSlots`).
     pub streams: crate::flow::limits::StreamSlots,
+    /// Per-address limits of the Open311 endpoints (`flow::open311`).
+    pub open311: crate::flow::open311::Limits,
     pub clock: Clock,
     pub keyring: crate::core::crypto::Keyring,
     /// Signs sync cursors, so a forged or edited one is refused.
@@ -44,6 +46,7 @@ impl AppState {
             metrics: Metrics::new(),
             writes: crate::flow::limits::WriteLimiter::new(config.write_limit),
             streams: crate::flow::limits::StreamSlots::default(),
+            open311: crate::flow::open311::Limits::default(),
             clock: Clock::default(),
             keyring: config.keyring(),
             cursors: crate::core::signed::Signer::derive(

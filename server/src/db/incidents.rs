@@ -295,6 +295,7 @@ pub fn update_category(c: &mut DbConn, row: &CategoryRow) -> QueryResult<()> {
             cat::deadline_town.eq(row.deadline_town),
             cat::deadline_district.eq(row.deadline_district),
             cat::updated_at.eq(row.updated_at),
+            cat::public.eq(row.public),
         ))
         .execute(c)?;
     super::sync::record(c, "category", &row.code, "", row.updated_at)

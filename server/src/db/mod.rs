@@ -4,6 +4,7 @@
 //! PostgreSQL, chosen by the URL scheme. Queries are written once against the portable
 //! schema in [`schema`]; engine-specific SQL lives only in explicit `match` arms here.
 
+pub mod api_keys;
 pub mod audit;
 pub mod backup;
 pub mod batch;
@@ -13,6 +14,7 @@ pub mod cells;
 pub mod incidents;
 pub mod models;
 pub mod notifications;
+pub mod open311;
 pub mod page;
 pub mod persons;
 pub mod regions;

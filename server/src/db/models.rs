@@ -110,6 +110,7 @@ pub struct CategoryRow {
     pub deadline_town: f64,
     pub deadline_district: f64,
     pub updated_at: NaiveDateTime,
+    pub public: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -138,6 +139,8 @@ pub struct IncidentRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub closed_at: Option<NaiveDateTime>,
+    /// `app` or `open311`.
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -304,4 +307,31 @@ pub struct NotificationRow {
     pub title: String,
     pub read: bool,
     pub event_key: String,
+}
+
+/// An API key an admin issued (Open311 posts).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = api_keys)]
+pub struct ApiKeyRow {
+    pub id: String,
+    pub name: String,
+    /// SHA-256 of the key, hex.
+    pub key_hash: String,
+    /// The key's own user: the reporter of what is posted with it.
+    pub user_id: String,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+/// An Open311 submitter's contact, each field encrypted (`core::crypto`).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = open311_contacts)]
+pub struct ContactRow {
+    pub incident_id: String,
+    pub email_enc: Option<String>,
+    pub first_name_enc: Option<String>,
+    pub last_name_enc: Option<String>,
+    pub phone_enc: Option<String>,
+    pub created_at: NaiveDateTime,
 }

@@ -106,6 +106,7 @@ diesel::table! {
         deadline_town -> Double,
         deadline_district -> Double,
         updated_at -> Timestamp,
+        public -> Bool,
     }
 }
 
@@ -134,6 +135,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         closed_at -> Nullable<Timestamp>,
+        source -> Text,
     }
 }
 
@@ -352,6 +354,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    api_keys (id) {
+        id -> Text,
+        name -> Text,
+        key_hash -> Text,
+        user_id -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    open311_contacts (incident_id) {
+        incident_id -> Text,
+        email_enc -> Nullable<Text>,
+        first_name_enc -> Nullable<Text>,
+        last_name_enc -> Nullable<Text>,
+        phone_enc -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     regions,
     users,
@@ -377,4 +402,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     sync_ops,
     calendar_days,
     notifications,
+    api_keys,
+    open311_contacts,
 );

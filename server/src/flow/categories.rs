@@ -17,6 +17,7 @@ pub fn category_of(r: &CategoryRow) -> Category {
             town: r.deadline_town,
             district: r.deadline_district,
         },
+        public: r.public,
     }
 }
 
@@ -32,7 +33,7 @@ pub fn update(
     code: &str,
     p: &CategoryPatch,
 ) -> Result<Category> {
-    p.validate().map_err(Error::validation)?;
+    p.validate(code).map_err(Error::validation)?;
     let row = db::write_tx(c, |c| -> Result<CategoryRow> {
         let mut row = store::category(c, code)?.ok_or_else(Error::not_found)?;
         let before = row.clone();
@@ -46,6 +47,9 @@ pub fn update(
             row.deadline_community = d.community.unwrap_or(row.deadline_community);
             row.deadline_town = d.town.unwrap_or(row.deadline_town);
             row.deadline_district = d.district.unwrap_or(row.deadline_district);
+        }
+        if let Some(public) = p.public {
+            row.public = public;
         }
         row.updated_at = db::now();
         store::update_category(c, &row)?;
@@ -100,6 +104,9 @@ fn changes_of(before: &CategoryRow, after: &CategoryRow) -> String {
         if old != new {
             parts.push(format!("{field}: {old} → {new}"));
         }
+    }
+    if before.public != after.public {
+        parts.push(format!("public: {} → {}", before.public, after.public));
     }
     if parts.is_empty() {
         "nothing".to_string()

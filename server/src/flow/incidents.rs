@@ -11,7 +11,7 @@ use gridwork_shared::geometry::Location;
 use gridwork_shared::incident::{
     self as rules, Action, ActionRequest, Duplicate, Facts, HistoryEntry, Incident, IncidentDetail,
     Level, Mediation, NewIncident, NewMediation, Party, PhotoRef, Refusal, Reported, Severity,
-    Status,
+    Source, Status,
 };
 use gridwork_shared::{ErrorCode, FieldErrors};
 use serde::Serialize;
@@ -139,6 +139,7 @@ pub fn to_wire(
             .filter(|p| p.owner_id == row.id)
             .map(photo_ref)
             .collect(),
+        source: Source::parse(&row.source).unwrap_or_default(),
     })
 }
 
@@ -323,6 +324,19 @@ pub fn report(
     user: &CurrentUser,
     new: &NewIncident,
 ) -> Result<(Reported, bool)> {
+    report_from(state, c, user, new, Source::App, |_, _| Ok(()))
+}
+
+/// [`report`] from a given source: the one way an incident is registered. `also` writes
+/// what comes with a new incident (an Open311 submitter's contact) in its transaction.
+pub fn report_from(
+    state: &AppState,
+    c: &mut DbConn,
+    user: &CurrentUser,
+    new: &NewIncident,
+    source: Source,
+    also: impl FnOnce(&mut DbConn, &IncidentRow) -> Result<()>,
+) -> Result<(Reported, bool)> {
     let hash = body_hash(new);
     let id = new.id.to_string();
     let (row, created) = db::write_tx(c, |c| -> Result<(IncidentRow, bool)> {
@@ -364,6 +378,7 @@ pub fn report(
             created_at: now.naive_utc(),
             updated_at: now.naive_utc(),
             closed_at: None,
+            source: source.as_str().to_string(),
         };
         store::insert(c, &row).map_err(|e| {
             if db::is_unique_violation(&e) {
@@ -375,6 +390,7 @@ pub fn report(
         let mut h = history_row(&row.id, row.created_at, Some(&user.id), "report");
         h.to_state = Some(row.status.clone());
         store::add_history(c, &h)?;
+        also(c, &row)?;
         Ok((row, true))
     })?;
     let now = state.clock.now_naive();

@@ -2,6 +2,7 @@
 //! endpoint and the tools alike, so every path applies the same checks. Never imports
 //! `http`; answers with [`error::Error`], never an HTTP status.
 
+pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
@@ -16,6 +17,7 @@ pub mod import;
 pub mod incidents;
 pub mod limits;
 pub mod notifications;
+pub mod open311;
 pub mod persons;
 pub mod photos;
 pub mod regions;

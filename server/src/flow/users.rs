@@ -281,6 +281,18 @@ pub async fn update(
     patch
         .validate(role_of(&current)?, &current.region_code)
         .map_err(Error::validation)?;
+    if patch.active == Some(true) || patch.password.is_some() || patch.role.is_some() {
+        let lookup = id.clone();
+        if state
+            .db(move |c| crate::flow::api_keys::is_key_user(c, &lookup))
+            .await?
+        {
+            return Err(Error::invalid(
+                "active",
+                "the user of an API key never signs in: revoke the key instead",
+            ));
+        }
+    }
     if id == actor.id
         && (patch.active == Some(false) || patch.role.is_some_and(|r| r != Role::Admin))
     {

@@ -29,7 +29,9 @@ impl Modify for BearerAuth {
         description = "Grid management for community governance. Errors are RFC 9457 \
             application/problem+json with a stable `code`. Lists take `limit` (1–500, default 50) \
             and `cursor` and answer `{items, next_cursor}`, newest first. Records outside the \
-            caller's scope answer 404.",
+            caller's scope answer 404. Open311 GeoReport v2 (`/open311/v2`, tag open311) is \
+            another API with the specification's conventions: JSON or XML by extension, errors \
+            as `[{code, description}]`.",
     ),
     modifiers(&BearerAuth, &Conventions),
     paths(
@@ -98,6 +100,14 @@ impl Modify for BearerAuth {
         routes::ops::metrics,
         routes::ops::docs,
         routes::ops::openapi,
+        routes::api_keys::create,
+        routes::api_keys::list,
+        routes::api_keys::revoke,
+        routes::open311::discovery,
+        routes::open311::services,
+        routes::open311::requests,
+        routes::open311::request,
+        routes::open311::submit,
     ),
     components(schemas(
         gridwork_shared::Problem,
@@ -379,6 +389,10 @@ fn apply_conventions(doc: &mut serde_json::Value) {
             }
             if let Some(id) = ids.get(&(path.clone(), method.clone())) {
                 op.insert("operationId".into(), Value::String(id.clone()));
+            }
+            // Open311 keeps the specification's own conventions (its errors, no bearer).
+            if path.starts_with("/open311/") {
+                continue;
             }
             // An upload's body is the image's bytes, in any of the accepted formats.
             if let Some(content) = op

@@ -99,6 +99,15 @@ impl Resource {
         self.route(Method::PATCH, handler)
     }
 
+    pub fn delete<F, Args>(self, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.route(Method::DELETE, handler)
+    }
+
     /// Data for this resource's handlers (e.g. a larger body limit).
     pub fn app_data<U: 'static>(mut self, data: U) -> Self {
         self.inner = self.inner.app_data(data);

@@ -92,6 +92,24 @@ pub enum AdminText {
     DeadlinesHelp => "每一级的期限按工作时间计算（特急事件按自然时间），单位为小时，可填小数，例如 1.5。修改只影响此后上报或升级的事件。",
         "Each level's deadline counts working hours (clock hours for urgent incidents); hours may be fractional, e.g. 1.5. A change applies to incidents reported or escalated afterwards.";
     Hours => "小时", "hours";
+    PublicService => "向 Open311 公开（其他系统可查看此类事件并上报）", "Public in Open311 (other systems may read and report incidents of this category)";
+    NowPublic => "已公开为 Open311 服务。", "Now public as an Open311 service.";
+    NowPrivate => "已不再公开。", "No longer public.";
+    DisputeNeverPublic => "矛盾纠纷类别不能公开。", "A dispute category is never public.";
+    // API keys.
+    ApiKeysTitle => "Open311 接口密钥", "Open311 API keys";
+    ApiKeysHelp => "其他系统或市民应用凭密钥通过 Open311 上报事件（只能上报已公开的类别）。密钥只在创建时显示一次；撤销后立即失效。",
+        "Other systems and citizen apps post incidents through Open311 with a key (only of public categories). A key is shown once, when it is issued; a revoked key stops working at once.";
+    KeyName => "密钥用途（对接的系统名称）", "What the key is for (the system's name)";
+    IssueKey => "生成密钥", "Issue a key";
+    KeyShownOnce => "请立即复制并妥善保存此密钥：离开本页后将无法再次查看。", "Copy this key now and keep it safe: it cannot be shown again once you leave this screen.";
+    TheKey => "密钥", "Key";
+    KeyIssued => "创建于", "Issued";
+    KeyRevokedAt => "已撤销于", "Revoked";
+    RevokeKey => "撤销", "Revoke";
+    RevokeConfirm => "撤销后使用此密钥的系统将无法再上报。确定撤销吗？", "Systems using this key will no longer be able to post. Revoke it?";
+    KeyRevoked => "密钥已撤销。", "The key is revoked.";
+    NoKeys => "还没有密钥。", "No keys yet.";
     HoursNotANumber => "期限请填小时数，例如 24 或 1.5。", "Type each deadline as a number of hours, e.g. 24 or 1.5.";
     Calendar => "工作日历", "Working calendar";
     CalendarHelp => "事件期限按工作时间计算。法定节假日不计工作时间，调休上班日按工作日计算。每行一个日期（如 2026-02-16）。保存后所有未办结事件的期限从其当前层级的起算时间重新计算。",
@@ -183,6 +201,7 @@ mod console {
         Users => "用户：查找、新建、修改、停用、解锁、重设密码", "Users: find, create, edit, deactivate, unlock, reset passwords";
         Settings => "事件期限与走访周期", "Incident deadlines and visit intervals";
         Audit => "审计日志", "Audit log";
+        ApiKeys => "Open311 接口密钥", "Open311 API keys";
         AssignOnMap => "在地图上分配网格员", "Assign workers on the map";
         MyAccount => "我的账号", "My account";
         ApiDocs => "接口文档（对接其他系统）", "API documentation (for other systems)";

@@ -72,6 +72,7 @@ pub fn Admin() -> Html {
                 { link(Route::AdminUsers, ConsoleText::Users, "users-link") }
                 { link(Route::AdminSettings, ConsoleText::Settings, "settings-link") }
                 { link(Route::AdminAudit, ConsoleText::Audit, "audit-link") }
+                { link(Route::AdminApiKeys, ConsoleText::ApiKeys, "api-keys-link") }
                 { link(Route::Map, ConsoleText::AssignOnMap, "map-link") }
                 { link(Route::Me, ConsoleText::MyAccount, "me-link") }
                 // Not a screen of the app: the server's page, opened in full.

@@ -358,6 +358,7 @@ pub(crate) mod tests {
             updated_at: at(created),
             closed_at: None,
             photos: Vec::new(),
+            source: Default::default(),
         }
     }
 

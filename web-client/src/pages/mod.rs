@@ -2,6 +2,7 @@
 //! is reached through a split point in `lazy.rs`.
 
 pub mod admin;
+pub mod api_keys;
 pub mod audit;
 pub mod cell;
 pub mod cells;

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use gridwork_shared::api::Role;
 use gridwork_shared::calendar::{Calendar, CalendarUpdate};
-use gridwork_shared::incident::{Category, CategoryPatch, DeadlinePatch};
+use gridwork_shared::incident::{Category, CategoryPatch, DeadlinePatch, is_dispute};
 use gridwork_shared::person::{PersonCategory, RiskLevel, VisitInterval};
 use yew::prelude::*;
 
@@ -68,7 +68,7 @@ pub fn deadline_patch(
         deadline_hours: Some(d),
         ..CategoryPatch::default()
     };
-    p.validate().map_err(Err)?;
+    p.validate(&c.code).map_err(Err)?;
     Ok(Some(p))
 }
 
@@ -143,6 +143,40 @@ fn CategoryRow(props: &CategoryRowProps) -> Html {
             });
         })
     };
+    // Public in Open311: saved at once, on its own.
+    let toggle = {
+        let (c, result) = (c.clone(), result.clone());
+        Callback::from(move |e: Event| {
+            let on = e
+                .target_dyn_into::<web_sys::HtmlInputElement>()
+                .is_some_and(|i| i.checked());
+            let patch = CategoryPatch {
+                public: Some(on),
+                ..CategoryPatch::default()
+            };
+            if let Err(errors) = patch.validate(&c.code) {
+                result.set(Said::Failed(field_errors(&errors)));
+                return;
+            }
+            let (c, result) = (c.clone(), result.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let path = format!("/api/v1/categories/{}", c.code);
+                match api::patch::<_, Category>(&path, &patch).await {
+                    Ok(now) => {
+                        let words = if now.public {
+                            AdminText::NowPublic
+                        } else {
+                            AdminText::NowPrivate
+                        };
+                        result.set(Said::Done(t(words).into()));
+                        c.set(now);
+                    }
+                    Err(e) => result.set(Said::Failed(e.message())),
+                }
+            });
+        })
+    };
+    let dispute = is_dispute(&c.code);
     let name = if english() { &c.name_en } else { &c.name };
     let input = |i: usize, label: Text, field: &'static str| {
         html! {
@@ -160,6 +194,14 @@ fn CategoryRow(props: &CategoryRowProps) -> Html {
                 { input(1, Text::Town, "town") }
                 { input(2, Text::District, "district") }
             </div>
+            <label class="check">
+                <input type="checkbox" name="public" checked={c.public} disabled={dispute}
+                    onchange={toggle} />
+                { t(AdminText::PublicService) }
+            </label>
+            if dispute {
+                <p class="hint">{ t(AdminText::DisputeNeverPublic) }</p>
+            }
             <button class="primary" type="submit">{ t(AdminText::Save) }</button>
             { said(&result, "category-result") }
         </form>
@@ -429,6 +471,7 @@ mod tests {
                 town: 72.0,
                 district: 120.0,
             },
+            public: false,
         }
     }
 

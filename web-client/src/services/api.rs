@@ -302,6 +302,12 @@ pub async fn patch<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> A
     read(send(|| Request::patch(&url), Some(&json)).await?).await
 }
 
+/// Deletes (or revokes) a record: `204` is `Ok`.
+pub async fn delete(path: &str) -> ApiResult<()> {
+    let url = path.to_string();
+    read(send(|| Request::delete(&url), None).await?).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::disposition_name;

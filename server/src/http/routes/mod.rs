@@ -1,5 +1,6 @@
 //! HTTP routes, one file per resource, each with a `configure` that registers it.
 
+pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
@@ -7,6 +8,7 @@ pub mod categories;
 pub mod cells;
 pub mod incidents;
 pub mod notifications;
+pub mod open311;
 pub mod ops;
 pub mod persons;
 pub mod photos;
@@ -26,9 +28,11 @@ pub fn configure_api(cfg: &mut web::ServiceConfig) {
     register_api(&mut Api::new(cfg, "/api/v1"));
 }
 
-/// `/healthz`, `/readyz`, `/metrics`.
+/// `/healthz`, `/readyz`, `/metrics`, `/api/docs`, and Open311 at `/open311/v2`.
 pub fn configure_root(cfg: &mut web::ServiceConfig) {
-    ops::configure_root(&mut Api::new(cfg, ""));
+    let mut root = Api::new(cfg, "");
+    ops::configure_root(&mut root);
+    open311::configure_root(&mut root);
 }
 
 fn register_api(api: &mut Api) {
@@ -39,6 +43,7 @@ fn register_api(api: &mut Api) {
     cells::configure(api);
     calendar::configure(api);
     categories::configure(api);
+    api_keys::configure(api);
     incidents::configure(api);
     photos::configure(api);
     persons::configure(api);
