@@ -135,6 +135,13 @@ async fn crafted_query_parameters_get_an_answer(app: TestApp) {
     let mut asked = 0;
     for (path, item) in &paths {
         let Some(get) = item.get("get") else { continue };
+        // A stream stays open for minutes; `notifications.rs` checks its parameters.
+        if get["responses"]["200"]["content"]
+            .get("text/event-stream")
+            .is_some()
+        {
+            continue;
+        }
         let params: Vec<&str> = get["parameters"]
             .as_array()
             .map(|ps| {

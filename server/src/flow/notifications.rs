@@ -164,15 +164,16 @@ pub fn list(
 /// `POST /me/notifications/read`.
 pub fn mark_read(c: &mut DbConn, user: &CurrentUser, body: &MarkRead) -> Result<usize> {
     body.validate().map_err(Error::validation)?;
-    let n = match (&body.ids, &body.up_to) {
-        (Some(ids), _) => {
-            let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
-            store::mark_read(c, &user.id, &ids)?
-        }
-        (None, Some(up_to)) => store::mark_read_up_to(c, &user.id, &up_to.to_string())?,
-        (None, None) => 0,
-    };
-    Ok(n)
+    crate::db::write_tx(c, |c| {
+        Ok(match (&body.ids, &body.up_to) {
+            (Some(ids), _) => {
+                let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+                store::mark_read(c, &user.id, &ids)?
+            }
+            (None, Some(up_to)) => store::mark_read_up_to(c, &user.id, &up_to.to_string())?,
+            (None, None) => 0,
+        })
+    })
 }
 
 /// The newest notification id of the caller (where a live stream starts).

@@ -57,7 +57,7 @@ pub async fn read(
 ) -> ApiResult<HttpResponse> {
     let b: MarkRead = body.json().await?;
     state
-        .db_write(move |c| crate::db::write_tx(c, |c| notifications::mark_read(c, &user, &b)))
+        .db_write(move |c| notifications::mark_read(c, &user, &b))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
