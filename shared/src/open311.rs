@@ -331,9 +331,12 @@ impl NewServiceRequest {
     /// Checks every field but the key (a missing location is an error of its own).
     pub fn check(&self) -> Result<CheckedRequest, FieldErrors> {
         let mut e = FieldErrors::new();
+        // A code that names no public service is the caller's 404, not a bad field.
         let code = present(&self.service_code).unwrap_or("");
-        if code.len() != 4 || !code.bytes().all(|b| b.is_ascii_digit()) {
-            e.push("service_code", "must be a 4-digit service code");
+        if code.is_empty() {
+            e.push("service_code", "is required");
+        } else if code.chars().count() > 64 {
+            e.push("service_code", "is at most 64 characters");
         }
         let coord =
             |e: &mut FieldErrors, field: &str, v: &Option<String>, max: f64| match present(v)
@@ -458,7 +461,7 @@ mod tests {
         .unwrap();
         assert_eq!((ok.lat, ok.lon), (29.005, 106.005));
         let bad = NewServiceRequest {
-            service_code: Some("x".into()),
+            service_code: None,
             lat: Some("north".into()),
             phone: Some("call me".into()),
             ..Default::default()

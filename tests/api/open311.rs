@@ -516,7 +516,7 @@ async fn admins_manage_api_keys(app: TestApp) {
     assert_ne!(key, key2);
     let list = app.get("/api/v1/api-keys", admin).await;
     assert!(!list.text.contains(&key) && !list.text.contains(&key2));
-    let list = list.ok(200).as_array().unwrap().clone();
+    let list = list.ok(200)["items"].as_array().unwrap().clone();
     assert_eq!(list.len(), 2);
     assert_eq!(list[1]["id"], id.as_str());
     assert_eq!(list[1]["name"], "Citizen app");
@@ -532,7 +532,16 @@ async fn admins_manage_api_keys(app: TestApp) {
         .await;
     assert_eq!(r.status.as_u16(), 204);
     let list = app.get("/api/v1/api-keys", admin).await;
-    assert!(list.ok(200)[1]["revoked_at"].is_string());
+    assert!(list.ok(200)["items"][1]["revoked_at"].is_string());
+    // Pages follow the cursor.
+    let first = app.get("/api/v1/api-keys?limit=1", admin).await;
+    let first = first.ok(200).clone();
+    assert_eq!(first["items"].as_array().unwrap().len(), 1);
+    let next = first["next_cursor"].as_str().unwrap();
+    let rest = app
+        .get(&format!("/api/v1/api-keys?limit=1&cursor={next}"), admin)
+        .await;
+    assert_eq!(rest.ok(200)["items"][0]["id"], id.as_str());
     app.call(
         Method::DELETE,
         "/api/v1/api-keys/0190a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d",

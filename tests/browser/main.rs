@@ -9,6 +9,7 @@ mod incident;
 mod notifications;
 mod office;
 mod offline_day;
+mod open311;
 mod persons;
 mod support;
 mod units;

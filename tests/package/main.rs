@@ -28,11 +28,15 @@ fn sh(cmd: &mut Command) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Whether dpkg holds the package (installed, or removed with its configuration kept).
 fn installed() -> bool {
     Command::new("dpkg-query")
-        .args(["-W", "-f=${Status}", "gridwork"])
+        .args(["-W", "-f=${db:Status-Abbrev}", "gridwork"])
         .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("installed"))
+        .is_ok_and(|o| {
+            let status = String::from_utf8_lossy(&o.stdout);
+            o.status.success() && status.starts_with(['i', 'r'])
+        })
 }
 
 /// A setting of the unit's `[Service]` section.

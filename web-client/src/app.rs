@@ -138,6 +138,10 @@ pub fn App() -> Html {
     // The live notification stream while signed in: a notification starts a sync round,
     // which brings it and its record to the phone.
     let stream = use_mut_ref(crate::services::live::Stream::default);
+    // What the stream's handler calls: this render's `sync_now` (a handler made once would
+    // hold the first render's count and bump it to the same value ever after).
+    let wake = use_mut_ref(Callback::<()>::noop);
+    *wake.borrow_mut() = sync_now.clone();
     {
         let stream = stream.clone();
         use_effect_with(me.as_ref().map(|m| m.id), move |_| {
@@ -156,7 +160,7 @@ pub fn App() -> Html {
             unread.clone(),
         );
         let stream = stream.clone();
-        let kick_on_notice = kick.clone();
+        let wake = wake.clone();
         use_effect_with((*kick, me.is_some()), move |(_, logged_in)| {
             let logged_in = *logged_in;
             wasm_bindgen_futures::spawn_local(async move {
@@ -193,9 +197,7 @@ pub fn App() -> Html {
                         unread.set(unread_now);
                         // Online and signed in: listen for notifications (again, when the
                         // stream ended for good, as with a token that expired).
-                        crate::services::live::keep_open(&stream, move || {
-                            kick_on_notice.set(*kick_on_notice + 1)
-                        });
+                        crate::services::live::keep_open(&stream, move || wake.borrow().emit(()));
                     }
                     Err(api::ApiError::LoggedOut) => me.set(api::me()),
                     Err(_) => online.set(false),

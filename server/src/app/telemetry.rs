@@ -29,7 +29,7 @@ impl tracing_actix_web::RootSpanBuilder for RequestSpan {
             http.method = %request.method(),
             http.route = %route,
             http.target = %request.path(),
-            http.client_ip = %request.connection_info().realip_remote_addr().unwrap_or(""),
+            http.client_ip = %crate::http::extract::client_ip(request.request()),
             http.status_code = tracing::field::Empty,
             otel.name = %format!("{} {}", request.method(), route),
             otel.kind = "server",

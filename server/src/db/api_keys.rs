@@ -17,11 +17,23 @@ pub fn insert(c: &mut DbConn, user: &UserRow, key: &ApiKeyRow) -> QueryResult<()
 }
 
 /// Every key, newest first (there are few).
-pub fn list(c: &mut DbConn) -> QueryResult<Vec<ApiKeyRow>> {
-    k::api_keys
-        .select(ApiKeyRow::as_select())
+/// Keys newest first, after the cursor (a page's last key).
+pub fn list(
+    c: &mut DbConn,
+    after: Option<&super::page::Cursor>,
+    limit: i64,
+) -> QueryResult<Vec<ApiKeyRow>> {
+    let mut q = k::api_keys.into_boxed();
+    if let Some(a) = after {
+        q = q.filter(
+            k::created_at
+                .lt(a.created_at)
+                .or(k::created_at.eq(a.created_at).and(k::id.lt(a.id.clone()))),
+        );
+    }
+    q.select(ApiKeyRow::as_select())
         .order((k::created_at.desc(), k::id.desc()))
-        .limit(1000)
+        .limit(limit)
         .load(c)
 }
 

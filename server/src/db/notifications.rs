@@ -45,16 +45,15 @@ pub fn insert_once(c: &mut DbConn, row: &NotificationRow) -> QueryResult<bool> {
     }
 }
 
-/// Which of `keys` some notification already carries.
-pub fn keys_present(c: &mut DbConn, keys: &[String]) -> QueryResult<Vec<String>> {
+/// The (recipient, key) pairs of the notifications that carry one of `keys`.
+pub fn keys_present(c: &mut DbConn, keys: &[String]) -> QueryResult<Vec<(String, String)>> {
     let mut out = Vec::new();
     for chunk in keys.chunks(500) {
         out.extend(
             n::notifications
                 .filter(n::event_key.eq_any(chunk))
-                .select(n::event_key)
-                .distinct()
-                .load::<String>(c)?,
+                .select((n::user_id, n::event_key))
+                .load::<(String, String)>(c)?,
         );
     }
     Ok(out)

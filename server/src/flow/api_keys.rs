@@ -92,8 +92,15 @@ pub fn issue(c: &mut DbConn, actor: &CurrentUser, new: &NewApiKey) -> Result<Iss
 }
 
 /// Every key, newest first, without the keys.
-pub fn list(c: &mut DbConn) -> Result<Vec<ApiKey>> {
-    Ok(store::list(c)?.iter().map(to_wire).collect())
+pub fn list(
+    c: &mut DbConn,
+    page: &crate::flow::PageRequest,
+) -> Result<(Vec<ApiKey>, Option<String>)> {
+    let rows = store::list(c, page.after.as_ref(), page.limit + 1)?;
+    let (rows, next) = crate::db::page::finish(rows, page.limit, |r| {
+        crate::db::page::Cursor::new(r.created_at, &r.id)
+    });
+    Ok((rows.iter().map(to_wire).collect(), next))
 }
 
 /// Revokes a key (at once: the next post with it is refused); audited. Revoking a revoked

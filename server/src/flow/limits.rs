@@ -79,6 +79,9 @@ impl WriteLimiter {
 /// Live notification streams one user may hold open at once (a phone and a desk, a few
 /// tabs); one more is refused with 429 until one closes.
 pub const STREAMS_PER_USER: usize = 4;
+/// Live streams one server process holds at once, whoever opens them: past it, 429 (the
+/// app still learns of its notifications with its next sync).
+pub const STREAMS_PER_PROCESS: usize = 2000;
 
 /// The live streams open in this process, per user.
 #[derive(Default)]
@@ -96,6 +99,9 @@ impl StreamSlots {
     /// Takes a slot for `user`, or 429 `rate_limited` when it holds every one.
     pub fn take(&self, user: &str) -> Result<StreamSlot> {
         let mut open = self.open.lock().expect("stream slots poisoned");
+        if open.values().sum::<usize>() >= STREAMS_PER_PROCESS {
+            return Err(Error::RateLimited { retry_after: 60 });
+        }
         let n = open.entry(user.to_string()).or_default();
         if *n >= STREAMS_PER_USER {
             return Err(Error::RateLimited { retry_after: 30 });

@@ -183,7 +183,7 @@ pub fn latest_id(c: &mut DbConn, user_id: &str) -> Result<Option<String>> {
 
 /// The caller's notifications created after `after`, oldest first (the live stream).
 pub fn after(c: &mut DbConn, user_id: &str, after: &str) -> Result<Vec<Notification>> {
-    store::after(c, user_id, after, 100)?
+    store::after(c, user_id, after, 500)?
         .iter()
         .map(to_wire)
         .collect()
@@ -247,9 +247,10 @@ pub fn remind(state: &AppState, c: &mut DbConn) -> Result<usize> {
         })
         .collect();
     let keys: Vec<String> = persons.iter().map(|p| p.0.clone()).collect();
-    let done: BTreeSet<String> = store::keys_present(c, &keys)?.into_iter().collect();
+    let done: BTreeSet<(String, String)> = store::keys_present(c, &keys)?.into_iter().collect();
     for (key, person, worker, name_enc) in persons {
-        if done.contains(&key) || store::active_among(c, std::slice::from_ref(&worker))?.is_empty()
+        if done.contains(&(worker.clone(), key.clone()))
+            || store::active_among(c, std::slice::from_ref(&worker))?.is_empty()
         {
             continue;
         }
@@ -271,12 +272,14 @@ pub fn remind(state: &AppState, c: &mut DbConn) -> Result<usize> {
         .iter()
         .map(|u| format!("hazard_deadline:{}:{}", u.0, day_of(u.3)))
         .collect();
-    let done: BTreeSet<String> = store::keys_present(c, &keys)?.into_iter().collect();
+    let done: BTreeSet<(String, String)> = store::keys_present(c, &keys)?.into_iter().collect();
     for ((unit, name, cell, _), key) in units.into_iter().zip(keys) {
-        if done.contains(&key) {
-            continue;
-        }
         for worker in store::cell_workers(c, &cell)? {
+            // Per worker: one a run cut short did not reach, or one the cell gained since,
+            // still gets it.
+            if done.contains(&(worker.clone(), key.clone())) {
+                continue;
+            }
             let r = row(
                 &worker,
                 NotificationKind::HazardDeadline,

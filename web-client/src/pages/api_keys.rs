@@ -20,8 +20,9 @@ pub fn ApiKeys() -> Html {
     let session = use_session();
     let generation = use_state(|| 0u32);
     let keys = use_loaded(*generation, |_| async {
-        api::get::<Vec<ApiKey>>("/api/v1/api-keys")
+        api::get::<gridwork_shared::api::Page<ApiKey>>("/api/v1/api-keys?limit=500")
             .await
+            .map(|p| p.items)
             .map_err(|e| e.message())
     });
     let name = use_state(String::new);

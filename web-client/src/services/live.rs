@@ -33,7 +33,9 @@ impl Stream {
     }
 }
 
-/// Opens the stream unless one is alive; `on_notice` runs for each notification.
+/// Opens the stream unless one is alive; `on_notice` runs for each notification, and
+/// each time the stream (re)opens — what was made while it was closed comes with the sync
+/// that starts.
 pub fn keep_open(stream: &std::rc::Rc<std::cell::RefCell<Stream>>, on_notice: impl Fn() + 'static) {
     let mut s = stream.borrow_mut();
     if s.alive() {
@@ -51,8 +53,9 @@ pub fn keep_open(stream: &std::rc::Rc<std::cell::RefCell<Stream>>, on_notice: im
         return;
     };
     let handler = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| on_notice());
-    let _ =
-        source.add_event_listener_with_callback("notification", handler.as_ref().unchecked_ref());
+    for event in ["notification", "open"] {
+        let _ = source.add_event_listener_with_callback(event, handler.as_ref().unchecked_ref());
+    }
     s.source = Some(source);
     s._on_notice = Some(handler);
 }

@@ -1,14 +1,14 @@
 //! `/api-keys` (admin): the keys other systems post Open311 service requests with.
 
-use actix_web::{HttpResponse, web};
-use gridwork_shared::api::Role;
+use actix_web::{HttpRequest, HttpResponse, web};
+use gridwork_shared::api::{Page, Role};
 use gridwork_shared::open311::{ApiKey, IssuedApiKey, NewApiKey};
 
 use crate::app::state::AppState;
 use crate::flow::api_keys;
 use crate::flow::caller::CurrentUser;
 use crate::http::error::ApiResult;
-use crate::http::extract::Body;
+use crate::http::extract::{Body, parse_query};
 use crate::http::register::{Api, resource};
 
 pub fn configure(api: &mut Api) {
@@ -34,13 +34,19 @@ pub async fn create(
 }
 
 #[utoipa::path(get, path = "/api/v1/api-keys", tag = "open311", security(("bearer" = [])),
-    responses((status = 200, description = "every key, newest first, revoked ones with revoked_at; never the key itself",
-        body = Vec<ApiKey>),
+    params(("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, description = "the keys, newest first, revoked ones with revoked_at; never the key itself",
+        body = Page<ApiKey>),
         (status = 403, description = "only admins", body = gridwork_shared::Problem)))]
-pub async fn list(user: CurrentUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn list(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
     user.require(&[Role::Admin])?;
-    let keys = state.db(api_keys::list).await?;
-    Ok(HttpResponse::Ok().json(keys))
+    let page = parse_query::<crate::http::paging::PageParams>(&req)?.validate()?;
+    let (items, next_cursor) = state.db(move |c| api_keys::list(c, &page)).await?;
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }
 
 #[utoipa::path(delete, path = "/api/v1/api-keys/{id}", tag = "open311", security(("bearer" = [])),

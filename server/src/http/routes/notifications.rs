@@ -63,7 +63,26 @@ pub async fn read(
 }
 
 /// How often a stream looks for notifications made by another server process.
-const POLL: Duration = Duration::from_secs(3);
+const POLL: Duration = Duration::from_secs(10);
+/// How far behind the last id sent a stream looks again (a transaction that took its id
+/// earlier but committed later).
+const LOOK_BEHIND_MS: u64 = 60_000;
+
+/// The smallest UUIDv7 of the millisecond `LOOK_BEHIND_MS` before `id`'s (`""` for `""`).
+fn behind(id: &str) -> String {
+    let Some(ms) = uuid::Uuid::parse_str(id)
+        .ok()
+        .and_then(|u| u.get_timestamp())
+        .map(|t| t.to_unix())
+        .map(|(secs, nanos)| secs * 1000 + u64::from(nanos) / 1_000_000)
+    else {
+        return String::new();
+    };
+    let ms = ms.saturating_sub(LOOK_BEHIND_MS);
+    let mut bytes = [0u8; 16];
+    bytes[..6].copy_from_slice(&ms.to_be_bytes()[2..]);
+    uuid::Uuid::from_bytes(bytes).to_string()
+}
 /// A comment line at least this often keeps proxies from closing an idle stream.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// A stream ends after this long; the browser's `EventSource` opens it again at once (its
@@ -81,20 +100,24 @@ const LIFETIME: Duration = Duration::from_secs(300);
         (status = 401, body = gridwork_shared::Problem),
         (status = 429, description = "the user holds too many streams open", body = gridwork_shared::Problem)))]
 pub async fn stream(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let mut token = crate::http::auth::bearer(&req);
-    for (name, value) in query_pairs(&req)? {
-        match name.as_str() {
-            "access_token" if token.is_none() => token = Some(value),
-            "access_token" => {}
-            other => {
-                return Err(ApiError::invalid(
-                    other,
-                    "is not a parameter of this endpoint",
-                ));
-            }
+    // Who asks comes first (401 before 422), from the header or the query string.
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
+    let token = crate::http::auth::bearer(&req).or_else(|| {
+        pairs
+            .iter()
+            .find(|(name, _)| name == "access_token")
+            .map(|(_, v)| v.clone())
+    });
+    let user = crate::http::auth::caller_of(&state, token, client_ip(&req)).await?;
+    for (name, _) in query_pairs(&req)? {
+        if name != "access_token" {
+            return Err(ApiError::invalid(
+                &name,
+                "is not a parameter of this endpoint",
+            ));
         }
     }
-    let user = crate::http::auth::caller_of(&state, token, client_ip(&req)).await?;
     let slot = state.streams.take(&user.id)?;
     let resume = req
         .headers()
@@ -110,11 +133,21 @@ pub async fn stream(req: HttpRequest, state: web::Data<AppState>) -> ApiResult<H
             .await?
             .unwrap_or_default(),
     };
+    // What lies at or before the start counts as sent: the look behind never repeats it.
+    let (uid, from, start) = (user.id.clone(), behind(&last), last.clone());
+    let sent = state
+        .db(move |c| notifications::after(c, &uid, &from))
+        .await?
+        .into_iter()
+        .map(|n| n.id.to_string())
+        .filter(|id| *id <= start)
+        .collect();
     let live = Live {
         bell: state.bell(),
         state: state.clone(),
         user: user.id,
         last,
+        sent,
         started: Instant::now(),
         sent_at: Instant::now(),
         out: VecDeque::from([Bytes::from_static(b"retry: 3000\n: open\n\n")]),
@@ -136,8 +169,10 @@ struct Live {
     state: web::Data<AppState>,
     bell: tokio::sync::watch::Receiver<u64>,
     user: String,
-    /// The id of the last notification sent (`""`: none yet).
+    /// The highest id sent, or where the stream started (`""`: from the first).
     last: String,
+    /// The ids sent lately (those a look behind `last` finds again).
+    sent: std::collections::BTreeSet<String>,
     started: Instant,
     sent_at: Instant,
     out: VecDeque<Bytes>,
@@ -159,20 +194,31 @@ impl Live {
                 changed = self.bell.changed() => { changed.ok()?; }
                 _ = tokio::time::sleep(POLL) => {}
             }
-            let (user, last) = (self.user.clone(), self.last.clone());
+            // Ids are minted before their transaction commits, so one can land behind an
+            // id already sent: look again a little behind the last one, and skip what was
+            // sent.
+            let (user, from) = (self.user.clone(), behind(&self.last));
             let new = self
                 .state
-                .db(move |c| notifications::after(c, &user, &last))
+                .db(move |c| notifications::after(c, &user, &from))
                 .await
                 .ok()?;
             for n in new {
-                self.last = n.id.to_string();
+                let id = n.id.to_string();
+                if !self.sent.insert(id.clone()) {
+                    continue;
+                }
+                if id > self.last {
+                    self.last = id;
+                }
                 let json = serde_json::to_string(&n).ok()?;
                 self.out.push_back(Bytes::from(format!(
                     "id: {}\nevent: notification\ndata: {json}\n\n",
                     n.id
                 )));
             }
+            let floor = behind(&self.last);
+            self.sent.retain(|id| *id > floor);
             if self.out.is_empty() && self.sent_at.elapsed() >= KEEP_ALIVE {
                 self.out.push_back(Bytes::from_static(b": keep-alive\n\n"));
             }
