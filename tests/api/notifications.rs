@@ -25,16 +25,16 @@ async fn kinds_about(app: &TestApp, token: &str, entity: &str) -> Vec<String> {
     kinds
 }
 
-async fn each_step_tells_the_people_it_concerns(app: TestApp) {
-    let w = World::build(&app).await;
-    // A volunteer's report goes round the loop, with one rework.
-    let inc = report(&app, &w.volunteer.token, incident("0401", IN_CELL_1, "low")).await;
+/// A volunteer's report in worker1's cell, accepted and dispatched to worker1 by town1;
+/// answers its id.
+async fn dispatched_to_worker1(app: &TestApp, w: &World) -> String {
+    let inc = report(app, &w.volunteer.token, incident("0401", IN_CELL_1, "low")).await;
     let id = inc["id"].as_str().unwrap().to_string();
-    step(&app, &w.town1.token, &id, "accept", json!({}))
+    step(app, &w.town1.token, &id, "accept", json!({}))
         .await
         .ok(200);
     step(
-        &app,
+        app,
         &w.town1.token,
         &id,
         "dispatch",
@@ -42,6 +42,13 @@ async fn each_step_tells_the_people_it_concerns(app: TestApp) {
     )
     .await
     .ok(200);
+    id
+}
+
+async fn each_step_tells_the_people_it_concerns(app: TestApp) {
+    let w = World::build(&app).await;
+    // A volunteer's report goes round the loop, with one rework.
+    let id = dispatched_to_worker1(&app, &w).await;
     step(&app, &w.worker1.token, &id, "start", json!({}))
         .await
         .ok(200);
@@ -175,21 +182,7 @@ async fn notifications_are_listed_marked_read_and_pulled(app: TestApp) {
     }
     let mut ids = Vec::new();
     for _ in 0..3 {
-        let inc = report(&app, &w.volunteer.token, incident("0401", IN_CELL_1, "low")).await;
-        let id = inc["id"].as_str().unwrap().to_string();
-        step(&app, &w.town1.token, &id, "accept", json!({}))
-            .await
-            .ok(200);
-        step(
-            &app,
-            &w.town1.token,
-            &id,
-            "dispatch",
-            json!({"assignee_id": w.worker1.id}),
-        )
-        .await
-        .ok(200);
-        ids.push(id);
+        ids.push(dispatched_to_worker1(&app, &w).await);
     }
     let list = mine(&app, &w.worker1.token).await;
     assert_eq!(list.len(), 3);
@@ -385,20 +378,7 @@ async fn a_dispatch_arrives_on_the_live_stream(app: TestApp) {
     assert_eq!(live.headers()["cache-control"], "no-store");
     read_stream(&mut live, |t| t.contains(": open")).await;
 
-    let inc = report(&app, &w.volunteer.token, incident("0401", IN_CELL_1, "low")).await;
-    let id = inc["id"].as_str().unwrap().to_string();
-    step(&app, &w.town1.token, &id, "accept", json!({}))
-        .await
-        .ok(200);
-    step(
-        &app,
-        &w.town1.token,
-        &id,
-        "dispatch",
-        json!({"assignee_id": w.worker1.id}),
-    )
-    .await
-    .ok(200);
+    let id = dispatched_to_worker1(&app, &w).await;
     let text = read_stream(&mut live, |t| t.contains("event: notification")).await;
     let event = text
         .split("\n\n")
