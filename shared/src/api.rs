@@ -15,6 +15,8 @@ pub enum Role {
     Supervisor,
     Worker,
     Volunteer,
+    /// Staff of one district department: sees only what is dispatched or assigned to it.
+    Department,
 }
 
 impl Role {
@@ -24,6 +26,7 @@ impl Role {
             Role::Supervisor => "supervisor",
             Role::Worker => "worker",
             Role::Volunteer => "volunteer",
+            Role::Department => "department",
         }
     }
 
@@ -33,16 +36,25 @@ impl Role {
             "supervisor" => Some(Role::Supervisor),
             "worker" => Some(Role::Worker),
             "volunteer" => Some(Role::Volunteer),
+            "department" => Some(Role::Department),
             _ => None,
         }
     }
 }
 
-/// Checks a role/region pair: an admin's region is `""`, everyone else needs a real region.
+/// Checks a role/region pair: an admin's region is `""`, department staff's is the
+/// district's (`""` lets the server fill it in), everyone else needs a real region.
 pub fn validate_role_region(errors: &mut FieldErrors, role: Role, region_code: &str) {
     if role == Role::Admin {
         if !region_code.is_empty() {
             errors.push("region_code", "an admin's region_code is \"\"");
+        }
+    } else if role == Role::Department {
+        if !region_code.is_empty() && region_code.len() != 6 {
+            errors.push(
+                "region_code",
+                "department staff belong to the district: its 6-digit code, or \"\"",
+            );
         }
     } else if let Err(msg) = RegionCode::parse(region_code) {
         errors.push("region_code", msg);
@@ -85,6 +97,9 @@ pub struct Me {
     pub role: Role,
     pub region_code: String,
     pub display_name: String,
+    /// The caller's department (department staff only).
+    #[serde(default)]
+    pub department_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -106,6 +121,9 @@ pub struct User {
     pub region_code: String,
     pub display_name: String,
     pub active: bool,
+    /// The department of a `department` user; null for every other role.
+    #[serde(default)]
+    pub department_id: Option<Uuid>,
     #[serde(with = "crate::utc")]
     pub created_at: DateTime<Utc>,
     #[serde(with = "crate::utc")]
@@ -127,6 +145,18 @@ pub struct NewUser {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub display_name: Option<String>,
+    /// Required for role `department`, refused for every other role.
+    #[serde(default)]
+    pub department_id: Option<Uuid>,
+}
+
+/// `department_id` goes with role `department` and with no other.
+pub fn validate_role_department(errors: &mut FieldErrors, role: Role, department: Option<Uuid>) {
+    match (role, department) {
+        (Role::Department, None) => errors.push("department_id", "department staff need one"),
+        (Role::Department, Some(_)) | (_, None) => {}
+        (_, Some(_)) => errors.push("department_id", "only department staff have one"),
+    }
 }
 
 impl NewUser {
@@ -135,6 +165,7 @@ impl NewUser {
         validate::username(&mut e, "username", &self.username);
         validate::password(&mut e, "password", &self.password);
         validate_role_region(&mut e, self.role, &self.region_code);
+        validate_role_department(&mut e, self.role, self.department_id);
         if let Some(n) = &self.display_name {
             validate::name(&mut e, "display_name", n, 100);
         }
@@ -154,11 +185,19 @@ pub struct UserPatch {
     pub active: Option<bool>,
     #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 256))]
     pub password: Option<String>,
+    /// The department of a `department` user (moving staff to another department, or
+    /// with `role: "department"`).
+    pub department_id: Option<Uuid>,
 }
 
 impl UserPatch {
-    /// Validates the patch against the user's current role and region.
-    pub fn validate(&self, current_role: Role, current_region: &str) -> Result<(), FieldErrors> {
+    /// Validates the patch against the user's current role, region and department.
+    pub fn validate(
+        &self,
+        current_role: Role,
+        current_region: &str,
+        current_department: Option<Uuid>,
+    ) -> Result<(), FieldErrors> {
         let mut e = FieldErrors::new();
         if let Some(n) = &self.display_name {
             validate::name(&mut e, "display_name", n, 100);
@@ -170,6 +209,16 @@ impl UserPatch {
             let role = self.role.unwrap_or(current_role);
             let region = self.region_code.as_deref().unwrap_or(current_region);
             validate_role_region(&mut e, role, region);
+        }
+        if self.role.is_some() || self.department_id.is_some() {
+            let role = self.role.unwrap_or(current_role);
+            // Leaving the department role drops the department.
+            let department = match self.department_id {
+                Some(d) => Some(d),
+                None if role == Role::Department => current_department,
+                None => None,
+            };
+            validate_role_department(&mut e, role, department);
         }
         e.into_result()
     }

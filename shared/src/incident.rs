@@ -195,6 +195,8 @@ pub struct Facts<'a> {
     pub cell_code: &'a str,
     pub reporter_id: &'a str,
     pub assignee_id: Option<&'a str>,
+    /// The department it is dispatched to.
+    pub department_id: Option<&'a str>,
     pub resolver_id: Option<&'a str>,
     pub conflict: bool,
 }
@@ -205,6 +207,8 @@ pub struct Actor<'a> {
     pub id: &'a str,
     pub role: Role,
     pub region_code: &'a str,
+    /// Department staff's department.
+    pub department_id: Option<&'a str>,
 }
 
 /// Why a step may not be taken.
@@ -214,6 +218,15 @@ pub enum Refusal {
     Forbidden(&'static str),
     /// The step is not possible from the incident's state (409 `invalid_transition`).
     Illegal(String),
+}
+
+/// The one who handles a dispatched incident: its assignee, or any staff of the department
+/// it is dispatched to.
+pub fn handles(actor: &Actor<'_>, facts: &Facts<'_>) -> bool {
+    facts.assignee_id == Some(actor.id)
+        || (actor.role == Role::Department
+            && facts.department_id.is_some()
+            && facts.department_id == actor.department_id)
 }
 
 /// A supervisor at or above the incident's level, over its cell; or an admin.
@@ -263,7 +276,7 @@ pub fn authorize(actor: &Actor<'_>, action: Action, facts: &Facts<'_>) -> Result
             }
             supervises(actor, facts)
         }
-        Action::Start | Action::Resolve => facts.assignee_id == Some(actor.id),
+        Action::Start | Action::Resolve => handles(actor, facts),
         Action::SelfClose => actor.role == Role::Worker && facts.reporter_id == actor.id,
         Action::Comment => true,
     };
@@ -271,7 +284,9 @@ pub fn authorize(actor: &Actor<'_>, action: Action, facts: &Facts<'_>) -> Result
         Ok(())
     } else {
         Err(Refusal::Forbidden(match action {
-            Action::Start | Action::Resolve => "only the assigned worker may do this",
+            Action::Start | Action::Resolve => {
+                "only the assigned worker or the department's staff may do this"
+            }
             Action::SelfClose => "only the reporting worker may close on the spot",
             _ => "needs a supervisor at or above the incident's level over its cell",
         }))
@@ -384,9 +399,12 @@ pub struct ActionRequest {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub note: Option<String>,
-    /// The worker to dispatch to (`dispatch`).
+    /// The worker to dispatch to (`dispatch`; or `department_id`).
     #[serde(default)]
     pub assignee_id: Option<Uuid>,
+    /// The department to dispatch to (`dispatch`; or `assignee_id`).
+    #[serde(default)]
+    pub department_id: Option<Uuid>,
     /// The original incident (`merge`).
     #[serde(default)]
     pub into: Option<Uuid>,
@@ -401,8 +419,16 @@ impl ActionRequest {
         if self.note.as_ref().is_some_and(|n| n.chars().count() > 2000) {
             e.push("note", "must have at most 2000 characters");
         }
-        if self.action == Action::Dispatch && self.assignee_id.is_none() {
-            e.push("assignee_id", "dispatch needs the worker to dispatch to");
+        match (self.action, self.assignee_id, self.department_id) {
+            (Action::Dispatch, None, None) => e.push(
+                "assignee_id",
+                "dispatch needs the worker (assignee_id) or the department (department_id)",
+            ),
+            (Action::Dispatch, Some(_), Some(_)) => e.push(
+                "department_id",
+                "dispatch goes to a worker or to a department, not both",
+            ),
+            _ => {}
         }
         if self.action == Action::Merge && self.into.is_none() {
             e.push("into", "merge needs the original incident's id");
@@ -568,6 +594,9 @@ pub struct Incident {
     /// The assignee's display name, for everyone who may see the incident.
     #[serde(default)]
     pub assignee_name: Option<String>,
+    /// The department it is dispatched to.
+    #[serde(default)]
+    pub department_id: Option<Uuid>,
     pub resolver_id: Option<Uuid>,
     pub merged_into: Option<Uuid>,
     pub conflict: bool,
@@ -706,6 +735,7 @@ mod tests {
             cell_code: "500117001001001",
             reporter_id: "w1",
             assignee_id: Some("w2"),
+            department_id: None,
             resolver_id: Some("w2"),
             conflict: false,
         }
@@ -715,21 +745,25 @@ mod tests {
         id: "s1",
         role: Role::Supervisor,
         region_code: "500117001",
+        department_id: None,
     };
     const OTHER_TOWN: Actor<'static> = Actor {
         id: "s2",
         role: Role::Supervisor,
         region_code: "500117002",
+        department_id: None,
     };
     const W1: Actor<'static> = Actor {
         id: "w1",
         role: Role::Worker,
         region_code: "500117001001",
+        department_id: None,
     };
     const W2: Actor<'static> = Actor {
         id: "w2",
         role: Role::Worker,
         region_code: "500117001001",
+        department_id: None,
     };
 
     #[test]
@@ -831,11 +865,27 @@ mod tests {
         assert!(authorize(&W2, Action::SelfClose, &f).is_err());
         assert!(authorize(&W2, Action::Start, &f).is_ok());
         assert!(authorize(&W1, Action::Start, &f).is_err());
+        // Any staff of the department it is dispatched to handles it; others do not.
+        let mut d = facts(Status::Dispatched);
+        d.assignee_id = None;
+        d.department_id = Some("dep1");
+        let staff = |department_id| Actor {
+            id: "d1",
+            role: Role::Department,
+            region_code: "500117",
+            department_id,
+        };
+        assert!(authorize(&staff(Some("dep1")), Action::Start, &d).is_ok());
+        assert!(authorize(&staff(Some("dep1")), Action::Resolve, &d).is_ok());
+        assert!(authorize(&staff(Some("dep2")), Action::Start, &d).is_err());
+        assert!(authorize(&staff(Some("dep1")), Action::Verify, &d).is_err());
+        assert!(authorize(&W2, Action::Start, &d).is_err());
         // A community supervisor cannot act on a town-level incident.
         let community = Actor {
             id: "s3",
             role: Role::Supervisor,
             region_code: "500117001001",
+            department_id: None,
         };
         let mut town = facts(Status::Reported);
         assert!(authorize(&community, Action::Accept, &town).is_ok());

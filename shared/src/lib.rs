@@ -13,6 +13,7 @@ pub mod notification;
 pub mod open311;
 pub mod person;
 pub mod problem;
+pub mod responsibility;
 pub mod safety;
 pub mod stats;
 pub mod sync;

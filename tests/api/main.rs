@@ -15,6 +15,7 @@ mod open311;
 mod ops;
 mod persons;
 mod regions;
+mod responsibility;
 mod schema_drift;
 mod stats;
 mod sync;

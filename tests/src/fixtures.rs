@@ -56,6 +56,7 @@ pub async fn bootstrap_admin(app: &TestApp, username: &str) -> Login {
                 role: Role::Admin,
                 region_code: String::new(),
                 display_name: Some("管理员".into()),
+                department_id: None,
             };
             let hash = gridwork_server::core::password::hash(PW).unwrap();
             gridwork_server::flow::users::create_user(c, &new, hash, None)

@@ -23,6 +23,8 @@ pub enum IncidentScope {
     Worker(String),
     /// Incidents the caller reported (volunteers).
     Reporter(String),
+    /// Incidents dispatched to this department (its staff).
+    Department(String),
 }
 
 type Boxed<'a> = super::schema::incidents::BoxedQuery<'a, <DbConn as Connection>::Backend>;
@@ -45,6 +47,7 @@ fn scoped(scope: &IncidentScope) -> Boxed<'static> {
                 .or(i::assignee_id.eq(uid.clone())),
         ),
         IncidentScope::Reporter(uid) => q.filter(i::reporter_id.eq(uid.clone())),
+        IncidentScope::Department(d) => q.filter(i::department_id.eq(d.clone())),
     }
 }
 
@@ -75,9 +78,9 @@ pub fn insert(c: &mut DbConn, row: &IncidentRow) -> QueryResult<()> {
 
 /// Writes `row` if the stored version is still `expected`; false when someone got there first.
 pub fn update_if_version(c: &mut DbConn, row: &IncidentRow, expected: i64) -> QueryResult<bool> {
-    let previous: Option<(Option<String>, String)> = i::incidents
+    let previous: Option<(Option<String>, String, Option<String>)> = i::incidents
         .find(&row.id)
-        .select((i::assignee_id, i::cell_code))
+        .select((i::assignee_id, i::cell_code, i::department_id))
         .first(c)
         .optional()?;
     let n = diesel::update(i::incidents.find(&row.id).filter(i::version.eq(expected)))
@@ -85,11 +88,15 @@ pub fn update_if_version(c: &mut DbConn, row: &IncidentRow, expected: i64) -> Qu
         .execute(c)?;
     if n == 1 {
         super::sync::record(c, "incident", &row.id, &row.cell_code, row.updated_at)?;
-        if let Some((assignee, cell)) = previous {
+        if let Some((assignee, cell, department)) = previous {
             if cell != row.cell_code {
                 super::sync::record(c, "incident", &row.id, &cell, row.updated_at)?;
             }
             if let Some(was) = assignee.filter(|a| Some(a) != row.assignee_id.as_ref()) {
+                super::sync::record_loss(c, "incident", &row.id, &cell, &was, row.updated_at)?;
+            }
+            // Taken from a department: its staff's phones learn it by the department's id.
+            if let Some(was) = department.filter(|d| Some(d) != row.department_id.as_ref()) {
                 super::sync::record_loss(c, "incident", &row.id, &cell, &was, row.updated_at)?;
             }
         }
@@ -109,6 +116,7 @@ pub struct Filter {
     pub overdue_at: Option<NaiveDateTime>,
     pub assignee: Option<String>,
     pub reporter: Option<String>,
+    pub department: Option<String>,
 }
 
 /// Statuses in which the deadline still runs.
@@ -157,6 +165,9 @@ pub fn list(
     }
     if let Some(r) = &f.reporter {
         q = q.filter(i::reporter_id.eq(r.clone()));
+    }
+    if let Some(d) = &f.department {
+        q = q.filter(i::department_id.eq(d.clone()));
     }
     if let Some(Cursor { created_at, id }) = &page.after {
         q = q.filter(

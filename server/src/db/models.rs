@@ -27,6 +27,8 @@ pub struct UserRow {
     pub active: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The department of a `department` user; none for every other role.
+    pub department_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -141,6 +143,8 @@ pub struct IncidentRow {
     pub closed_at: Option<NaiveDateTime>,
     /// `app` or `open311`.
     pub source: String,
+    /// The department it is dispatched to (its assignee is then none).
+    pub department_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -334,4 +338,81 @@ pub struct ContactRow {
     pub last_name_enc: Option<String>,
     pub phone_enc: Option<String>,
     pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = departments)]
+pub struct DepartmentRow {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub body_hash: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = tasks)]
+pub struct TaskRow {
+    pub id: String,
+    pub code: String,
+    pub title: String,
+    pub description: String,
+    pub year: i32,
+    pub indicator: String,
+    /// A local date `YYYY-MM-DD`.
+    pub due_date: String,
+    pub weight: f64,
+    pub body_hash: String,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = task_units)]
+pub struct TaskUnitRow {
+    pub task_id: String,
+    /// A department's id or a town's region code.
+    pub unit: String,
+    /// `department` or `region`.
+    pub kind: String,
+    pub duty: String,
+    pub target: f64,
+    pub position: i32,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = task_progress)]
+pub struct ProgressRow {
+    pub id: String,
+    pub task_id: String,
+    pub unit: String,
+    pub value: f64,
+    pub note: String,
+    pub reported_at: NaiveDateTime,
+    pub reporter_id: String,
+    pub body_hash: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = task_scores)]
+pub struct ScoreRow {
+    pub task_id: String,
+    pub period: String,
+    pub unit: String,
+    pub score: f64,
+    pub note: String,
+    pub scored_by: String,
+    pub scored_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = performance_snapshots)]
+pub struct SnapshotRow {
+    pub id: String,
+    pub period: String,
+    pub taken_at: NaiveDateTime,
+    pub taken_by: String,
+    pub document: String,
+    pub sha256: String,
 }

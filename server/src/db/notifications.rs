@@ -150,6 +150,16 @@ pub fn active_among(c: &mut DbConn, ids: &[String]) -> QueryResult<Vec<String>> 
 }
 
 /// Active users of `role` whose region is exactly `region`.
+/// The active staff of a department.
+pub fn department_staff(c: &mut DbConn, department: &str) -> QueryResult<Vec<String>> {
+    us::users
+        .filter(us::role.eq("department"))
+        .filter(us::department_id.eq(department))
+        .filter(us::active.eq(true))
+        .select(us::id)
+        .load(c)
+}
+
 pub fn active_in_region(c: &mut DbConn, role: &str, region: &str) -> QueryResult<Vec<String>> {
     us::users
         .filter(us::role.eq(role))

@@ -23,6 +23,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         scope_epoch -> BigInt,
+        department_id -> Nullable<Text>,
     }
 }
 
@@ -136,6 +137,7 @@ diesel::table! {
         updated_at -> Timestamp,
         closed_at -> Nullable<Timestamp>,
         source -> Text,
+        department_id -> Nullable<Text>,
     }
 }
 
@@ -377,6 +379,80 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    departments (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        body_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tasks (id) {
+        id -> Text,
+        code -> Text,
+        title -> Text,
+        description -> Text,
+        year -> Integer,
+        indicator -> Text,
+        due_date -> Text,
+        weight -> Double,
+        body_hash -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    task_units (task_id, unit) {
+        task_id -> Text,
+        unit -> Text,
+        kind -> Text,
+        duty -> Text,
+        target -> Double,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    task_progress (id) {
+        id -> Text,
+        task_id -> Text,
+        unit -> Text,
+        value -> Double,
+        note -> Text,
+        reported_at -> Timestamp,
+        reporter_id -> Text,
+        body_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    task_scores (task_id, period, unit) {
+        task_id -> Text,
+        period -> Text,
+        unit -> Text,
+        score -> Double,
+        note -> Text,
+        scored_by -> Text,
+        scored_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    performance_snapshots (id) {
+        id -> Text,
+        period -> Text,
+        taken_at -> Timestamp,
+        taken_by -> Text,
+        document -> Text,
+        sha256 -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     regions,
     users,
@@ -404,4 +480,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     api_keys,
     open311_contacts,
+    departments,
+    tasks,
+    task_units,
+    task_progress,
+    task_scores,
+    performance_snapshots,
 );

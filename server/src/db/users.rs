@@ -106,23 +106,32 @@ pub fn find_many(c: &mut DbConn, ids: &[String]) -> QueryResult<Vec<UserRow>> {
 }
 
 pub fn update(c: &mut DbConn, row: &UserRow) -> QueryResult<()> {
-    // What the user may see changes with its role, region or activation: its phone's next
-    // pull starts again from nothing.
-    diesel::update(
-        u::users.find(&row.id).filter(
-            u::role
-                .ne(&row.role)
-                .or(u::region_code.ne(&row.region_code))
-                .or(u::active.ne(row.active)),
-        ),
-    )
-    .set(u::scope_epoch.eq(u::scope_epoch + 1))
-    .execute(c)?;
+    // What the user may see changes with its role, region, department or activation: its
+    // phone's next pull starts again from nothing.
+    let current: Option<(String, String, Option<String>, bool)> = u::users
+        .find(&row.id)
+        .select((u::role, u::region_code, u::department_id, u::active))
+        .first(c)
+        .optional()?;
+    if current.is_some_and(|(role, region, department, active)| {
+        (role, region, department, active)
+            != (
+                row.role.clone(),
+                row.region_code.clone(),
+                row.department_id.clone(),
+                row.active,
+            )
+    }) {
+        diesel::update(u::users.find(&row.id))
+            .set(u::scope_epoch.eq(u::scope_epoch + 1))
+            .execute(c)?;
+    }
     diesel::update(u::users.find(&row.id))
         .set((
             u::display_name.eq(&row.display_name),
             u::role.eq(&row.role),
             u::region_code.eq(&row.region_code),
+            u::department_id.eq(&row.department_id),
             u::active.eq(row.active),
             u::password_hash.eq(&row.password_hash),
             u::updated_at.eq(row.updated_at),
@@ -132,12 +141,14 @@ pub fn update(c: &mut DbConn, row: &UserRow) -> QueryResult<()> {
 }
 
 /// What bounds a user's scope, read in one statement with the epoch it belongs to:
-/// `(role, region_code, scope_epoch)` of an active user.
-pub fn scope_row(c: &mut DbConn, id: &str) -> QueryResult<Option<(String, String, i64)>> {
+/// `(role, region_code, department_id, scope_epoch)` of an active user.
+pub type ScopeRow = (String, String, Option<String>, i64);
+
+pub fn scope_row(c: &mut DbConn, id: &str) -> QueryResult<Option<ScopeRow>> {
     u::users
         .find(id)
         .filter(u::active.eq(true))
-        .select((u::role, u::region_code, u::scope_epoch))
+        .select((u::role, u::region_code, u::department_id, u::scope_epoch))
         .first(c)
         .optional()
 }

@@ -64,6 +64,7 @@ pub fn issue(c: &mut DbConn, actor: &CurrentUser, new: &NewApiKey) -> Result<Iss
     let now = db::now();
     let name = new.name.trim().to_string();
     let user = UserRow {
+        department_id: None,
         id: Uuid::now_v7().to_string(),
         username: format!("open311-{}", id.simple()),
         // Not a PHC string: no password ever verifies against it.
@@ -134,6 +135,7 @@ pub fn holder(c: &mut DbConn, key: Option<&str>, ip: String) -> Result<CurrentUs
         role: Role::Volunteer,
         region_code: user.region_code,
         display_name: user.display_name,
+        department_id: None,
         ip,
     })
 }

@@ -192,6 +192,7 @@ pub fn caller(c: &mut db::DbConn, user_id: &str, ip: String) -> Result<Option<Cu
         username: user.username,
         region_code: user.region_code,
         display_name: user.display_name,
+        department_id: user.department_id,
         ip,
     }))
 }

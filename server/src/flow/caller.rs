@@ -14,6 +14,8 @@ pub struct CurrentUser {
     pub role: Role,
     pub region_code: String,
     pub display_name: String,
+    /// The department of department staff; none for every other role.
+    pub department_id: Option<String>,
     pub ip: String,
 }
 
@@ -28,6 +30,13 @@ impl CurrentUser {
                 self.role.as_str()
             )))
         }
+    }
+
+    /// The caller's department: department staff only (403 for everyone else).
+    pub fn department(&self) -> Option<&str> {
+        (self.role == Role::Department)
+            .then_some(self.department_id.as_deref())
+            .flatten()
     }
 
     pub fn is_admin(&self) -> bool {

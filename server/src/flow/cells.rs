@@ -23,7 +23,8 @@ use crate::flow::users::user_of;
 pub fn cell_scope(user: &CurrentUser) -> CellScope {
     match user.role {
         Role::Admin => CellScope::All,
-        Role::Worker => CellScope::Assigned(user.id.clone()),
+        // Department staff hold no cells: nothing is assigned to them.
+        Role::Worker | Role::Department => CellScope::Assigned(user.id.clone()),
         Role::Supervisor | Role::Volunteer => CellScope::Region(user.region_code.clone()),
     }
 }

@@ -36,6 +36,9 @@ pub fn scope_of(user: &CurrentUser) -> IncidentScope {
         Role::Supervisor => IncidentScope::Region(user.region_code.clone()),
         Role::Worker => IncidentScope::Worker(user.id.clone()),
         Role::Volunteer => IncidentScope::Reporter(user.id.clone()),
+        Role::Department => {
+            IncidentScope::Department(user.department_id.clone().unwrap_or_default())
+        }
     }
 }
 
@@ -69,6 +72,7 @@ pub fn facts_of(row: &IncidentRow) -> Result<Facts<'_>> {
         cell_code: &row.cell_code,
         reporter_id: &row.reporter_id,
         assignee_id: row.assignee_id.as_deref(),
+        department_id: row.department_id.as_deref(),
         resolver_id: row.resolver_id.as_deref(),
         conflict: row.conflict,
     })
@@ -80,6 +84,7 @@ pub fn actor_of(user: &CurrentUser) -> rules::Actor<'_> {
         id: &user.id,
         role: user.role,
         region_code: &user.region_code,
+        department_id: user.department(),
     }
 }
 
@@ -127,6 +132,7 @@ pub fn to_wire(
         reporter_id: uuid(&row.reporter_id),
         assignee_id: row.assignee_id.as_deref().map(uuid),
         assignee_name: row.assignee_id.as_ref().and_then(|a| names.get(a)).cloned(),
+        department_id: row.department_id.as_deref().map(uuid),
         resolver_id: row.resolver_id.as_deref().map(uuid),
         merged_into: row.merged_into.as_deref().map(uuid),
         conflict: row.conflict,
@@ -337,6 +343,11 @@ pub fn report_from(
     source: Source,
     also: impl FnOnce(&mut DbConn, &IncidentRow) -> Result<()>,
 ) -> Result<(Reported, bool)> {
+    if user.role == Role::Department {
+        return Err(Error::forbidden(
+            "department staff handle what is dispatched to them; they do not report",
+        ));
+    }
     let hash = body_hash(new);
     let id = new.id.to_string();
     let (row, created) = db::write_tx(c, |c| -> Result<(IncidentRow, bool)> {
@@ -379,6 +390,7 @@ pub fn report_from(
             updated_at: now.naive_utc(),
             closed_at: None,
             source: source.as_str().to_string(),
+            department_id: None,
         };
         store::insert(c, &row).map_err(|e| {
             if db::is_unique_violation(&e) {
@@ -434,6 +446,11 @@ fn check_references(c: &mut DbConn, user: &CurrentUser, req: &ActionRequest) -> 
             Some(u) => found.assignee_region = Some(u.region_code),
             None => e.push("assignee_id", "is not an active worker in your region"),
         }
+    }
+    if let (Action::Dispatch, Some(d)) = (req.action, req.department_id)
+        && crate::db::departments::find(c, &d.to_string())?.is_none()
+    {
+        e.push("department_id", "no such department");
     }
     if let (Action::Merge, Some(into)) = (req.action, req.into) {
         match store::find_in_scope(c, &scope_of(user), &into.to_string())? {
@@ -636,9 +653,15 @@ fn apply(
     let mut data = serde_json::Map::new();
     match req.action {
         Action::Dispatch => {
-            let a = req.assignee_id.expect("validated").to_string();
-            data.insert("assignee_id".into(), a.clone().into());
-            next.assignee_id = Some(a);
+            // To a worker or to a department: the one replaces the other.
+            next.assignee_id = req.assignee_id.map(|a| a.to_string());
+            next.department_id = req.department_id.map(|d| d.to_string());
+            if let Some(a) = &next.assignee_id {
+                data.insert("assignee_id".into(), a.clone().into());
+            }
+            if let Some(d) = &next.department_id {
+                data.insert("department_id".into(), d.clone().into());
+            }
         }
         Action::Resolve | Action::SelfClose => next.resolver_id = user.map(|u| u.id.clone()),
         Action::Rework => next.rework_count += 1,
@@ -749,6 +772,7 @@ pub fn escalate_overdue(state: &AppState, c: &mut DbConn) -> Result<usize> {
                     version: row.version,
                     note: Some("deadline passed".into()),
                     assignee_id: None,
+                    department_id: None,
                     into: None,
                 };
                 let status = status_of(&row)?;
@@ -888,6 +912,7 @@ pub struct ListQuery {
     pub overdue: Option<String>,
     pub assignee: Option<String>,
     pub reporter: Option<String>,
+    pub department: Option<String>,
     pub limit: Option<String>,
     pub cursor: Option<String>,
 }
@@ -939,6 +964,13 @@ pub fn filter_of(user: &CurrentUser, q: &ListQuery, now: chrono::NaiveDateTime) 
     }
     if let Some(r) = &q.reporter {
         f.reporter = Some(me_or_id(user, "reporter", r)?);
+    }
+    if let Some(d) = &q.department {
+        f.department = Some(
+            uuid::Uuid::parse_str(d)
+                .map_err(|_| Error::invalid("department", "must be a department id"))?
+                .to_string(),
+        );
     }
     Ok(f)
 }

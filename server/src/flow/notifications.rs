@@ -74,14 +74,20 @@ fn recipients_of_step(
 ) -> Result<Vec<(String, NotificationKind)>> {
     let mut out: Vec<(String, NotificationKind)> = Vec::new();
     match action {
-        Action::Dispatch => {
+        Action::Dispatch | Action::Rework => {
+            let kind = if action == Action::Dispatch {
+                NotificationKind::IncidentDispatched
+            } else {
+                NotificationKind::IncidentRework
+            };
             if let Some(a) = &after.assignee_id {
-                out.push((a.clone(), NotificationKind::IncidentDispatched));
+                out.push((a.clone(), kind));
             }
-        }
-        Action::Rework => {
-            if let Some(a) = &after.assignee_id {
-                out.push((a.clone(), NotificationKind::IncidentRework));
+            // Dispatched to a department: every one of its staff.
+            if let Some(d) = &after.department_id {
+                for s in store::department_staff(c, d)? {
+                    out.push((s, kind));
+                }
             }
         }
         Action::Accept => out.push((after.reporter_id.clone(), NotificationKind::ReportAccepted)),

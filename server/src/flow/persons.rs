@@ -31,8 +31,8 @@ pub fn scope_of(user: &CurrentUser) -> Result<PersonScope> {
         Role::Admin => Ok(PersonScope::All),
         Role::Supervisor => Ok(PersonScope::Region(user.region_code.clone())),
         Role::Worker => Ok(PersonScope::Worker(user.id.clone())),
-        Role::Volunteer => Err(Error::forbidden(
-            "volunteers do not see special populations",
+        Role::Volunteer | Role::Department => Err(Error::forbidden(
+            "only grid workers, supervisors and admins see special populations",
         )),
     }
 }

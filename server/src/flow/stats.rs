@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use gridwork_shared::api::Role;
 use gridwork_shared::api::{Feature, FeatureCollection, FeatureType};
+use gridwork_shared::responsibility::{PerformanceRecord, UnitKind};
 use gridwork_shared::safety::{UnitStatus, unit_status};
 use gridwork_shared::stats::{
     MapCellProperties, MapColor, StatFigures, StatRow, Stats, UnitCounts, WorkerFigures,
@@ -217,10 +218,12 @@ pub fn stats(state: &AppState, c: &mut DbConn, region: &str, range: &Range) -> R
 }
 
 /// A table of figures as `GET /stats/export` writes it: the regions' (`/stats`) or the
-/// workers' (`/stats/workers`).
+/// workers' (`/stats/workers`); or the units' performance records (`GET
+/// /performance/export`).
 pub enum Table {
     Regions(Stats),
     Workers(Vec<WorkerFigures>),
+    Performance(Vec<PerformanceRecord>),
 }
 
 /// A value of a table's cell.
@@ -229,6 +232,10 @@ enum Value<'a> {
     Count(i64),
     /// A fraction 0–1; none when nothing was due.
     Rate(Option<f64>),
+    /// A number with decimals (a score, a weight); none when there is none.
+    Number(Option<f64>),
+    /// Text made for the table.
+    Owned(String),
 }
 
 /// Text as an export writes it: one beginning with `=`, `+`, `-` or `@` gets a leading `'`,
@@ -282,6 +289,59 @@ fn region_row<'a>(code: &'a str, name: &'a str, f: &StatFigures) -> Vec<Value<'a
     ]
 }
 
+const PERFORMANCE_HEADS: [(&str, &str); 15] = [
+    ("kind", "类别 kind"),
+    ("unit", "单位编号 unit"),
+    ("name", "名称 name"),
+    ("period", "期间 period"),
+    ("tasks", "任务数 tasks"),
+    ("tasks_complete", "已完成 tasks complete"),
+    ("tasks_scored", "已评分 tasks scored"),
+    ("weighted_score", "加权得分 weighted score"),
+    ("handled", "受理派单 dispatched to it"),
+    ("closed", "结案 closed"),
+    ("closed_on_time_rate", "按期结案率 on-time"),
+    ("filed", "上报 filed"),
+    ("inspections", "检查 inspections"),
+    ("teams_points", "志愿积分 team points"),
+    ("deliberations_done", "议事办结 deliberations done"),
+];
+
+fn performance_row(r: &PerformanceRecord) -> Vec<Value<'_>> {
+    let (kind, unit) = match r.kind {
+        UnitKind::Department => ("department", r.department_id.map(|d| d.to_string())),
+        UnitKind::Town => ("town", r.region_code.clone()),
+    };
+    let count = |n: Option<i64>| Value::Number(n.map(|n| n as f64));
+    let town = r.town.as_ref();
+    let department = r.department.as_ref();
+    vec![
+        Value::Text(kind),
+        Value::Owned(unit.unwrap_or_default()),
+        Value::Text(&r.name),
+        Value::Text(&r.period),
+        Value::Count(r.tasks.len() as i64),
+        Value::Count(r.tasks.iter().filter(|t| t.completion >= 1.0).count() as i64),
+        Value::Count(r.tasks.iter().filter(|t| t.score.is_some()).count() as i64),
+        Value::Number(r.weighted_score),
+        count(department.map(|d| d.handled)),
+        count(
+            department
+                .map(|d| d.closed)
+                .or(town.map(|t| t.figures.closed)),
+        ),
+        Value::Rate(
+            department
+                .and_then(|d| d.closed_on_time_rate)
+                .or(town.and_then(|t| t.figures.closed_on_time_rate)),
+        ),
+        count(town.map(|t| t.figures.filed)),
+        count(town.map(|t| t.figures.inspections)),
+        count(town.map(|t| t.teams_points)),
+        count(town.map(|t| t.deliberations_done)),
+    ]
+}
+
 fn worker_row(w: &WorkerFigures) -> Vec<Value<'_>> {
     vec![
         Value::Text(&w.worker_id),
@@ -311,6 +371,9 @@ impl Table {
                 (&REGION_HEADS, rows)
             }
             Table::Workers(ws) => (&WORKER_HEADS, ws.iter().map(worker_row).collect()),
+            Table::Performance(rs) => {
+                (&PERFORMANCE_HEADS, rs.iter().map(performance_row).collect())
+            }
         }
     }
 
@@ -326,8 +389,10 @@ impl Table {
                 .iter()
                 .map(|v| match v {
                     Value::Text(s) => format!("\"{}\"", export_text(s).replace('"', "\"\"")),
+                    Value::Owned(s) => format!("\"{}\"", export_text(s).replace('"', "\"\"")),
                     Value::Count(n) => n.to_string(),
                     Value::Rate(r) => r.map(|v| format!("{v:.4}")).unwrap_or_default(),
+                    Value::Number(n) => n.map(|v| format!("{v:.2}")).unwrap_or_default(),
                 })
                 .collect();
             out.push_str(&cells.join(","));
@@ -344,6 +409,7 @@ impl Table {
         ws.set_name(match self {
             Table::Regions(_) => "考评",
             Table::Workers(_) => "网格员考评",
+            Table::Performance(_) => "实绩档案",
         })?;
         let bold = Format::new().set_bold();
         let pct = Format::new().set_num_format("0.0%");
@@ -359,6 +425,13 @@ impl Table {
                     Value::Text(s) => {
                         ws.write(r, col, export_text(s).as_ref())?;
                     }
+                    Value::Owned(s) => {
+                        ws.write(r, col, export_text(s).as_ref())?;
+                    }
+                    Value::Number(Some(v)) => {
+                        ws.write(r, col, *v)?;
+                    }
+                    Value::Number(None) => {}
                     Value::Count(n) => {
                         ws.write(r, col, *n as f64)?;
                     }

@@ -347,11 +347,12 @@ pub fn pull(
 ) -> Result<PullResponse> {
     // The role and region the scope is built from, read together with their epoch, so a
     // change that lands after the caller was loaded cannot slip past the cursor's epoch.
-    let (role, region_code, scope_epoch) = db::users::scope_row(c, &user.id)?
+    let (role, region_code, department_id, scope_epoch) = db::users::scope_row(c, &user.id)?
         .ok_or_else(|| Error::unauthorized("the account is no longer active"))?;
     let user = &CurrentUser {
         role: Role::parse(&role).ok_or_else(|| anyhow::anyhow!("bad role in database: {role}"))?,
         region_code,
+        department_id,
         ..user.clone()
     };
     let (pos, reset) = match cursor {
@@ -704,6 +705,13 @@ fn changes(
                 .cloned()
                 .collect(),
             map_region: (user.role == Role::Volunteer).then_some(user.region_code.as_str()),
+        },
+        // Department staff: what is dispatched to their department; a change that takes an
+        // incident away from it names the department.
+        Role::Department => Audience::Own {
+            me: user.department_id.as_deref().unwrap_or("-"),
+            cells: BTreeSet::new(),
+            map_region: None,
         },
     };
     let mut deleted = BTreeSet::new();

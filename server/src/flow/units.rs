@@ -32,7 +32,9 @@ pub fn scope_of(user: &CurrentUser) -> Result<UnitScope> {
         Role::Admin => Ok(UnitScope::All),
         Role::Supervisor => Ok(UnitScope::Region(user.region_code.clone())),
         Role::Worker => Ok(UnitScope::Worker(user.id.clone())),
-        Role::Volunteer => Err(Error::forbidden("volunteers do not see safety units")),
+        Role::Volunteer | Role::Department => Err(Error::forbidden(
+            "only grid workers, supervisors and admins see safety units",
+        )),
     }
 }
 

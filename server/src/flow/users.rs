@@ -26,6 +26,7 @@ pub fn me_of(row: &UserRow) -> Result<Me> {
         role: role_of(row)?,
         region_code: row.region_code.clone(),
         display_name: row.display_name.clone(),
+        department_id: row.department_id.as_deref().and_then(|d| d.parse().ok()),
     })
 }
 
@@ -37,6 +38,7 @@ pub fn me(user: &CurrentUser) -> Result<Me> {
         role: user.role,
         region_code: user.region_code.clone(),
         display_name: user.display_name.clone(),
+        department_id: user.department_id.as_deref().and_then(|d| d.parse().ok()),
     })
 }
 
@@ -48,6 +50,7 @@ pub fn user_of(row: &UserRow) -> Result<User> {
         region_code: row.region_code.clone(),
         display_name: row.display_name.clone(),
         active: row.active,
+        department_id: row.department_id.as_deref().and_then(|d| d.parse().ok()),
         created_at: to_utc(row.created_at),
         updated_at: to_utc(row.updated_at),
     })
@@ -143,6 +146,36 @@ fn check_region_exists(c: &mut DbConn, role: Role, region: &str) -> Result<()> {
     Ok(())
 }
 
+/// The region of department staff: the district's. `""` names the district when there is
+/// exactly one; any other code must be a district's (6 digits).
+fn department_region(c: &mut DbConn, given: &str) -> Result<String> {
+    if !given.is_empty() {
+        return Ok(given.to_string());
+    }
+    let districts: Vec<String> = regions::list_under(c, "")?
+        .into_iter()
+        .filter(|r| r.code.len() == 6)
+        .map(|r| r.code)
+        .collect();
+    match districts.as_slice() {
+        [one] => Ok(one.clone()),
+        _ => Err(Error::invalid(
+            "region_code",
+            "name the district the department belongs to",
+        )),
+    }
+}
+
+/// Checks that a department user's department exists (422 otherwise).
+fn check_department_exists(c: &mut DbConn, department: Option<&str>) -> Result<()> {
+    if let Some(d) = department
+        && db::departments::find(c, d)?.is_none()
+    {
+        return Err(Error::invalid("department_id", "no such department"));
+    }
+    Ok(())
+}
+
 /// Validates a new user, hashes its password and inserts it.
 pub async fn create(state: &AppState, actor: &CurrentUser, new: NewUser) -> Result<User> {
     new.validate().map_err(Error::validation)?;
@@ -164,7 +197,14 @@ pub fn create_user(
 ) -> Result<UserRow> {
     let taken = || Error::new(ErrorCode::UsernameTaken, "that username is taken");
     db::write_tx(c, |c| {
-        check_region_exists(c, new.role, &new.region_code)?;
+        let region_code = if new.role == Role::Department {
+            department_region(c, &new.region_code)?
+        } else {
+            new.region_code.clone()
+        };
+        check_region_exists(c, new.role, &region_code)?;
+        let department_id = new.department_id.map(|d| d.to_string());
+        check_department_exists(c, department_id.as_deref())?;
         if users::find_by_username(c, &new.username)?.is_some() {
             return Err(taken());
         }
@@ -174,7 +214,7 @@ pub fn create_user(
             username: new.username.clone(),
             password_hash,
             role: new.role.as_str().to_string(),
-            region_code: new.region_code.clone(),
+            region_code,
             display_name: new
                 .display_name
                 .clone()
@@ -183,6 +223,7 @@ pub fn create_user(
             active: true,
             created_at: now,
             updated_at: now,
+            department_id,
         };
         users::insert(c, &row).map_err(|e| {
             if db::is_unique_violation(&e) {
@@ -221,7 +262,10 @@ impl ListQuery {
         }
         let role = given(&self.role);
         if role.as_deref().is_some_and(|r| Role::parse(r).is_none()) {
-            e.push("role", "must be admin, supervisor, worker or volunteer");
+            e.push(
+                "role",
+                "must be admin, supervisor, worker, volunteer or department",
+            );
         }
         let region = given(&self.region);
         if let Some(Err(msg)) = region.as_deref().map(RegionCode::parse) {
@@ -279,7 +323,14 @@ pub async fn update(
         .await?
         .ok_or_else(Error::not_found)?;
     patch
-        .validate(role_of(&current)?, &current.region_code)
+        .validate(
+            role_of(&current)?,
+            &current.region_code,
+            current
+                .department_id
+                .as_deref()
+                .and_then(|d| d.parse().ok()),
+        )
         .map_err(Error::validation)?;
     if patch.active == Some(true) || patch.password.is_some() || patch.role.is_some() {
         let lookup = id.clone();
@@ -322,7 +373,20 @@ pub async fn update(
                 if let Some(rc) = &patch.region_code {
                     row.region_code = rc.clone();
                 }
-                check_region_exists(c, role_of(&row)?, &row.region_code)?;
+                let role = role_of(&row)?;
+                if role == Role::Department {
+                    if let Some(d) = patch.department_id {
+                        row.department_id = Some(d.to_string());
+                    }
+                    // Department staff belong to the district.
+                    if row.region_code.len() != 6 {
+                        row.region_code = department_region(c, "")?;
+                    }
+                } else {
+                    row.department_id = None;
+                }
+                check_region_exists(c, role, &row.region_code)?;
+                check_department_exists(c, row.department_id.as_deref())?;
                 if let Some(a) = patch.active {
                     revoke |= row.active && !a;
                     row.active = a;
@@ -353,6 +417,11 @@ fn changes_of(before: &UserRow, after: &UserRow, password: bool) -> String {
         ("display_name", &before.display_name, &after.display_name),
         ("role", &before.role, &after.role),
         ("region_code", &before.region_code, &after.region_code),
+        (
+            "department_id",
+            &before.department_id.clone().unwrap_or_default(),
+            &after.department_id.clone().unwrap_or_default(),
+        ),
     ] {
         if old != new {
             parts.push(format!("{field}: {old} → {new}"));

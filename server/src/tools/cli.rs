@@ -107,12 +107,15 @@ pub enum UserCommand {
     Create {
         #[arg(long)]
         username: String,
-        #[arg(long, value_parser = ["admin", "supervisor", "worker", "volunteer"])]
+        #[arg(long, value_parser = ["admin", "supervisor", "worker", "volunteer", "department"])]
         role: String,
         #[arg(long, default_value = "")]
         region: String,
         #[arg(long)]
         display_name: Option<String>,
+        /// The department's code (`D01`…): required for role `department`.
+        #[arg(long)]
+        department: Option<String>,
     },
 }
 
@@ -163,8 +166,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     role,
                     region,
                     display_name,
+                    department,
                 },
-        } => create_user(&config, username, &role, region, display_name),
+        } => create_user(&config, username, &role, region, display_name, department),
         Command::Cells {
             command: CellsCommand::Import { file },
         } => import_cells(&config, &file),
@@ -207,20 +211,30 @@ fn create_user(
     role: &str,
     region: String,
     display_name: Option<String>,
+    department: Option<String>,
 ) -> anyhow::Result<()> {
     let mut password = String::new();
     std::io::stdin().lock().read_line(&mut password)?;
     let password = password.strip_suffix('\n').unwrap_or(&password);
     let password = password.strip_suffix('\r').unwrap_or(password).to_string();
+    let pool = startup::open_database(config)?;
+    let department_id = match department {
+        None => None,
+        Some(code) => Some(
+            crate::flow::departments::id_of_code(&mut *pool.get()?, &code)
+                .map_err(report)?
+                .ok_or_else(|| anyhow::anyhow!("no department has the code {code}"))?,
+        ),
+    };
     let new = NewUser {
         username,
         password,
         role: Role::parse(role).expect("clap checked the role"),
         region_code: region,
         display_name,
+        department_id,
     };
     new.validate().map_err(|e| report(Error::validation(e)))?;
-    let pool = startup::open_database(config)?;
     let hash = password::hash(&new.password)?;
     let row = users::create_user(&mut *pool.get()?, &new, hash, None).map_err(report)?;
     println!("created {} {} ({})", row.role, row.username, row.id);

@@ -203,6 +203,7 @@ pub fn seed(state: &AppState, c: &mut DbConn) -> Result<Vec<(String, String, Str
                     role,
                     region_code: region.clone(),
                     display_name: Some(display),
+                    department_id: None,
                 };
                 user_rules::create_user(c, &new, hash.clone(), None)?.id
             }
@@ -537,6 +538,7 @@ fn actor(c: &mut DbConn, username: &str) -> Result<CurrentUser> {
         username: u.username,
         region_code: u.region_code,
         display_name: u.display_name,
+        department_id: u.department_id,
         ip: "demo".into(),
     })
 }
@@ -793,6 +795,7 @@ fn step(
         version,
         note: None,
         assignee_id,
+        department_id: None,
         into,
     };
     incidents::act(state, c, &user, id, &req).map(|_| ())

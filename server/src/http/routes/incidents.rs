@@ -55,6 +55,7 @@ pub async fn create(
         ("level" = Option<String>, Query), ("overdue" = Option<bool>, Query),
         ("assignee" = Option<String>, Query, description = "`me` or a user id"),
         ("reporter" = Option<String>, Query, description = "`me` or a user id"),
+        ("department" = Option<String>, Query, description = "a department's id"),
         ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
     responses((status = 200, description = "incidents in the caller's scope, newest first", body = Page<Incident>),
         (status = 422, body = gridwork_shared::Problem)))]
@@ -135,7 +136,7 @@ pub async fn mediate(
 }
 
 #[utoipa::path(get, path = "/api/v1/incidents/export", tag = "incidents", security(("bearer" = [])),
-    params(("format" = String, Query, description = "csv | xlsx"), ("status" = Option<String>, Query), ("cell" = Option<String>, Query), ("region" = Option<String>, Query), ("category" = Option<String>, Query), ("level" = Option<String>, Query), ("overdue" = Option<String>, Query), ("assignee" = Option<String>, Query), ("reporter" = Option<String>, Query)),
+    params(("format" = String, Query, description = "csv | xlsx"), ("status" = Option<String>, Query), ("cell" = Option<String>, Query), ("region" = Option<String>, Query), ("category" = Option<String>, Query), ("level" = Option<String>, Query), ("overdue" = Option<String>, Query), ("assignee" = Option<String>, Query), ("reporter" = Option<String>, Query), ("department" = Option<String>, Query)),
     responses((status = 200, description = "every matching record in the caller's scope, streamed: CSV (UTF-8 with a \
             byte-order mark, the list items' fields as the head) or Excel (a sheet per 1,048,575 rows); a text cell \
             beginning with =, +, - or @ is written with a leading '. Each export is audited (`export`).", content(

@@ -6,15 +6,18 @@ pub mod auth;
 pub mod calendar;
 pub mod categories;
 pub mod cells;
+pub mod departments;
 pub mod incidents;
 pub mod notifications;
 pub mod open311;
 pub mod ops;
+pub mod performance;
 pub mod persons;
 pub mod photos;
 pub mod regions;
 pub mod stats;
 pub mod sync;
+pub mod tasks;
 pub mod units;
 pub mod users;
 
@@ -44,6 +47,7 @@ fn register_api(api: &mut Api) {
     calendar::configure(api);
     categories::configure(api);
     api_keys::configure(api);
+    departments::configure(api);
     incidents::configure(api);
     photos::configure(api);
     persons::configure(api);
@@ -51,6 +55,8 @@ fn register_api(api: &mut Api) {
     notifications::configure(api);
     sync::configure(api);
     stats::configure(api);
+    tasks::configure(api);
+    performance::configure(api);
     audit::configure(api);
 }
 

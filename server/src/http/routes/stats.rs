@@ -178,6 +178,11 @@ pub async fn export(
             .await?;
         stats::Table::Regions(s)
     };
+    send_table(table, &name, csv).await
+}
+
+/// A table of figures as a download named `name`: CSV or an Excel workbook.
+pub async fn send_table(table: stats::Table, name: &str, csv: bool) -> ApiResult<HttpResponse> {
     if csv {
         return Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
