@@ -10,6 +10,7 @@ use crate::incident::{ActionRequest, Category, Incident, NewIncident};
 use crate::notification::Notification;
 use crate::person::{NewVisit, PersonItem};
 use crate::problem::FieldError;
+use crate::responsibility::{NewProgress, Task};
 use crate::safety::{NewInspection, NewUnit, Unit};
 
 /// At most this many operations in one push.
@@ -55,6 +56,16 @@ pub enum Operation {
     InspectionCreate(OnUnit<NewInspection>),
     #[serde(rename = "unit.create")]
     UnitCreate(NewUnit),
+    #[serde(rename = "task.progress")]
+    TaskProgress(OnTask<NewProgress>),
+}
+
+/// An endpoint's body about a responsibility task (`/tasks/{task_id}/…`).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct OnTask<T> {
+    pub task_id: Uuid,
+    #[serde(flatten)]
+    pub body: T,
 }
 
 /// An endpoint's body about an incident (`/incidents/{incident_id}/…`).
@@ -90,6 +101,7 @@ impl Operation {
             Operation::VisitCreate(_) => "visit.create",
             Operation::InspectionCreate(_) => "inspection.create",
             Operation::UnitCreate(_) => "unit.create",
+            Operation::TaskProgress(_) => "task.progress",
         }
     }
 
@@ -109,6 +121,7 @@ impl Operation {
             Operation::IncidentAction(a) => Some(a.incident_id),
             Operation::VisitCreate(v) => Some(v.person_id),
             Operation::InspectionCreate(i) => Some(i.unit_id),
+            Operation::TaskProgress(p) => Some(p.task_id),
             _ => None,
         }
     }
@@ -186,6 +199,10 @@ pub struct PullResponse {
     /// starts again from nothing).
     #[serde(default)]
     pub notifications: Vec<Notification>,
+    /// The tasks of the caller's unit (department staff, a town's supervisors), in full on
+    /// every answer; absent for everyone else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<Vec<Task>>,
     /// Records removed or no longer in the caller's scope.
     pub deleted: Vec<Deleted>,
     pub cursor: String,

@@ -986,7 +986,72 @@ async fn snapshots_never_change(app: TestApp) {
     assert!(refused, "the database refuses to change a snapshot");
 }
 
+async fn progress_travels_through_sync(app: TestApp) {
+    let w = World::build(&app).await;
+    let d = w.district.token.as_str();
+    let t = new_task(&app, d, "P-01", 1.0).await;
+    units(
+        &app,
+        d,
+        &t,
+        json!([{"region_code": "500117001", "duty": "territorial", "target": 8}]),
+    )
+    .await
+    .ok(200);
+    // The town's supervisor's phone pulls its unit's tasks; town 2's holds none of them.
+    let pulled = app.get("/api/v1/sync/pull", &w.town1.token).await;
+    let tasks = pulled.ok(200)["tasks"].as_array().unwrap().clone();
+    assert_eq!(tasks.len(), 1);
+    assert_eq!(tasks[0]["code"], "P-01");
+    let other = app.get("/api/v1/sync/pull", &w.town2.token).await;
+    assert_eq!(other.ok(200)["tasks"], json!([]));
+    let worker = app.get("/api/v1/sync/pull", &w.worker1.token).await;
+    assert!(
+        worker.ok(200).get("tasks").is_none(),
+        "workers have no unit's tasks"
+    );
+    // A progress report queued offline, pushed twice: applied once.
+    let mut body = progress(
+        json!({"region_code": "500117001"}),
+        4.0,
+        &chrono::Utc::now().to_rfc3339(),
+    );
+    body["task_id"] = json!(t);
+    let ops = json!({"ops": [{"op_id": Uuid::new_v4(), "type": "task.progress", "body": body}]});
+    let first = app
+        .post("/api/v1/sync/push", &w.town1.token, ops.clone())
+        .await;
+    assert_eq!(
+        first.ok(200)["results"][0]["status"],
+        "applied",
+        "{}",
+        first.text
+    );
+    let again = app.post("/api/v1/sync/push", &w.town1.token, ops).await;
+    assert_eq!(again.ok(200)["results"][0]["status"], "duplicate");
+    let detail = app.get(&format!("/api/v1/tasks/{t}"), d).await;
+    assert_eq!(detail.ok(200)["reports"].as_array().unwrap().len(), 1);
+    assert_eq!(detail.body["units"][0]["completion"], 0.5);
+    // Town 2 cannot report for it: the task is not in its scope.
+    let mut theirs = progress(
+        json!({"region_code": "500117001"}),
+        8.0,
+        &chrono::Utc::now().to_rfc3339(),
+    );
+    theirs["task_id"] = json!(t);
+    let r = app
+        .post(
+            "/api/v1/sync/push",
+            &w.town2.token,
+            json!({"ops": [{"op_id": Uuid::new_v4(), "type": "task.progress", "body": theirs}]}),
+        )
+        .await;
+    assert_eq!(r.ok(200)["results"][0]["status"], "rejected");
+    assert_eq!(r.body["results"][0]["code"], "not_found");
+}
+
 both_engines!(
+    progress_travels_through_sync,
     departments_and_their_staff,
     a_department_handles_what_is_dispatched_to_it,
     tasks_units_progress_and_scores,

@@ -8,7 +8,7 @@ use gridwork_shared::ErrorCode;
 use gridwork_shared::api::Cell;
 use gridwork_shared::api::Role;
 use gridwork_shared::sync::{
-    Deleted, MAX_OPS, OnIncident, OnPerson, OnUnit, Op, OpResult, OpStatus, Operation,
+    Deleted, MAX_OPS, OnIncident, OnPerson, OnTask, OnUnit, Op, OpResult, OpStatus, Operation,
     PullResponse, PushRequest,
 };
 use serde_json::Value;
@@ -73,6 +73,13 @@ fn decode(op: &Op, rejected_creates: &HashSet<Uuid>) -> Result<Operation> {
             })
         }
         "unit.create" => Operation::UnitCreate(parse(body)?),
+        "task.progress" => {
+            let task_id = parent("task_id", "task")?;
+            Operation::TaskProgress(OnTask {
+                task_id,
+                body: parse(body)?,
+            })
+        }
         other => {
             return Err(Error::invalid(
                 "type",
@@ -120,6 +127,9 @@ fn apply(
             new.validate().map_err(Error::validation)?;
             Done::Created(units::create(state, c, user, new)?.1)
         }
+        Operation::TaskProgress(OnTask { task_id, body }) => Done::Created(
+            crate::flow::tasks::report_progress(state, c, user, &task_id.to_string(), body)?.1,
+        ),
     })
 }
 
@@ -384,6 +394,7 @@ pub fn pull(
         Position::Changes { seq, id } => changes(state, c, user, seq, &id)?,
     };
     out.reset = reset;
+    out.tasks = crate::flow::tasks::of_unit(state, c, user)?;
     out.cursor = Ticket {
         user: user.id.clone(),
         scope_epoch,

@@ -570,6 +570,34 @@ pub fn put_scores(
     detail(state, c, user, &id, Some(&period.to_string()))
 }
 
+/// The tasks of the caller's own unit — a department's staff, a town's supervisors — for
+/// the phone (`/sync/pull`); none for everyone else.
+pub fn of_unit(state: &AppState, c: &mut DbConn, user: &CurrentUser) -> Result<Option<Vec<Task>>> {
+    let unit = match (user.role, user.department()) {
+        (Role::Department, Some(d)) => d.to_string(),
+        (Role::Supervisor, _) if user.region_code.len() == 9 => user.region_code.clone(),
+        _ => return Ok(None),
+    };
+    let rows = store::list(
+        c,
+        &TaskScope::Unit(unit),
+        &TaskFilter::default(),
+        None,
+        MAX_PULLED,
+    )?;
+    let loaded = load(c, &rows, None)?;
+    let today = today(state);
+    let names = HashMap::new();
+    rows.iter()
+        .take(MAX_PULLED as usize)
+        .map(|r| task_wire(r, &units_wire(r, &loaded, &names, today)?))
+        .collect::<Result<Vec<_>>>()
+        .map(Some)
+}
+
+/// Tasks a phone holds at most.
+const MAX_PULLED: i64 = 500;
+
 /// The tasks of a year with their units, the latest progress reported before `until` and
 /// the scores of `period`: what the performance records rest on.
 pub struct YearBook {
