@@ -231,6 +231,7 @@ pub fn seed(state: &AppState, c: &mut DbConn) -> Result<Vec<(String, String, Str
     seed_incidents(state, c)?;
     seed_persons(state, c)?;
     seed_units(state, c)?;
+    crate::tools::demo_duty::seed(state, c, &hash, &mut logins)?;
     Ok(logins)
 }
 
@@ -529,7 +530,7 @@ fn seed_units(state: &AppState, c: &mut DbConn) -> Result<()> {
     Ok(())
 }
 
-fn actor(c: &mut DbConn, username: &str) -> Result<CurrentUser> {
+pub(super) fn actor(c: &mut DbConn, username: &str) -> Result<CurrentUser> {
     let u = users::find_by_username(c, username)?
         .ok_or_else(|| anyhow::anyhow!("demo user {username} missing"))?;
     Ok(CurrentUser {
@@ -544,7 +545,7 @@ fn actor(c: &mut DbConn, username: &str) -> Result<CurrentUser> {
 }
 
 /// A point well inside a demo cell.
-fn spot(code: &str) -> Location {
+pub(super) fn spot(code: &str) -> Location {
     use geo::InteriorPoint;
     let cell = demo_cells()
         .into_iter()
@@ -727,7 +728,7 @@ const STORIES: &[Story] = &[
     },
 ];
 
-fn demo_id(key: &str) -> uuid::Uuid {
+pub(super) fn demo_id(key: &str) -> uuid::Uuid {
     uuid::Uuid::new_v5(
         &uuid::Uuid::NAMESPACE_URL,
         format!("gridwork-demo:{key}").as_bytes(),
