@@ -230,6 +230,7 @@ pub fn seed(state: &AppState, c: &mut DbConn) -> Result<Vec<(String, String, Str
     seed_incidents(state, c)?;
     seed_persons(state, c)?;
     seed_units(state, c)?;
+    crate::tools::demo_halls::seed(state, c)?;
     Ok(logins)
 }
 
@@ -528,7 +529,7 @@ fn seed_units(state: &AppState, c: &mut DbConn) -> Result<()> {
     Ok(())
 }
 
-fn actor(c: &mut DbConn, username: &str) -> Result<CurrentUser> {
+pub(crate) fn actor(c: &mut DbConn, username: &str) -> Result<CurrentUser> {
     let u = users::find_by_username(c, username)?
         .ok_or_else(|| anyhow::anyhow!("demo user {username} missing"))?;
     Ok(CurrentUser {
@@ -725,7 +726,7 @@ const STORIES: &[Story] = &[
     },
 ];
 
-fn demo_id(key: &str) -> uuid::Uuid {
+pub(crate) fn demo_id(key: &str) -> uuid::Uuid {
     uuid::Uuid::new_v5(
         &uuid::Uuid::NAMESPACE_URL,
         format!("gridwork-demo:{key}").as_bytes(),
