@@ -7,6 +7,7 @@
 pub mod api;
 pub mod calendar;
 pub mod codes;
+pub mod deliberation;
 pub mod geometry;
 pub mod incident;
 pub mod notification;
@@ -15,6 +16,7 @@ pub mod person;
 pub mod problem;
 pub mod responsibility;
 pub mod safety;
+pub mod selection;
 pub mod stats;
 pub mod sync;
 pub mod utc;

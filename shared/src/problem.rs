@@ -22,6 +22,9 @@ pub enum ErrorCode {
     UsernameTaken,
     CodeTaken,
     InvalidTransition,
+    VoteNotPassed,
+    QuotaFull,
+    CampaignClosed,
     OutsideGrid,
     TooLarge,
     UnsupportedMedia,
@@ -47,6 +50,9 @@ impl ErrorCode {
             ErrorCode::UsernameTaken => "username_taken",
             ErrorCode::CodeTaken => "code_taken",
             ErrorCode::InvalidTransition => "invalid_transition",
+            ErrorCode::VoteNotPassed => "vote_not_passed",
+            ErrorCode::QuotaFull => "quota_full",
+            ErrorCode::CampaignClosed => "campaign_closed",
             ErrorCode::OutsideGrid => "outside_grid",
             ErrorCode::TooLarge => "too_large",
             ErrorCode::UnsupportedMedia => "unsupported_media",
@@ -67,7 +73,10 @@ impl ErrorCode {
             | ErrorCode::IdConflict
             | ErrorCode::UsernameTaken
             | ErrorCode::CodeTaken
-            | ErrorCode::InvalidTransition => 409,
+            | ErrorCode::InvalidTransition
+            | ErrorCode::VoteNotPassed
+            | ErrorCode::QuotaFull
+            | ErrorCode::CampaignClosed => 409,
             ErrorCode::TooLarge => 413,
             ErrorCode::UnsupportedMedia => 415,
             ErrorCode::ValidationFailed => 422,
@@ -95,6 +104,9 @@ impl ErrorCode {
             ErrorCode::UsernameTaken => "Username taken",
             ErrorCode::CodeTaken => "Code taken",
             ErrorCode::InvalidTransition => "Invalid transition",
+            ErrorCode::VoteNotPassed => "Vote not passed",
+            ErrorCode::QuotaFull => "Quota full",
+            ErrorCode::CampaignClosed => "Campaign closed",
             ErrorCode::OutsideGrid => "Outside the grid",
             ErrorCode::TooLarge => "Payload too large",
             ErrorCode::UnsupportedMedia => "Unsupported media type",

@@ -6,12 +6,14 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::api::Cell;
+use crate::deliberation::{Deliberation, NewDeliberation, NewSession};
 use crate::incident::{ActionRequest, Category, Incident, NewIncident};
 use crate::notification::Notification;
 use crate::person::{NewVisit, PersonItem};
 use crate::problem::FieldError;
 use crate::responsibility::{NewProgress, Task};
 use crate::safety::{NewInspection, NewUnit, Unit};
+use crate::selection::{Campaign, NewNomination};
 
 /// At most this many operations in one push.
 pub const MAX_OPS: usize = 500;
@@ -33,11 +35,12 @@ pub struct PushRequest {
 pub struct Op {
     /// The client's id of this operation: replaying it changes nothing.
     pub op_id: Uuid,
-    /// `incident.create | incident.action | visit.create | inspection.create | unit.create`
+    /// `incident.create | incident.action | visit.create | inspection.create | unit.create |
+    /// deliberation.create | deliberation.session | nomination.create`
     #[serde(rename = "type")]
     pub op_type: String,
-    /// The matching endpoint's body, plus `incident_id`, `person_id` or `unit_id` where the
-    /// endpoint has it in its path.
+    /// The matching endpoint's body, plus `incident_id`, `person_id`, `unit_id`,
+    /// `deliberation_id` or `campaign_id` where the endpoint has it in its path.
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub body: Value,
 }
@@ -58,12 +61,34 @@ pub enum Operation {
     UnitCreate(NewUnit),
     #[serde(rename = "task.progress")]
     TaskProgress(OnTask<NewProgress>),
+    #[serde(rename = "deliberation.create")]
+    DeliberationCreate(NewDeliberation),
+    #[serde(rename = "deliberation.session")]
+    DeliberationSession(OnDeliberation<NewSession>),
+    #[serde(rename = "nomination.create")]
+    NominationCreate(OnCampaign<NewNomination>),
 }
 
 /// An endpoint's body about a responsibility task (`/tasks/{task_id}/…`).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct OnTask<T> {
     pub task_id: Uuid,
+    #[serde(flatten)]
+    pub body: T,
+}
+
+/// An endpoint's body about a deliberation item (`/deliberations/{deliberation_id}/…`).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct OnDeliberation<T> {
+    pub deliberation_id: Uuid,
+    #[serde(flatten)]
+    pub body: T,
+}
+
+/// An endpoint's body about a selection campaign (`/campaigns/{campaign_id}/…`).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct OnCampaign<T> {
+    pub campaign_id: Uuid,
     #[serde(flatten)]
     pub body: T,
 }
@@ -102,6 +127,9 @@ impl Operation {
             Operation::InspectionCreate(_) => "inspection.create",
             Operation::UnitCreate(_) => "unit.create",
             Operation::TaskProgress(_) => "task.progress",
+            Operation::DeliberationCreate(_) => "deliberation.create",
+            Operation::DeliberationSession(_) => "deliberation.session",
+            Operation::NominationCreate(_) => "nomination.create",
         }
     }
 
@@ -111,6 +139,7 @@ impl Operation {
         match self {
             Operation::IncidentCreate(n) => Some(n.id),
             Operation::UnitCreate(n) => Some(n.id),
+            Operation::DeliberationCreate(n) => Some(n.id),
             _ => None,
         }
     }
@@ -122,6 +151,8 @@ impl Operation {
             Operation::VisitCreate(v) => Some(v.person_id),
             Operation::InspectionCreate(i) => Some(i.unit_id),
             Operation::TaskProgress(p) => Some(p.task_id),
+            Operation::DeliberationSession(s) => Some(s.deliberation_id),
+            Operation::NominationCreate(n) => Some(n.campaign_id),
             _ => None,
         }
     }
@@ -203,6 +234,13 @@ pub struct PullResponse {
     /// every answer; absent for everyone else.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<Task>>,
+    /// Deliberation items in the caller's scope (as `GET /deliberations` shows them).
+    #[serde(default)]
+    pub deliberations: Vec<Deliberation>,
+    /// Selection campaigns open in the caller's scope (a campaign that closes leaves as
+    /// `deleted`).
+    #[serde(default)]
+    pub campaigns: Vec<Campaign>,
     /// Records removed or no longer in the caller's scope.
     pub deleted: Vec<Deleted>,
     pub cursor: String,
@@ -218,7 +256,7 @@ pub struct PullResponse {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Deleted {
-    /// `cell | incident | person | unit`
+    /// `cell | incident | person | unit | campaign`
     #[serde(rename = "type")]
     pub kind: String,
     pub id: String,

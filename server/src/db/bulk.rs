@@ -123,6 +123,9 @@ pub enum Table {
     SafetyUnits,
     Inspections,
     Hazards,
+    Deliberations,
+    Campaigns,
+    Nominations,
 }
 
 impl Table {
@@ -170,6 +173,18 @@ impl Table {
             Table::Hazards => {
                 "INSERT INTO hazards (id, unit_id, inspection_id, description, deadline, \
                  closed_at, closed_by)"
+            }
+            Table::Deliberations => {
+                "INSERT INTO deliberations (id, region_code, title, description, status, \
+                 decision, outcome, raised_by, version, body_hash, created_at, updated_at, done_at)"
+            }
+            Table::Campaigns => {
+                "INSERT INTO campaigns (id, award, level, region_code, year, quota, selected, \
+                 nominations_close, status, created_by, version, body_hash, created_at, updated_at)"
+            }
+            Table::Nominations => {
+                "INSERT INTO nominations (id, campaign_id, nominee_name, nominee_region_code, \
+                 story, status, nominated_by, version, body_hash, created_at, updated_at)"
             }
         }
     }

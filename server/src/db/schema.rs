@@ -431,6 +431,75 @@ diesel::table! {
 }
 
 diesel::table! {
+    deliberations (id) {
+        id -> Text,
+        region_code -> Text,
+        title -> Text,
+        description -> Text,
+        source_incident_id -> Nullable<Text>,
+        status -> Text,
+        decision -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+        raised_by -> Text,
+        version -> BigInt,
+        body_hash -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        done_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    deliberation_sessions (id) {
+        id -> Text,
+        deliberation_id -> Text,
+        held_at -> Timestamp,
+        place -> Text,
+        attendees -> BigInt,
+        votes_for -> BigInt,
+        votes_against -> BigInt,
+        votes_abstain -> BigInt,
+        passed -> Bool,
+        minutes -> Text,
+        recorded_by -> Text,
+        body_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    deliberation_history (id) {
+        id -> Text,
+        deliberation_id -> Text,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        action -> Text,
+        from_state -> Nullable<Text>,
+        to_state -> Nullable<Text>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    campaigns (id) {
+        id -> Text,
+        award -> Text,
+        level -> Text,
+        region_code -> Text,
+        year -> Integer,
+        quota -> Integer,
+        selected -> Integer,
+        nominations_close -> Timestamp,
+        status -> Text,
+        created_by -> Text,
+        version -> BigInt,
+        body_hash -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     task_scores (task_id, period, unit) {
         task_id -> Text,
         period -> Text,
@@ -450,6 +519,22 @@ diesel::table! {
         taken_by -> Text,
         document -> Text,
         sha256 -> Text,
+    }
+}
+
+diesel::table! {
+    nominations (id) {
+        id -> Text,
+        campaign_id -> Text,
+        nominee_name -> Text,
+        nominee_region_code -> Text,
+        story -> Text,
+        status -> Text,
+        nominated_by -> Text,
+        version -> BigInt,
+        body_hash -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -486,4 +571,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     task_progress,
     task_scores,
     performance_snapshots,
+    deliberations,
+    deliberation_sessions,
+    deliberation_history,
+    campaigns,
+    nominations,
 );

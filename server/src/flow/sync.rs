@@ -8,8 +8,8 @@ use gridwork_shared::ErrorCode;
 use gridwork_shared::api::Cell;
 use gridwork_shared::api::Role;
 use gridwork_shared::sync::{
-    Deleted, MAX_OPS, OnIncident, OnPerson, OnTask, OnUnit, Op, OpResult, OpStatus, Operation,
-    PullResponse, PushRequest,
+    Deleted, MAX_OPS, OnCampaign, OnDeliberation, OnIncident, OnPerson, OnTask, OnUnit, Op,
+    OpResult, OpStatus, Operation, PullResponse, PushRequest,
 };
 use serde_json::Value;
 use uuid::Uuid;
@@ -21,7 +21,7 @@ use crate::flow::caller::CurrentUser;
 use crate::flow::cells::cell_scope;
 use crate::flow::error::{Error, Result};
 use crate::flow::incidents::body_hash;
-use crate::flow::{incidents, persons, units};
+use crate::flow::{deliberations, incidents, persons, selections, units};
 
 /// The record id `key` names in an operation's body, taken out of it.
 fn take_parent(body: &mut Value, key: &str) -> Result<Uuid> {
@@ -80,6 +80,21 @@ fn decode(op: &Op, rejected_creates: &HashSet<Uuid>) -> Result<Operation> {
                 body: parse(body)?,
             })
         }
+        "deliberation.create" => Operation::DeliberationCreate(parse(body)?),
+        "deliberation.session" => {
+            let deliberation_id = parent("deliberation_id", "item's create")?;
+            Operation::DeliberationSession(OnDeliberation {
+                deliberation_id,
+                body: parse(body)?,
+            })
+        }
+        "nomination.create" => {
+            let campaign_id = parent("campaign_id", "campaign")?;
+            Operation::NominationCreate(OnCampaign {
+                campaign_id,
+                body: parse(body)?,
+            })
+        }
         other => {
             return Err(Error::invalid(
                 "type",
@@ -130,6 +145,23 @@ fn apply(
         Operation::TaskProgress(OnTask { task_id, body }) => Done::Created(
             crate::flow::tasks::report_progress(state, c, user, &task_id.to_string(), body)?.1,
         ),
+        Operation::DeliberationCreate(new) => {
+            new.validate().map_err(Error::validation)?;
+            Done::Created(deliberations::raise(state, c, user, new)?.1)
+        }
+        Operation::DeliberationSession(OnDeliberation {
+            deliberation_id,
+            body,
+        }) => {
+            body.validate(now).map_err(Error::validation)?;
+            let id = deliberation_id.to_string();
+            Done::Created(deliberations::hold_session(state, c, user, &id, body)?.1)
+        }
+        Operation::NominationCreate(OnCampaign { campaign_id, body }) => {
+            body.validate().map_err(Error::validation)?;
+            let id = campaign_id.to_string();
+            Done::Created(selections::nominate(state, c, user, &id, body)?.1)
+        }
     })
 }
 
@@ -177,10 +209,13 @@ fn apply_op(
 /// The id a create operation would create (so later operations can depend on it), even
 /// when the rest of its body is bad.
 fn created_id(op: &Op) -> Option<Uuid> {
-    matches!(op.op_type.as_str(), "incident.create" | "unit.create")
-        .then(|| op.body.get("id").and_then(Value::as_str))
-        .flatten()
-        .and_then(|s| Uuid::parse_str(s).ok())
+    matches!(
+        op.op_type.as_str(),
+        "incident.create" | "unit.create" | "deliberation.create"
+    )
+    .then(|| op.body.get("id").and_then(Value::as_str))
+    .flatten()
+    .and_then(|s| Uuid::parse_str(s).ok())
 }
 
 /// A rejected operation's result, with the code its endpoint would answer.
@@ -249,8 +284,9 @@ pub fn push(
 /// Where a pull stands: walking a first snapshot, or following the change log.
 #[derive(Debug, Clone, PartialEq)]
 enum Position {
-    /// Snapshot of everything in scope as of change `base`; `phase` 0–4 = cells,
-    /// categories, incidents, persons, units; `after` = the last item of the phase sent.
+    /// Snapshot of everything in scope as of change `base`; `phase` 0–6 = cells,
+    /// categories, incidents, persons, units, deliberations, open campaigns; `after` = the
+    /// last item of the phase sent.
     Snapshot {
         base: i64,
         phase: u8,
@@ -285,7 +321,7 @@ impl Position {
         match parts.as_slice() {
             ["s", base, phase, micros, id] => Some(Position::Snapshot {
                 base: base.parse().ok()?,
-                phase: phase.parse().ok().filter(|p| *p <= 4)?,
+                phase: phase.parse().ok().filter(|p| *p <= 6)?,
                 after: Cursor {
                     created_at: chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?
                         .naive_utc(),
@@ -489,11 +525,8 @@ fn snapshot(
                 }
             }
         },
-        _ => match units::scope_of(user) {
-            Err(_) => Position::Changes {
-                seq: base,
-                id: AFTER_ALL.into(),
-            },
+        4 => match units::scope_of(user) {
+            Err(_) => next_phase(5),
             Ok(scope) => {
                 let rows = db::units::snapshot(c, &scope, &after, PAGE)?;
                 out.units = rows
@@ -509,13 +542,41 @@ fn snapshot(
                             id: l.id.clone(),
                         },
                     },
-                    _ => Position::Changes {
-                        seq: base,
-                        id: AFTER_ALL.into(),
-                    },
+                    _ => next_phase(5),
                 }
             }
         },
+        5 => {
+            let scope = deliberations::scope_of(c, user)?;
+            let rows = db::deliberations::snapshot(c, &scope, &after, PAGE)?;
+            out.deliberations = rows
+                .iter()
+                .map(deliberations::to_wire)
+                .collect::<Result<_>>()?;
+            match rows.last() {
+                Some(l) if rows.len() as i64 == PAGE => Position::Snapshot {
+                    base,
+                    phase: 5,
+                    after: Cursor {
+                        created_at: l.created_at,
+                        id: l.id.clone(),
+                    },
+                },
+                _ => next_phase(6),
+            }
+        }
+        _ => {
+            let scope = selections::scope_of(c, user)?;
+            let now = now.naive_utc();
+            out.campaigns = db::selections::open_in_scope(c, &scope)?
+                .iter()
+                .map(|r| selections::to_wire(r, now))
+                .collect::<Result<_>>()?;
+            Position::Changes {
+                seq: base,
+                id: AFTER_ALL.into(),
+            }
+        }
     };
     out.has_more = match &next {
         Position::Snapshot { .. } => true,
@@ -695,6 +756,53 @@ fn changed_cells(
     Ok(out)
 }
 
+/// The changed deliberation items the caller may read (items only ever become readable
+/// to more people, so none leaves a phone but by a change of scope, which starts over).
+fn changed_deliberations(
+    c: &mut DbConn,
+    user: &CurrentUser,
+    changed: &Changed<'_>,
+) -> Result<Vec<gridwork_shared::deliberation::Deliberation>> {
+    let Some(ids) = changed.by_type.get("deliberation") else {
+        return Ok(vec![]);
+    };
+    let ids: Vec<String> = ids.keys().cloned().collect();
+    let scope = deliberations::scope_of(c, user)?;
+    db::deliberations::by_ids_in_scope(c, &scope, &ids)?
+        .iter()
+        .map(deliberations::to_wire)
+        .collect()
+}
+
+/// The changed campaigns that are open in the caller's scope; one in scope that closed
+/// (or was announced) leaves the phone as `deleted`.
+fn changed_campaigns(
+    state: &AppState,
+    c: &mut DbConn,
+    user: &CurrentUser,
+    changed: &Changed<'_>,
+    deleted: &mut BTreeSet<Deleted>,
+) -> Result<Vec<gridwork_shared::selection::Campaign>> {
+    let Some(ids) = changed.by_type.get("campaign") else {
+        return Ok(vec![]);
+    };
+    let ids: Vec<String> = ids.keys().cloned().collect();
+    let scope = selections::scope_of(c, user)?;
+    let now = state.clock.now_naive();
+    let mut out = Vec::new();
+    for row in db::selections::by_ids_in_scope(c, &scope, &ids)? {
+        if row.status == "open" {
+            out.push(selections::to_wire(&row, now)?);
+        } else {
+            deleted.insert(Deleted {
+                kind: "campaign".into(),
+                id: row.id.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
 fn changes(
     state: &AppState,
     c: &mut DbConn,
@@ -787,6 +895,8 @@ fn changes(
             |_, rows| rows.iter().map(|r| units::to_wire(r, now)).collect(),
         )?;
     }
+    out.deliberations = changed_deliberations(c, user, &changed)?;
+    out.campaigns = changed_campaigns(state, c, user, &changed, &mut deleted)?;
     out.deleted = deleted.into_iter().collect();
     let next = match rows.last() {
         Some(last) => Position::Changes {

@@ -232,6 +232,7 @@ pub fn seed(state: &AppState, c: &mut DbConn) -> Result<Vec<(String, String, Str
     seed_persons(state, c)?;
     seed_units(state, c)?;
     crate::tools::demo_duty::seed(state, c, &hash, &mut logins)?;
+    crate::tools::demo_halls::seed(state, c)?;
     Ok(logins)
 }
 
@@ -530,7 +531,7 @@ fn seed_units(state: &AppState, c: &mut DbConn) -> Result<()> {
     Ok(())
 }
 
-pub(super) fn actor(c: &mut DbConn, username: &str) -> Result<CurrentUser> {
+pub(crate) fn actor(c: &mut DbConn, username: &str) -> Result<CurrentUser> {
     let u = users::find_by_username(c, username)?
         .ok_or_else(|| anyhow::anyhow!("demo user {username} missing"))?;
     Ok(CurrentUser {
@@ -728,7 +729,7 @@ const STORIES: &[Story] = &[
     },
 ];
 
-pub(super) fn demo_id(key: &str) -> uuid::Uuid {
+pub(crate) fn demo_id(key: &str) -> uuid::Uuid {
     uuid::Uuid::new_v5(
         &uuid::Uuid::NAMESPACE_URL,
         format!("gridwork-demo:{key}").as_bytes(),

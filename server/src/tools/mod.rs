@@ -5,5 +5,6 @@ pub mod backup;
 pub mod cli;
 pub mod demo;
 pub mod demo_duty;
+pub mod demo_halls;
 pub mod lattice;
 pub mod synth;

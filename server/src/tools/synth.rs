@@ -456,6 +456,9 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
     write_incidents(c, rng, &w, scale.incidents)?;
     write_persons(c, rng, &w, keyring, scale.persons)?;
     write_units(c, rng, &w, scale.units)?;
+    // About one deliberation item per cell, and each year's campaigns of every region.
+    write_deliberations(c, rng, &w, (scale.side * scale.side) as u64)?;
+    write_selections(c, rng, &w, &regions)?;
     bulk::analyze(c)?;
     tracing::info!(secs = start.elapsed().as_secs_f64(), "generated");
     Ok(manifest)
@@ -1111,4 +1114,148 @@ mod tests {
             );
         }
     }
+}
+
+/// Deliberation items over the last two years in the communities, in every state: the
+/// older an item, the further along it is.
+fn write_deliberations(c: &mut DbConn, rng: &mut StdRng, w: &World, n: u64) -> anyhow::Result<()> {
+    const TITLES: &[&str] = &[
+        "小区停车位规划",
+        "老旧楼栋加装电梯",
+        "背街小巷路灯维修",
+        "闲置空地改建小花园",
+        "饮水管道改造",
+        "垃圾分类投放点选址",
+    ];
+    let mut ins = Inserter::new(Table::Deliberations);
+    chunked(c, n, "deliberations", &mut [&mut ins], |_, ins| {
+        let id = uuid(rng);
+        let (_, _, cell) = w.settlements.place(rng, w.grid);
+        let community = &cell.code[..12];
+        let age_days = rng.gen_range(1..730);
+        let created = w.now - Duration::days(age_days);
+        let status = match (age_days, rng.gen_range(0..10)) {
+            (_, 0) => "declined",
+            (0..14, _) => "raised",
+            (14..45, _) => "accepted",
+            (45..90, _) => "decided",
+            (90..180, _) => "implementing",
+            _ => "done",
+        };
+        let version = match status {
+            "raised" => 1,
+            "accepted" | "declined" => 2,
+            "decided" => 3,
+            "implementing" => 4,
+            _ => 5,
+        };
+        let decided = matches!(status, "decided" | "implementing" | "done");
+        let done = (status == "done").then(|| created + Duration::days(rng.gen_range(60..170)));
+        ins[0].row(&[
+            lit(&id),
+            lit(community),
+            lit(TITLES[rng.gen_range(0..TITLES.len())]),
+            lit("居民提出，经网格员整理上报。"),
+            lit(status),
+            lit(decided.then_some("经议事会表决通过，按方案实施。")),
+            lit(done.map(|_| "已按决议完成，结果张榜公示。")),
+            lit(w.worker_of(&cell.code)),
+            lit(version),
+            lit("gen"),
+            lit(created),
+            lit(done.unwrap_or(created)),
+            lit(done),
+        ]);
+        Ok(())
+    })
+}
+
+/// This year's and last year's campaigns of every region, each award at its level, with
+/// a few nominations in every state; last year's are announced.
+fn write_selections(
+    c: &mut DbConn,
+    rng: &mut StdRng,
+    w: &World,
+    regions: &[GenRegion],
+) -> anyhow::Result<()> {
+    use chrono::Datelike;
+    use gridwork_shared::selection::Award;
+    let mut k_ins = Inserter::new(Table::Campaigns);
+    let mut n_ins = Inserter::new(Table::Nominations);
+    let jobs: Vec<(&str, Award, i64)> = regions
+        .iter()
+        .flat_map(|(code, level, _)| {
+            Award::ALL
+                .into_iter()
+                .filter(move |a| a.level().as_str() == *level)
+                .flat_map(move |a| [(code.as_str(), a, 0), (code.as_str(), a, 1)])
+        })
+        .collect();
+    let admin = w.people.admin.clone();
+    let admin_id = w.user_ids[admin.as_str()];
+    chunked(
+        c,
+        jobs.len() as u64,
+        "campaigns",
+        &mut [&mut k_ins, &mut n_ins],
+        |i, ins| {
+            let (region, award, years_ago) = jobs[i as usize];
+            let id = uuid(rng);
+            let year = w.now.year() - years_ago as i32;
+            let created = w.now - Duration::days(30 + 365 * years_ago);
+            let announced = years_ago > 0;
+            let quota = rng.gen_range(1..4);
+            let nominees = rng.gen_range(2..7);
+            let mut selected = 0;
+            for n in 0..nominees {
+                let status = match (announced, n % 4) {
+                    (true, _) if selected < quota && n % 2 == 0 => "selected",
+                    (true, _) => "declined",
+                    (false, 0) => "nominated",
+                    (false, 1) => "shortlisted",
+                    (false, 2) if selected < quota => "selected",
+                    _ => "declined",
+                };
+                if status == "selected" {
+                    selected += 1;
+                }
+                let version = match status {
+                    "nominated" => 1,
+                    "shortlisted" => 2,
+                    _ => 3,
+                };
+                let at = created + Duration::days(rng.gen_range(1..20));
+                ins[1].row(&[
+                    lit(uuid(rng)),
+                    lit(&id),
+                    lit(chinese_name(rng)),
+                    lit(region),
+                    lit("热心公益，邻里称道。"),
+                    lit(status),
+                    lit(admin_id),
+                    lit(version),
+                    lit("gen"),
+                    lit(at),
+                    lit(at),
+                ]);
+            }
+            ins[0].row(&[
+                lit(&id),
+                lit(award.as_str()),
+                lit(award.level().as_str()),
+                lit(region),
+                lit(i64::from(year)),
+                lit(quota),
+                lit(selected),
+                lit(created + Duration::days(60)),
+                lit(if announced { "announced" } else { "open" }),
+                lit(admin_id),
+                lit(if announced { 3 } else { 1 }),
+                lit("gen"),
+                lit(created),
+                lit(created),
+            ]);
+            Ok(())
+        },
+    )
 }

@@ -29,6 +29,9 @@ pub enum ProblemText {
     UsernameTaken => "用户名已被占用", "This username is taken";
     CodeTaken => "该代码已被占用", "This code is taken";
     InvalidTransition => "事件当前状态不允许此步骤", "This step is not possible in the incident's current state";
+    VoteNotPassed => "尚无表决通过的议事会议", "No session of this item has passed a vote";
+    QuotaFull => "入选名额已满", "The quota of this selection is full";
+    CampaignClosed => "该评选已停止提名", "This selection takes no more nominations";
     OutsideGrid => "该位置不在任何网格内", "This place is outside every cell";
     TooLarge => "文件或数据过大", "The file or data is too large";
     UnsupportedMedia => "不支持的文件类型", "Unsupported file type";
@@ -133,6 +136,9 @@ fn code_key(code: ErrorCode) -> ProblemText {
         ErrorCode::UsernameTaken => ProblemText::UsernameTaken,
         ErrorCode::CodeTaken => ProblemText::CodeTaken,
         ErrorCode::InvalidTransition => ProblemText::InvalidTransition,
+        ErrorCode::VoteNotPassed => ProblemText::VoteNotPassed,
+        ErrorCode::QuotaFull => ProblemText::QuotaFull,
+        ErrorCode::CampaignClosed => ProblemText::CampaignClosed,
         ErrorCode::OutsideGrid => ProblemText::OutsideGrid,
         ErrorCode::TooLarge => ProblemText::TooLarge,
         ErrorCode::UnsupportedMedia => ProblemText::UnsupportedMedia,

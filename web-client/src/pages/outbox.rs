@@ -39,6 +39,10 @@ fn describe(o: &Outgoing) -> String {
             )
         }
         Some(Operation::UnitCreate(u)) => format!("{}：{}", t(ScreenText::NewUnit), u.name),
+        // The hall and the selections have no screens yet: their own words.
+        Some(Operation::DeliberationCreate(d)) => format!("议事：{}", d.title),
+        Some(Operation::DeliberationSession(s)) => format!("议事会议：{}", s.body.place),
+        Some(Operation::NominationCreate(n)) => format!("提名：{}", n.body.nominee_name),
         None => o.op_type.clone(),
     }
 }
@@ -54,7 +58,10 @@ fn form_of(o: &Outgoing) -> Option<Route> {
             id: i.unit_id.to_string(),
         }),
         Operation::UnitCreate(_) => Some(Route::UnitNew),
-        Operation::IncidentAction(_) => None,
+        Operation::IncidentAction(_)
+        | Operation::DeliberationCreate(_)
+        | Operation::DeliberationSession(_)
+        | Operation::NominationCreate(_) => None,
     }
 }
 
