@@ -16,6 +16,7 @@ pub mod problem;
 pub mod safety;
 pub mod stats;
 pub mod sync;
+pub mod team;
 pub mod utc;
 pub mod validate;
 

@@ -22,6 +22,7 @@ pub enum ErrorCode {
     UsernameTaken,
     CodeTaken,
     InvalidTransition,
+    AlreadyMember,
     OutsideGrid,
     TooLarge,
     UnsupportedMedia,
@@ -47,6 +48,7 @@ impl ErrorCode {
             ErrorCode::UsernameTaken => "username_taken",
             ErrorCode::CodeTaken => "code_taken",
             ErrorCode::InvalidTransition => "invalid_transition",
+            ErrorCode::AlreadyMember => "already_member",
             ErrorCode::OutsideGrid => "outside_grid",
             ErrorCode::TooLarge => "too_large",
             ErrorCode::UnsupportedMedia => "unsupported_media",
@@ -67,7 +69,8 @@ impl ErrorCode {
             | ErrorCode::IdConflict
             | ErrorCode::UsernameTaken
             | ErrorCode::CodeTaken
-            | ErrorCode::InvalidTransition => 409,
+            | ErrorCode::InvalidTransition
+            | ErrorCode::AlreadyMember => 409,
             ErrorCode::TooLarge => 413,
             ErrorCode::UnsupportedMedia => 415,
             ErrorCode::ValidationFailed => 422,
@@ -95,6 +98,7 @@ impl ErrorCode {
             ErrorCode::UsernameTaken => "Username taken",
             ErrorCode::CodeTaken => "Code taken",
             ErrorCode::InvalidTransition => "Invalid transition",
+            ErrorCode::AlreadyMember => "Already a member of another team",
             ErrorCode::OutsideGrid => "Outside the grid",
             ErrorCode::TooLarge => "Payload too large",
             ErrorCode::UnsupportedMedia => "Unsupported media type",

@@ -11,6 +11,7 @@ use crate::notification::Notification;
 use crate::person::{NewVisit, PersonItem};
 use crate::problem::FieldError;
 use crate::safety::{NewInspection, NewUnit, Unit};
+use crate::team::{NewPatrol, TeamDetail};
 
 /// At most this many operations in one push.
 pub const MAX_OPS: usize = 500;
@@ -32,7 +33,8 @@ pub struct PushRequest {
 pub struct Op {
     /// The client's id of this operation: replaying it changes nothing.
     pub op_id: Uuid,
-    /// `incident.create | incident.action | visit.create | inspection.create | unit.create`
+    /// `incident.create | incident.action | visit.create | inspection.create | unit.create |
+    /// patrol.create`
     #[serde(rename = "type")]
     pub op_type: String,
     /// The matching endpoint's body, plus `incident_id`, `person_id` or `unit_id` where the
@@ -55,6 +57,8 @@ pub enum Operation {
     InspectionCreate(OnUnit<NewInspection>),
     #[serde(rename = "unit.create")]
     UnitCreate(NewUnit),
+    #[serde(rename = "patrol.create")]
+    PatrolCreate(NewPatrol),
 }
 
 /// An endpoint's body about an incident (`/incidents/{incident_id}/…`).
@@ -90,6 +94,7 @@ impl Operation {
             Operation::VisitCreate(_) => "visit.create",
             Operation::InspectionCreate(_) => "inspection.create",
             Operation::UnitCreate(_) => "unit.create",
+            Operation::PatrolCreate(_) => "patrol.create",
         }
     }
 
@@ -186,6 +191,11 @@ pub struct PullResponse {
     /// starts again from nothing).
     #[serde(default)]
     pub notifications: Vec<Notification>,
+    /// The caller's teams (those it is a member of, or leads) as they are now, with their
+    /// members and points: every answer carries them whole, so the phone replaces what it
+    /// holds.
+    #[serde(default)]
+    pub teams: Vec<TeamDetail>,
     /// Records removed or no longer in the caller's scope.
     pub deleted: Vec<Deleted>,
     pub cursor: String,

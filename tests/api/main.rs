@@ -18,5 +18,6 @@ mod regions;
 mod schema_drift;
 mod stats;
 mod sync;
+mod teams;
 mod units;
 mod users;

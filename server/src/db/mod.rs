@@ -21,6 +21,7 @@ pub mod regions;
 pub mod schema;
 pub mod stats;
 pub mod sync;
+pub mod teams;
 pub mod tokens;
 pub mod units;
 pub mod users;

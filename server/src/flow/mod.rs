@@ -23,6 +23,7 @@ pub mod photos;
 pub mod regions;
 pub mod stats;
 pub mod sync;
+pub mod teams;
 pub mod units;
 pub mod users;
 

@@ -21,7 +21,7 @@ use crate::flow::caller::CurrentUser;
 use crate::flow::cells::cell_scope;
 use crate::flow::error::{Error, Result};
 use crate::flow::incidents::body_hash;
-use crate::flow::{incidents, persons, units};
+use crate::flow::{incidents, persons, teams, units};
 
 /// The record id `key` names in an operation's body, taken out of it.
 fn take_parent(body: &mut Value, key: &str) -> Result<Uuid> {
@@ -73,6 +73,7 @@ fn decode(op: &Op, rejected_creates: &HashSet<Uuid>) -> Result<Operation> {
             })
         }
         "unit.create" => Operation::UnitCreate(parse(body)?),
+        "patrol.create" => Operation::PatrolCreate(parse(body)?),
         other => {
             return Err(Error::invalid(
                 "type",
@@ -119,6 +120,10 @@ fn apply(
         Operation::UnitCreate(new) => {
             new.validate().map_err(Error::validation)?;
             Done::Created(units::create(state, c, user, new)?.1)
+        }
+        Operation::PatrolCreate(new) => {
+            new.validate(now).map_err(Error::validation)?;
+            Done::Created(teams::record_patrol(state, c, user, new)?.1)
         }
     })
 }
@@ -383,6 +388,7 @@ pub fn pull(
         Position::Changes { seq, id } => changes(state, c, user, seq, &id)?,
     };
     out.reset = reset;
+    out.teams = teams::of_user(c, user)?;
     out.cursor = Ticket {
         user: user.id.clone(),
         scope_epoch,
@@ -523,6 +529,8 @@ enum Audience<'a> {
         cells: BTreeSet<String>,
         /// A volunteer sees every cell of its region on the map.
         map_region: Option<&'a str>,
+        /// And the cells of its team's zone.
+        zone: BTreeSet<String>,
     },
 }
 
@@ -542,8 +550,15 @@ impl Audience<'_> {
         match self {
             Audience::Region(region) => code.starts_with(region),
             Audience::Own {
-                cells, map_region, ..
-            } => cells.contains(code) || map_region.is_some_and(|r| code.starts_with(r)),
+                cells,
+                map_region,
+                zone,
+                ..
+            } => {
+                cells.contains(code)
+                    || zone.contains(code)
+                    || map_region.is_some_and(|r| code.starts_with(r))
+            }
         }
     }
 }
@@ -704,6 +719,13 @@ fn changes(
                 .cloned()
                 .collect(),
             map_region: (user.role == Role::Volunteer).then_some(user.region_code.as_str()),
+            zone: if user.role == Role::Volunteer {
+                db::teams::zone_of_member(c, &user.id)?
+                    .into_iter()
+                    .collect()
+            } else {
+                BTreeSet::new()
+            },
         },
     };
     let mut deleted = BTreeSet::new();

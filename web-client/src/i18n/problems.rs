@@ -29,6 +29,7 @@ pub enum ProblemText {
     UsernameTaken => "用户名已被占用", "This username is taken";
     CodeTaken => "该代码已被占用", "This code is taken";
     InvalidTransition => "事件当前状态不允许此步骤", "This step is not possible in the incident's current state";
+    AlreadyMember => "该志愿者已在另一支队伍中", "This volunteer is already in another team";
     OutsideGrid => "该位置不在任何网格内", "This place is outside every cell";
     TooLarge => "文件或数据过大", "The file or data is too large";
     UnsupportedMedia => "不支持的文件类型", "Unsupported file type";
@@ -133,6 +134,7 @@ fn code_key(code: ErrorCode) -> ProblemText {
         ErrorCode::UsernameTaken => ProblemText::UsernameTaken,
         ErrorCode::CodeTaken => ProblemText::CodeTaken,
         ErrorCode::InvalidTransition => ProblemText::InvalidTransition,
+        ErrorCode::AlreadyMember => ProblemText::AlreadyMember,
         ErrorCode::OutsideGrid => ProblemText::OutsideGrid,
         ErrorCode::TooLarge => ProblemText::TooLarge,
         ErrorCode::UnsupportedMedia => ProblemText::UnsupportedMedia,

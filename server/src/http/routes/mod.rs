@@ -15,6 +15,7 @@ pub mod photos;
 pub mod regions;
 pub mod stats;
 pub mod sync;
+pub mod teams;
 pub mod units;
 pub mod users;
 
@@ -48,6 +49,7 @@ fn register_api(api: &mut Api) {
     photos::configure(api);
     persons::configure(api);
     units::configure(api);
+    teams::configure(api);
     notifications::configure(api);
     sync::configure(api);
     stats::configure(api);
