@@ -39,6 +39,9 @@ fn describe(o: &Outgoing) -> String {
             )
         }
         Some(Operation::UnitCreate(u)) => format!("{}：{}", t(ScreenText::NewUnit), u.name),
+        Some(Operation::PatrolCreate(p)) => {
+            format!("{} {}", t(ScreenText::Patrol), local_time(&p.started_at))
+        }
         None => o.op_type.clone(),
     }
 }
@@ -54,7 +57,7 @@ fn form_of(o: &Outgoing) -> Option<Route> {
             id: i.unit_id.to_string(),
         }),
         Operation::UnitCreate(_) => Some(Route::UnitNew),
-        Operation::IncidentAction(_) => None,
+        Operation::IncidentAction(_) | Operation::PatrolCreate(_) => None,
     }
 }
 
