@@ -209,12 +209,16 @@ pub fn get(c: &mut DbConn, user: &CurrentUser, id: &str) -> Result<TeamDetail> {
     detail_of(c, &row)
 }
 
-/// The already_member refusal, naming the first member in another active team.
-fn already_member(user: &str, team: &str) -> Error {
-    Error::new(
-        ErrorCode::AlreadyMember,
-        format!("user {user} is already a member of the active team {team}"),
-    )
+/// 409 `already_member` when one of `users` is in an active team other than `team`,
+/// naming the first.
+fn in_no_other_active_team(c: &mut DbConn, team: &str, users: &[String]) -> Result<()> {
+    match store::in_other_active_team(c, team, users)?.first() {
+        Some((user, other)) => Err(Error::new(
+            ErrorCode::AlreadyMember,
+            format!("user {user} is already a member of the active team {other}"),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Changes a team (supervisors, admins) at the version it was read at.
@@ -257,9 +261,7 @@ pub fn patch(
             next.active = active;
         }
         if next.active && !team.active {
-            if let Some((u, other)) = store::in_other_active_team(c, &team.id, &members)?.first() {
-                return Err(already_member(u, other));
-            }
+            in_no_other_active_team(c, &team.id, &members)?;
         }
         next.version += 1;
         next.updated_at = state.clock.now_naive();
@@ -349,9 +351,7 @@ pub fn set_members(
             }
         }
         if team.active {
-            if let Some((u, other)) = store::in_other_active_team(c, &team.id, &wanted)?.first() {
-                return Err(already_member(u, other));
-            }
+            in_no_other_active_team(c, &team.id, &wanted)?;
         }
         let now = state.clock.now_naive();
         let (added, removed) =
