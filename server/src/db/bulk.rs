@@ -123,6 +123,11 @@ pub enum Table {
     SafetyUnits,
     Inspections,
     Hazards,
+    Teams,
+    TeamCells,
+    TeamMembers,
+    Patrols,
+    PatrolMembers,
 }
 
 impl Table {
@@ -171,6 +176,19 @@ impl Table {
                 "INSERT INTO hazards (id, unit_id, inspection_id, description, deadline, \
                  closed_at, closed_by)"
             }
+            Table::Teams => {
+                "INSERT INTO teams (id, name, kind, region_code, leader_id, active, version, \
+                 body_hash, created_by, created_at, updated_at)"
+            }
+            Table::TeamCells => "INSERT INTO team_cells (team_id, cell_code)",
+            Table::TeamMembers => {
+                "INSERT INTO team_members (team_id, user_id, joined_at, team_active)"
+            }
+            Table::Patrols => {
+                "INSERT INTO patrols (id, team_id, started_at, ended_at, duration_s, route, note, \
+                 recorded_by, body_hash, created_at)"
+            }
+            Table::PatrolMembers => "INSERT INTO patrol_members (patrol_id, user_id)",
         }
     }
 }
