@@ -267,7 +267,7 @@ pub fn teams_of_user(c: &mut DbConn, user: &str) -> QueryResult<Vec<TeamRow>> {
         .load(c)
 }
 
-/// A window of time `[from, to)`; all time is a window too.
+/// A window of time `[from, to)`.
 pub type Window = (NaiveDateTime, NaiveDateTime);
 
 /// What the points of the members of these teams are made of, per user, counting records
@@ -281,44 +281,71 @@ pub struct MemberCounts {
     pub patrol_hours: HashMap<String, i64>,
 }
 
-pub fn member_counts(c: &mut DbConn, teams: &[String], w: Window) -> QueryResult<MemberCounts> {
+pub fn member_counts(
+    c: &mut DbConn,
+    teams: &[String],
+    w: Option<Window>,
+) -> QueryResult<MemberCounts> {
     let members = || {
         tm::team_members
             .filter(tm::team_id.eq_any(teams))
             .select(tm::user_id)
     };
+    // A window is a filter only when there is one: PostgreSQL plans a prepared statement
+    // once for any bounds, and a range over all of time planned as a narrow one walks every
+    // patrol of the district by its start.
+    macro_rules! within {
+        ($q:expr, $at:expr, |$x:ident| $then:expr) => {
+            match w {
+                Some((from, to)) => {
+                    let $x = $q.filter($at.ge(from)).filter($at.lt(to));
+                    $then
+                }
+                None => {
+                    let $x = $q;
+                    $then
+                }
+            }
+        };
+    }
     let map = |v: Vec<(String, i64)>| -> HashMap<String, i64> { v.into_iter().collect() };
-    let reports = map(i::incidents
-        .filter(i::reporter_id.eq_any(members()))
-        .filter(i::created_at.ge(w.0))
-        .filter(i::created_at.lt(w.1))
-        .group_by(i::reporter_id)
-        .select((i::reporter_id, count_star()))
-        .load(c)?);
+    let reports = map(within!(
+        i::incidents.filter(i::reporter_id.eq_any(members())),
+        i::created_at,
+        |q| q
+            .group_by(i::reporter_id)
+            .select((i::reporter_id, count_star()))
+            .load(c)?
+    ));
     // Reached `accepted`: a step of the history (not a conflicting branch kept aside)
     // that led there. A duplicate merged into its original earns nothing, accepted or not.
-    let accepted = map(i::incidents
-        .filter(i::reporter_id.eq_any(members()))
-        .filter(i::created_at.ge(w.0))
-        .filter(i::created_at.lt(w.1))
-        .filter(i::merged_into.is_null())
-        .filter(exists(
-            h::incident_history
-                .filter(h::incident_id.eq(i::id))
-                .filter(h::to_state.eq("accepted"))
-                .filter(h::conflict.eq(false)),
-        ))
-        .group_by(i::reporter_id)
-        .select((i::reporter_id, count_star()))
-        .load(c)?);
-    let patrol_hours: HashMap<String, i64> = pm::patrol_members
-        .inner_join(p::patrols)
-        .filter(pm::user_id.eq_any(members()))
-        .filter(p::started_at.ge(w.0))
-        .filter(p::started_at.lt(w.1))
-        .group_by(pm::user_id)
-        .select((pm::user_id, sum(p::duration_s / 3600)))
-        .load::<(String, Option<i64>)>(c)?
+    let accepted = map(within!(
+        i::incidents
+            .filter(i::reporter_id.eq_any(members()))
+            .filter(i::merged_into.is_null())
+            .filter(exists(
+                h::incident_history
+                    .filter(h::incident_id.eq(i::id))
+                    .filter(h::to_state.eq("accepted"))
+                    .filter(h::conflict.eq(false)),
+            )),
+        i::created_at,
+        |q| q
+            .group_by(i::reporter_id)
+            .select((i::reporter_id, count_star()))
+            .load(c)?
+    ));
+    let patrol_hours: Vec<(String, Option<i64>)> = within!(
+        pm::patrol_members
+            .inner_join(p::patrols)
+            .filter(pm::user_id.eq_any(members())),
+        p::started_at,
+        |q| q
+            .group_by(pm::user_id)
+            .select((pm::user_id, sum(p::duration_s / 3600)))
+            .load(c)?
+    );
+    let patrol_hours: HashMap<String, i64> = patrol_hours
         .into_iter()
         .map(|(k, n)| (k, n.unwrap_or(0)))
         .collect();
@@ -333,15 +360,22 @@ pub fn member_counts(c: &mut DbConn, teams: &[String], w: Window) -> QueryResult
 pub fn patrol_totals(
     c: &mut DbConn,
     teams: &[String],
-    w: Window,
+    w: Option<Window>,
 ) -> QueryResult<HashMap<String, (i64, i64)>> {
-    Ok(p::patrols
-        .filter(p::team_id.eq_any(teams))
-        .filter(p::started_at.ge(w.0))
-        .filter(p::started_at.lt(w.1))
-        .group_by(p::team_id)
-        .select((p::team_id, count_star(), sum(p::duration_s)))
-        .load::<(String, i64, Option<i64>)>(c)?
+    let q = p::patrols.filter(p::team_id.eq_any(teams));
+    let rows: Vec<(String, i64, Option<i64>)> = match w {
+        Some((from, to)) => q
+            .filter(p::started_at.ge(from))
+            .filter(p::started_at.lt(to))
+            .group_by(p::team_id)
+            .select((p::team_id, count_star(), sum(p::duration_s)))
+            .load(c)?,
+        None => q
+            .group_by(p::team_id)
+            .select((p::team_id, count_star(), sum(p::duration_s)))
+            .load(c)?,
+    };
+    Ok(rows
         .into_iter()
         .map(|(k, n, s)| (k, (n, s.unwrap_or(0))))
         .collect())

@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::NaiveDate;
 use gridwork_shared::ErrorCode;
 use gridwork_shared::FieldErrors;
 use gridwork_shared::api::Role;
@@ -46,16 +45,6 @@ fn version_conflict(detail: impl Into<String>) -> Error {
     Error::new(ErrorCode::VersionConflict, detail)
 }
 
-/// All of time, for points that count every record.
-fn all_time() -> Window {
-    let at = |y| {
-        NaiveDate::from_ymd_opt(y, 1, 1)
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .expect("a valid date")
-    };
-    (at(1900), at(2200))
-}
-
 /// Each member's points over the window, from the counts of its records.
 fn points_of(counts: &store::MemberCounts, user: &str) -> i64 {
     let accepted = counts.accepted.get(user).copied().unwrap_or(0);
@@ -65,6 +54,11 @@ fn points_of(counts: &store::MemberCounts, user: &str) -> i64 {
 
 /// Teams as the API shows them: their zones, member counts and points (all time).
 pub fn to_wire(c: &mut DbConn, rows: &[TeamRow]) -> Result<Vec<Team>> {
+    Ok(with_counts(c, rows)?.0)
+}
+
+/// [`to_wire`], with the counts of their members' records the points came from.
+fn with_counts(c: &mut DbConn, rows: &[TeamRow]) -> Result<(Vec<Team>, store::MemberCounts)> {
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let mut zones: HashMap<String, Vec<String>> = HashMap::new();
     for (team, code) in store::cells_of(c, &ids)? {
@@ -74,8 +68,9 @@ pub fn to_wire(c: &mut DbConn, rows: &[TeamRow]) -> Result<Vec<Team>> {
     for (team, user) in store::memberships(c, &ids)? {
         members.entry(team).or_default().push(user);
     }
-    let counts = store::member_counts(c, &ids, all_time())?;
-    rows.iter()
+    let counts = store::member_counts(c, &ids, None)?;
+    let teams = rows
+        .iter()
         .map(|r| {
             let mine = members.remove(&r.id).unwrap_or_default();
             Ok(Team {
@@ -93,13 +88,14 @@ pub fn to_wire(c: &mut DbConn, rows: &[TeamRow]) -> Result<Vec<Team>> {
                 updated_at: to_utc(r.updated_at),
             })
         })
-        .collect()
+        .collect::<Result<_>>()?;
+    Ok((teams, counts))
 }
 
 /// A team with its members and each member's points.
 pub fn detail_of(c: &mut DbConn, row: &TeamRow) -> Result<TeamDetail> {
-    let team = to_wire(c, std::slice::from_ref(row))?.remove(0);
-    let counts = store::member_counts(c, std::slice::from_ref(&row.id), all_time())?;
+    let (mut teams, counts) = with_counts(c, std::slice::from_ref(row))?;
+    let team = teams.remove(0);
     let members = store::members_of(c, &row.id)?
         .into_iter()
         .map(|(m, display_name)| TeamMember {
@@ -548,14 +544,15 @@ pub struct PatrolQuery {
 }
 
 /// A window from `from`/`to` dates as `/stats` reads them (China Standard Time, `to`
-/// inclusive; one missing takes the default there), or all of time when neither is given.
-pub fn window(state: &AppState, from: Option<&str>, to: Option<&str>) -> Result<Window> {
+/// inclusive; one missing takes the default there); none, all of time, when neither is
+/// given.
+pub fn window(state: &AppState, from: Option<&str>, to: Option<&str>) -> Result<Option<Window>> {
     let given = |v: Option<&str>| v.is_some_and(|s| !s.is_empty());
     if !given(from) && !given(to) {
-        return Ok(all_time());
+        return Ok(None);
     }
     let r = stats::range(state, from, to)?;
-    Ok((r.start, r.end))
+    Ok(Some((r.start, r.end)))
 }
 
 /// Patrols the caller may see (of its teams, or in its scope), newest first.
@@ -577,7 +574,7 @@ pub fn list_patrols(
     };
     let f = PatrolFilter {
         team,
-        window: Some(window(state, q.from.as_deref(), q.to.as_deref())?),
+        window: window(state, q.from.as_deref(), q.to.as_deref())?,
     };
     let rows = store::list_patrols(c, &scope, &f, page)?;
     let (rows, next) =
@@ -586,7 +583,7 @@ pub fn list_patrols(
 }
 
 /// `GET /stats/teams`: each active team under the region with its figures in the window.
-pub fn team_stats(c: &mut DbConn, region: &str, w: Window) -> Result<Vec<TeamStats>> {
+pub fn team_stats(c: &mut DbConn, region: &str, w: Option<Window>) -> Result<Vec<TeamStats>> {
     let teams = store::active_under(c, region)?;
     let ids: Vec<String> = teams.iter().map(|t| t.id.clone()).collect();
     let counts = store::member_counts(c, &ids, w)?;
