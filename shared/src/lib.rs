@@ -19,6 +19,7 @@ pub mod safety;
 pub mod selection;
 pub mod stats;
 pub mod sync;
+pub mod team;
 pub mod utc;
 pub mod validate;
 

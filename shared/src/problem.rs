@@ -25,6 +25,7 @@ pub enum ErrorCode {
     VoteNotPassed,
     QuotaFull,
     CampaignClosed,
+    AlreadyMember,
     OutsideGrid,
     TooLarge,
     UnsupportedMedia,
@@ -53,6 +54,7 @@ impl ErrorCode {
             ErrorCode::VoteNotPassed => "vote_not_passed",
             ErrorCode::QuotaFull => "quota_full",
             ErrorCode::CampaignClosed => "campaign_closed",
+            ErrorCode::AlreadyMember => "already_member",
             ErrorCode::OutsideGrid => "outside_grid",
             ErrorCode::TooLarge => "too_large",
             ErrorCode::UnsupportedMedia => "unsupported_media",
@@ -76,7 +78,8 @@ impl ErrorCode {
             | ErrorCode::InvalidTransition
             | ErrorCode::VoteNotPassed
             | ErrorCode::QuotaFull
-            | ErrorCode::CampaignClosed => 409,
+            | ErrorCode::CampaignClosed
+            | ErrorCode::AlreadyMember => 409,
             ErrorCode::TooLarge => 413,
             ErrorCode::UnsupportedMedia => 415,
             ErrorCode::ValidationFailed => 422,
@@ -107,6 +110,7 @@ impl ErrorCode {
             ErrorCode::VoteNotPassed => "Vote not passed",
             ErrorCode::QuotaFull => "Quota full",
             ErrorCode::CampaignClosed => "Campaign closed",
+            ErrorCode::AlreadyMember => "Already a member of another team",
             ErrorCode::OutsideGrid => "Outside the grid",
             ErrorCode::TooLarge => "Payload too large",
             ErrorCode::UnsupportedMedia => "Unsupported media type",

@@ -14,6 +14,7 @@ use crate::problem::FieldError;
 use crate::responsibility::{NewProgress, Task};
 use crate::safety::{NewInspection, NewUnit, Unit};
 use crate::selection::{Campaign, NewNomination};
+use crate::team::{NewPatrol, TeamDetail};
 
 /// At most this many operations in one push.
 pub const MAX_OPS: usize = 500;
@@ -36,7 +37,7 @@ pub struct Op {
     /// The client's id of this operation: replaying it changes nothing.
     pub op_id: Uuid,
     /// `incident.create | incident.action | visit.create | inspection.create | unit.create |
-    /// deliberation.create | deliberation.session | nomination.create`
+    /// deliberation.create | deliberation.session | nomination.create | patrol.create`
     #[serde(rename = "type")]
     pub op_type: String,
     /// The matching endpoint's body, plus `incident_id`, `person_id`, `unit_id`,
@@ -67,6 +68,8 @@ pub enum Operation {
     DeliberationSession(OnDeliberation<NewSession>),
     #[serde(rename = "nomination.create")]
     NominationCreate(OnCampaign<NewNomination>),
+    #[serde(rename = "patrol.create")]
+    PatrolCreate(NewPatrol),
 }
 
 /// An endpoint's body about a responsibility task (`/tasks/{task_id}/…`).
@@ -130,6 +133,7 @@ impl Operation {
             Operation::DeliberationCreate(_) => "deliberation.create",
             Operation::DeliberationSession(_) => "deliberation.session",
             Operation::NominationCreate(_) => "nomination.create",
+            Operation::PatrolCreate(_) => "patrol.create",
         }
     }
 
@@ -241,6 +245,11 @@ pub struct PullResponse {
     /// `deleted`).
     #[serde(default)]
     pub campaigns: Vec<Campaign>,
+    /// The caller's teams (those it is a member of, or leads) as they are now, with their
+    /// members and points: every answer carries them whole, so the phone replaces what it
+    /// holds.
+    #[serde(default)]
+    pub teams: Vec<TeamDetail>,
     /// Records removed or no longer in the caller's scope.
     pub deleted: Vec<Deleted>,
     pub cursor: String,

@@ -72,10 +72,53 @@ async fn the_demo_district_is_complete_and_idempotent(app: TestApp) {
         .map(|u| u["certification"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(certs.len(), 3, "{certs:?}");
+    // Teams of every kind, with members, patrols and the points they earned.
+    let teams = app.get("/api/v1/teams?limit=500", &token).await;
+    let teams = teams.ok(200)["items"].as_array().unwrap().clone();
+    let kinds: BTreeSet<String> = teams
+        .iter()
+        .map(|t| t["kind"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(kinds.len(), 4, "{kinds:?}");
+    assert!(
+        teams
+            .iter()
+            .all(|t| t["member_count"].as_i64().unwrap() > 0)
+    );
+    assert!(
+        teams
+            .iter()
+            .filter(|t| t["points"].as_i64().unwrap() > 0)
+            .count()
+            >= 3
+    );
+    let patrols = app.get("/api/v1/patrols?limit=500", &token).await;
+    let patrols = patrols.ok(200)["items"].as_array().unwrap().clone();
+    assert!(patrols.len() >= 6);
+    assert!(patrols.iter().any(|p| p["route"]["type"] == "LineString"));
+    let volunteer = app
+        .login("volunteer3", gridwork_server::tools::demo::PASSWORD)
+        .await;
+    let mine = app.get("/api/v1/me/team", &volunteer).await;
+    assert_eq!(mine.ok(200)["kind"], "safety_sisters");
+    let members = mine.body["members"].as_array().unwrap();
+    assert!(
+        members
+            .iter()
+            .any(|m| m["user_id"] == mine.body["leader_id"]),
+        "a volunteer leads it"
+    );
     let state = app.state.clone();
     app.with_db(move |c| gridwork_server::tools::demo::seed(&state, c).map_err(|e| e.to_string()))
         .await
         .unwrap();
+    let teams_again = app.get("/api/v1/teams?limit=500", &token).await;
+    assert_eq!(teams_again.ok(200)["items"].as_array().unwrap(), &teams);
+    let patrols_again = app.get("/api/v1/patrols?limit=500", &token).await;
+    assert_eq!(
+        patrols_again.ok(200)["items"].as_array().unwrap().len(),
+        patrols.len()
+    );
     let persons_again = app.get("/api/v1/persons?limit=500", &token).await;
     assert_eq!(
         persons_again.ok(200)["items"].as_array().unwrap().len(),

@@ -21,5 +21,6 @@ mod schema_drift;
 mod selections;
 mod stats;
 mod sync;
+mod teams;
 mod units;
 mod users;

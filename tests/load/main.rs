@@ -9,8 +9,10 @@
 //!
 //! Scenarios: `create` (a worker reports an incident with a fresh client id), `list` (a town
 //! supervisor's incident queue, first page), `pull` (a worker's first sync page), `map` (the
-//! map of a town), `locate` (point → cell over HTTP), `login`, and `bare` (the same query as
-//! `list` served by the bare handler of `server/examples/bare.rs`, no auth).
+//! map of a town), `locate` (point → cell over HTTP), `login`, `team` (a volunteer's team with
+//! its members' points, `/me/team`), `teams` (a town supervisor's team figures,
+//! `/stats/teams` of its town over all time), and `bare` (the same query as `list` served by
+//! the bare handler of `server/examples/bare.rs`, no auth).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -23,6 +25,13 @@ struct Manifest {
     password: String,
     towns: Vec<Town>,
     workers: Vec<Worker>,
+    #[serde(default)]
+    teams: Vec<TeamMember>,
+}
+
+#[derive(Debug, Deserialize)]
+struct TeamMember {
+    volunteer: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -152,6 +161,8 @@ async fn one(
         "bare" => http.get(format!("{base}/bare/incidents?region={}", c.town)),
         "pull" => get("/api/v1/sync/pull".into()),
         "map" => get(format!("/api/v1/map/cells?region={}", c.town)),
+        "team" => get("/api/v1/me/team".into()),
+        "teams" => get(format!("/api/v1/stats/teams?region={}", c.town)),
         // Where a worker stands: around its cell (point → cell is scoped to its region).
         "locate" => get(format!(
             "/api/v1/cells/locate?lon={:.6}&lat={:.6}",
@@ -202,10 +213,14 @@ async fn run(a: Args) {
         .timeout(Duration::from_secs(30))
         .build()
         .expect("client");
-    // Tokens: workers for worker scenarios, town supervisors for supervisor ones.
-    let supervisor = matches!(a.scenario.as_str(), "list" | "map" | "bare");
+    // Tokens: workers for worker scenarios, town supervisors for supervisor ones, team
+    // members for the volunteer's.
+    let supervisor = matches!(a.scenario.as_str(), "list" | "map" | "bare" | "teams");
+    let volunteer = a.scenario == "team";
     let people = if supervisor {
         m.towns.len()
+    } else if volunteer {
+        m.teams.len().min(a.clients)
     } else {
         m.workers.len().min(a.clients)
     };
@@ -214,6 +229,8 @@ async fn run(a: Args) {
         let (user, point, town) = if supervisor {
             let t = &m.towns[i];
             (t.supervisor.clone(), [0.0, 0.0], t.code.clone())
+        } else if volunteer {
+            (m.teams[i].volunteer.clone(), [0.0, 0.0], String::new())
         } else {
             let w = &m.workers[i];
             (w.username.clone(), w.point, String::new())

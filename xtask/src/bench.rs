@@ -101,7 +101,7 @@ fn pg_database_exists(name: &str) -> anyhow::Result<bool> {
 
 /// A short fingerprint of the generator's source: a changed generator means new datasets.
 fn generator_version() -> anyhow::Result<String> {
-    let src = std::fs::read(root().join("server/src/synth.rs"))?;
+    let src = std::fs::read(root().join("server/src/tools/synth.rs"))?;
     Ok(crate::short_hash(&src))
 }
 
@@ -213,7 +213,10 @@ struct LoadResult {
 const OFFERED: f64 = 1000.0;
 
 fn is_read(scenario: &str) -> bool {
-    matches!(scenario, "locate" | "map" | "list" | "pull" | "bare")
+    matches!(
+        scenario,
+        "locate" | "map" | "list" | "pull" | "team" | "teams" | "bare"
+    )
 }
 
 fn load(
@@ -319,7 +322,9 @@ fn http_runs(p: &Paths, o: &Opts) -> anyhow::Result<Vec<EngineRun>> {
                 let server = Server::start(&mut cmd, &p.work.join("server.log"))?;
                 server.wait_ready()?;
                 // Reads first, then logins, then writes (which change the data).
-                for scenario in ["locate", "map", "list", "pull", "login", "create"] {
+                for scenario in [
+                    "locate", "map", "list", "pull", "team", "teams", "login", "create",
+                ] {
                     results.push(load(p, o, &server.base, &manifest, scenario)?);
                 }
                 peak_mib = server.memory_mib("VmHWM");

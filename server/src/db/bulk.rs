@@ -126,6 +126,11 @@ pub enum Table {
     Deliberations,
     Campaigns,
     Nominations,
+    Teams,
+    TeamCells,
+    TeamMembers,
+    Patrols,
+    PatrolMembers,
 }
 
 impl Table {
@@ -186,6 +191,19 @@ impl Table {
                 "INSERT INTO nominations (id, campaign_id, nominee_name, nominee_region_code, \
                  story, status, nominated_by, version, body_hash, created_at, updated_at)"
             }
+            Table::Teams => {
+                "INSERT INTO teams (id, name, kind, region_code, leader_id, active, version, \
+                 body_hash, created_by, created_at, updated_at)"
+            }
+            Table::TeamCells => "INSERT INTO team_cells (team_id, cell_code)",
+            Table::TeamMembers => {
+                "INSERT INTO team_members (team_id, user_id, joined_at, team_active)"
+            }
+            Table::Patrols => {
+                "INSERT INTO patrols (id, team_id, started_at, ended_at, duration_s, route, note, \
+                 recorded_by, body_hash, created_at)"
+            }
+            Table::PatrolMembers => "INSERT INTO patrol_members (patrol_id, user_id)",
         }
     }
 }

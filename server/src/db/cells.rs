@@ -7,6 +7,8 @@ use super::models::CellRow;
 use super::schema::cell_workers::dsl as cw;
 use super::schema::cells::dsl as ce;
 use super::schema::grid_state::dsl as gs;
+use super::schema::team_cells::dsl as tc;
+use super::schema::team_members::dsl as tm;
 use super::{DbConn, like_prefix};
 
 /// Which cells a caller may see.
@@ -17,6 +19,12 @@ pub enum CellScope {
     Region(String),
     /// Cells assigned to this worker.
     Assigned(String),
+    /// A volunteer's: the cells under its region and the zone of the active team it is a
+    /// member of.
+    Volunteer {
+        region: String,
+        user: String,
+    },
 }
 
 /// A bounding box `[min_lon, min_lat, max_lon, max_lat]`.
@@ -73,6 +81,23 @@ fn scoped(
                     .filter(cw::user_id.eq(user_id.clone()))
                     .select(cw::cell_code),
             ),
+        ),
+        CellScope::Volunteer { region, user } => q.filter(
+            ce::code
+                .like(like_prefix(region))
+                .escape('\\')
+                .or(ce::code.eq_any(
+                    tc::team_cells
+                        .filter(
+                            tc::team_id.eq_any(
+                                tm::team_members
+                                    .filter(tm::user_id.eq(user.clone()))
+                                    .filter(tm::team_active.eq(true))
+                                    .select(tm::team_id),
+                            ),
+                        )
+                        .select(tc::cell_code),
+                )),
         ),
     }
 }
@@ -253,4 +278,13 @@ pub fn assigned_codes(c: &mut DbConn, user_id: &str) -> QueryResult<Vec<String>>
 /// The grid version and its live cells, read in one snapshot so that they agree.
 pub fn grid_snapshot(c: &mut DbConn) -> QueryResult<(i64, Vec<CellRow>)> {
     c.transaction(|c| Ok((grid_version(c)?, live_all(c)?)))
+}
+
+/// Which of these codes name a live cell.
+pub fn live_codes(c: &mut DbConn, codes: &[String]) -> QueryResult<Vec<String>> {
+    ce::cells
+        .filter(ce::valid_to.is_null())
+        .filter(ce::code.eq_any(codes))
+        .select(ce::code)
+        .load(c)
 }

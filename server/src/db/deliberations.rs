@@ -253,3 +253,19 @@ pub fn snapshot(
         .limit(limit)
         .load(c)
 }
+
+/// Items of communities under `prefix` completed (`done`) in `[from, to)`.
+pub fn done_between(
+    c: &mut DbConn,
+    prefix: &str,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<i64> {
+    d::deliberations
+        .filter(d::region_code.like(like_prefix(prefix)).escape('\\'))
+        .filter(d::status.eq("done"))
+        .filter(d::done_at.ge(from))
+        .filter(d::done_at.lt(to))
+        .count()
+        .get_result(c)
+}

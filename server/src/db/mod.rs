@@ -25,6 +25,7 @@ pub mod selections;
 pub mod stats;
 pub mod sync;
 pub mod tasks;
+pub mod teams;
 pub mod tokens;
 pub mod units;
 pub mod users;

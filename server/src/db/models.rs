@@ -416,3 +416,42 @@ pub struct SnapshotRow {
     pub document: String,
     pub sha256: String,
 }
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = teams, treat_none_as_null = true)]
+pub struct TeamRow {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub region_code: String,
+    pub leader_id: Option<String>,
+    pub active: bool,
+    pub version: i64,
+    pub body_hash: String,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = team_members)]
+pub struct TeamMemberRow {
+    pub team_id: String,
+    pub user_id: String,
+    pub joined_at: NaiveDateTime,
+    pub team_active: bool,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = patrols)]
+pub struct PatrolRow {
+    pub id: String,
+    pub team_id: String,
+    pub started_at: NaiveDateTime,
+    pub ended_at: NaiveDateTime,
+    pub duration_s: i32,
+    pub route: Option<String>,
+    pub note: String,
+    pub recorded_by: String,
+    pub body_hash: String,
+    pub created_at: NaiveDateTime,
+}

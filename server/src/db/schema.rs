@@ -538,6 +538,63 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    teams (id) {
+        id -> Text,
+        name -> Text,
+        kind -> Text,
+        region_code -> Text,
+        leader_id -> Nullable<Text>,
+        active -> Bool,
+        version -> BigInt,
+        body_hash -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    team_cells (team_id, cell_code) {
+        team_id -> Text,
+        cell_code -> Text,
+    }
+}
+
+diesel::table! {
+    team_members (team_id, user_id) {
+        team_id -> Text,
+        user_id -> Text,
+        joined_at -> Timestamp,
+        team_active -> Bool,
+    }
+}
+
+diesel::table! {
+    patrols (id) {
+        id -> Text,
+        team_id -> Text,
+        started_at -> Timestamp,
+        ended_at -> Timestamp,
+        duration_s -> Integer,
+        route -> Nullable<Text>,
+        note -> Text,
+        recorded_by -> Text,
+        body_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    patrol_members (patrol_id, user_id) {
+        patrol_id -> Text,
+        user_id -> Text,
+    }
+}
+
+diesel::joinable!(team_members -> users (user_id));
+diesel::joinable!(patrol_members -> patrols (patrol_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     regions,
     users,
@@ -576,4 +633,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     deliberation_history,
     campaigns,
     nominations,
+    teams,
+    team_cells,
+    team_members,
+    patrols,
+    patrol_members,
 );

@@ -17,15 +17,18 @@ use crate::flow::error::{Error, Result};
 use crate::flow::import;
 use crate::flow::users::user_of;
 
-/// The cells a caller may see: admin all; worker its assigned cells; supervisor and
-/// volunteer the cells under their region (a volunteer needs the grid of its area to
-/// report from it).
+/// The cells a caller may see: admin all; worker its assigned cells; supervisor the cells
+/// under its region; volunteer those too (it needs the grid of its area to report from
+/// it) and the zone of its team.
 pub fn cell_scope(user: &CurrentUser) -> CellScope {
     match user.role {
         Role::Admin => CellScope::All,
-        // Department staff hold no cells: nothing is assigned to them.
         Role::Worker | Role::Department => CellScope::Assigned(user.id.clone()),
-        Role::Supervisor | Role::Volunteer => CellScope::Region(user.region_code.clone()),
+        Role::Supervisor => CellScope::Region(user.region_code.clone()),
+        Role::Volunteer => CellScope::Volunteer {
+            region: user.region_code.clone(),
+            user: user.id.clone(),
+        },
     }
 }
 
@@ -122,7 +125,8 @@ pub fn point(lon: Option<&str>, lat: Option<&str>) -> Result<(f64, f64)> {
 }
 
 /// The cell holding a point, if the caller may see it (a worker locates within its
-/// region: it reports from anywhere in its area); `outside_grid` otherwise.
+/// region: it reports from anywhere in its area; a volunteer within its region and its
+/// team's zone); `outside_grid` otherwise.
 pub fn locate(
     state: &AppState,
     c: &mut DbConn,
@@ -131,14 +135,17 @@ pub fn locate(
     lat: f64,
 ) -> Result<LocatedCell> {
     let grid = state.grid.current(c)?;
-    let visible = grid
-        .index
-        .locate(lon, lat)
-        .filter(|cell| match cell_scope(user) {
-            CellScope::All => true,
-            CellScope::Region(r) => cell.code.starts_with(&r),
-            CellScope::Assigned(_) => cell.code.starts_with(&user.region_code),
-        });
+    let visible = match grid.index.locate(lon, lat) {
+        Some(cell) => match cell_scope(user) {
+            CellScope::All => Some(cell),
+            CellScope::Region(r) => cell.code.starts_with(&r).then_some(cell),
+            CellScope::Assigned(_) => cell.code.starts_with(&user.region_code).then_some(cell),
+            CellScope::Volunteer { region, user } => (cell.code.starts_with(&region)
+                || db::teams::zone_of_member(c, &user)?.contains(&cell.code))
+            .then_some(cell),
+        },
+        None => None,
+    };
     let cell = visible.ok_or_else(|| {
         Error::new(
             ErrorCode::OutsideGrid,

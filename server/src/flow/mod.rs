@@ -28,6 +28,7 @@ pub mod selections;
 pub mod stats;
 pub mod sync;
 pub mod tasks;
+pub mod teams;
 pub mod units;
 pub mod users;
 

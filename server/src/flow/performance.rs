@@ -277,10 +277,16 @@ fn town_figures(
     range: &Range,
 ) -> Result<TownFigures> {
     let stats = crate::flow::stats::stats(state, c, town, range)?;
+    let teams_points = crate::flow::teams::team_stats(c, town, Some((range.start, range.end)))?
+        .iter()
+        .map(|t| t.points)
+        .sum();
+    let deliberations_done =
+        crate::db::deliberations::done_between(c, town, range.start, range.end)?;
     Ok(TownFigures {
         figures: stats.overall,
-        teams_points: 0,
-        deliberations_done: 0,
+        teams_points,
+        deliberations_done,
     })
 }
 

@@ -21,7 +21,7 @@ use crate::flow::caller::CurrentUser;
 use crate::flow::cells::cell_scope;
 use crate::flow::error::{Error, Result};
 use crate::flow::incidents::body_hash;
-use crate::flow::{deliberations, incidents, persons, selections, units};
+use crate::flow::{deliberations, incidents, persons, selections, teams, units};
 
 /// The record id `key` names in an operation's body, taken out of it.
 fn take_parent(body: &mut Value, key: &str) -> Result<Uuid> {
@@ -95,6 +95,7 @@ fn decode(op: &Op, rejected_creates: &HashSet<Uuid>) -> Result<Operation> {
                 body: parse(body)?,
             })
         }
+        "patrol.create" => Operation::PatrolCreate(parse(body)?),
         other => {
             return Err(Error::invalid(
                 "type",
@@ -161,6 +162,10 @@ fn apply(
             body.validate().map_err(Error::validation)?;
             let id = campaign_id.to_string();
             Done::Created(selections::nominate(state, c, user, &id, body)?.1)
+        }
+        Operation::PatrolCreate(new) => {
+            new.validate(now).map_err(Error::validation)?;
+            Done::Created(teams::record_patrol(state, c, user, new)?.1)
         }
     })
 }
@@ -431,6 +436,7 @@ pub fn pull(
     };
     out.reset = reset;
     out.tasks = crate::flow::tasks::of_unit(state, c, user)?;
+    out.teams = teams::of_user(c, user)?;
     out.cursor = Ticket {
         user: user.id.clone(),
         scope_epoch,
@@ -596,6 +602,8 @@ enum Audience<'a> {
         cells: BTreeSet<String>,
         /// A volunteer sees every cell of its region on the map.
         map_region: Option<&'a str>,
+        /// And the cells of its team's zone.
+        zone: BTreeSet<String>,
     },
 }
 
@@ -615,8 +623,15 @@ impl Audience<'_> {
         match self {
             Audience::Region(region) => code.starts_with(region),
             Audience::Own {
-                cells, map_region, ..
-            } => cells.contains(code) || map_region.is_some_and(|r| code.starts_with(r)),
+                cells,
+                map_region,
+                zone,
+                ..
+            } => {
+                cells.contains(code)
+                    || zone.contains(code)
+                    || map_region.is_some_and(|r| code.starts_with(r))
+            }
         }
     }
 }
@@ -824,12 +839,20 @@ fn changes(
                 .cloned()
                 .collect(),
             map_region: (user.role == Role::Volunteer).then_some(user.region_code.as_str()),
+            zone: if user.role == Role::Volunteer {
+                db::teams::zone_of_member(c, &user.id)?
+                    .into_iter()
+                    .collect()
+            } else {
+                BTreeSet::new()
+            },
         },
         // Department staff: what is dispatched to their department; a change that takes an
         // incident away from it names the department.
         Role::Department => Audience::Own {
             me: user.department_id.as_deref().unwrap_or("-"),
             cells: BTreeSet::new(),
+            zone: BTreeSet::new(),
             map_region: None,
         },
     };

@@ -147,6 +147,22 @@ fn demo_users() -> Vec<(String, Role, String, String, Vec<String>)> {
         "乡亲帮帮队 老李".into(),
         vec![],
     ));
+    // Members of the demo's teams (see `seed_teams`).
+    for (n, region, name) in [
+        (3, "500117001001", "平安大嫂 张姐"),
+        (4, "500117001002", "红袖标 陈大爷"),
+        (5, "500117001002", "红袖标 黄阿姨"),
+        (6, "500117101201", "乡亲帮帮队 小周"),
+        (7, "500117002001", "学府志愿者 何老师"),
+    ] {
+        v.push((
+            format!("volunteer{n}"),
+            Role::Volunteer,
+            region.into(),
+            name.into(),
+            vec![],
+        ));
+    }
     v
 }
 
@@ -233,6 +249,7 @@ pub fn seed(state: &AppState, c: &mut DbConn) -> Result<Vec<(String, String, Str
     seed_units(state, c)?;
     crate::tools::demo_duty::seed(state, c, &hash, &mut logins)?;
     crate::tools::demo_halls::seed(state, c)?;
+    seed_teams(state, c)?;
     Ok(logins)
 }
 
@@ -525,6 +542,262 @@ fn seed_units(state: &AppState, c: &mut DbConn) -> Result<()> {
                     level: *level,
                     version,
                 },
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Teams of every kind with their zones, members, leaders and patrols, and reports of
+/// their members that earn points (one accepted, one waiting).
+fn seed_teams(state: &AppState, c: &mut DbConn) -> Result<()> {
+    use gridwork_shared::team::{NewPatrol, NewTeam, TeamKind, TeamMembers, TeamPatch};
+    // (key, name, kind, region, zone cells, created by, members, leader)
+    type T = (
+        &'static str,
+        &'static str,
+        TeamKind,
+        &'static str,
+        &'static [&'static str],
+        &'static str,
+        &'static [&'static str],
+        Option<&'static str>,
+    );
+    const TEAMS: &[T] = &[
+        (
+            "wenfeng-sisters",
+            "文峰社区平安大嫂",
+            TeamKind::SafetySisters,
+            "500117001001",
+            &["500117001001001", "500117001001002", "500117001001003"],
+            "town1",
+            &["volunteer1", "volunteer3"],
+            Some("volunteer3"),
+        ),
+        (
+            "heyang-armband",
+            "合阳城红袖标巡逻队",
+            TeamKind::RedArmband,
+            "500117001",
+            &[
+                "500117001002001",
+                "500117001002002",
+                "500117001002003",
+                "500117001001004",
+            ],
+            "town1",
+            &["volunteer4", "volunteer5"],
+            Some("town1"),
+        ),
+        (
+            "sanhui-help",
+            "三汇村乡亲帮帮队",
+            TeamKind::NeighbourHelp,
+            "500117101201",
+            &["500117101201001", "500117101201002", "500117101201003"],
+            "town4",
+            &["volunteer2", "volunteer6"],
+            Some("worker15"),
+        ),
+        (
+            "xuefu-service",
+            "学府社区志愿服务队",
+            TeamKind::Other,
+            "500117002001",
+            &[],
+            "district",
+            &["volunteer7"],
+            None,
+        ),
+    ];
+    for (key, name, kind, region, zone, by, members, leader) in TEAMS {
+        let by = actor(c, by)?;
+        let id = demo_id(&format!("team-{key}"));
+        let new = NewTeam {
+            id,
+            name: (*name).into(),
+            kind: *kind,
+            region_code: (*region).into(),
+            leader_id: None,
+            cell_codes: zone.iter().map(|z| z.to_string()).collect(),
+        };
+        // A replay of the same create answers the team as it is.
+        let team = crate::flow::teams::create(state, c, &by, &new)?;
+        let mut user_ids = Vec::new();
+        for m in *members {
+            user_ids.push(actor(c, m)?.id.parse().map_err(anyhow::Error::from)?);
+        }
+        crate::flow::teams::set_members(state, c, &by, &id.to_string(), &TeamMembers { user_ids })?;
+        if let Some(leader) = leader {
+            let leader: uuid::Uuid = actor(c, leader)?.id.parse().map_err(anyhow::Error::from)?;
+            if team.team.leader_id != Some(leader) {
+                let patch = TeamPatch {
+                    version: team.team.version,
+                    leader_id: Some(Some(leader)),
+                    ..TeamPatch::default()
+                };
+                crate::flow::teams::patch(state, c, &by, &id.to_string(), &patch)?;
+            }
+        }
+    }
+    // Patrols of the last days: (key, team, recorded by, members, days ago, start hour
+    // (China Standard Time), minutes, with a route).
+    type P = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static [&'static str],
+        i64,
+        u32,
+        i64,
+        bool,
+    );
+    const PATROLS: &[P] = &[
+        (
+            "p1",
+            "wenfeng-sisters",
+            "volunteer3",
+            &["volunteer1", "volunteer3"],
+            1,
+            19,
+            150,
+            true,
+        ),
+        (
+            "p2",
+            "wenfeng-sisters",
+            "volunteer1",
+            &["volunteer1"],
+            3,
+            8,
+            45,
+            false,
+        ),
+        (
+            "p3",
+            "heyang-armband",
+            "volunteer4",
+            &["volunteer4", "volunteer5"],
+            2,
+            20,
+            185,
+            true,
+        ),
+        (
+            "p4",
+            "heyang-armband",
+            "town1",
+            &["volunteer5"],
+            6,
+            9,
+            60,
+            false,
+        ),
+        (
+            "p5",
+            "sanhui-help",
+            "worker15",
+            &["volunteer2", "volunteer6"],
+            1,
+            14,
+            240,
+            false,
+        ),
+        (
+            "p6",
+            "sanhui-help",
+            "volunteer6",
+            &["volunteer6"],
+            9,
+            16,
+            95,
+            true,
+        ),
+    ];
+    let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8");
+    for (key, team, by, members, days_ago, hour, minutes, route) in PATROLS {
+        let id = demo_id(&format!("patrol-{key}"));
+        if db::teams::find_patrol(c, &id.to_string())?.is_some() {
+            continue;
+        }
+        let team_id = demo_id(&format!("team-{team}"));
+        let zone = db::teams::cells_of(c, &[team_id.to_string()])?;
+        let day = (state.clock.now() - chrono::Duration::days(*days_ago))
+            .with_timezone(&cst)
+            .date_naive();
+        let started_at = day
+            .and_hms_opt(*hour, 0, 0)
+            .and_then(|t| t.and_local_timezone(cst).single())
+            .expect("a time of the day")
+            .with_timezone(&chrono::Utc);
+        // The route walks the zone's cells, one fix inside each.
+        let route = route.then(|| {
+            let fixes: Vec<[f64; 2]> = zone
+                .iter()
+                .map(|(_, code)| {
+                    let p = spot(code);
+                    [p.lon, p.lat]
+                })
+                .collect();
+            serde_json::json!({"type": "LineString", "coordinates": fixes})
+        });
+        let mut member_ids = Vec::new();
+        for m in *members {
+            member_ids.push(actor(c, m)?.id.parse().map_err(anyhow::Error::from)?);
+        }
+        let new = NewPatrol {
+            id,
+            team_id,
+            started_at,
+            ended_at: started_at + chrono::Duration::minutes(*minutes),
+            member_ids,
+            route,
+            note: "沿街巡查，提醒商户关好门窗".into(),
+        };
+        let by = actor(c, by)?;
+        crate::flow::teams::record_patrol_wire(state, c, &by, &new)?;
+    }
+    // Reports of members: one accepted (10 points), one waiting for a supervisor.
+    for (key, who, cell, title, accept) in [
+        (
+            "team-report-1",
+            "volunteer3",
+            "500117001001003",
+            "楼道堆放纸箱有火灾隐患",
+            true,
+        ),
+        (
+            "team-report-2",
+            "volunteer4",
+            "500117001002002",
+            "路口护栏被撞坏",
+            false,
+        ),
+    ] {
+        let id = demo_id(key);
+        if db::incidents::find(c, &id.to_string())?.is_some() {
+            continue;
+        }
+        let new = NewIncident {
+            id,
+            category: if accept { "0201" } else { "0501" }.into(),
+            title: title.into(),
+            description: format!("{title}（演示数据）"),
+            location: spot(cell),
+            occurred_at: state.clock.now() - chrono::Duration::hours(2),
+            severity: Severity::Medium,
+        };
+        let reporter = actor(c, who)?;
+        incidents::report(state, c, &reporter, &new)?;
+        if accept {
+            step(
+                state,
+                c,
+                "town1",
+                &id.to_string(),
+                Action::Accept,
+                None,
+                None,
             )?;
         }
     }

@@ -47,6 +47,10 @@ pub struct Scale {
     pub incidents: u64,
     pub persons: u64,
     pub units: u64,
+    /// Volunteer teams (群防群治), each with a zone, members and a year of patrols.
+    pub teams: usize,
+    /// Their members (volunteers besides the users above).
+    pub volunteers: usize,
 }
 
 impl Scale {
@@ -59,6 +63,9 @@ impl Scale {
                 incidents: 1_000_000,
                 persons: 50_000,
                 units: 30_000,
+                // Hechuan's: 417 teams, 11,000 volunteers.
+                teams: 417,
+                volunteers: 11_000,
             }),
             // ≈ 100,000 cells and 10 M incidents; people and units grow with the cells.
             "province" => Some(Scale {
@@ -67,6 +74,8 @@ impl Scale {
                 incidents: 10_000_000,
                 persons: 1_600_000,
                 units: 1_000_000,
+                teams: 14_000,
+                volunteers: 370_000,
             }),
             _ => None,
         }
@@ -165,6 +174,16 @@ pub struct Manifest {
     pub towns: Vec<ManifestTown>,
     /// Workers with one of their cells and a point inside it (the first 2,000).
     pub workers: Vec<ManifestWorker>,
+    /// Teams with the supervisor of their town and one member (the first 2,000).
+    pub teams: Vec<ManifestTeam>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ManifestTeam {
+    pub id: String,
+    pub town: String,
+    pub supervisor: String,
+    pub volunteer: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -459,6 +478,9 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
     // About one deliberation item per cell, and each year's campaigns of every region.
     write_deliberations(c, rng, &w, (scale.side * scale.side) as u64)?;
     write_selections(c, rng, &w, &regions)?;
+    // Teams last, from a generator of their own: the phases before them stay as they were.
+    let mut manifest = manifest;
+    manifest.teams = write_teams(c, opts, &cells, &w)?;
     bulk::analyze(c)?;
     tracing::info!(secs = start.elapsed().as_secs_f64(), "generated");
     Ok(manifest)
@@ -708,6 +730,7 @@ fn manifest_of(opts: &Options, people: &People, cells: &[GenCell]) -> Manifest {
                 supervisor: town_supervisor(t),
             })
             .collect(),
+        teams: Vec::new(),
         workers: (0..people.workers.min(2_000))
             .map(|w| ManifestWorker {
                 username: format!("w{:06}", w + 1),
@@ -1084,6 +1107,297 @@ fn write_units(c: &mut DbConn, rng: &mut StdRng, w: &World, n: u64) -> anyhow::R
             Ok(())
         },
     )
+}
+
+/// Volunteer teams over the communities (every seventh a town's), each with its
+/// community's cells as its zone, its community's (or town's) supervisor as leader, about
+/// `volunteers / teams` members, two patrols a week on average over the last year, and
+/// reports of its members (most accepted, some rejected). Returns the manifest's teams.
+fn write_teams(
+    c: &mut DbConn,
+    opts: &Options,
+    cells: &[GenCell],
+    w: &World,
+) -> anyhow::Result<Vec<ManifestTeam>> {
+    let scale = opts.scale;
+    if scale.teams == 0 {
+        return Ok(Vec::new());
+    }
+    let rng = &mut StdRng::seed_from_u64(opts.seed ^ 0x7EA5_7EA5);
+    let now = w.now;
+    let since = now - Duration::days(400);
+    let mut communities: Vec<&str> = cells.iter().map(|c| c.community_code.as_str()).collect();
+    communities.sort_unstable();
+    communities.dedup();
+    let mut zone_of: HashMap<&str, Vec<&GenCell>> = HashMap::new();
+    for cell in cells {
+        zone_of
+            .entry(cell.community_code.as_str())
+            .or_default()
+            .push(cell);
+    }
+    const KINDS: [(&str, &str); 4] = [
+        ("safety_sisters", "平安大嫂"),
+        ("red_armband", "红袖标"),
+        ("neighbour_help", "乡亲帮帮队"),
+        ("other", "志愿服务队"),
+    ];
+    // (id, community, region, kind)
+    let teams: Vec<(String, &str, String, usize)> = (0..scale.teams)
+        .map(|t| {
+            let community = communities[t % communities.len()];
+            let region = if t % 7 == 6 {
+                community[..9].to_string()
+            } else {
+                community.to_string()
+            };
+            (uuid(rng), community, region, t % KINDS.len())
+        })
+        .collect();
+    let mut team_ins = Inserter::new(Table::Teams);
+    let mut cell_ins = Inserter::new(Table::TeamCells);
+    chunked(
+        c,
+        teams.len() as u64,
+        "teams",
+        &mut [&mut team_ins, &mut cell_ins],
+        |k, ins| {
+            let (id, community, region, kind) = &teams[k as usize];
+            let leader = w.user_ids[format!("sup-{region}").as_str()];
+            ins[0].row(&[
+                lit(id),
+                lit(format!(
+                    "{}{}第{}队",
+                    &community[6..],
+                    KINDS[*kind].1,
+                    k + 1
+                )),
+                lit(KINDS[*kind].0),
+                lit(region),
+                lit(leader),
+                lit(true),
+                lit(1i64),
+                lit("gen"),
+                lit(w.user_ids[w.people.admin.as_str()]),
+                lit(since),
+                lit(since),
+            ]);
+            for cell in &zone_of[community] {
+                ins[1].row(&[lit(id), lit(&cell.code)]);
+            }
+            Ok(())
+        },
+    )?;
+    // Volunteer v is a member of team v mod teams, living in its community.
+    let members: Vec<(String, usize)> = (0..scale.volunteers)
+        .map(|v| (uuid(rng), v % teams.len()))
+        .collect();
+    let hash = crate::core::password::hash(PASSWORD)?;
+    let mut user_ins = Inserter::new(Table::Users);
+    let mut member_ins = Inserter::new(Table::TeamMembers);
+    chunked(
+        c,
+        members.len() as u64,
+        "volunteers",
+        &mut [&mut user_ins, &mut member_ins],
+        |k, ins| {
+            let (id, team) = &members[k as usize];
+            let name = chinese_name(rng);
+            ins[0].row(&[
+                lit(id),
+                lit(format!("tv{:06}", k + 1)),
+                lit(&hash),
+                lit("volunteer"),
+                lit(teams[*team].1),
+                lit(&name),
+                lit(true),
+                lit(since),
+                lit(since),
+            ]);
+            ins[1].row(&[lit(&teams[*team].0), lit(id), lit(since), lit(true)]);
+            Ok(())
+        },
+    )?;
+    let mut by_team: Vec<Vec<&str>> = vec![Vec::new(); teams.len()];
+    for (id, team) in &members {
+        by_team[*team].push(id);
+    }
+    // Two patrols a week on average, in the daytime (China Standard Time), of 30 minutes
+    // to four hours, two to five members each; one in ten keeps a short route.
+    let mut patrol_ins = Inserter::new(Table::Patrols);
+    let mut pm_ins = Inserter::new(Table::PatrolMembers);
+    chunked(
+        c,
+        teams.len() as u64,
+        "patrols",
+        &mut [&mut patrol_ins, &mut pm_ins],
+        |k, ins| {
+            let crew = &by_team[k as usize];
+            if crew.is_empty() {
+                return Ok(());
+            }
+            let zone = &zone_of[teams[k as usize].1];
+            for day in 1..=365 {
+                if rng.r#gen::<f64>() >= 2.0 / 7.0 {
+                    continue;
+                }
+                let local_start = rng.gen_range(8..20) * 60 + rng.gen_range(0..60);
+                let started = (now - Duration::days(day))
+                    .date()
+                    .and_hms_opt(0, 0, 0)
+                    .expect("midnight")
+                    + Duration::minutes(local_start - 8 * 60);
+                let minutes: i64 = rng.gen_range(30..=240);
+                let ended = started + Duration::minutes(minutes);
+                let id = uuid(rng);
+                let route = (rng.gen_range(0..10) == 0).then(|| {
+                    let fixes: Vec<String> = (0..30)
+                        .map(|i| {
+                            let (x, y) = zone[i % zone.len()].centre();
+                            format!("[{},{}]", round6(x), round6(y))
+                        })
+                        .collect();
+                    format!(
+                        "{{\"type\":\"LineString\",\"coordinates\":[{}]}}",
+                        fixes.join(",")
+                    )
+                });
+                let n = rng.gen_range(2..=5).min(crew.len());
+                let first = rng.gen_range(0..crew.len());
+                ins[0].row(&[
+                    lit(&id),
+                    lit(&teams[k as usize].0),
+                    lit(started),
+                    lit(ended),
+                    lit(minutes * 60),
+                    lit(route),
+                    lit("沿街巡查"),
+                    lit(crew[first]),
+                    lit("gen"),
+                    lit(ended),
+                ]);
+                for j in 0..n {
+                    ins[1].row(&[lit(&id), lit(crew[(first + j) % crew.len()])]);
+                }
+            }
+            Ok(())
+        },
+    )?;
+    // Members' reports over the last year: 0 to 4 each; 75 % accepted and closed since,
+    // 15 % rejected, the rest still waiting.
+    let mut inc_ins = Inserter::new(Table::Incidents);
+    let mut hist_ins = Inserter::new(Table::IncidentHistory);
+    chunked(
+        c,
+        members.len() as u64,
+        "reports",
+        &mut [&mut inc_ins, &mut hist_ins],
+        |k, ins| {
+            let (reporter, team) = &members[k as usize];
+            let zone = &zone_of[teams[*team].1];
+            for _ in 0..rng.gen_range(0..=4) {
+                let cell = zone[rng.gen_range(0..zone.len())];
+                let (x, y) = cell.centre();
+                let created = now - Duration::minutes(rng.gen_range(60..365 * 24 * 60));
+                let roll = rng.gen_range(0..100);
+                let status = match roll {
+                    0..75 => "closed",
+                    75..90 => "rejected",
+                    _ => "reported",
+                };
+                let worker = w.worker_of(&cell.code);
+                let closed_at = (status != "reported").then(|| created + Duration::hours(30));
+                let id = uuid(rng);
+                ins[0].row(&[
+                    lit(&id),
+                    lit("0301"),
+                    lit(format!("巡逻发现可疑情况（{}）", &cell.code[12..])),
+                    lit("群防群治队员上报。"),
+                    lit(round6(x + (rng.r#gen::<f64>() - 0.5) * STEP * 0.5)),
+                    lit(round6(y + (rng.r#gen::<f64>() - 0.5) * STEP * 0.5)),
+                    lit(&cell.code),
+                    lit(created - Duration::minutes(20)),
+                    lit("low"),
+                    lit(status),
+                    lit("community"),
+                    lit(created + Duration::hours(72)),
+                    lit(reporter),
+                    lit((status == "closed").then_some(worker)),
+                    lit((status == "closed").then_some(worker)),
+                    Lit::Null,
+                    lit(false),
+                    lit(0),
+                    lit(match status {
+                        "closed" => 3,
+                        "rejected" => 2,
+                        _ => 1,
+                    }),
+                    lit("gen"),
+                    lit(created),
+                    lit(closed_at.unwrap_or(created)),
+                    lit(closed_at),
+                ]);
+                let sup = w.community_sup(&cell.code);
+                let mut step = |at, actor: &str, action: &str, from: Option<&str>, to: &str| {
+                    ins[1].row(&[
+                        lit(uuid(rng)),
+                        lit(&id),
+                        lit(at),
+                        lit(actor),
+                        lit(action),
+                        lit(from),
+                        lit(to),
+                        Lit::Null,
+                        lit(false),
+                        Lit::Null,
+                    ]);
+                };
+                step(created, reporter, "report", None, "reported");
+                match status {
+                    "closed" => {
+                        step(
+                            created + Duration::hours(1),
+                            sup,
+                            "accept",
+                            Some("reported"),
+                            "accepted",
+                        );
+                        step(
+                            created + Duration::hours(30),
+                            sup,
+                            "verify",
+                            Some("resolved"),
+                            "closed",
+                        );
+                    }
+                    "rejected" => step(
+                        created + Duration::hours(30),
+                        sup,
+                        "reject",
+                        Some("reported"),
+                        "rejected",
+                    ),
+                    _ => {}
+                }
+            }
+            Ok(())
+        },
+    )?;
+    Ok(teams
+        .iter()
+        .zip(&by_team)
+        .take(2_000)
+        .filter_map(|((id, community, _, _), crew)| {
+            let first = crew.first()?;
+            let k = members.iter().position(|(m, _)| m == first)?;
+            Some(ManifestTeam {
+                id: id.clone(),
+                town: community[..9].to_string(),
+                supervisor: town_supervisor(community),
+                volunteer: format!("tv{:06}", k + 1),
+            })
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -32,6 +32,7 @@ pub enum ProblemText {
     VoteNotPassed => "尚无表决通过的议事会议", "No session of this item has passed a vote";
     QuotaFull => "入选名额已满", "The quota of this selection is full";
     CampaignClosed => "该评选已停止提名", "This selection takes no more nominations";
+    AlreadyMember => "该志愿者已在另一支队伍中", "This volunteer is already in another team";
     OutsideGrid => "该位置不在任何网格内", "This place is outside every cell";
     TooLarge => "文件或数据过大", "The file or data is too large";
     UnsupportedMedia => "不支持的文件类型", "Unsupported file type";
@@ -139,6 +140,7 @@ fn code_key(code: ErrorCode) -> ProblemText {
         ErrorCode::VoteNotPassed => ProblemText::VoteNotPassed,
         ErrorCode::QuotaFull => ProblemText::QuotaFull,
         ErrorCode::CampaignClosed => ProblemText::CampaignClosed,
+        ErrorCode::AlreadyMember => ProblemText::AlreadyMember,
         ErrorCode::OutsideGrid => ProblemText::OutsideGrid,
         ErrorCode::TooLarge => ProblemText::TooLarge,
         ErrorCode::UnsupportedMedia => ProblemText::UnsupportedMedia,

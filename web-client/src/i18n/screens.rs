@@ -91,6 +91,7 @@ pub enum ScreenText {
     MergeInto => "合并到（重复事件）", "Merge into (duplicate of)";
     Step => "事件步骤", "Step";
     NewUnit => "新平安细胞", "New safety unit";
+    Patrol => "巡逻", "Patrol";
     DiscardOneForGood => "永久丢弃这条更改？此操作无法撤销。", "Discard this change for good? This cannot be undone.";
     FixAndSend => "修改后重发", "Fix and send again";
     SendAgain => "原样重发", "Send again as it is";

@@ -43,6 +43,9 @@ fn describe(o: &Outgoing) -> String {
         Some(Operation::DeliberationCreate(d)) => format!("议事：{}", d.title),
         Some(Operation::DeliberationSession(s)) => format!("议事会议：{}", s.body.place),
         Some(Operation::NominationCreate(n)) => format!("提名：{}", n.body.nominee_name),
+        Some(Operation::PatrolCreate(p)) => {
+            format!("{} {}", t(ScreenText::Patrol), local_time(&p.started_at))
+        }
         None => o.op_type.clone(),
     }
 }
@@ -61,7 +64,8 @@ fn form_of(o: &Outgoing) -> Option<Route> {
         Operation::IncidentAction(_)
         | Operation::DeliberationCreate(_)
         | Operation::DeliberationSession(_)
-        | Operation::NominationCreate(_) => None,
+        | Operation::NominationCreate(_)
+        | Operation::PatrolCreate(_) => None,
     }
 }
 

@@ -20,6 +20,7 @@ pub mod selections;
 pub mod stats;
 pub mod sync;
 pub mod tasks;
+pub mod teams;
 pub mod units;
 pub mod users;
 
@@ -56,6 +57,7 @@ fn register_api(api: &mut Api) {
     units::configure(api);
     deliberations::configure(api);
     selections::configure(api);
+    teams::configure(api);
     notifications::configure(api);
     sync::configure(api);
     stats::configure(api);
