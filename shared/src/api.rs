@@ -364,6 +364,7 @@ mod tests {
             role: Role::Admin,
             region_code: "500117".into(),
             display_name: None,
+            department_id: None,
         };
         assert_eq!(u.validate().unwrap_err().0[0].field, "region_code");
     }

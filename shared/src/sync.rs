@@ -286,6 +286,7 @@ mod tests {
                 version: 3,
                 note: None,
                 assignee_id: None,
+                department_id: None,
                 into: None,
             },
         });

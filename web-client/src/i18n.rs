@@ -253,6 +253,7 @@ pub fn role(r: Role) -> LabelText {
         Role::Supervisor => LabelText::RoleSupervisor,
         Role::Worker => LabelText::RoleWorker,
         Role::Volunteer => LabelText::RoleVolunteer,
+        Role::Department => LabelText::RoleDepartment,
     }
 }
 

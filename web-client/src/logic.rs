@@ -171,10 +171,12 @@ pub fn merge_choices(
     me: &Me,
 ) -> Vec<MergeChoice> {
     let id = me.id.to_string();
+    let department = me.department_id.map(|d| d.to_string());
     let actor = Actor {
         id: &id,
         role: me.role,
         region_code: &me.region_code,
+        department_id: department.as_deref(),
     };
     let reachable = |o: &Incident| {
         let reporter = o.reporter_id.to_string();
@@ -184,6 +186,7 @@ pub fn merge_choices(
             cell_code: &o.cell_code,
             reporter_id: &reporter,
             assignee_id: None,
+            department_id: None,
             resolver_id: None,
             conflict: o.conflict,
         };
@@ -226,12 +229,14 @@ pub fn after_queued(incident: &Incident, steps: &[ActionRequest], me: &Me) -> In
             id(now.assignee_id),
             id(now.resolver_id),
         );
+        let now_department = id(now.department_id);
         let facts = Facts {
             status: now.status,
             level: now.level,
             cell_code: &now.cell_code,
             reporter_id: &reporter,
             assignee_id: assignee.as_deref(),
+            department_id: now_department.as_deref(),
             resolver_id: resolver.as_deref(),
             conflict: now.conflict,
         };
@@ -308,20 +313,24 @@ pub fn incident_steps(
         id(incident.assignee_id),
         id(incident.resolver_id),
     );
+    let department_of = id(incident.department_id);
     let facts = Facts {
         status: incident.status,
         level: incident.level,
         cell_code: &incident.cell_code,
         reporter_id: &reporter,
         assignee_id: assignee.as_deref(),
+        department_id: department_of.as_deref(),
         resolver_id: resolver.as_deref(),
         conflict: incident.conflict,
     };
     let id = me.id.to_string();
+    let department = me.department_id.map(|d| d.to_string());
     let actor = Actor {
         id: &id,
         role: me.role,
         region_code: &me.region_code,
+        department_id: department.as_deref(),
     };
     available(&actor, &facts)
         .into_iter()
@@ -345,16 +354,21 @@ pub fn handles(incident: &Incident, me: &Me) -> bool {
         cell_code: &incident.cell_code,
         reporter_id: &reporter,
         assignee_id: None,
+        department_id: None,
         resolver_id: None,
         conflict: incident.conflict,
     };
     let id = me.id.to_string();
+    let department = me.department_id.map(|d| d.to_string());
     let actor = Actor {
         id: &id,
         role: me.role,
         region_code: &me.region_code,
+        department_id: department.as_deref(),
     };
-    supervises(&actor, &facts) || incident.assignee_id == Some(me.id)
+    supervises(&actor, &facts)
+        || incident.assignee_id == Some(me.id)
+        || (me.department_id.is_some() && incident.department_id == me.department_id)
 }
 
 /// China Standard Time, the district's clock (UTC+8 all year, no daylight saving).
@@ -601,6 +615,7 @@ mod tests {
             reporter_id: reporter,
             assignee_id: None,
             assignee_name: None,
+            department_id: None,
             resolver_id: None,
             merged_into: None,
             conflict: false,
@@ -781,6 +796,7 @@ mod tests {
             role,
             region_code: region_code.into(),
             display_name: "U".into(),
+            department_id: None,
         }
     }
 
@@ -882,6 +898,7 @@ mod tests {
                         cell_code: CELL,
                         reporter_id: &reporter,
                         assignee_id: Some(&assignee),
+                        department_id: None,
                         resolver_id: None,
                         conflict: false,
                     };
@@ -889,6 +906,7 @@ mod tests {
                         id: &id,
                         role: who.role,
                         region_code: &who.region_code,
+                        department_id: None,
                     };
                     let server: Vec<Action> = available(&actor, &facts)
                         .into_iter()
@@ -916,6 +934,7 @@ mod tests {
             region_code: region.into(),
             display_name: name.into(),
             active,
+            department_id: None,
             created_at: t,
             updated_at: t,
         }
@@ -1107,6 +1126,7 @@ mod tests {
             version,
             note: None,
             assignee_id: None,
+            department_id: None,
             into: None,
         };
         let later = after_queued(

@@ -235,18 +235,18 @@ pub fn department_dispatches(
         .load(c)
 }
 
-/// `(id, status, closed_at, due_at)` of these incidents.
-pub fn outcomes(
-    c: &mut DbConn,
-    ids: &[String],
-) -> QueryResult<Vec<(String, String, Option<NaiveDateTime>, NaiveDateTime)>> {
+/// `(id, status, closed_at, due_at)` of an incident.
+pub type Outcome = (String, String, Option<NaiveDateTime>, NaiveDateTime);
+
+/// The outcomes of these incidents.
+pub fn outcomes(c: &mut DbConn, ids: &[String]) -> QueryResult<Vec<Outcome>> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         out.extend(
             i::incidents
                 .filter(i::id.eq_any(chunk))
                 .select((i::id, i::status, i::closed_at, i::due_at))
-                .load::<(String, String, Option<NaiveDateTime>, NaiveDateTime)>(c)?,
+                .load::<Outcome>(c)?,
         );
     }
     Ok(out)

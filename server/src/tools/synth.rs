@@ -1400,36 +1400,6 @@ fn write_teams(
         .collect())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_cell_is_valid_and_holds_its_centre() {
-        use geo::algorithm::Validation;
-        for c in lattice(150, 2) {
-            assert!(c.shape.is_valid(), "{} is not a valid polygon", c.code);
-        }
-        let cells = lattice(55, 1);
-        let grid = index(&cells);
-        for c in &cells {
-            let n = c.shape.0[0].exterior().0.len() - 1;
-            assert!((20..=60).contains(&n), "{} has {n} vertices", c.code);
-            assert!(
-                c.shape.is_valid(),
-                "{} is not a valid polygon: {:?}",
-                c.code,
-                c.shape.check_validation()
-            );
-            let (x, y) = c.centre();
-            assert_eq!(
-                grid.locate(x, y).map(|h| h.code.as_str()),
-                Some(c.code.as_str())
-            );
-        }
-    }
-}
-
 /// Deliberation items over the last two years in the communities, in every state: the
 /// older an item, the further along it is.
 fn write_deliberations(c: &mut DbConn, rng: &mut StdRng, w: &World, n: u64) -> anyhow::Result<()> {
@@ -1572,4 +1542,34 @@ fn write_selections(
             Ok(())
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_cell_is_valid_and_holds_its_centre() {
+        use geo::algorithm::Validation;
+        for c in lattice(150, 2) {
+            assert!(c.shape.is_valid(), "{} is not a valid polygon", c.code);
+        }
+        let cells = lattice(55, 1);
+        let grid = index(&cells);
+        for c in &cells {
+            let n = c.shape.0[0].exterior().0.len() - 1;
+            assert!((20..=60).contains(&n), "{} has {n} vertices", c.code);
+            assert!(
+                c.shape.is_valid(),
+                "{} is not a valid polygon: {:?}",
+                c.code,
+                c.shape.check_validation()
+            );
+            let (x, y) = c.centre();
+            assert_eq!(
+                grid.locate(x, y).map(|h| h.code.as_str()),
+                Some(c.code.as_str())
+            );
+        }
+    }
 }

@@ -26,6 +26,7 @@ pub enum LabelText {
     RoleSupervisor => "综治中心人员", "supervisor";
     RoleWorker => "网格员", "grid worker";
     RoleVolunteer => "志愿者", "volunteer";
+    RoleDepartment => "部门人员", "department staff";
     UnitSafe => "安全", "safe";
     UnitHazard => "有隐患", "hazard";
     UnitOverdue => "整改超期", "overdue";

@@ -350,6 +350,7 @@ pub(crate) mod tests {
             reporter_id: Uuid::nil(),
             assignee_id: None,
             assignee_name: None,
+            department_id: None,
             resolver_id: None,
             merged_into: None,
             conflict: false,

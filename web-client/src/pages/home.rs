@@ -25,11 +25,15 @@ pub fn Home() -> Html {
     let link = |to: Route, text: Text| html! { <Link<Route> to={to} classes="big">{ t(text) }</Link<Route>> };
     html! {
         <Page>
-            <Link<Route> to={Route::Report} classes="primary big">{ format!("＋ {}", t(Text::Report)) }</Link<Route>>
+            // Department staff handle what is dispatched to their department; they do not
+            // report, and persons and units are not theirs.
+            { if me.role == Role::Department { html!{} } else { html!{
+                <Link<Route> to={Route::Report} classes="primary big">{ format!("＋ {}", t(Text::Report)) }</Link<Route>>
+            } } }
             { if matches!(me.role, Role::Worker | Role::Volunteer) { html!{
                 <div data-testid="cells-link">{ link(Route::Cells, Text::MyCells) }</div>
             } } else { html!{} } }
-            { if me.role == Role::Volunteer { html!{} } else { link(Route::Units, Text::Units) } }
+            { if matches!(me.role, Role::Volunteer | Role::Department) { html!{} } else { link(Route::Units, Text::Units) } }
             { if me.role == Role::Admin { html!{
                 <div data-testid="admin-link">{ link(Route::Admin, Text::Admin) }</div>
             } } else { html!{} } }
@@ -50,7 +54,7 @@ pub fn Home() -> Html {
                 // sync chunk, which the first sync round loads anyway).
                 <Deferred part={Part::Incidents} />
             </ul>
-            { if me.role == Role::Volunteer { html!{} } else { html! {
+            { if matches!(me.role, Role::Volunteer | Role::Department) { html!{} } else { html! {
                 <>
                 <h2>{ t(Text::VisitsDue) }</h2>
                 <ul class="list">

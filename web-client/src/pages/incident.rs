@@ -352,6 +352,7 @@ pub fn IncidentPage(props: &Props) -> Html {
         version: i.version,
         note: Some(note.trim().to_string()).filter(|n| !n.is_empty()),
         assignee_id: None,
+        department_id: None,
         into: None,
     };
 

@@ -46,6 +46,7 @@ fn describe(o: &Outgoing) -> String {
         Some(Operation::PatrolCreate(p)) => {
             format!("{} {}", t(ScreenText::Patrol), local_time(&p.started_at))
         }
+        Some(Operation::TaskProgress(p)) => format!("进度：{}", p.body.value),
         None => o.op_type.clone(),
     }
 }
@@ -65,7 +66,8 @@ fn form_of(o: &Outgoing) -> Option<Route> {
         | Operation::DeliberationCreate(_)
         | Operation::DeliberationSession(_)
         | Operation::NominationCreate(_)
-        | Operation::PatrolCreate(_) => None,
+        | Operation::PatrolCreate(_)
+        | Operation::TaskProgress(_) => None,
     }
 }
 

@@ -261,7 +261,7 @@ pub fn certifiable(me: &Me, current: Certification) -> Vec<Certification> {
     let mine = match me.role {
         Role::Admin => Some(Level::District),
         Role::Supervisor => Level::of_region_code(&me.region_code),
-        Role::Worker | Role::Volunteer => None,
+        Role::Worker | Role::Volunteer | Role::Department => None,
     };
     let Some(mine) = mine else {
         return Vec::new();
@@ -559,6 +559,7 @@ mod tests {
             role,
             region_code: region.into(),
             display_name: "U".into(),
+            department_id: None,
         }
     }
 

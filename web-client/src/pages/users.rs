@@ -111,6 +111,7 @@ impl UserForm {
                 self.region_code.clone()
             },
             display_name: Some(self.display_name.trim().to_string()).filter(|n| !n.is_empty()),
+            department_id: None,
         };
         new.validate().map_err(Err)?;
         Ok(new)
@@ -350,7 +351,7 @@ impl EditForm {
         if p.display_name.is_none() && p.role.is_none() && p.region_code.is_none() {
             return Ok(None);
         }
-        p.validate(u.role, &u.region_code)?;
+        p.validate(u.role, &u.region_code, u.department_id)?;
         Ok(Some(p))
     }
 }
@@ -651,6 +652,7 @@ mod tests {
             region_code: "500117001001".into(),
             display_name: "李娜".into(),
             active: true,
+            department_id: None,
             created_at: chrono::Utc::now(),
             updated_at: chrono::Utc::now(),
         }

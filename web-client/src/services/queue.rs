@@ -1087,6 +1087,7 @@ mod tests {
                     version: 2,
                     note: Some("today".into()),
                     assignee_id: Some(id("1a2b3c4d-0000-4000-8000-000000000001")),
+                    department_id: None,
                     into: None,
                 },
             })
