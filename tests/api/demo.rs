@@ -10,7 +10,7 @@ async fn the_demo_district_is_complete_and_idempotent(app: TestApp) {
         .await
         .unwrap();
     let roles: BTreeSet<String> = logins.iter().map(|l| l.1.clone()).collect();
-    assert_eq!(roles.len(), 4, "{roles:?}");
+    assert_eq!(roles.len(), 5, "{roles:?}");
     let token = app
         .login("admin", gridwork_server::tools::demo::PASSWORD)
         .await;

@@ -140,7 +140,7 @@ fn seed_dispatched(state: &AppState, c: &mut DbConn) -> Result<()> {
         if db::incidents::find(c, &id.to_string())?.is_some() {
             continue;
         }
-        let reporter = actor(c, "volunteer1")?;
+        let reporter = actor(c, "volunteer2")?;
         let new = NewIncident {
             id,
             category: category.into(),

@@ -92,6 +92,10 @@ pub enum ScreenText {
     Step => "事件步骤", "Step";
     NewUnit => "新平安细胞", "New safety unit";
     Patrol => "巡逻", "Patrol";
+    HallItem => "议事", "Hall item";
+    HallSession => "议事会议", "Hall session";
+    Nomination => "提名", "Nomination";
+    TaskProgress => "任务进度", "Task progress";
     DiscardOneForGood => "永久丢弃这条更改？此操作无法撤销。", "Discard this change for good? This cannot be undone.";
     FixAndSend => "修改后重发", "Fix and send again";
     SendAgain => "原样重发", "Send again as it is";

@@ -39,14 +39,21 @@ fn describe(o: &Outgoing) -> String {
             )
         }
         Some(Operation::UnitCreate(u)) => format!("{}：{}", t(ScreenText::NewUnit), u.name),
-        // The hall and the selections have no screens yet: their own words.
-        Some(Operation::DeliberationCreate(d)) => format!("议事：{}", d.title),
-        Some(Operation::DeliberationSession(s)) => format!("议事会议：{}", s.body.place),
-        Some(Operation::NominationCreate(n)) => format!("提名：{}", n.body.nominee_name),
+        Some(Operation::DeliberationCreate(d)) => {
+            format!("{}：{}", t(ScreenText::HallItem), d.title)
+        }
+        Some(Operation::DeliberationSession(s)) => {
+            format!("{}：{}", t(ScreenText::HallSession), s.body.place)
+        }
+        Some(Operation::NominationCreate(n)) => {
+            format!("{}：{}", t(ScreenText::Nomination), n.body.nominee_name)
+        }
         Some(Operation::PatrolCreate(p)) => {
             format!("{} {}", t(ScreenText::Patrol), local_time(&p.started_at))
         }
-        Some(Operation::TaskProgress(p)) => format!("进度：{}", p.body.value),
+        Some(Operation::TaskProgress(p)) => {
+            format!("{}：{}", t(ScreenText::TaskProgress), p.body.value)
+        }
         None => o.op_type.clone(),
     }
 }
