@@ -514,7 +514,7 @@ pub struct TaskRecord {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
-pub enum UnitKind {
+pub enum RecordKind {
     Department,
     Town,
 }
@@ -546,7 +546,7 @@ pub struct DepartmentFigures {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PerformanceRecord {
-    pub kind: UnitKind,
+    pub kind: RecordKind,
     pub department_id: Option<Uuid>,
     pub region_code: Option<String>,
     pub name: String,

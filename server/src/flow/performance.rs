@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::Duration;
 use gridwork_shared::api::Role;
 use gridwork_shared::responsibility::{
-    self as rules, DepartmentFigures, PerformanceRecord, Period, Snapshot, SnapshotDocument,
-    TaskRecord, TownFigures, UnitKind,
+    self as rules, DepartmentFigures, PerformanceRecord, Period, RecordKind, Snapshot,
+    SnapshotDocument, TaskRecord, TownFigures,
 };
 use gridwork_shared::stats::WorkerFigures;
 use sha2::{Digest, Sha256};
@@ -180,7 +180,7 @@ fn records_for(
         let name = names.get(key).cloned().unwrap_or_default();
         let record = if kind == "department" {
             PerformanceRecord {
-                kind: UnitKind::Department,
+                kind: RecordKind::Department,
                 department_id: Uuid::parse_str(key).ok(),
                 region_code: None,
                 name,
@@ -192,7 +192,7 @@ fn records_for(
             }
         } else {
             PerformanceRecord {
-                kind: UnitKind::Town,
+                kind: RecordKind::Town,
                 department_id: None,
                 region_code: Some(key.clone()),
                 name,
@@ -206,8 +206,8 @@ fn records_for(
         out.push(record);
     }
     out.sort_by(|a, b| {
-        (a.kind != UnitKind::Department, &a.region_code, &a.name).cmp(&(
-            b.kind != UnitKind::Department,
+        (a.kind != RecordKind::Department, &a.region_code, &a.name).cmp(&(
+            b.kind != RecordKind::Department,
             &b.region_code,
             &b.name,
         ))

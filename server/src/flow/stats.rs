@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use gridwork_shared::api::Role;
 use gridwork_shared::api::{Feature, FeatureCollection, FeatureType};
-use gridwork_shared::responsibility::{PerformanceRecord, UnitKind};
+use gridwork_shared::responsibility::{PerformanceRecord, RecordKind};
 use gridwork_shared::safety::{UnitStatus, unit_status};
 use gridwork_shared::stats::{
     MapCellProperties, MapColor, StatFigures, StatRow, Stats, UnitCounts, WorkerFigures,
@@ -309,8 +309,8 @@ const PERFORMANCE_HEADS: [(&str, &str); 15] = [
 
 fn performance_row(r: &PerformanceRecord) -> Vec<Value<'_>> {
     let (kind, unit) = match r.kind {
-        UnitKind::Department => ("department", r.department_id.map(|d| d.to_string())),
-        UnitKind::Town => ("town", r.region_code.clone()),
+        RecordKind::Department => ("department", r.department_id.map(|d| d.to_string())),
+        RecordKind::Town => ("town", r.region_code.clone()),
     };
     let count = |n: Option<i64>| Value::Number(n.map(|n| n as f64));
     let town = r.town.as_ref();
