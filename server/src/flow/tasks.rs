@@ -27,7 +27,6 @@ use crate::db::{self, DbConn, audit, to_utc};
 use crate::flow::caller::CurrentUser;
 use crate::flow::error::{Error, Result};
 use crate::flow::incidents::body_hash;
-use crate::flow::page_of;
 use crate::flow::parse_id;
 
 fn uuid(s: &str) -> Uuid {
@@ -186,8 +185,8 @@ fn task_wire(row: &TaskRow, units: &[TaskUnit]) -> Result<Task> {
     })
 }
 
-pub fn progress_wire(r: &ProgressRow, kind: &str) -> Progress {
-    let unit = unit_of(kind, &r.unit);
+pub fn progress_wire(r: &ProgressRow) -> Progress {
+    let unit = unit_of(kind_of_key(&r.unit), &r.unit);
     Progress {
         id: uuid(&r.id),
         task_id: uuid(&r.task_id),
@@ -207,6 +206,24 @@ fn kind_of_key(key: &str) -> &'static str {
     } else {
         "department"
     }
+}
+
+/// The kind a unit is stored as (`task_units.kind`).
+fn stored_kind(unit: &Unit) -> &'static str {
+    match unit {
+        Unit::Department(_) => "department",
+        Unit::Town(_) => "region",
+    }
+}
+
+/// Tasks as lists show them, their units loaded in one query each.
+fn tasks_wire(state: &AppState, c: &mut DbConn, rows: &[TaskRow]) -> Result<Vec<Task>> {
+    let loaded = load(c, rows, None)?;
+    let today = today(state);
+    let names = HashMap::new();
+    rows.iter()
+        .map(|r| task_wire(r, &units_wire(r, &loaded, &names, today)?))
+        .collect()
 }
 
 fn today(state: &AppState) -> NaiveDate {
@@ -340,16 +357,9 @@ pub fn list(
     let scope = scope_of(user)?;
     let filter = q.filter()?;
     let rows = store::list(c, &scope, &filter, page.after.as_ref(), page.limit)?;
-    let shown: Vec<TaskRow> = rows.iter().take(page.limit as usize).cloned().collect();
-    let loaded = load(c, &shown, None)?;
-    let names = HashMap::new();
-    let today = today(state);
-    page_of(
-        rows,
-        page,
-        |r| Cursor::new(r.created_at, &r.id),
-        |r| task_wire(r, &units_wire(r, &loaded, &names, today)?),
-    )
+    let (rows, next) =
+        crate::db::page::finish(rows, page.limit, |r| Cursor::new(r.created_at, &r.id));
+    Ok((tasks_wire(state, c, &rows)?, next))
 }
 
 /// A task with its units (their progress, completion and the score of `period`, the
@@ -373,22 +383,9 @@ pub fn detail(
     let loaded = load(c, std::slice::from_ref(&row), Some(&period))?;
     let names = unit_names(c)?;
     let units = units_wire(&row, &loaded, &names, today(state))?;
-    let kinds: HashMap<&str, &str> = loaded
-        .units
-        .iter()
-        .map(|u| (u.unit.as_str(), u.kind.as_str()))
-        .collect();
     let reports = store::recent_progress(c, &row.id, RECENT_REPORTS)?
         .iter()
-        .map(|r| {
-            progress_wire(
-                r,
-                kinds
-                    .get(r.unit.as_str())
-                    .copied()
-                    .unwrap_or(kind_of_key(&r.unit)),
-            )
-        })
+        .map(progress_wire)
         .collect();
     Ok(TaskDetail {
         task: task_wire(&row, &units)?,
@@ -424,11 +421,7 @@ pub fn put_units(
             rows.push(TaskUnitRow {
                 task_id: id.clone(),
                 unit: unit.key(),
-                kind: match unit {
-                    Unit::Department(_) => "department",
-                    Unit::Town(_) => "region",
-                }
-                .to_string(),
+                kind: stored_kind(unit).to_string(),
                 duty: a.duty.as_str().to_string(),
                 target: a.target,
                 position: n as i32,
@@ -464,14 +457,10 @@ pub fn report_progress(
     let unit = new.validate(state.clock.now()).map_err(Error::validation)?;
     let hash = body_hash(&(task_id.as_str(), new));
     let id = new.id.to_string();
-    let kind = match unit {
-        Unit::Department(_) => "department",
-        Unit::Town(_) => "region",
-    };
     db::write_tx(c, |c| {
         if let Some(existing) = store::find_progress(c, &id)? {
             if existing.body_hash == hash && existing.reporter_id == user.id {
-                return Ok((progress_wire(&existing, kind), false));
+                return Ok((progress_wire(&existing), false));
             }
             return Err(Error::id_conflict());
         }
@@ -509,7 +498,7 @@ pub fn report_progress(
                 e.into()
             }
         })?;
-        Ok((progress_wire(&row, kind), true))
+        Ok((progress_wire(&row), true))
     })
 }
 
@@ -585,14 +574,8 @@ pub fn of_unit(state: &AppState, c: &mut DbConn, user: &CurrentUser) -> Result<O
         None,
         MAX_PULLED,
     )?;
-    let loaded = load(c, &rows, None)?;
-    let today = today(state);
-    let names = HashMap::new();
-    rows.iter()
-        .take(MAX_PULLED as usize)
-        .map(|r| task_wire(r, &units_wire(r, &loaded, &names, today)?))
-        .collect::<Result<Vec<_>>>()
-        .map(Some)
+    let rows = &rows[..rows.len().min(MAX_PULLED as usize)];
+    tasks_wire(state, c, rows).map(Some)
 }
 
 /// Tasks a phone holds at most.
