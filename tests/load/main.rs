@@ -23,6 +23,8 @@ use serde_json::{Value, json};
 #[derive(Debug, Deserialize)]
 struct Manifest {
     password: String,
+    #[serde(default)]
+    admin: String,
     towns: Vec<Town>,
     workers: Vec<Worker>,
     #[serde(default)]
@@ -111,6 +113,12 @@ async fn login(
         .to_string())
 }
 
+/// This year in China Standard Time, where the district's periods are counted.
+fn this_year() -> i32 {
+    use chrono::Datelike;
+    (chrono::Utc::now() + chrono::Duration::hours(8)).year()
+}
+
 /// What one client does in a loop.
 #[derive(Clone)]
 struct Client {
@@ -163,6 +171,16 @@ async fn one(
         "map" => get(format!("/api/v1/map/cells?region={}", c.town)),
         "team" => get("/api/v1/me/team".into()),
         "teams" => get(format!("/api/v1/stats/teams?region={}", c.town)),
+        "halls" => get(format!("/api/v1/deliberations?region={}", c.town)),
+        "honours" => get(format!("/api/v1/honours?region={}", c.town)),
+        // The district's task board: this year's tasks with their units' completion.
+        "board" => get(format!("/api/v1/tasks?year={}", this_year())),
+        // A town's performance record for this year, with the figures it rests on.
+        "record" => get(format!(
+            "/api/v1/performance?period={}&region={}",
+            this_year(),
+            c.town
+        )),
         // Where a worker stands: around its cell (point → cell is scoped to its region).
         "locate" => get(format!(
             "/api/v1/cells/locate?lon={:.6}&lat={:.6}",
@@ -215,9 +233,15 @@ async fn run(a: Args) {
         .expect("client");
     // Tokens: workers for worker scenarios, town supervisors for supervisor ones, team
     // members for the volunteer's.
-    let supervisor = matches!(a.scenario.as_str(), "list" | "map" | "bare" | "teams");
+    let supervisor = matches!(
+        a.scenario.as_str(),
+        "list" | "map" | "bare" | "teams" | "halls" | "honours" | "record"
+    );
     let volunteer = a.scenario == "team";
-    let people = if supervisor {
+    let admin = a.scenario == "board";
+    let people = if admin {
+        1
+    } else if supervisor {
         m.towns.len()
     } else if volunteer {
         m.teams.len().min(a.clients)
@@ -226,7 +250,9 @@ async fn run(a: Args) {
     };
     let mut clients = Vec::with_capacity(people);
     for i in 0..people {
-        let (user, point, town) = if supervisor {
+        let (user, point, town) = if admin {
+            (m.admin.clone(), [0.0, 0.0], String::new())
+        } else if supervisor {
             let t = &m.towns[i];
             (t.supervisor.clone(), [0.0, 0.0], t.code.clone())
         } else if volunteer {

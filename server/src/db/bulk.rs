@@ -131,6 +131,13 @@ pub enum Table {
     TeamMembers,
     Patrols,
     PatrolMembers,
+    Departments,
+    /// Users of role `department`, with their department.
+    DepartmentStaff,
+    Tasks,
+    TaskUnits,
+    TaskProgress,
+    TaskScores,
 }
 
 impl Table {
@@ -150,7 +157,7 @@ impl Table {
                 "INSERT INTO incidents (id, category, title, description, lon, lat, cell_code, \
                  occurred_at, severity, status, level, due_at, reporter_id, assignee_id, \
                  resolver_id, merged_into, conflict, rework_count, version, body_hash, \
-                 created_at, updated_at, closed_at)"
+                 created_at, updated_at, closed_at, department_id)"
             }
             Table::IncidentHistory => {
                 "INSERT INTO incident_history (id, incident_id, at, actor_id, action, from_state, \
@@ -204,6 +211,25 @@ impl Table {
                  recorded_by, body_hash, created_at)"
             }
             Table::PatrolMembers => "INSERT INTO patrol_members (patrol_id, user_id)",
+            Table::Departments => "INSERT INTO departments (id, code, name, body_hash, created_at)",
+            Table::DepartmentStaff => {
+                "INSERT INTO users (id, username, password_hash, role, region_code, display_name, \
+                 active, created_at, updated_at, department_id)"
+            }
+            Table::Tasks => {
+                "INSERT INTO tasks (id, code, title, description, year, indicator, due_date, \
+                 weight, body_hash, created_by, created_at)"
+            }
+            Table::TaskUnits => {
+                "INSERT INTO task_units (task_id, unit, kind, duty, target, position)"
+            }
+            Table::TaskProgress => {
+                "INSERT INTO task_progress (id, task_id, unit, value, note, reported_at, \
+                 reporter_id, body_hash, created_at)"
+            }
+            Table::TaskScores => {
+                "INSERT INTO task_scores (task_id, period, unit, score, note, scored_by, scored_at)"
+            }
         }
     }
 }

@@ -29,6 +29,8 @@ use crate::db::bulk::{self, Inserter, Lit, Table, lit};
 use crate::db::{self, DbConn};
 use crate::tools::lattice::Lattice;
 
+mod duty;
+
 /// The password of every generated user.
 pub const PASSWORD: &str = "gridwork-bench";
 
@@ -51,6 +53,9 @@ pub struct Scale {
     pub teams: usize,
     /// Their members (volunteers besides the users above).
     pub volunteers: usize,
+    /// The first district's departments (two staff each) and its tasks of a year.
+    pub departments: usize,
+    pub tasks: usize,
 }
 
 impl Scale {
@@ -66,6 +71,9 @@ impl Scale {
                 // Hechuan's: 417 teams, 11,000 volunteers.
                 teams: 417,
                 volunteers: 11_000,
+                // Hechuan's responsibility system: 44 departments, 86 tasks a year.
+                departments: 44,
+                tasks: 86,
             }),
             // ≈ 100,000 cells and 10 M incidents; people and units grow with the cells.
             "province" => Some(Scale {
@@ -76,6 +84,8 @@ impl Scale {
                 units: 1_000_000,
                 teams: 14_000,
                 volunteers: 370_000,
+                departments: 44,
+                tasks: 86,
             }),
             _ => None,
         }
@@ -455,6 +465,15 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
         return Ok(manifest);
     }
 
+    // The first district's departments and staff, before the incidents dispatched to them.
+    let district = &regions
+        .iter()
+        .find(|r| r.1 == "district")
+        .expect("a district")
+        .0;
+    let mut duty = duty::Duty::new(opts.seed, scale.departments);
+    duty.write(c, district, valid_from)?;
+
     let settlements = Settlements::new(rng, &cells);
     let w = World {
         now,
@@ -472,7 +491,7 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
             .map(|(id, name, _, _)| (name.as_str(), id.as_str()))
             .collect(),
     };
-    write_incidents(c, rng, &w, scale.incidents)?;
+    write_incidents(c, rng, &w, &mut duty, scale.incidents)?;
     write_persons(c, rng, &w, keyring, scale.persons)?;
     write_units(c, rng, &w, scale.units)?;
     // About one deliberation item per cell, and each year's campaigns of every region.
@@ -481,6 +500,13 @@ pub fn generate(c: &mut DbConn, keyring: &Keyring, opts: &Options) -> anyhow::Re
     // Teams last, from a generator of their own: the phases before them stay as they were.
     let mut manifest = manifest;
     manifest.teams = write_teams(c, opts, &cells, &w)?;
+    let towns: Vec<String> = people
+        .towns
+        .iter()
+        .filter(|t| t.starts_with(district.as_str()))
+        .cloned()
+        .collect();
+    duty.write_tasks(c, &w, &towns, scale.tasks)?;
     bulk::analyze(c)?;
     tracing::info!(secs = start.elapsed().as_secs_f64(), "generated");
     Ok(manifest)
@@ -767,7 +793,13 @@ impl World<'_> {
 }
 
 /// Incidents over the last two years, more of them recent; old ones are closed.
-fn write_incidents(c: &mut DbConn, rng: &mut StdRng, w: &World, n: u64) -> anyhow::Result<()> {
+fn write_incidents(
+    c: &mut DbConn,
+    rng: &mut StdRng,
+    w: &World,
+    duty: &mut duty::Duty,
+    n: u64,
+) -> anyhow::Result<()> {
     let cat_weights = cumulate(CATEGORIES.iter().map(|c| c.1));
     let mut inc_ins = Inserter::new(Table::Incidents);
     let mut hist_ins = Inserter::new(Table::IncidentHistory);
@@ -820,8 +852,11 @@ fn write_incidents(c: &mut DbConn, rng: &mut StdRng, w: &World, n: u64) -> anyho
             let due = created + Duration::hours(hours);
             let worker = w.worker_of(&cell.code);
             let handled = !matches!(status, "reported" | "accepted" | "rejected");
-            let assignee = handled.then_some(worker);
-            let resolver = matches!(status, "resolved" | "closed").then_some(worker);
+            // Some of what was dispatched went to a department instead of the worker.
+            let department = duty.dispatch(status);
+            let handler = department.as_ref().map_or(worker, |d| d.staff.as_str());
+            let assignee = (handled && department.is_none()).then_some(worker);
+            let resolver = matches!(status, "resolved" | "closed").then_some(handler);
             let closed_at = matches!(status, "closed" | "rejected")
                 .then(|| created + Duration::hours(rng.gen_range(1..hours * 2)));
             let updated = closed_at.unwrap_or_else(|| {
@@ -851,8 +886,12 @@ fn write_incidents(c: &mut DbConn, rng: &mut StdRng, w: &World, n: u64) -> anyho
                 lit(created),
                 lit(updated),
                 lit(closed_at),
+                lit(department.as_ref().map(|d| d.department.as_str())),
             ];
             ins[0].row(&row);
+            let dispatch_data = department
+                .as_ref()
+                .map(|d| format!("{{\"department_id\":\"{}\"}}", d.department));
             ins[1].row(&[
                 lit(uuid(rng)),
                 lit(&id),
@@ -875,18 +914,38 @@ fn write_incidents(c: &mut DbConn, rng: &mut StdRng, w: &World, n: u64) -> anyho
                     "closed" => "verify",
                     _ => "rework",
                 };
+                // A department's staff take its steps; the dispatch to it names it.
+                let actor = match action {
+                    "start" | "resolve" => handler,
+                    _ => worker,
+                };
+                let last_is_dispatch = action == "dispatch";
                 ins[1].row(&[
                     lit(uuid(rng)),
                     lit(&id),
                     lit(updated),
-                    lit(worker),
+                    lit(actor),
                     lit(action),
                     Lit::Null,
                     lit(status),
                     Lit::Null,
                     lit(false),
-                    Lit::Null,
+                    lit(dispatch_data.as_deref().filter(|_| last_is_dispatch)),
                 ]);
+                if let (Some(d), false) = (&department, last_is_dispatch) {
+                    ins[1].row(&[
+                        lit(&d.step_id),
+                        lit(&id),
+                        lit((created + Duration::hours(1)).min(updated)),
+                        lit(w.community_sup(&cell.code)),
+                        lit("dispatch"),
+                        lit("accepted"),
+                        lit("dispatched"),
+                        Lit::Null,
+                        lit(false),
+                        lit(dispatch_data.as_deref()),
+                    ]);
+                }
             }
             Ok(())
         },
@@ -1336,6 +1395,7 @@ fn write_teams(
                     lit(created),
                     lit(closed_at.unwrap_or(created)),
                     lit(closed_at),
+                    Lit::Null,
                 ]);
                 let sup = w.community_sup(&cell.code);
                 let mut step = |at, actor: &str, action: &str, from: Option<&str>, to: &str| {
