@@ -351,6 +351,9 @@ pub struct Progress {
     #[serde(with = "crate::utc")]
     pub reported_at: DateTime<Utc>,
     pub reporter_id: Uuid,
+    /// The evidence added to the report (`POST /task-progress/{id}/photos`).
+    #[serde(default)]
+    pub photos: Vec<crate::incident::PhotoRef>,
 }
 
 /// One unit's score in `PUT /tasks/{id}/scores`.

@@ -1,8 +1,11 @@
 //! Departments and dispatch to them, the responsibility tasks with their units, progress
 //! and scores, the performance records and their snapshots.
 
-use gridwork_tests::fixtures::{IN_CELL_1, Login, PW, World, incident, report, step};
+use gridwork_tests::fixtures::{
+    IN_CELL_1, Login, PW, World, incident, jpeg_with_exif, report, step,
+};
 use gridwork_tests::{TestApp, both_engines};
+use reqwest::Method;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -1050,7 +1053,95 @@ async fn progress_travels_through_sync(app: TestApp) {
     assert_eq!(r.body["results"][0]["code"], "not_found");
 }
 
+/// A progress report's evidence: added by who reported it, seen by whoever sees the task.
+async fn progress_carries_its_evidence(app: TestApp) {
+    let w = World::build(&app).await;
+    let d = w.district.token.as_str();
+    let t = new_task(&app, d, "E-01", 1.0).await;
+    units(
+        &app,
+        d,
+        &t,
+        json!([{"region_code": "500117001", "duty": "territorial", "target": 8}]),
+    )
+    .await
+    .ok(200);
+    let body = progress(
+        json!({"region_code": "500117001"}),
+        3.0,
+        &chrono::Utc::now().to_rfc3339(),
+    );
+    let p = app
+        .post(&format!("/api/v1/tasks/{t}/progress"), &w.town1.token, body)
+        .await
+        .ok(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = format!("/api/v1/task-progress/{p}/photos");
+    let upload = |token: String| {
+        let (app, path) = (&app, path.clone());
+        async move {
+            app.raw(
+                Method::POST,
+                &path,
+                Some(&token),
+                "image/jpeg",
+                jpeg_with_exif(),
+            )
+            .await
+        }
+    };
+    // Out of scope: another town's supervisor and a worker do not see the report at all.
+    upload(w.town2.token.clone())
+        .await
+        .problem(404, "not_found");
+    upload(w.worker1.token.clone())
+        .await
+        .problem(404, "not_found");
+    // The district sees the task but did not report the progress.
+    upload(d.to_string()).await.problem(403, "forbidden");
+    let photo = upload(w.town1.token.clone()).await.ok(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // The same bytes again: the same photo.
+    assert_eq!(upload(w.town1.token.clone()).await.ok(200)["id"], photo);
+    // Not an image: refused, nothing stored.
+    app.raw(
+        Method::POST,
+        &path,
+        Some(&w.town1.token),
+        "image/jpeg",
+        b"not a jpeg".to_vec(),
+    )
+    .await
+    .problem(415, "unsupported_media");
+    let detail = app.get(&format!("/api/v1/tasks/{t}"), d).await;
+    let photos = detail.ok(200)["reports"][0]["photos"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(photos.len(), 1, "{}", detail.text);
+    assert_eq!(photos[0]["id"], photo);
+    // Its bytes: for the district and the town, not for another town.
+    let bytes = format!("/api/v1/photos/{photo}");
+    app.raw(Method::GET, &bytes, Some(d), "image/jpeg", Vec::new())
+        .await
+        .ok(200);
+    app.raw(
+        Method::GET,
+        &bytes,
+        Some(&w.town2.token),
+        "image/jpeg",
+        Vec::new(),
+    )
+    .await
+    .problem(404, "not_found");
+}
+
 both_engines!(
+    progress_carries_its_evidence,
     progress_travels_through_sync,
     departments_and_their_staff,
     a_department_handles_what_is_dispatched_to_it,

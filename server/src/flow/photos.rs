@@ -41,6 +41,7 @@ pub fn owner_visible(
             },
             None => false,
         },
+        "progress" => crate::flow::tasks::progress_visible(c, user, owner_id)?,
         _ => false,
     })
 }
@@ -113,6 +114,16 @@ pub async fn upload(
                 if !owner_visible(c, &user, owner_type, &owner_id)? {
                     return Err(Error::not_found());
                 }
+                // A progress report's evidence comes from who reported it.
+                if owner_type == "progress"
+                    && crate::flow::tasks::progress_reporter(c, &owner_id)?.as_deref()
+                        != Some(user.id.as_str())
+                {
+                    return Err(Error::new(
+                        ErrorCode::Forbidden,
+                        "only who reported the progress adds its evidence",
+                    ));
+                }
                 // A step's photo is its proof: added by whoever took the step, or by a
                 // supervisor or an admin.
                 if let Some(step) = &step {
@@ -167,7 +178,7 @@ pub async fn upload(
     Ok((photo_ref(&row), created))
 }
 
-/// Photos one incident, visit or inspection may have.
+/// Photos one incident, visit, inspection or progress report may have.
 pub const MAX_PHOTOS_PER_RECORD: i64 = 20;
 
 /// Thumbnails being made at once, at most.

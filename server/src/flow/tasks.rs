@@ -20,7 +20,7 @@ use gridwork_shared::responsibility::{
 use uuid::Uuid;
 
 use crate::app::state::AppState;
-use crate::db::models::{ProgressRow, ScoreRow, TaskRow, TaskUnitRow};
+use crate::db::models::{PhotoRow, ProgressRow, ScoreRow, TaskRow, TaskUnitRow};
 use crate::db::page::{Cursor, PageRequest};
 use crate::db::tasks::{self as store, TaskFilter, TaskScope};
 use crate::db::{self, DbConn, audit, to_utc};
@@ -53,6 +53,23 @@ pub fn require_district(user: &CurrentUser) -> Result<()> {
 }
 
 /// The tasks a caller may see.
+/// Whether the caller may see a progress report (its task is in scope): who may see the
+/// report's evidence.
+pub fn progress_visible(c: &mut DbConn, user: &CurrentUser, id: &str) -> Result<bool> {
+    let Ok(scope) = scope_of(user) else {
+        return Ok(false);
+    };
+    Ok(match store::find_progress(c, id)? {
+        Some(p) => store::find_in_scope(c, &scope, &p.task_id)?.is_some(),
+        None => false,
+    })
+}
+
+/// Who reported a progress report (the one who adds its evidence).
+pub fn progress_reporter(c: &mut DbConn, id: &str) -> Result<Option<String>> {
+    Ok(store::find_progress(c, id)?.map(|p| p.reporter_id))
+}
+
 pub fn scope_of(user: &CurrentUser) -> Result<TaskScope> {
     if is_district(user) {
         return Ok(TaskScope::All);
@@ -185,7 +202,9 @@ fn task_wire(row: &TaskRow, units: &[TaskUnit]) -> Result<Task> {
     })
 }
 
-pub fn progress_wire(r: &ProgressRow) -> Progress {
+/// A progress report as the API answers it, with its evidence (those of `photos` that
+/// are its own).
+pub fn progress_wire(r: &ProgressRow, photos: &[PhotoRow]) -> Progress {
     let unit = unit_of(kind_of_key(&r.unit), &r.unit);
     Progress {
         id: uuid(&r.id),
@@ -196,6 +215,11 @@ pub fn progress_wire(r: &ProgressRow) -> Progress {
         note: r.note.clone(),
         reported_at: to_utc(r.reported_at),
         reporter_id: uuid(&r.reporter_id),
+        photos: photos
+            .iter()
+            .filter(|p| p.owner_id == r.id)
+            .map(crate::flow::incidents::photo_ref)
+            .collect(),
     }
 }
 
@@ -383,10 +407,10 @@ pub fn detail(
     let loaded = load(c, std::slice::from_ref(&row), Some(&period))?;
     let names = unit_names(c)?;
     let units = units_wire(&row, &loaded, &names, today(state))?;
-    let reports = store::recent_progress(c, &row.id, RECENT_REPORTS)?
-        .iter()
-        .map(progress_wire)
-        .collect();
+    let recent = store::recent_progress(c, &row.id, RECENT_REPORTS)?;
+    let ids: Vec<String> = recent.iter().map(|r| r.id.clone()).collect();
+    let photos = db::incidents::photos_of(c, "progress", &ids)?;
+    let reports = recent.iter().map(|r| progress_wire(r, &photos)).collect();
     Ok(TaskDetail {
         task: task_wire(&row, &units)?,
         units,
@@ -460,7 +484,9 @@ pub fn report_progress(
     db::write_tx(c, |c| {
         if let Some(existing) = store::find_progress(c, &id)? {
             if existing.body_hash == hash && existing.reporter_id == user.id {
-                return Ok((progress_wire(&existing), false));
+                let photos =
+                    db::incidents::photos_of(c, "progress", std::slice::from_ref(&existing.id))?;
+                return Ok((progress_wire(&existing, &photos), false));
             }
             return Err(Error::id_conflict());
         }
@@ -498,7 +524,7 @@ pub fn report_progress(
                 e.into()
             }
         })?;
-        Ok((progress_wire(&row), true))
+        Ok((progress_wire(&row, &[]), true))
     })
 }
 

@@ -69,6 +69,7 @@ impl Modify for BearerAuth {
         routes::photos::get,
         routes::photos::upload_visit_photo,
         routes::photos::upload_inspection_photo,
+        routes::photos::upload_progress_photo,
         routes::persons::create,
         routes::persons::list,
         routes::persons::export,

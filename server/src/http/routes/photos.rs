@@ -35,6 +35,11 @@ pub fn configure(api: &mut Api) {
             .app_data(BodyLimit(PHOTO_LIMIT))
             .post(upload_inspection_photo),
     )
+    .service(
+        resource("/task-progress/{id}/photos")
+            .app_data(BodyLimit(PHOTO_LIMIT))
+            .post(upload_progress_photo),
+    )
     .service(resource("/photos/{id}").get(get));
 }
 
@@ -130,6 +135,21 @@ pub async fn upload_inspection_photo(
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     upload(&state, user, "inspection", &id, None, body).await
+}
+
+#[utoipa::path(post, path = "/api/v1/task-progress/{id}/photos", tag = "photos", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "the progress report's id")),
+    request_body(content = Vec<u8>, content_type = "image/jpeg", description = "the evidence, an image as for incidents; added by who reported the progress"),
+    responses((status = 201, body = PhotoRef), (status = 200, body = PhotoRef),
+        (status = 403, body = gridwork_shared::Problem), (status = 404, body = gridwork_shared::Problem),
+        (status = 413, body = gridwork_shared::Problem), (status = 415, body = gridwork_shared::Problem)))]
+pub async fn upload_progress_photo(
+    user: CurrentUser,
+    id: web::Path<String>,
+    body: Body,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    upload(&state, user, "progress", &id, None, body).await
 }
 
 #[derive(Debug, Deserialize)]
