@@ -77,7 +77,8 @@ async fn unit(app: &TestApp, token: &str, id: &str, key: &str) -> Value {
 /// A screenshot with the element `css` scrolled to the top of the screen.
 async fn shot_at(c: &Client, css: &str, name: &str) {
     c.execute(
-        "const e = document.querySelector(arguments[0]); if (e) e.scrollIntoView();",
+        "const e = document.querySelector(arguments[0]); \
+         if (e) { e.scrollIntoView(); window.scrollBy(0, -80); }",
         vec![json!(css)],
     )
     .await

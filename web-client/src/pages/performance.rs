@@ -134,10 +134,9 @@ pub fn Performance() -> Html {
                 match api::post::<_, Snapshot>("/api/v1/performance/snapshots", &body).await {
                     Ok(s) => {
                         taken.set(Said::Done(format!(
-                            "{} {} · {}",
+                            "{} {}",
                             t(DutyText::SnapshotTaken),
-                            s.period,
-                            s.sha256
+                            s.period
                         )));
                         reload.set(*reload + 1);
                     }
