@@ -4,6 +4,7 @@
 //! Every wait is for a condition, with a deadline; nothing sleeps for a fixed time.
 
 mod admin;
+mod duty;
 mod field;
 mod incident;
 mod notifications;

@@ -73,6 +73,19 @@ pub enum Route {
     Outbox,
     #[at("/notifications")]
     Notifications,
+    // The responsibility system: departments, tasks, a unit's own tasks, the records.
+    #[at("/admin/departments")]
+    AdminDepartments,
+    #[at("/tasks")]
+    Tasks,
+    #[at("/tasks/:id")]
+    Task { id: String },
+    #[at("/my-tasks")]
+    MyTasks,
+    #[at("/my-tasks/:id")]
+    TaskProgress { id: String },
+    #[at("/performance")]
+    Performance,
     #[not_found]
     #[at("/404")]
     NotFound,

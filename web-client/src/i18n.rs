@@ -18,6 +18,7 @@ use serde::de::IntoDeserializer;
 use serde::de::value::StrDeserializer;
 
 pub mod admin;
+pub mod duty;
 pub mod incident;
 pub mod labels;
 pub mod office;

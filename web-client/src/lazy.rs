@@ -131,6 +131,12 @@ async fn screen(route: Route) -> Result<Html, SplitLoaderError> {
         Route::Me => me().await,
         Route::Outbox => outbox().await,
         Route::Notifications => notifications().await,
+        Route::AdminDepartments => duty(DutyScreen::Departments).await,
+        Route::Tasks => duty(DutyScreen::Tasks).await,
+        Route::Task { id } => duty(DutyScreen::Task(id)).await,
+        Route::MyTasks => duty(DutyScreen::MyTasks).await,
+        Route::TaskProgress { id } => duty(DutyScreen::Progress(id)).await,
+        Route::Performance => duty(DutyScreen::Performance).await,
         Route::Home | Route::Login | Route::NotFound => Ok(html! {}),
     }
 }
@@ -273,6 +279,30 @@ fn outbox() -> Result<Html, SplitLoaderError> {
 #[wasm_split(sync, fallible)]
 fn notifications() -> Result<Html, SplitLoaderError> {
     Ok(html! { <crate::pages::notifications::Notifications /> })
+}
+
+/// The screens of the responsibility system (departments, tasks, a unit's own tasks and its
+/// progress form, the performance records), in the office group: one split point for all.
+pub enum DutyScreen {
+    Departments,
+    Tasks,
+    Task(String),
+    MyTasks,
+    Progress(String),
+    Performance,
+}
+
+#[wasm_split(office, fallible)]
+fn duty(screen: DutyScreen) -> Result<Html, SplitLoaderError> {
+    use crate::pages::{departments, my_tasks, performance, tasks};
+    Ok(match screen {
+        DutyScreen::Departments => html! { <departments::Departments /> },
+        DutyScreen::Tasks => html! { <tasks::TaskBoard /> },
+        DutyScreen::Task(id) => html! { <tasks::TaskPage id={id} /> },
+        DutyScreen::MyTasks => html! { <my_tasks::MyTasks /> },
+        DutyScreen::Progress(id) => html! { <my_tasks::ProgressForm id={id} /> },
+        DutyScreen::Performance => html! { <performance::Performance /> },
+    })
 }
 
 /// A part of the first screens drawn by the sync chunk (`components/deferred.rs`).

@@ -116,6 +116,28 @@ pub enum ProblemText {
     FieldAccuracy => "定位精度", "GPS accuracy";
     FieldStep => "步骤", "step";
     FieldPhoto => "照片", "photo";
+    // The departments, tasks and performance records.
+    FieldDepartment => "部门", "department";
+    FieldWeight => "权重", "weight";
+    FieldTarget => "目标值", "target";
+    FieldValue => "累计值", "value";
+    FieldScore => "得分", "score";
+    FieldPeriod => "考核期", "period";
+    FieldIndicator => "考核指标", "indicator";
+    FieldDueDate => "完成期限", "due date";
+    FieldYear => "年度", "year";
+    FieldUnits => "责任单位", "unit";
+    FieldScores => "评分", "score";
+    StaffNeedDepartment => "部门人员须选择所属部门", "department staff need one";
+    OnlyStaffDepartment => "只有部门人员才有所属部门", "only department staff have one";
+    DepartmentCode => "须为 D 加 2 至 3 位数字", "must be D followed by 2 or 3 digits";
+    NoSuchDepartment => "没有这个部门", "no such department";
+    PeriodShape => "须为 YYYY 或 YYYY-MM", "must be YYYY or YYYY-MM";
+    ScoreRange => "须在 0 到 100 之间", "must be between 0 and 100";
+    MoreThanZero => "须大于 0", "must be more than 0";
+    UnitTwice => "重复列出了同一单位", "names a unit twice";
+    DispatchTarget => "派遣需要选择网格员或部门", "dispatch needs the worker (assignee_id) or the department (department_id)";
+    DispatchBoth => "派遣只能给网格员或部门之一", "dispatch goes to a worker or to a department, not both";
 }
 }
 
@@ -195,6 +217,16 @@ const SENTENCES: &[ProblemText] = &[
     ProblemText::DateRange,
     ProblemText::HolidayAndWorkday,
     ProblemText::AtMostDays,
+    ProblemText::StaffNeedDepartment,
+    ProblemText::OnlyStaffDepartment,
+    ProblemText::DepartmentCode,
+    ProblemText::NoSuchDepartment,
+    ProblemText::PeriodShape,
+    ProblemText::ScoreRange,
+    ProblemText::MoreThanZero,
+    ProblemText::UnitTwice,
+    ProblemText::DispatchTarget,
+    ProblemText::DispatchBoth,
 ];
 
 /// Field names (the last word of a field path) and their text.
@@ -235,6 +267,17 @@ const FIELDS: &[(&str, ProblemText)] = &[
     ("op_id", ProblemText::FieldStep),
     ("step", ProblemText::FieldStep),
     ("photo", ProblemText::FieldPhoto),
+    ("department_id", ProblemText::FieldDepartment),
+    ("weight", ProblemText::FieldWeight),
+    ("target", ProblemText::FieldTarget),
+    ("value", ProblemText::FieldValue),
+    ("score", ProblemText::FieldScore),
+    ("period", ProblemText::FieldPeriod),
+    ("indicator", ProblemText::FieldIndicator),
+    ("due_date", ProblemText::FieldDueDate),
+    ("year", ProblemText::FieldYear),
+    ("units", ProblemText::FieldUnits),
+    ("scores", ProblemText::FieldScores),
 ];
 
 /// The values `template`'s `{}` hold in `text`, when `text` is that sentence (each `{}`

@@ -73,6 +73,7 @@ pub fn Admin() -> Html {
                 { link(Route::AdminSettings, ConsoleText::Settings, "settings-link") }
                 { link(Route::AdminAudit, ConsoleText::Audit, "audit-link") }
                 { link(Route::AdminApiKeys, ConsoleText::ApiKeys, "api-keys-link") }
+                <div data-testid="departments-link"><Link<Route> to={Route::AdminDepartments} classes="big">{ t(crate::i18n::duty::nav::DutyNav::Departments) }</Link<Route>></div>
                 { link(Route::Map, ConsoleText::AssignOnMap, "map-link") }
                 { link(Route::Me, ConsoleText::MyAccount, "me-link") }
                 // Not a screen of the app: the server's page, opened in full.

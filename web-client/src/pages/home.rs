@@ -47,6 +47,7 @@ pub fn Home() -> Html {
                 <div data-testid="safety-link">{ link(Route::Safety, Text::Safety) }</div>
                 </>
             } } else { html!{} } }
+            { duty_links(&me) }
             <div data-testid="me-link">{ link(Route::Me, Text::MyProfile) }</div>
             <h2>{ if supervisor { t(Text::Queue) } else { t(Text::MyIncidents) } }</h2>
             <ul class="list" data-testid="incidents">
@@ -63,5 +64,27 @@ pub fn Home() -> Html {
                 </>
             } } }
         </Page>
+    }
+}
+
+/// The responsibility system's links: the task board for who sets tasks (admins, the
+/// district's supervisors), a unit's own tasks (a town's supervisors, department staff), the
+/// performance records (admins, supervisors).
+fn duty_links(me: &gridwork_shared::api::Me) -> Html {
+    use crate::i18n::duty::nav::DutyNav;
+    let link = |to: Route, text: DutyNav, testid: &'static str| {
+        html! { <div data-testid={testid}><Link<Route> to={to} classes="big">{ t(text) }</Link<Route>></div> }
+    };
+    let district =
+        me.role == Role::Admin || (me.role == Role::Supervisor && me.region_code.len() == 6);
+    let unit =
+        me.role == Role::Department || (me.role == Role::Supervisor && me.region_code.len() == 9);
+    let office = matches!(me.role, Role::Admin | Role::Supervisor);
+    html! {
+        <>
+        { if district { link(Route::Tasks, DutyNav::TaskBoard, "tasks-link") } else { html! {} } }
+        { if unit { link(Route::MyTasks, DutyNav::MyTasks, "my-tasks-link") } else { html! {} } }
+        { if office { link(Route::Performance, DutyNav::Performance, "performance-link") } else { html! {} } }
+        </>
     }
 }

@@ -32,6 +32,7 @@ use crate::components::photo::Photos;
 use crate::components::photo_field::PhotoField;
 use crate::components::when::{ago, at, deadline};
 use crate::hooks::{use_loaded, use_local, use_session, use_users};
+use crate::i18n::duty::dispatch::DispatchText;
 use crate::i18n::incident::IncidentText;
 use crate::i18n::screens::ScreenText;
 use crate::i18n::{Text, action, english, level, severity, status, t, word};
@@ -39,6 +40,7 @@ use crate::logic::{
     PhotoOwner, after_queued, day, dispatch_candidates, handles, incident_steps, local_input,
     merge_choices, name_matches, parse_local_time,
 };
+use crate::pages::departments::{department_name, dispatch_target, use_departments};
 use crate::services::api::{self, ApiError};
 use crate::services::{map, queue};
 
@@ -140,6 +142,24 @@ pub fn IncidentPage(props: &Props) -> Html {
     let photo = use_state(|| None::<Rc<Vec<u8>>>);
     // The photo that goes with the next step (the proof of a resolve).
     let step_photo = use_state(|| None::<Rc<Vec<u8>>>);
+    // A dispatch to a department instead of a worker (`pages/departments.rs`): the picker
+    // starts on a worker and "choose…" each time it opens.
+    let to_department = use_state(|| false);
+    let department = use_state(String::new);
+    let departments = use_departments(
+        session
+            .me
+            .as_ref()
+            .is_some_and(|m| m.role != Role::Volunteer),
+        0,
+    );
+    {
+        let (to_department, department) = (to_department.clone(), department.clone());
+        use_effect_with(*dispatching, move |_| {
+            to_department.set(false);
+            department.set(String::new());
+        });
+    }
     // Another incident opened in the same screen (a duplicate's link): start afresh.
     {
         let states = (
@@ -415,11 +435,13 @@ pub fn IncidentPage(props: &Props) -> Html {
     let dispatch_picker = match *dispatching && steps.contains(&Action::Dispatch) {
         false => html! {},
         true => {
-            let send = {
-                let mut r = request(Action::Dispatch);
-                r.assignee_id = assignee_id;
-                take.reform(move |_: MouseEvent| r.clone())
-            };
+            let mut dispatch = request(Action::Dispatch);
+            match *to_department {
+                true => dispatch.department_id = Uuid::parse_str(&department).ok(),
+                false => dispatch.assignee_id = assignee_id,
+            }
+            let ready = dispatch.assignee_id.is_some() || dispatch.department_id.is_some();
+            let send = take.reform(move |_: MouseEvent| dispatch.clone());
             let close = {
                 let dispatching = dispatching.clone();
                 Callback::from(move |_| dispatching.set(false))
@@ -427,6 +449,8 @@ pub fn IncidentPage(props: &Props) -> Html {
             html! {
                 <section class="panel" data-testid="dispatch-picker">
                     <h3>{ t(IncidentText::DispatchTo) }</h3>
+                    { dispatch_target(&departments, &to_department, &department) }
+                    { if *to_department { html! {} } else { html! { <>
                     <label>{ t(IncidentText::FindWorker) }
                         <input type="search" name="worker-search" placeholder={t(IncidentText::FindExample)}
                             value={(*search).clone()} oninput={on_input(&search)} />
@@ -436,7 +460,8 @@ pub fn IncidentPage(props: &Props) -> Html {
                         <Choice name="assignee" empty={t(ScreenText::Choose)} options={worker_options}
                         value={assignee_id.map(|a| a.to_string()).unwrap_or_default()}
                         onchange={{ let a = assignee.clone(); Callback::from(move |v| a.set(v)) }} /></label>
-                    <button class="primary" data-testid="dispatch-send" disabled={assignee_id.is_none()} onclick={send}>
+                    </> } } }
+                    <button class="primary" data-testid="dispatch-send" disabled={!ready} onclick={send}>
                         { t(IncidentText::SendDispatch) }
                     </button>
                     <button class="link" onclick={close}>{ t(IncidentText::Cancel) }</button>
@@ -533,6 +558,9 @@ pub fn IncidentPage(props: &Props) -> Html {
             <dt>{ t(IncidentText::Reporter) }</dt><dd data-testid="reporter">{ reporter }</dd>
             <dt>{ t(IncidentText::ReportedAt) }</dt><dd data-testid="age">{ at(&i.created_at) }{ " · " }{ ago(&i.created_at) }</dd>
             <dt>{ t(IncidentText::Assignee) }</dt><dd data-testid="assignee">{ assigned }</dd>
+            { for i.department_id.map(|dep| html! { <>
+                <dt>{ t(DispatchText::Department) }</dt><dd data-testid="department">{ department_name(&departments, dep) }</dd>
+            </> }) }
             <dt>{ t(ScreenText::Cell) }</dt>
             <dd data-testid="cell">{ cell_name.map(|n| format!("{n} · {}", i.cell_code)).unwrap_or_else(|| i.cell_code.clone()) }</dd>
             <dt>{ t(IncidentText::Place) }</dt><dd data-testid="place">{ format!("{:.6}, {:.6}", i.location.lon, i.location.lat) }</dd>

@@ -5,12 +5,14 @@
 
 use gridwork_shared::ErrorCode;
 use gridwork_shared::api::{NewUser, Region, Role, User, UserPatch};
+use gridwork_shared::responsibility::Department;
 use gridwork_shared::{FieldErrors, validate};
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use super::admin::{Said, admins_only_page, more_button, said, use_paged};
+use super::departments::{department_choices, department_name, use_departments};
 use super::regions::level_label;
 use crate::app::Route;
 use crate::components::choice::Choice;
@@ -20,12 +22,19 @@ use crate::components::page::{Back, Page};
 use crate::components::when::at;
 use crate::hooks::{use_loaded, use_session};
 use crate::i18n::admin::AdminText;
+use crate::i18n::duty::DutyText;
 use crate::i18n::screens::ScreenText;
 use crate::i18n::{Text, role, t};
 use crate::services::api::{self, ApiError};
 
 /// The roles, in the order the pickers offer them.
-pub const ROLES: [Role; 4] = [Role::Worker, Role::Volunteer, Role::Supervisor, Role::Admin];
+pub const ROLES: [Role; 5] = [
+    Role::Worker,
+    Role::Volunteer,
+    Role::Supervisor,
+    Role::Department,
+    Role::Admin,
+];
 
 /// The regions in the caller's scope, by code (empty until they come or when they cannot).
 #[hook]
@@ -89,6 +98,8 @@ pub struct UserForm {
     pub role: Option<Role>,
     pub region_code: String,
     pub display_name: String,
+    /// The department of department staff ("" until one is picked).
+    pub department_id: String,
 }
 
 impl UserForm {
@@ -98,20 +109,25 @@ impl UserForm {
         let Some(role) = self.role else {
             return Err(Ok(AdminText::ChooseRoleFirst));
         };
-        if role != Role::Admin && self.region_code.is_empty() {
+        if !matches!(role, Role::Admin | Role::Department) && self.region_code.is_empty() {
             return Err(Ok(AdminText::ChooseRegionFirst));
         }
         let new = NewUser {
             username: self.username.trim().to_string(),
             password: self.password.clone(),
             role,
-            region_code: if role == Role::Admin {
+            // Department staff belong to the district, which the server fills in.
+            region_code: if matches!(role, Role::Admin | Role::Department) {
                 String::new()
             } else {
                 self.region_code.clone()
             },
             display_name: Some(self.display_name.trim().to_string()).filter(|n| !n.is_empty()),
-            department_id: None,
+            // Only department staff have one (the server refuses it for other roles).
+            department_id: match role {
+                Role::Department => uuid::Uuid::parse_str(&self.department_id).ok(),
+                _ => None,
+            },
         };
         new.validate().map_err(Err)?;
         Ok(new)
@@ -122,6 +138,7 @@ impl UserForm {
 pub fn Users() -> Html {
     let session = use_session();
     let regions = use_regions();
+    let departments = use_departments(true, 0);
     let q = use_state(String::new);
     let role_filter = use_state(String::new);
     let region_filter = use_state(String::new);
@@ -238,7 +255,7 @@ pub fn Users() -> Html {
                     None => html! { <li class="empty">{ t(Text::Loading) }</li> },
                     Some(Err(e)) => html! { <li>{ alert(&Some(e.clone())) }</li> },
                     Some(Ok(list)) if list.is_empty() => html! { <li class="empty">{ t(Text::Nothing) }</li> },
-                    Some(Ok(list)) => html! { <>{ for list.iter().map(|u| user_item(u, &regions)) }</> },
+                    Some(Ok(list)) => html! { <>{ for list.iter().map(|u| user_item(u, &regions, &departments)) }</> },
                 } }
             </ul>
             { more_button(&users, t(AdminText::More)) }
@@ -262,6 +279,14 @@ pub fn Users() -> Html {
                     </label>
                     { if f.role == Some(Role::Admin) { html! {
                         <p class="hint" data-testid="admin-no-region">{ t(AdminText::AdminNoRegion) }</p>
+                    } } else if f.role == Some(Role::Department) { html! {
+                        <>
+                        <p class="hint">{ t(DutyText::DistrictStaff) }</p>
+                        <label>{ t(DutyText::Department) }
+                            <Choice name="new_department" empty={t(DutyText::ChooseDepartment)} options={department_choices(&departments)}
+                                value={f.department_id.clone()} onchange={pick(|f, v| f.department_id = v)} />
+                        </label>
+                        </>
                     } } else { html! {
                         <label>{ t(AdminText::Region) }
                             <Choice name="new_region" empty={t(AdminText::ChooseRegion)} options={region_choices(&regions)}
@@ -289,7 +314,7 @@ pub fn Users() -> Html {
 }
 
 /// One user as a row of the list.
-fn user_item(u: &User, regions: &[Region]) -> Html {
+fn user_item(u: &User, regions: &[Region], departments: &[Department]) -> Html {
     html! {
         <li class={classes!("item", (!u.active).then_some("late"))} data-username={u.username.clone()}>
             <Link<Route> to={Route::AdminUser { id: u.id.to_string() }}>
@@ -298,6 +323,7 @@ fn user_item(u: &User, regions: &[Region]) -> Html {
                 { chip(t(role(u.role)), false) }
                 { if u.active { html! {} } else { chip(t(AdminText::Inactive), true) } }
                 <small>{ region_name(regions, &u.region_code) }</small>
+                { for u.department_id.map(|d| html! { <small data-testid="user-department">{ format!(" · {}", department_name(departments, d)) }</small> }) }
             </Link<Route>>
         </li>
     }
@@ -323,6 +349,7 @@ struct EditForm {
     display_name: String,
     role: Role,
     region_code: String,
+    department_id: Option<uuid::Uuid>,
 }
 
 impl EditForm {
@@ -331,24 +358,36 @@ impl EditForm {
             display_name: u.display_name.clone(),
             role: u.role,
             region_code: u.region_code.clone(),
+            department_id: u.department_id,
         }
     }
 
     /// Only what differs from `u`, checked on the phone; `None` when nothing does.
     fn patch(&self, u: &User) -> Result<Option<UserPatch>, FieldErrors> {
-        let region = if self.role == Role::Admin {
-            String::new()
-        } else {
-            self.region_code.clone()
+        let region = match self.role {
+            Role::Admin => String::new(),
+            // Department staff stay in the district; one made staff now gets it from the server.
+            Role::Department if u.role == Role::Department => u.region_code.clone(),
+            Role::Department => String::new(),
+            _ => self.region_code.clone(),
+        };
+        let department = match self.role {
+            Role::Department => self.department_id.filter(|d| u.department_id != Some(*d)),
+            _ => None,
         };
         let name = self.display_name.trim().to_string();
         let p = UserPatch {
             display_name: (name != u.display_name).then_some(name),
             role: (self.role != u.role).then_some(self.role),
             region_code: (region != u.region_code).then_some(region),
+            department_id: department,
             ..UserPatch::default()
         };
-        if p.display_name.is_none() && p.role.is_none() && p.region_code.is_none() {
+        if p.display_name.is_none()
+            && p.role.is_none()
+            && p.region_code.is_none()
+            && p.department_id.is_none()
+        {
             return Ok(None);
         }
         p.validate(u.role, &u.region_code, u.department_id)?;
@@ -377,6 +416,7 @@ pub fn password_patch(
 pub fn UserPage(props: &UserPageProps) -> Html {
     let session = use_session();
     let regions = use_regions();
+    let departments = use_departments(true, 0);
     let user = use_loaded(props.id.clone(), |id| async move {
         api::get::<User>(&format!("/api/v1/users/{id}"))
             .await
@@ -429,7 +469,7 @@ pub fn UserPage(props: &UserPageProps) -> Html {
             let (Some(f), Some(u)) = (&*form, &current) else {
                 return;
             };
-            if f.role != Role::Admin && f.region_code.is_empty() {
+            if !matches!(f.role, Role::Admin | Role::Department) && f.region_code.is_empty() {
                 result.set(Said::Failed(t(AdminText::ChooseRegionFirst).into()));
                 return;
             }
@@ -531,6 +571,10 @@ pub fn UserPage(props: &UserPageProps) -> Html {
         let edit = edit(|f, v| f.region_code = v);
         Callback::from(move |v: String| edit(v))
     };
+    let on_department = {
+        let edit = edit(|f, v| f.department_id = uuid::Uuid::parse_str(&v).ok());
+        Callback::from(move |v: String| edit(v))
+    };
     let me = session.me.as_ref().map(|m| m.id) == Some(u.id);
     html! {
         <Page testid="user">
@@ -540,6 +584,9 @@ pub fn UserPage(props: &UserPageProps) -> Html {
                     <dt>{ t(Text::Username) }</dt><dd>{ u.username.clone() }</dd>
                     <dt>{ t(ScreenText::Role) }</dt><dd data-testid="user-role">{ t(role(u.role)) }</dd>
                     <dt>{ t(AdminText::Region) }</dt><dd data-testid="user-region">{ region_name(&regions, &u.region_code) }</dd>
+                    { for u.department_id.map(|d| html! { <>
+                        <dt>{ t(DutyText::Department) }</dt><dd data-testid="user-department">{ department_name(&departments, d) }</dd>
+                    </> }) }
                     <dt>{ t(AdminText::State) }</dt>
                     <dd data-testid="user-active">{ if u.active { t(AdminText::Active) } else { t(AdminText::Inactive) } }</dd>
                     <dt>{ t(AdminText::CreatedAt) }</dt><dd>{ at(&u.created_at) }</dd>
@@ -562,6 +609,11 @@ pub fn UserPage(props: &UserPageProps) -> Html {
                     </label>
                     { if f.role == Role::Admin { html! {
                         <p class="hint">{ t(AdminText::AdminNoRegion) }</p>
+                    } } else if f.role == Role::Department { html! {
+                        <label>{ t(DutyText::Department) }
+                            <Choice name="edit_department" empty={t(DutyText::ChooseDepartment)} options={department_choices(&departments)}
+                                value={f.department_id.map(|d| d.to_string()).unwrap_or_default()} onchange={on_department} />
+                        </label>
                     } } else { html! {
                         <label>{ t(AdminText::Region) }
                             <Choice name="edit_region" empty={t(AdminText::ChooseRegion)} options={region_choices(&regions)}

@@ -14,6 +14,7 @@ use gridwork_shared::geometry::{GridIndex, IndexedCell};
 use gridwork_shared::incident::{Category, Incident};
 use gridwork_shared::notification::{MarkRead, Notification};
 use gridwork_shared::person::PersonItem;
+use gridwork_shared::responsibility::Task;
 use gridwork_shared::safety::Unit;
 use gridwork_shared::sync::{Op, OpStatus, Operation, PullResponse, PushRequest, PushResponse};
 use rexie::{ObjectStore, Rexie, TransactionMode};
@@ -881,10 +882,21 @@ pub async fn pull() -> Result<usize, ApiError> {
         stored(&mut items, &page.persons);
         stored(&mut items, &page.units);
         stored(&mut items, &page.notifications);
+        // The caller's unit's tasks come whole in every answer: those no longer in it leave.
+        let mut gone = Vec::new();
+        if let Some(tasks) = &page.tasks {
+            stored(&mut items, tasks);
+            for held in records::<Task>().await {
+                if !tasks.iter().any(|t| t.id == held.id) {
+                    gone.push(format!("{}:{}", Task::KIND, held.key()));
+                }
+            }
+        }
         let deleted: Vec<String> = page
             .deleted
             .iter()
             .map(|d| format!("{}:{}", d.kind, d.id))
+            .chain(gone)
             .collect();
         changed += items.len() + deleted.len();
         put_records(&me.id.to_string(), items, deleted, page.reset)
@@ -925,6 +937,7 @@ macro_rules! keyed_by_id {
 }
 
 keyed_by_id!(Incident => "incident", PersonItem => "person", Unit => "unit", Notification => "notification");
+keyed_by_id!(Task => "task");
 
 impl Record for Cell {
     const KIND: &'static str = "cell";
