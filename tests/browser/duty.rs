@@ -279,6 +279,8 @@ async fn a_town_reports_progress_offline_and_the_district_sees_and_scores_it() {
     proxy.set(false);
     fill(c, "input[name=value]", "400").await;
     fill(c, "textarea[name=note]", "全部用户已排查整改").await;
+    // A photo as evidence, kept on the phone with the report.
+    attach_photo(c).await;
     shot(c, "duty-progress-form").await;
     click(c, "[data-testid=send-progress]").await;
     until("the report waiting on the phone", 30, || async {
@@ -311,6 +313,17 @@ async fn a_town_reports_progress_offline_and_the_district_sees_and_scores_it() {
         .collect();
     assert_eq!(ours.len(), 1, "one report");
     assert_eq!(ours[0]["value"], 400.0);
+    // Its evidence follows it once the report is on the server.
+    until("the report's photo on the server", 60, || async {
+        let d = app.get(&format!("/api/v1/tasks/{id}"), &district).await;
+        d.body["reports"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|r| r["note"] == "全部用户已排查整改")
+            .any(|r| r["photos"].as_array().is_some_and(|p| p.len() == 1))
+    })
+    .await;
 
     // The district's board and task page show it; the district scores the town.
     click(c, "[data-testid=logout]").await;
@@ -336,6 +349,13 @@ async fn a_town_reports_progress_offline_and_the_district_sees_and_scores_it() {
             .await
             .contains("全部用户已排查整改")
     );
+    // The report's evidence is on its line.
+    element(
+        c,
+        "[data-testid=reports] li[data-report] [data-testid=photo-thumb]",
+        30,
+    )
+    .await;
     fill(c, "input[name='score_500117001']", "96").await;
     fill(c, "input[name='score_note_500117001']", "提前完成").await;
     click(c, "[data-testid=save-scores]").await;

@@ -511,6 +511,8 @@ pub enum PhotoOwner {
     Inspection,
     /// A step of an incident: the owner id is `<incident id>/<step id>`.
     Step,
+    /// A responsibility task's progress report: its evidence.
+    Progress,
 }
 
 impl PhotoOwner {
@@ -520,6 +522,7 @@ impl PhotoOwner {
             PhotoOwner::Visit => "visits",
             PhotoOwner::Inspection => "inspections",
             PhotoOwner::Step => "steps",
+            PhotoOwner::Progress => "task-progress",
         }
     }
 }
@@ -541,7 +544,12 @@ pub fn photo_upload_path(key: &str) -> Option<String> {
         }
         return Some(format!("/api/v1/incidents/{incident}/photos?step={step}"));
     }
-    if id.is_empty() || !matches!(collection, "incidents" | "visits" | "inspections") {
+    if id.is_empty()
+        || !matches!(
+            collection,
+            "incidents" | "visits" | "inspections" | "task-progress"
+        )
+    {
         return None;
     }
     Some(format!("/api/v1/{collection}/{id}/photos"))
@@ -1282,6 +1290,10 @@ mod tests {
 
     #[test]
     fn queued_photos_go_to_their_owner() {
+        assert_eq!(
+            photo_upload_path(&photo_key(PhotoOwner::Progress, "r-1", "p")).as_deref(),
+            Some("/api/v1/task-progress/r-1/photos")
+        );
         let key = photo_key(PhotoOwner::Visit, "v-1", "p-1");
         assert_eq!(key, "visits/v-1:p-1");
         assert_eq!(

@@ -17,10 +17,12 @@ use crate::app::Route;
 use crate::components::form::{alert, field_errors, on_input};
 use crate::components::list::chip;
 use crate::components::page::{Back, Page};
+use crate::components::photo_field::PhotoField;
 use crate::hooks::{use_field_form, use_loaded, use_local, use_local_record, use_session};
 use crate::i18n::duty::DutyText;
 use crate::i18n::screens::ScreenText;
 use crate::i18n::{Text, t};
+use crate::logic::PhotoOwner;
 use crate::services::{api, queue};
 
 /// Who reports progress: department staff and a town's supervisors.
@@ -176,9 +178,11 @@ pub fn ProgressForm(props: &ProgressProps) -> Html {
                 form.fail(field_errors(&errors));
                 return;
             }
+            // The evidence, if any, waits on the phone for its report.
+            let owner = (PhotoOwner::Progress, body.id.to_string());
             form.send_in_place_of(
                 Operation::TaskProgress(OnTask { task_id, body }),
-                None,
+                Some(owner),
                 Route::MyTasks,
                 None,
             );
@@ -209,6 +213,7 @@ pub fn ProgressForm(props: &ProgressProps) -> Html {
                     <label>{ t(ScreenText::Note) }
                         <textarea name="note" value={(*note).clone()} oninput={on_input(&note)} />
                     </label>
+                    <PhotoField photo={form.photo.clone()} error={form.error.clone()} />
                     { alert(&form.error) }
                     <button class="primary big" type="submit" data-testid="send-progress">{ t(DutyText::SendProgress) }</button>
                 </form>

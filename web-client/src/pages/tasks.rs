@@ -25,6 +25,7 @@ use crate::components::choice::Choice;
 use crate::components::form::{alert, field_errors, input_value, on_input};
 use crate::components::list::chip;
 use crate::components::page::{Back, Page};
+use crate::components::photo::Photos;
 use crate::components::when::at;
 use crate::hooks::{use_loaded, use_session, use_users};
 use crate::i18n::duty::DutyText;
@@ -744,6 +745,7 @@ pub fn TaskPage(props: &TaskProps) -> Html {
                         <li class="item" data-report={r.id.to_string()}>
                             <strong>{ format!("{} · {} {}", name, t(DutyText::Value), number(r.value)) }</strong>
                             { if r.note.is_empty() { html! {} } else { html! { <p>{ r.note.clone() }</p> } } }
+                            { if r.photos.is_empty() { html! {} } else { html! { <Photos photos={r.photos.clone()} /> } } }
                             <small>{ format!("{} {} · ", t(DutyText::ReportedBy), reporter(&users, me.as_ref(), r.reporter_id)) }{ at(&r.reported_at) }</small>
                         </li>
                     }

@@ -421,7 +421,7 @@ pub async fn pending_count() -> u32 {
     }
 }
 
-/// Queues a photo of an incident, visit or inspection; it is uploaded once its record's
+/// Queues a photo of an incident, visit, inspection or progress report; it is uploaded once its record's
 /// create has applied.
 pub async fn enqueue_photo(
     owner: PhotoOwner,
@@ -692,9 +692,8 @@ pub async fn discard_refused(key: &str) -> Result<(), String> {
 /// kept under it).
 fn record_id(op: &Op) -> Option<String> {
     match op.op_type.as_str() {
-        "incident.create" | "visit.create" | "inspection.create" | "unit.create" => {
-            op.body.get("id")?.as_str().map(str::to_string)
-        }
+        "incident.create" | "visit.create" | "inspection.create" | "unit.create"
+        | "task.progress" => op.body.get("id")?.as_str().map(str::to_string),
         "incident.action" => Some(op.op_id.to_string()),
         _ => None,
     }
