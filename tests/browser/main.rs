@@ -5,6 +5,7 @@
 
 mod admin;
 mod field;
+mod halls;
 mod incident;
 mod notifications;
 mod office;
