@@ -6,6 +6,7 @@
 mod admin;
 mod duty;
 mod field;
+mod halls;
 mod incident;
 mod notifications;
 mod office;

@@ -86,6 +86,21 @@ pub enum Route {
     TaskProgress { id: String },
     #[at("/performance")]
     Performance,
+    // The deliberation hall and the selections (pages/hall.rs, pages/selections.rs).
+    #[at("/hall")]
+    Hall,
+    #[at("/hall/new")]
+    HallNew,
+    #[at("/hall/:id")]
+    HallItem { id: String },
+    #[at("/campaigns")]
+    Campaigns,
+    #[at("/campaigns/new")]
+    CampaignNew,
+    #[at("/campaigns/:id")]
+    Campaign { id: String },
+    #[at("/honours")]
+    Honours,
     #[not_found]
     #[at("/404")]
     NotFound,

@@ -19,6 +19,7 @@ use serde::de::value::StrDeserializer;
 
 pub mod admin;
 pub mod duty;
+pub mod halls;
 pub mod incident;
 pub mod labels;
 pub mod office;
@@ -149,6 +150,10 @@ pub enum Text {
     Persons => "特殊人群", "Special populations";
     Safety => "平安细胞汇总", "Safety roll-up";
     MyProfile => "我的资料与密码", "My profile and password";
+    // The deliberation hall and the selections (home's links).
+    Hall => "议事厅", "Deliberation hall";
+    Selections => "德治评选", "Selections";
+    Honours => "光荣榜", "Honour roll";
     // Incident statuses.
     Reported => "已上报", "reported";
     Accepted => "已受理", "accepted";

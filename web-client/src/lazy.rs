@@ -137,6 +137,13 @@ async fn screen(route: Route) -> Result<Html, SplitLoaderError> {
         Route::MyTasks => duty(DutyScreen::MyTasks).await,
         Route::TaskProgress { id } => duty(DutyScreen::Progress(id)).await,
         Route::Performance => duty(DutyScreen::Performance).await,
+        Route::Hall => hall().await,
+        Route::HallNew => hall_new().await,
+        Route::HallItem { id } => hall_item(id).await,
+        Route::Campaigns => campaigns().await,
+        Route::CampaignNew => campaign_new().await,
+        Route::Campaign { id } => campaign(id).await,
+        Route::Honours => honours().await,
         Route::Home | Route::Login | Route::NotFound => Ok(html! {}),
     }
 }
@@ -303,6 +310,43 @@ fn duty(screen: DutyScreen) -> Result<Html, SplitLoaderError> {
         DutyScreen::Progress(id) => html! { <my_tasks::ProgressForm id={id} /> },
         DutyScreen::Performance => html! { <performance::Performance /> },
     })
+}
+
+// The deliberation hall and the selections: phone screens of the community's work, with
+// the cells group.
+#[wasm_split(cells, fallible)]
+fn hall() -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::hall::HallList /> })
+}
+
+#[wasm_split(cells, fallible)]
+fn hall_new() -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::hall::HallNew /> })
+}
+
+#[wasm_split(cells, fallible)]
+fn hall_item(id: String) -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::hall::HallItem id={id} /> })
+}
+
+#[wasm_split(cells, fallible)]
+fn campaigns() -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::selections::Campaigns /> })
+}
+
+#[wasm_split(cells, fallible)]
+fn campaign_new() -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::selections::CampaignNew /> })
+}
+
+#[wasm_split(cells, fallible)]
+fn campaign(id: String) -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::selections::CampaignPage id={id} /> })
+}
+
+#[wasm_split(cells, fallible)]
+fn honours() -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::selections::Honours /> })
 }
 
 /// A part of the first screens drawn by the sync chunk (`components/deferred.rs`).

@@ -28,7 +28,7 @@ pub enum ProblemText {
     IdConflict => "该编号已用于另一条不同的记录", "This id already belongs to a different record";
     UsernameTaken => "用户名已被占用", "This username is taken";
     CodeTaken => "该代码已被占用", "This code is taken";
-    InvalidTransition => "事件当前状态不允许此步骤", "This step is not possible in the incident's current state";
+    InvalidTransition => "当前状态不允许此步骤", "This step is not possible in the record's current state";
     VoteNotPassed => "尚无表决通过的议事会议", "No session of this item has passed a vote";
     QuotaFull => "入选名额已满", "The quota of this selection is full";
     CampaignClosed => "该评选已停止提名", "This selection takes no more nominations";
@@ -85,6 +85,20 @@ pub enum ProblemText {
     DuplicateCode => "代码 {} 已出现在 features[{}]", "code {} already appears in features[{}]";
     TooManyVertices => "有 {} 个顶点；一个网格最多 {} 个", "has {} vertices; a cell may have at most {}";
     PolygonKind => "须为 Polygon 或 MultiPolygon", "must be Polygon or MultiPolygon";
+    // The deliberation hall's and the selections' sentences.
+    CommunityCode => "须为 12 位村(社区)代码", "must be a 12-digit community code";
+    NoCommunity => "不是一个村(社区)", "names no community";
+    NoRegion => "没有这个区域", "names no region";
+    FromOneTo => "须为 1 至 {} 之间的整数", "must be from 1 to {}";
+    ZeroOrMore => "不能为负数", "must be 0 or more";
+    VotesOverAttendees => "赞成、反对、弃权之和不能超过到会人数", "for + against + abstain must not exceed attendees";
+    CompleteNeedsNote => "办结需要写明办理结果", "complete needs a note saying what was done";
+    DecideNeedsDecision => "作出决议需要填写决议内容", "decide needs the decision";
+    RegionCode => "须为 6、9 或 12 位区域代码", "must be a region code of 6, 9 or 12 digits";
+    YearRange => "须为 2000 至 2100 之间的年份", "must be a year from 2000 to 2100";
+    AwardLevel => "奖项 {} 须由{}级区域评选", "{} is selected by a {} region";
+    UnderCampaign => "须在本评选的区域之内", "must lie under the campaign's region";
+    OutsideArea => "不在您的管辖范围内", "is outside your area";
     // The fields those messages point at.
     FieldTitle => "标题", "title";
     FieldDescription => "描述", "description";
@@ -138,6 +152,20 @@ pub enum ProblemText {
     UnitTwice => "重复列出了同一单位", "names a unit twice";
     DispatchTarget => "派遣需要选择网格员或部门", "dispatch needs the worker (assignee_id) or the department (department_id)";
     DispatchBoth => "派遣只能给网格员或部门之一", "dispatch goes to a worker or to a department, not both";
+    FieldPlace => "地点", "place";
+    FieldAttendees => "到会人数", "attendees";
+    FieldVotes => "表决", "votes";
+    FieldFor => "赞成", "for";
+    FieldAgainst => "反对", "against";
+    FieldAbstain => "弃权", "abstain";
+    FieldMinutes => "会议纪要", "minutes";
+    FieldDecision => "决议", "decision";
+    FieldNominee => "被提名人", "nominee";
+    FieldNomineeRegion => "所在区域", "nominee's region";
+    FieldStory => "事迹", "story";
+    FieldQuota => "名额", "quota";
+    FieldAward => "奖项", "award";
+    FieldNominationsClose => "提名截止", "nominations close";
 }
 }
 
@@ -227,6 +255,19 @@ const SENTENCES: &[ProblemText] = &[
     ProblemText::UnitTwice,
     ProblemText::DispatchTarget,
     ProblemText::DispatchBoth,
+    ProblemText::CommunityCode,
+    ProblemText::NoCommunity,
+    ProblemText::NoRegion,
+    ProblemText::FromOneTo,
+    ProblemText::ZeroOrMore,
+    ProblemText::VotesOverAttendees,
+    ProblemText::CompleteNeedsNote,
+    ProblemText::DecideNeedsDecision,
+    ProblemText::RegionCode,
+    ProblemText::YearRange,
+    ProblemText::AwardLevel,
+    ProblemText::UnderCampaign,
+    ProblemText::OutsideArea,
 ];
 
 /// Field names (the last word of a field path) and their text.
@@ -278,6 +319,20 @@ const FIELDS: &[(&str, ProblemText)] = &[
     ("year", ProblemText::FieldYear),
     ("units", ProblemText::FieldUnits),
     ("scores", ProblemText::FieldScores),
+    ("place", ProblemText::FieldPlace),
+    ("attendees", ProblemText::FieldAttendees),
+    ("votes", ProblemText::FieldVotes),
+    ("for", ProblemText::FieldFor),
+    ("against", ProblemText::FieldAgainst),
+    ("abstain", ProblemText::FieldAbstain),
+    ("minutes", ProblemText::FieldMinutes),
+    ("decision", ProblemText::FieldDecision),
+    ("nominee_name", ProblemText::FieldNominee),
+    ("nominee_region_code", ProblemText::FieldNomineeRegion),
+    ("story", ProblemText::FieldStory),
+    ("quota", ProblemText::FieldQuota),
+    ("award", ProblemText::FieldAward),
+    ("nominations_close", ProblemText::FieldNominationsClose),
 ];
 
 /// The values `template`'s `{}` hold in `text`, when `text` is that sentence (each `{}`

@@ -48,6 +48,12 @@ pub fn Home() -> Html {
                 </>
             } } else { html!{} } }
             { duty_links(&me) }
+            // The deliberation hall (not a department's) and the selections' honour roll.
+            { if me.role == Role::Department { html!{} } else { html!{ <>
+                <div data-testid="hall-link">{ link(Route::Hall, Text::Hall) }</div>
+                <div data-testid="campaigns-link">{ link(Route::Campaigns, Text::Selections) }</div>
+            </> } } }
+            <div data-testid="honours-link">{ link(Route::Honours, Text::Honours) }</div>
             <div data-testid="me-link">{ link(Route::Me, Text::MyProfile) }</div>
             <h2>{ if supervisor { t(Text::Queue) } else { t(Text::MyIncidents) } }</h2>
             <ul class="list" data-testid="incidents">

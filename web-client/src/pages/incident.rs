@@ -753,6 +753,7 @@ pub fn IncidentPage(props: &Props) -> Html {
                     </>
                 } } }
                 { comment_form }
+                { crate::pages::hall::to_hall_button(i.id, me.role) }
                 <Back />
             </article>
         </Page>

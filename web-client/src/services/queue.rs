@@ -17,6 +17,7 @@ use gridwork_shared::person::PersonItem;
 use gridwork_shared::responsibility::Task;
 use gridwork_shared::safety::Unit;
 use gridwork_shared::sync::{Op, OpStatus, Operation, PullResponse, PushRequest, PushResponse};
+use gridwork_shared::{deliberation::Deliberation, selection::Campaign};
 use rexie::{ObjectStore, Rexie, TransactionMode};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -891,6 +892,8 @@ pub async fn pull() -> Result<usize, ApiError> {
                 }
             }
         }
+        stored(&mut items, &page.deliberations);
+        stored(&mut items, &page.campaigns);
         let deleted: Vec<String> = page
             .deleted
             .iter()
@@ -937,6 +940,7 @@ macro_rules! keyed_by_id {
 
 keyed_by_id!(Incident => "incident", PersonItem => "person", Unit => "unit", Notification => "notification");
 keyed_by_id!(Task => "task");
+keyed_by_id!(Deliberation => "deliberation", Campaign => "campaign");
 
 impl Record for Cell {
     const KIND: &'static str = "cell";
@@ -1025,6 +1029,32 @@ pub async fn queued_units() -> Vec<gridwork_shared::safety::NewUnit> {
         _ => None,
     })
     .await
+}
+
+/// The hall items raised on this phone whose `deliberation.create` is still queued, the
+/// sessions (`deliberation.session`) and the nominations (`nomination.create`) likewise, in
+/// the order they were made (the hall's and the campaigns' screens show them at once).
+pub async fn queued_hall() -> QueuedHall {
+    let mut out = QueuedHall::default();
+    for op in queued(Some).await {
+        match op {
+            Operation::DeliberationCreate(d) => out.items.push(d),
+            Operation::DeliberationSession(s) => out.sessions.push(s),
+            Operation::NominationCreate(n) => out.nominations.push(n),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// What `queued_hall` answers.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueuedHall {
+    pub items: Vec<gridwork_shared::deliberation::NewDeliberation>,
+    pub sessions:
+        Vec<gridwork_shared::sync::OnDeliberation<gridwork_shared::deliberation::NewSession>>,
+    pub nominations:
+        Vec<gridwork_shared::sync::OnCampaign<gridwork_shared::selection::NewNomination>>,
 }
 
 /// The steps on incidents the signed-in user queued and has not sent yet, oldest first (the
