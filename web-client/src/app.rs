@@ -73,6 +73,16 @@ pub enum Route {
     Outbox,
     #[at("/notifications")]
     Notifications,
+    #[at("/team")]
+    MyTeam,
+    #[at("/teams")]
+    Teams,
+    #[at("/teams/new")]
+    TeamNew,
+    #[at("/teams/:id")]
+    Team { id: String },
+    #[at("/figures/teams")]
+    TeamFigures,
     #[not_found]
     #[at("/404")]
     NotFound,

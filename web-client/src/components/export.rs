@@ -84,7 +84,7 @@ pub fn Export(props: &ExportProps) -> Html {
 
 /// Hands a file to the browser as a download (a blob behind an object URL, clicked as a
 /// link); answers the URL, which stays valid until revoked.
-fn save(file: &api::Download) -> Result<String, String> {
+pub fn save(file: &api::Download) -> Result<String, String> {
     let refused = || t(OfficeText::SaveRefused).to_string();
     let failed = |_| refused();
     let url = file.object_url().ok_or_else(refused)?;

@@ -23,6 +23,8 @@ pub mod regions;
 pub mod report;
 pub mod safety;
 pub mod settings;
+pub mod team;
+pub mod teams;
 pub mod unit;
 pub mod units;
 pub mod users;

@@ -16,6 +16,7 @@ use gridwork_shared::notification::{MarkRead, Notification};
 use gridwork_shared::person::PersonItem;
 use gridwork_shared::safety::Unit;
 use gridwork_shared::sync::{Op, OpStatus, Operation, PullResponse, PushRequest, PushResponse};
+use gridwork_shared::team::TeamDetail;
 use rexie::{ObjectStore, Rexie, TransactionMode};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -881,11 +882,14 @@ pub async fn pull() -> Result<usize, ApiError> {
         stored(&mut items, &page.persons);
         stored(&mut items, &page.units);
         stored(&mut items, &page.notifications);
-        let deleted: Vec<String> = page
+        let mut deleted: Vec<String> = page
             .deleted
             .iter()
             .map(|d| format!("{}:{}", d.kind, d.id))
             .collect();
+        // The caller's teams come whole in every answer: those held and no longer named go.
+        stored(&mut items, &page.teams);
+        deleted.extend(gone_teams(&records::<TeamDetail>().await, &page.teams));
         changed += items.len() + deleted.len();
         put_records(&me.id.to_string(), items, deleted, page.reset)
             .await
@@ -925,6 +929,22 @@ macro_rules! keyed_by_id {
 }
 
 keyed_by_id!(Incident => "incident", PersonItem => "person", Unit => "unit", Notification => "notification");
+
+/// The caller's teams (as `/sync/pull` carries them: whole, every time).
+impl Record for TeamDetail {
+    const KIND: &'static str = "team";
+    fn key(&self) -> String {
+        self.team.id.to_string()
+    }
+}
+
+/// The store keys of the teams held that a pull no longer names.
+fn gone_teams(held: &[TeamDetail], pulled: &[TeamDetail]) -> Vec<String> {
+    held.iter()
+        .filter(|h| !pulled.iter().any(|p| p.team.id == h.team.id))
+        .map(|h| format!("{}:{}", TeamDetail::KIND, h.key()))
+        .collect()
+}
 
 impl Record for Cell {
     const KIND: &'static str = "cell";
@@ -1010,6 +1030,15 @@ async fn queued<T>(pick: impl Fn(Operation) -> Option<T>) -> Vec<T> {
 pub async fn queued_units() -> Vec<gridwork_shared::safety::NewUnit> {
     queued(|op| match op {
         Operation::UnitCreate(unit) => Some(unit),
+        _ => None,
+    })
+    .await
+}
+
+/// The patrols the signed-in user recorded and has not sent yet, oldest first.
+pub async fn queued_patrols() -> Vec<gridwork_shared::team::NewPatrol> {
+    queued(|op| match op {
+        Operation::PatrolCreate(patrol) => Some(patrol),
         _ => None,
     })
     .await
