@@ -320,13 +320,14 @@ async fn a_supervisor_opens_the_teams_a_team_and_the_teams_figures() {
         .find(|f| f["team_id"] == id.as_str())
         .unwrap()
         .clone();
+    let points = mine["points"].to_string();
     until("the team's points in the figures", 30, || async {
         text_of(
             c,
             &format!("[data-testid=team-figures] tr[data-team='{id}'] [data-testid=points]"),
         )
         .await
-            == mine["points"].to_string()
+            == points
     })
     .await;
     click(c, "[data-testid=export-teams-csv]").await;

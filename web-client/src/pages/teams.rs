@@ -767,7 +767,12 @@ fn csv_field(s: &str) -> String {
 /// The teams' figures as CSV (UTF-8 with a byte-order mark, so spreadsheets read the
 /// Chinese), headed in the current language.
 pub fn figures_csv(rows: &[TeamStats]) -> String {
-    let head = [
+    csv_of(headings(), rows, |k| t(kind_text(k)))
+}
+
+/// The table's headings in the current language.
+fn headings() -> [&'static str; 9] {
+    [
         t(TeamText::Team),
         t(TeamText::Kind),
         t(TeamText::Region),
@@ -777,14 +782,18 @@ pub fn figures_csv(rows: &[TeamStats]) -> String {
         t(TeamText::PatrolCount),
         t(TeamText::PatrolHours),
         t(TeamText::Points),
-    ];
+    ]
+}
+
+/// The figures as CSV under `head`, each kind named by `kind`.
+fn csv_of(head: [&str; 9], rows: &[TeamStats], kind: impl Fn(TeamKind) -> &'static str) -> String {
     let mut out = String::from("\u{feff}");
     out.push_str(&head.map(csv_field).join(","));
     out.push_str("\r\n");
     for r in rows {
         let line = [
             r.name.clone(),
-            t(kind_text(r.kind)).to_string(),
+            kind(r.kind).to_string(),
             r.region_code.clone(),
             r.members.to_string(),
             r.reports.to_string(),
@@ -943,7 +952,7 @@ mod tests {
             patrol_hours: 4.1,
             points: 12,
         }];
-        let csv = figures_csv(&rows);
+        let csv = csv_of(["h"; 9], &rows, |_| "红袖标");
         assert!(csv.starts_with('\u{feff}'));
         let lines: Vec<&str> = csv.trim_end().split("\r\n").collect();
         assert_eq!(lines.len(), 2);
