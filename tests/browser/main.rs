@@ -14,4 +14,5 @@ mod offline_day;
 mod open311;
 mod persons;
 mod support;
+mod teams;
 mod units;

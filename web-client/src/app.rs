@@ -101,6 +101,16 @@ pub enum Route {
     Campaign { id: String },
     #[at("/honours")]
     Honours,
+    #[at("/team")]
+    MyTeam,
+    #[at("/teams")]
+    Teams,
+    #[at("/teams/new")]
+    TeamNew,
+    #[at("/teams/:id")]
+    Team { id: String },
+    #[at("/figures/teams")]
+    TeamFigures,
     #[not_found]
     #[at("/404")]
     NotFound,

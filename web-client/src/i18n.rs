@@ -26,6 +26,7 @@ pub mod office;
 pub mod persons;
 pub mod problems;
 pub mod screens;
+pub mod teams;
 pub mod units;
 
 thread_local! {
@@ -129,6 +130,8 @@ pub enum Text {
     Report => "上报事件", "Report an incident";
     VisitsDue => "待走访", "Visits due";
     MyCells => "我的网格", "My cells";
+    MyTeam => "我的队伍", "My team";
+    Teams => "志愿队伍", "Volunteer teams";
     Pending => "待同步", "Pending";
     Offline => "离线", "Offline";
     SessionExpired => "登录已过期，请重新登录", "session expired";

@@ -144,6 +144,11 @@ async fn screen(route: Route) -> Result<Html, SplitLoaderError> {
         Route::CampaignNew => campaign_new().await,
         Route::Campaign { id } => campaign(id).await,
         Route::Honours => honours().await,
+        Route::MyTeam => my_team().await,
+        Route::Teams => teams().await,
+        Route::TeamNew => team_new().await,
+        Route::Team { id } => team(id).await,
+        Route::TeamFigures => team_figures().await,
         Route::Home | Route::Login | Route::NotFound => Ok(html! {}),
     }
 }
@@ -347,6 +352,31 @@ fn campaign(id: String) -> Result<Html, SplitLoaderError> {
 #[wasm_split(cells, fallible)]
 fn honours() -> Result<Html, SplitLoaderError> {
     Ok(html! { <crate::pages::selections::Honours /> })
+}
+
+#[wasm_split(cells, fallible)]
+fn my_team() -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::team::MyTeam /> })
+}
+
+#[wasm_split(office, fallible)]
+fn teams() -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::teams::Teams /> })
+}
+
+#[wasm_split(office, fallible)]
+fn team_new() -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::teams::TeamNew /> })
+}
+
+#[wasm_split(office, fallible)]
+fn team(id: String) -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::teams::TeamPage id={id} /> })
+}
+
+#[wasm_split(office, fallible)]
+fn team_figures() -> Result<Html, SplitLoaderError> {
+    Ok(html! { <crate::pages::teams::TeamFigures /> })
 }
 
 /// A part of the first screens drawn by the sync chunk (`components/deferred.rs`).

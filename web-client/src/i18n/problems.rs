@@ -77,6 +77,15 @@ pub enum ProblemText {
     DistrictParent => "区没有上级区域", "a district has no parent: use null";
     NoSuchIncident => "没有这个事件", "no such incident";
     NoSuchUser => "没有这个用户", "no such user";
+    NotTeamVolunteer => "不是该队伍所在区域的在用志愿者", "is not an active volunteer of the team's region";
+    LeaderStays => "队长须留在队伍中：请先另设队长", "the team's leader stays a member: name another leader first";
+    LeaderWho => "须为队员，或辖区包含该区域的在岗网格员、督导员", "must be a member, or an active worker or supervisor whose region holds the team's";
+    NotUnderTeamRegion => "不在队伍所在区域内", "is not under the team's region";
+    NoSuchCell => "没有这个网格", "no such cell";
+    NotTeamMember => "不是该队伍的队员", "is not a member of the team";
+    AfterStart => "须晚于开始时间", "must be after started_at";
+    PatrolAtMost => "一次巡逻最长 {} 小时", "a patrol lasts at most {} hours";
+    PatrolMember => "至少要有一名参加巡逻的队员", "name at least one member who took part";
     CommunityMissing => "村(社区) {} 不存在，请先建立该区域", "community {} does not exist; create the region first";
     NoFeatures => "文件中没有任何网格", "the collection has no features";
     RingNotClosed => "边界未闭合：首尾两点不同", "ring is not closed: its first and last positions differ";
@@ -166,6 +175,12 @@ pub enum ProblemText {
     FieldQuota => "名额", "quota";
     FieldAward => "奖项", "award";
     FieldNominationsClose => "提名截止", "nominations close";
+    FieldMembers => "队员", "member";
+    FieldLeader => "队长", "leader";
+    FieldZone => "责任区网格", "zone cell";
+    FieldEndedAt => "结束时间", "ended at";
+    FieldStartedAt => "开始时间", "started at";
+    FieldRoute => "巡逻路线", "route";
 }
 }
 
@@ -233,6 +248,15 @@ const SENTENCES: &[ProblemText] = &[
     ProblemText::DistrictParent,
     ProblemText::NoSuchIncident,
     ProblemText::NoSuchUser,
+    ProblemText::NotTeamVolunteer,
+    ProblemText::LeaderStays,
+    ProblemText::LeaderWho,
+    ProblemText::NotUnderTeamRegion,
+    ProblemText::NoSuchCell,
+    ProblemText::NotTeamMember,
+    ProblemText::AfterStart,
+    ProblemText::PatrolAtMost,
+    ProblemText::PatrolMember,
     ProblemText::CommunityMissing,
     ProblemText::NoFeatures,
     ProblemText::RingNotClosed,
@@ -333,6 +357,13 @@ const FIELDS: &[(&str, ProblemText)] = &[
     ("quota", ProblemText::FieldQuota),
     ("award", ProblemText::FieldAward),
     ("nominations_close", ProblemText::FieldNominationsClose),
+    ("user_ids", ProblemText::FieldMembers),
+    ("member_ids", ProblemText::FieldMembers),
+    ("leader_id", ProblemText::FieldLeader),
+    ("cell_codes", ProblemText::FieldZone),
+    ("ended_at", ProblemText::FieldEndedAt),
+    ("started_at", ProblemText::FieldStartedAt),
+    ("route", ProblemText::FieldRoute),
 ];
 
 /// The values `template`'s `{}` hold in `text`, when `text` is that sentence (each `{}`

@@ -17,6 +17,11 @@ use crate::services::queue;
 pub fn Home() -> Html {
     let session = use_session();
     let persons = use_local(|| async { visits_due(queue::records().await) });
+    let in_team = use_local(|| async {
+        !queue::records::<gridwork_shared::team::TeamDetail>()
+            .await
+            .is_empty()
+    });
     let Some(me) = session.me.clone() else {
         return html! { <Redirect<Route> to={Route::Login} /> };
     };
@@ -34,6 +39,12 @@ pub fn Home() -> Html {
                 <div data-testid="cells-link">{ link(Route::Cells, Text::MyCells) }</div>
             } } else { html!{} } }
             { if matches!(me.role, Role::Volunteer | Role::Department) { html!{} } else { link(Route::Units, Text::Units) } }
+            // Volunteer teams (群防群治): a member's own team (from the phone), the office's list.
+            { if *in_team == Some(true) && matches!(me.role, Role::Volunteer | Role::Worker) { html!{
+                <div data-testid="team-link">{ link(Route::MyTeam, Text::MyTeam) }</div>
+            } } else if supervisor { html!{
+                <div data-testid="teams-link">{ link(Route::Teams, Text::Teams) }</div>
+            } } else { html!{} } }
             { if me.role == Role::Admin { html!{
                 <div data-testid="admin-link">{ link(Route::Admin, Text::Admin) }</div>
             } } else { html!{} } }

@@ -29,6 +29,8 @@ pub mod safety;
 pub mod selections;
 pub mod settings;
 pub mod tasks;
+pub mod team;
+pub mod teams;
 pub mod unit;
 pub mod units;
 pub mod users;

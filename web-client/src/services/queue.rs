@@ -17,6 +17,7 @@ use gridwork_shared::person::PersonItem;
 use gridwork_shared::responsibility::Task;
 use gridwork_shared::safety::Unit;
 use gridwork_shared::sync::{Op, OpStatus, Operation, PullResponse, PushRequest, PushResponse};
+use gridwork_shared::team::TeamDetail;
 use gridwork_shared::{deliberation::Deliberation, selection::Campaign};
 use rexie::{ObjectStore, Rexie, TransactionMode};
 use serde::de::DeserializeOwned;
@@ -894,12 +895,15 @@ pub async fn pull() -> Result<usize, ApiError> {
         }
         stored(&mut items, &page.deliberations);
         stored(&mut items, &page.campaigns);
-        let deleted: Vec<String> = page
+        let mut deleted: Vec<String> = page
             .deleted
             .iter()
             .map(|d| format!("{}:{}", d.kind, d.id))
             .chain(gone)
             .collect();
+        // The caller's teams come whole in every answer: those held and no longer named go.
+        stored(&mut items, &page.teams);
+        deleted.extend(gone_teams(&records::<TeamDetail>().await, &page.teams));
         changed += items.len() + deleted.len();
         put_records(&me.id.to_string(), items, deleted, page.reset)
             .await
@@ -941,6 +945,22 @@ macro_rules! keyed_by_id {
 keyed_by_id!(Incident => "incident", PersonItem => "person", Unit => "unit", Notification => "notification");
 keyed_by_id!(Task => "task");
 keyed_by_id!(Deliberation => "deliberation", Campaign => "campaign");
+
+/// The caller's teams (as `/sync/pull` carries them: whole, every time).
+impl Record for TeamDetail {
+    const KIND: &'static str = "team";
+    fn key(&self) -> String {
+        self.team.id.to_string()
+    }
+}
+
+/// The store keys of the teams held that a pull no longer names.
+fn gone_teams(held: &[TeamDetail], pulled: &[TeamDetail]) -> Vec<String> {
+    held.iter()
+        .filter(|h| !pulled.iter().any(|p| p.team.id == h.team.id))
+        .map(|h| format!("{}:{}", TeamDetail::KIND, h.key()))
+        .collect()
+}
 
 impl Record for Cell {
     const KIND: &'static str = "cell";
@@ -1055,6 +1075,15 @@ pub struct QueuedHall {
         Vec<gridwork_shared::sync::OnDeliberation<gridwork_shared::deliberation::NewSession>>,
     pub nominations:
         Vec<gridwork_shared::sync::OnCampaign<gridwork_shared::selection::NewNomination>>,
+}
+
+/// The patrols the signed-in user recorded and has not sent yet, oldest first.
+pub async fn queued_patrols() -> Vec<gridwork_shared::team::NewPatrol> {
+    queued(|op| match op {
+        Operation::PatrolCreate(patrol) => Some(patrol),
+        _ => None,
+    })
+    .await
 }
 
 /// The steps on incidents the signed-in user queued and has not sent yet, oldest first (the
