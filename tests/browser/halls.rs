@@ -13,23 +13,6 @@ use serde_json::Value;
 
 use crate::support::*;
 
-/// Logs `username` in and waits until the top bar names it.
-async fn log_in(c: &Client, site: &str, username: &str) {
-    login(c, site, username).await;
-    until("signed in", 60, || async {
-        !text_of(c, "header .who").await.trim().is_empty()
-    })
-    .await;
-}
-
-/// Logs out once nothing is left to send, and logs `username` in.
-async fn switch_to(c: &Client, site: &str, username: &str) {
-    all_sent(c).await;
-    click(c, "[data-testid=logout]").await;
-    login_screen(c).await;
-    log_in(c, site, username).await;
-}
-
 /// Opens a hall item's page and waits for the server's answer (its history).
 async fn open_item(c: &Client, site: &str, id: &str) {
     c.goto(&format!("{site}/hall/{id}")).await.unwrap();

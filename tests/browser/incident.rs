@@ -56,15 +56,6 @@ async fn enabled(c: &Client, css: &str) -> bool {
     element(c, css, 30).await.is_enabled().await.unwrap()
 }
 
-/// Logs `username` in and waits until the top bar names it.
-async fn log_in(c: &Client, site: &str, username: &str) {
-    login(c, site, username).await;
-    until("signed in", 60, || async {
-        !text_of(c, "header .who").await.trim().is_empty()
-    })
-    .await;
-}
-
 /// Logs out (nothing is left unsent) and logs `username` in.
 async fn switch_to(c: &Client, site: &str, username: &str) {
     until("nothing left to send", 60, || async {

@@ -61,39 +61,6 @@ async fn links(c: &Client, list: &str) -> Vec<String> {
     attrs(c, &format!("[data-testid={list}] a"), "href").await
 }
 
-/// Lets the browser save downloads into `dir`, as a person's browser saves them.
-async fn downloads_into(c: &Client, dir: &std::path::Path) {
-    let params = json!({"behavior": "allow", "downloadPath": dir});
-    if c.issue_cmd(Cdp("Browser.setDownloadBehavior", params.clone()))
-        .await
-        .is_err()
-    {
-        c.issue_cmd(Cdp("Page.setDownloadBehavior", params))
-            .await
-            .unwrap();
-    }
-}
-
-/// Waits for a finished download whose name ends with `ext`; answers its name and bytes.
-async fn downloaded(dir: &std::path::Path, ext: &str) -> (String, Vec<u8>) {
-    let find = || {
-        std::fs::read_dir(dir)
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .find(|p| p.to_string_lossy().ends_with(ext))
-    };
-    until(&format!("a downloaded {ext} file"), 30, || async {
-        find().is_some()
-    })
-    .await;
-    let path = find().unwrap();
-    (
-        path.file_name().unwrap().to_string_lossy().to_string(),
-        std::fs::read(&path).unwrap(),
-    )
-}
-
 /// The name the export's link gives its file.
 async fn link_name(c: &Client, table: &str) -> String {
     let css = format!("[data-testid=export-{table}] [data-testid=export-file] a");

@@ -435,3 +435,53 @@ pub(crate) async fn all_sent(c: &Client) {
     })
     .await;
 }
+
+/// Logs `username` in and waits until the top bar names it.
+pub(crate) async fn log_in(c: &Client, site: &str, username: &str) {
+    login(c, site, username).await;
+    until("signed in", 60, || async {
+        !text_of(c, "header .who").await.trim().is_empty()
+    })
+    .await;
+}
+
+/// Logs out once nothing is left to send, and logs `username` in.
+pub(crate) async fn switch_to(c: &Client, site: &str, username: &str) {
+    all_sent(c).await;
+    click(c, "[data-testid=logout]").await;
+    login_screen(c).await;
+    log_in(c, site, username).await;
+}
+
+/// Lets the browser save downloads into `dir`, as a person's browser saves them.
+pub(crate) async fn downloads_into(c: &Client, dir: &std::path::Path) {
+    let params = json!({"behavior": "allow", "downloadPath": dir});
+    if c.issue_cmd(Cdp("Browser.setDownloadBehavior", params.clone()))
+        .await
+        .is_err()
+    {
+        c.issue_cmd(Cdp("Page.setDownloadBehavior", params))
+            .await
+            .unwrap();
+    }
+}
+
+/// Waits for a finished download whose name ends with `ext`; answers its name and bytes.
+pub(crate) async fn downloaded(dir: &std::path::Path, ext: &str) -> (String, Vec<u8>) {
+    let find = || {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .find(|p| p.to_string_lossy().ends_with(ext))
+    };
+    until(&format!("a downloaded {ext} file"), 30, || async {
+        find().is_some()
+    })
+    .await;
+    let path = find().unwrap();
+    (
+        path.file_name().unwrap().to_string_lossy().to_string(),
+        std::fs::read(&path).unwrap(),
+    )
+}
