@@ -411,6 +411,20 @@ async fn units(app: &TestApp, token: &str, task: &str, units: Value) -> gridwork
     .await
 }
 
+/// A task of weight 1 decomposed to town 1 alone, with a target of 8; answers its id.
+async fn town_task(app: &TestApp, token: &str, code: &str) -> String {
+    let t = new_task(app, token, code, 1.0).await;
+    units(
+        app,
+        token,
+        &t,
+        json!([{"region_code": "500117001", "duty": "territorial", "target": 8}]),
+    )
+    .await
+    .ok(200);
+    t
+}
+
 fn progress(unit: Value, value: f64, at: &str) -> Value {
     let mut body =
         json!({"id": Uuid::new_v4(), "value": value, "note": "按月报送", "reported_at": at});
@@ -992,15 +1006,7 @@ async fn snapshots_never_change(app: TestApp) {
 async fn progress_travels_through_sync(app: TestApp) {
     let w = World::build(&app).await;
     let d = w.district.token.as_str();
-    let t = new_task(&app, d, "P-01", 1.0).await;
-    units(
-        &app,
-        d,
-        &t,
-        json!([{"region_code": "500117001", "duty": "territorial", "target": 8}]),
-    )
-    .await
-    .ok(200);
+    let t = town_task(&app, d, "P-01").await;
     // The town's supervisor's phone pulls its unit's tasks; town 2's holds none of them.
     let pulled = app.get("/api/v1/sync/pull", &w.town1.token).await;
     let tasks = pulled.ok(200)["tasks"].as_array().unwrap().clone();
@@ -1057,15 +1063,7 @@ async fn progress_travels_through_sync(app: TestApp) {
 async fn progress_carries_its_evidence(app: TestApp) {
     let w = World::build(&app).await;
     let d = w.district.token.as_str();
-    let t = new_task(&app, d, "E-01", 1.0).await;
-    units(
-        &app,
-        d,
-        &t,
-        json!([{"region_code": "500117001", "duty": "territorial", "target": 8}]),
-    )
-    .await
-    .ok(200);
+    let t = town_task(&app, d, "E-01").await;
     let body = progress(
         json!({"region_code": "500117001"}),
         3.0,
