@@ -24,7 +24,7 @@ pub fn percent(rate: Option<f64>) -> String {
 
 /// The query string of a range: a date only once it is whole (`YYYY-MM-DD`); the server
 /// picks what is left out.
-fn range_query(from: &str, to: &str) -> String {
+pub(crate) fn range_query(from: &str, to: &str) -> String {
     let mut q = Vec::new();
     if from.len() == 10 {
         q.push(format!("from={from}"));

@@ -19,6 +19,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use super::admin::{Said, more_button, said, use_paged};
+use super::figures::range_query;
 use crate::app::Route;
 use crate::components::choice::{Choice, keep};
 use crate::components::form::{alert, field_errors, on_input};
@@ -742,16 +743,6 @@ fn SetMembers(props: &FormProps) -> Html {
     }
 }
 
-/// The query string of a date range: a date only once it is whole (`YYYY-MM-DD`).
-fn range_query(from: &str, to: &str) -> String {
-    [("from", from), ("to", to)]
-        .iter()
-        .filter(|(_, v)| v.len() == 10)
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
 /// One CSV field: quoted when it must be, a formula defused with a leading `'`.
 fn csv_field(s: &str) -> String {
     let s = match s.starts_with(['=', '+', '-', '@']) {
@@ -959,16 +950,6 @@ mod tests {
         assert_eq!(
             lines[1],
             "合阳城红袖标巡逻队,红袖标,500117001,2,1,0,2,4.1,12"
-        );
-    }
-
-    #[test]
-    fn a_range_asks_only_for_whole_dates() {
-        assert_eq!(range_query("", ""), "");
-        assert_eq!(range_query("2026-11-01", "2026-1"), "from=2026-11-01");
-        assert_eq!(
-            range_query("2026-11-01", "2026-11-30"),
-            "from=2026-11-01&to=2026-11-30"
         );
     }
 
